@@ -1,0 +1,152 @@
+"""Grid-management dashboard: the app factory and the command line (serve, check)."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from dash import Dash
+
+import callbacks
+from gridmap import api, geo_routes
+from gridmap.cache import cache
+from gridmap.district import load_district
+from gridmap.errors import DataError
+from gridmap.i18n import t
+from gridmap.loader import check_folder
+from gridmap.map_updates import level_url, view_for
+from gridmap.runtime import Runtime, bind
+from gridmap.schema import LEVELS
+from gridmap.settings import ROOT, Settings, load_settings
+from gridmap.url_state import NavState
+from layers.map_figure import map_figure
+from ui.layout import page
+
+
+def _cache_config(settings: Settings, prefix: str) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "CACHE_TYPE": settings.cache_type,
+        "CACHE_DEFAULT_TIMEOUT": settings.cache_timeout,
+        "CACHE_KEY_PREFIX": prefix,
+    }
+    if settings.cache_type.endswith("FileSystemCache"):
+        config["CACHE_DIR"] = str(settings.cache_dir)
+    if settings.cache_type.endswith("RedisCache"):
+        config["CACHE_REDIS_URL"] = settings.cache_redis_url
+    return config
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Dash:
+    """Build the dashboard for the district in ``GRIDMAP_DATA_DIR``.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Settings overriding the ``GRIDMAP_*`` environment (keys like ``data_dir``, ``lang``).
+
+    Raises
+    ------
+    DataError
+        If the district data breaks any rule (all problems listed).
+    """
+    settings = load_settings(config)
+    district = load_district(settings.data_dir)
+    runtime = Runtime(settings=settings, district=district)
+
+    app = Dash(
+        __name__,
+        assets_folder=str(ROOT / "assets"),
+        title=t("app-title", settings.lang),
+        update_title=None,
+        serve_locally=True,
+    )
+    server = app.server
+    server.secret_key = settings.secret_key or secrets.token_hex(16)
+    bind(server, runtime)
+    cache.init_app(server, config=_cache_config(settings, f"gridmap:{district.version}:"))
+    server.register_blueprint(api.blueprint)
+    server.register_blueprint(geo_routes.blueprint)
+
+    with server.app_context():
+        figure = _initial_figure(runtime)
+    attribution = str(district.meta.get("attribution", ""))
+    credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
+    app.layout = page(figure, settings.lang, district.is_demo, credit)
+    callbacks.register_all(app, runtime)
+    return app
+
+
+def _initial_figure(runtime: Runtime) -> dict:
+    district, settings = runtime.district, runtime.settings
+    view, outline = view_for(None, "drill", "density", settings.lang)
+    version = district.version
+    urls = {
+        "water": geo_routes.url_for_layer(version, "water"),
+        "roads-minor": geo_routes.url_for_layer(version, "roads-minor"),
+        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
+        "outline": geo_routes.url_for_layer(version, "level", 1),
+    }
+    return map_figure(
+        view,
+        level_url(view.level),
+        urls,
+        outline,
+        district.post_records(),
+        settings.lang,
+        settings.tile_url,
+        settings.tile_attribution,
+    )
+
+
+def create_server(config: Mapping[str, Any] | None = None):
+    """Return the Flask server of :func:`create_app` (for ``gunicorn 'app:create_server()'``)."""
+    return create_app(config).server
+
+
+def check(folder: Path) -> int:
+    """Check a district folder; print one line per level, or every problem. Return exit code."""
+    data, problems = check_folder(folder)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    assert data is not None
+    levels = data.grids["level"].astype(int)
+    for level in LEVELS:
+        print(f"level {level}: {int((levels == level).sum())} grids")
+    if data.posts is not None:
+        print(f"posts: {len(data.posts)}")
+    if data.roads is not None:
+        print(f"roads: {len(data.roads)} segments")
+    print(f"{folder}: OK")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``serve`` (the default) or ``check [DIR]``."""
+    parser = argparse.ArgumentParser(prog="python app.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("serve", help="serve the dashboard (default)")
+    check_cmd = sub.add_parser("check", help="check a district data folder")
+    check_cmd.add_argument("folder", nargs="?", help="default: GRIDMAP_DATA_DIR or data/geo")
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    if args.command == "check":
+        return check(Path(args.folder) if args.folder else settings.data_dir)
+    try:
+        app = create_app()
+    except DataError as error:
+        print(f"refusing to start: {error}", file=sys.stderr)
+        return 1
+    print(f"Serving {settings.data_dir} on http://{settings.host}:{settings.port}/", flush=True)
+    app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

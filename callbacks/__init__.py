@@ -1,0 +1,16 @@
+"""Callbacks: they only wire page inputs to domain functions and figure builders."""
+
+from __future__ import annotations
+
+from dash import Dash
+
+from callbacks import language, navigation, render, search
+from gridmap.runtime import Runtime
+
+
+def register_all(app: Dash, runtime: Runtime) -> None:
+    """Register every callback of the dashboard on ``app``."""
+    navigation.register(app, runtime)
+    render.register(app, runtime)
+    search.register(app, runtime)
+    language.register(app, runtime)

@@ -1,0 +1,47 @@
+"""Wire the language toggle to every translated text of the page."""
+
+from __future__ import annotations
+
+from dash import ALL, Dash, Input, Output, State, ctx
+
+from gridmap.i18n import t
+from gridmap.runtime import Runtime
+from ui import ids
+from ui.layout import layer_options, metric_options, view_options
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the language callbacks."""
+
+    @app.callback(
+        Output(ids.LANG_STORE, "data"),
+        Input(ids.LANG_TOGGLE, "n_clicks"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def toggle(_clicks, lang):
+        return "en" if lang == "zh" else "zh"
+
+    @app.callback(
+        Output({"type": "i18n-text", "index": ALL}, "children"),
+        Output(ids.LANG_TOGGLE, "children"),
+        Output(ids.SEARCH_DROPDOWN, "placeholder"),
+        Output(ids.VIEW_SELECT, "options"),
+        Output(ids.METRIC_SELECT, "options"),
+        Output(ids.LAYER_CHECKLIST, "options"),
+        Output(ids.DEMO_BADGE, "children"),
+        Output(ids.DEMO_BADGE, "title"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def translate(lang):
+        keys = [o["id"]["index"] for o in ctx.outputs_list[0]]
+        return (
+            [t(k, lang) for k in keys],
+            t("lang-toggle", lang),
+            t("search-placeholder", lang),
+            view_options(lang),
+            metric_options(lang),
+            layer_options(lang),
+            t("demo-badge", lang),
+            t("demo-badge-title", lang),
+        )

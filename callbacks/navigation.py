@@ -1,0 +1,49 @@
+"""Wire clicks, breadcrumb, 'up', search and the view selector to the URL (the nav state)."""
+
+from __future__ import annotations
+
+from dash import ALL, Dash, Input, Output, ctx, no_update
+
+from gridmap import navigation, url_state
+from gridmap.runtime import Runtime
+from ui import ids
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the navigation callback."""
+    district = runtime.district
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.VIEW_SELECT, "value"),
+        Input(ids.MAP_GRAPH, "clickData"),
+        Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
+        Input(ids.UP_BUTTON, "n_clicks"),
+        Input(ids.SEARCH_DROPDOWN, "value"),
+        Input(ids.VIEW_SELECT, "value"),
+        Input(ids.URL, "search"),
+    )
+    def navigate(click, _crumbs, _up, found, view, search):
+        state = url_state.parse(search)
+        trigger = ctx.triggered_id
+        if trigger == ids.URL or trigger is None:
+            # Back button, deep link or first load: the URL rules; show its view.
+            return no_update, state.view
+        if trigger == ids.MAP_GRAPH:
+            points = (click or {}).get("points") or []
+            grid = navigation.clicked_grid(district, state, points[0]) if points else None
+            new = navigation.select(state, grid)
+        elif isinstance(trigger, dict) and trigger.get("type") == "nav-crumb":
+            if not ctx.triggered[0]["value"]:
+                return no_update, no_update  # a freshly drawn breadcrumb, not a click
+            new = navigation.select(state, trigger["index"], drill=True)
+        elif trigger == ids.UP_BUTTON:
+            new = navigation.up(district, state)
+        elif trigger == ids.SEARCH_DROPDOWN:
+            new = navigation.select(state, found if found in district else None, drill=True)
+        else:
+            new = url_state.NavState(grid=state.grid, view=view or "drill")
+        if new.grid == district.root_id:
+            new = url_state.NavState(grid=None, view=new.view)
+        query = url_state.format_query(new)
+        return (no_update if query == (search or "") else query), no_update

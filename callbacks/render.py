@@ -1,0 +1,54 @@
+"""Wire the nav state, language, metric and layer toggles to the map, breadcrumb and panel."""
+
+from __future__ import annotations
+
+from dash import Dash, Input, Output, Patch
+
+from gridmap import url_state
+from gridmap.map_updates import level_url, summary_for, view_for
+from gridmap.runtime import Runtime
+from layers.basemap import LAYER_ORDER
+from layers.map_figure import POSTS_TRACE, view_changes
+from layers.posts_layer import posts_trace
+from ui import ids
+from ui.panels import breadcrumb, detail_panel
+
+
+def _apply(patch: Patch, changes: dict[str, object]) -> None:
+    for path, value in changes.items():
+        target = patch
+        *head, last = path.split(".")
+        for part in head:
+            target = target[int(part)] if part.isdigit() else target[part]
+        target[int(last) if last.isdigit() else last] = value
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the render callback."""
+    district = runtime.district
+    posts = district.post_records()
+
+    @app.callback(
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.BREADCRUMB, "children"),
+        Output(ids.DETAIL_PANEL, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.METRIC_SELECT, "value"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+    )
+    def render(search, lang, metric, layers):
+        state = url_state.parse(search)
+        view, outline = view_for(state.grid, state.view, metric, lang)
+        patch = Patch()
+        _apply(patch, view_changes(view, level_url(view.level), outline))
+        post_trace = posts_trace(posts, lang, "posts" in (layers or []))
+        for key in ("visible", "text", "name"):
+            patch["data"][POSTS_TRACE][key] = post_trace[key]
+        for name in ("roads-minor", "roads-major"):
+            patch["layout"]["map"]["layers"][LAYER_ORDER.index(name)]["visible"] = "roads" in (
+                layers or []
+            )
+        summary = summary_for(view.selected)
+        chain = summary["chain"] + [summary["grid"]]
+        return patch, breadcrumb(chain, lang), detail_panel(summary, lang)

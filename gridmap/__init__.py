@@ -1,0 +1,1 @@
+"""Grid-management GIS: domain code (loading, checking, computing). Never imports dash."""

@@ -1,0 +1,91 @@
+"""What the map shows for a navigation state: which grids, their values, the viewport."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from gridmap.district import Bounds, District
+from gridmap.grid_metrics import metric_values
+from gridmap.i18n import name_of, t
+from gridmap.url_state import NavState
+
+#: The map's size in pixels that views are fitted to (the dashboard's map panel at 1080p).
+VIEWPORT_PX = (900, 640)
+#: Share of the viewport the fitted box may fill.
+FIT_PADDING = 0.9
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Everything the grid layer and viewport need, as plain data."""
+
+    level: int
+    ids: list[str]
+    values: list[float | None]
+    hover: list[str]
+    selected: str
+    center: tuple[float, float]
+    zoom: float
+    metric: str
+    metric_label: str
+
+
+def fit_zoom(bounds: Bounds, size_px: tuple[int, int] = VIEWPORT_PX) -> float:
+    """Return the largest web-mercator zoom at which ``bounds`` fits in ``size_px``."""
+    width, height = size_px
+
+    def merc_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+    fx = max((bounds.east - bounds.west) / 360.0, 1e-9)
+    fy = max(merc_y(bounds.north) - merc_y(bounds.south), 1e-9)
+    # MapLibre's world is 512 px wide at zoom 0.
+    zoom = math.log2(min(width * FIT_PADDING / (512 * fx), height * FIT_PADDING / (512 * fy)))
+    return round(max(0.0, min(zoom, 18.0)), 2)
+
+
+def shown_grids(district: District, state: NavState) -> tuple[str, list[str]]:
+    """Return (the selected grid, the grids drawn) for ``state``.
+
+    Drilling shows the selected grid's children, or its siblings when it has none (a level-5
+    grid); a whole-level view shows every grid of that level.
+    """
+    selected = state.grid if state.grid in district else district.root_id
+    if state.whole_level:
+        return selected, district.level_ids(state.whole_level)
+    children = district.children(selected)
+    if children:
+        return selected, children
+    parent = district.parent(selected)
+    return selected, district.children(parent) if parent else [selected]
+
+
+def build_view(district: District, state: NavState, metric: str, lang: str) -> MapView:
+    """Return the map view for a navigation state, a metric and a language.
+
+    In a whole-level view the hover text is the id only (names for 6,438 grids would make the
+    update large); drilling shows names.
+    """
+    selected, ids = shown_grids(district, state)
+    values = metric_values(district, metric, ids)
+    if state.whole_level:
+        hover = ids
+        box = district.bounds(district.root_id)
+    else:
+        hover = [name_of(district.record(g), lang) for g in ids]
+        focus = selected if district.children(selected) else district.parent(selected) or selected
+        box = district.bounds(focus)
+    level = district.level_of(ids[0]) if ids else 1
+    return MapView(
+        level=level,
+        ids=ids,
+        values=values,
+        hover=hover,
+        selected=selected,
+        center=box.center,
+        zoom=fit_zoom(box),
+        metric=metric,
+        metric_label=t(f"metric-{metric}", lang),
+    )

@@ -1,0 +1,99 @@
+"""Settings: GRIDMAP_* environment variables, or a dict passed by tests, with defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from gridmap.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+PREFIX = "GRIDMAP_"
+LANGUAGES = ("zh", "en")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the app; the README's settings table lists the same names."""
+
+    data_dir: Path = ROOT / "data" / "geo"
+    host: str = "127.0.0.1"
+    port: int = 8050
+    lang: str = "zh"
+    cache_type: str = "SimpleCache"
+    cache_dir: Path = ROOT / "instance" / "cache"
+    cache_redis_url: str = "redis://127.0.0.1:6379/0"
+    cache_timeout: int = 3600
+    tile_url: str = ""
+    tile_attribution: str = ""
+    secret_key: str = ""
+    debug: bool = False
+
+    def __post_init__(self) -> None:
+        """Check the values that cannot be used, naming the setting."""
+        if self.lang not in LANGUAGES:
+            raise ConfigError(f"{PREFIX}LANG must be one of {LANGUAGES}, got {self.lang!r}")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"{PREFIX}PORT must be 1-65535, got {self.port}")
+        if self.tile_url and "{z}" not in self.tile_url:
+            raise ConfigError(
+                f"{PREFIX}TILE_URL must be a raster tile template with {{z}}/{{x}}/{{y}}, "
+                f"got {self.tile_url!r}"
+            )
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{PREFIX}{name.upper()} must be true or false, got {value!r}")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{PREFIX}{name.upper()} must be an integer, got {value!r}") from None
+    if isinstance(default, Path):
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else (Path.cwd() / path)
+    return str(value)
+
+
+def load_settings(
+    config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Build settings from ``GRIDMAP_*`` variables, overridden by ``config`` keys.
+
+    Parameters
+    ----------
+    config : mapping, optional
+        Keys are setting names in lower case (``data_dir``) or ``GRIDMAP_`` names.
+    environ : mapping, optional
+        The environment to read (``os.environ`` by default).
+
+    Returns
+    -------
+    Settings
+    """
+    environ = os.environ if environ is None else environ
+    defaults = Settings.__dataclass_fields__
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    for name in names:
+        key = PREFIX + name.upper()
+        if key in environ:
+            values[name] = environ[key]
+    for key, value in (config or {}).items():
+        name = key[len(PREFIX) :].lower() if key.upper().startswith(PREFIX) else key.lower()
+        if name not in names:
+            raise ConfigError(f"unknown setting {key!r}; known: {sorted(names)}")
+        values[name] = value
+    coerced = {n: _coerce(n, v, defaults[n].default) for n, v in values.items()}
+    return Settings(**coerced)

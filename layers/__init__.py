@@ -1,0 +1,1 @@
+"""Figure building: plain data in, Plotly trace and layout dicts out. Never imports dash."""

@@ -1,0 +1,33 @@
+"""The grid choropleth: geometry by URL, colours and hover from a MapView."""
+
+from __future__ import annotations
+
+from gridmap.map_view import MapView
+
+COLORSCALE = "YlOrRd"
+
+
+def grid_trace(view: MapView, geojson_url: str) -> dict:
+    """Return the Choroplethmap trace drawing ``view``'s grids from ``geojson_url``."""
+    return {
+        "type": "choroplethmap",
+        "name": "grids",
+        "geojson": geojson_url,
+        "featureidkey": "id",
+        "locations": view.ids,
+        "z": view.values,
+        "text": view.hover,
+        "hovertemplate": "%{text}<br>" + view.metric_label + ": %{z:,}<extra></extra>",
+        "colorscale": COLORSCALE,
+        "marker": {"opacity": 0.62, "line": {"width": 0.6, "color": "#4a4a4a"}},
+        "colorbar": {"title": {"text": view.metric_label}, "thickness": 12, "len": 0.6},
+    }
+
+
+def grid_changes(view: MapView, geojson_url: str) -> dict[str, object]:
+    """Return the trace properties that change between views (for a partial update)."""
+    trace = grid_trace(view, geojson_url)
+    keys = ("geojson", "locations", "z", "text", "hovertemplate")
+    changes: dict[str, object] = {k: trace[k] for k in keys}
+    changes["colorbar.title.text"] = view.metric_label
+    return changes

@@ -1,0 +1,25 @@
+"""Every component id, kebab-case and prefixed by area; repeated controls use dict ids."""
+
+URL = "nav-url"
+LANG_STORE = "app-lang-store"
+LANG_TOGGLE = "app-lang-toggle"
+DEMO_BADGE = "app-demo-badge"
+MAP_GRAPH = "map-graph"
+MAP_CREDIT = "map-credit"
+VIEW_SELECT = "map-view-select"
+METRIC_SELECT = "map-metric-select"
+LAYER_CHECKLIST = "map-layer-checklist"
+SEARCH_DROPDOWN = "nav-search-dropdown"
+BREADCRUMB = "nav-breadcrumb"
+UP_BUTTON = "nav-up-button"
+DETAIL_PANEL = "detail-panel"
+
+
+def crumb(grid_id: str) -> dict:
+    """Return the id of the breadcrumb button leading to ``grid_id``."""
+    return {"type": "nav-crumb", "index": grid_id}
+
+
+def text(key: str) -> dict:
+    """Return the id of a static text whose content is the translation of ``key``."""
+    return {"type": "i18n-text", "index": key}

@@ -1,0 +1,137 @@
+"""The dashboard page: header, controls, breadcrumb, map and detail panel."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from gridmap.grid_metrics import DEFAULT_METRIC, METRICS
+from gridmap.i18n import t
+from gridmap.url_state import VIEWS
+from ui import ids
+
+GRAPH_CONFIG = {
+    "showSendToCloud": False,
+    "displaylogo": False,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+}
+
+
+def view_options(lang: str) -> list[dict]:
+    """Return the options of the view selector in ``lang``."""
+    out = []
+    for view in VIEWS:
+        if view == "drill":
+            label = t("view-drill", lang)
+        else:
+            label = t("view-level", lang, level=view.split("-")[1])
+        out.append({"label": label, "value": view})
+    return out
+
+
+def metric_options(lang: str) -> list[dict]:
+    """Return the options of the metric selector in ``lang``."""
+    return [{"label": t(f"metric-{m}", lang), "value": m} for m in METRICS]
+
+
+def layer_options(lang: str) -> list[dict]:
+    """Return the options of the layer checklist in ``lang``."""
+    return [
+        {"label": t("layer-posts", lang), "value": "posts"},
+        {"label": t("layer-roads", lang), "value": "roads"},
+    ]
+
+
+def _text(key: str, lang: str, tag=html.Span, **kwargs):
+    return tag(t(key, lang), id=ids.text(key), **kwargs)
+
+
+def page(figure: dict, lang: str, demo: bool, credit: str) -> html.Div:
+    """Return the page layout with ``figure`` as the initial map (the district view)."""
+    header = html.Header(
+        [
+            html.Div(
+                [
+                    _text("app-title", lang, html.H1),
+                    _text("app-subtitle", lang, className="subtitle"),
+                ],
+                className="title-block",
+            ),
+            html.Span(
+                t("demo-badge", lang),
+                id=ids.DEMO_BADGE,
+                className="demo-badge",
+                title=t("demo-badge-title", lang),
+                hidden=not demo,
+            ),
+            dcc.Dropdown(
+                id=ids.SEARCH_DROPDOWN,
+                options=[],
+                placeholder=t("search-placeholder", lang),
+                searchable=True,
+                clearable=True,
+                className="search",
+            ),
+            html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
+        ],
+        className="app-header",
+    )
+    controls = html.Div(
+        [
+            _text("view-label", lang, html.Label),
+            dcc.Dropdown(
+                id=ids.VIEW_SELECT,
+                options=view_options(lang),
+                value="drill",
+                clearable=False,
+                className="control",
+            ),
+            _text("metric-label", lang, html.Label),
+            dcc.Dropdown(
+                id=ids.METRIC_SELECT,
+                options=metric_options(lang),
+                value=DEFAULT_METRIC,
+                clearable=False,
+                className="control",
+            ),
+            _text("layers-label", lang, html.Label),
+            dcc.Checklist(
+                id=ids.LAYER_CHECKLIST,
+                options=layer_options(lang),
+                value=["posts", "roads"],
+                inline=True,
+            ),
+        ],
+        className="controls",
+    )
+    nav = html.Nav(
+        [
+            html.Button(t("up", lang), id=ids.UP_BUTTON, className="up-button"),
+            html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
+        ],
+        className="nav-row",
+    )
+    map_panel = html.Div(
+        [
+            dcc.Graph(
+                id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"
+            ),
+            html.Div(credit, id=ids.MAP_CREDIT, className="map-credit"),
+            _text("map-hint", lang, html.Div, className="map-hint"),
+        ],
+        className="map-panel",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG_STORE, data=lang),
+            header,
+            controls,
+            nav,
+            html.Main(
+                [map_panel, html.Aside(id=ids.DETAIL_PANEL, className="detail-panel")],
+                className="main",
+            ),
+        ],
+        className="app",
+    )

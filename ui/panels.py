@@ -1,0 +1,61 @@
+"""The breadcrumb and the detail panel, built from plain grid summaries."""
+
+from __future__ import annotations
+
+from dash import html
+
+from gridmap.i18n import name_of, t
+from ui import ids
+
+
+def _fmt(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}"
+
+
+def breadcrumb(chain: list[dict], lang: str) -> list:
+    """Return the path from the district to the selected grid: every step but the last a button.
+
+    ``chain`` lists grid briefs (grid_id, level, name_zh, name_en) from the district down.
+    """
+    items: list = []
+    for i, brief in enumerate(chain):
+        label = name_of(brief, lang)
+        level = t(f"level-{brief['level']}", lang)
+        if i:
+            items.append(html.Span("›", className="crumb-sep"))
+        if i < len(chain) - 1:
+            items.append(
+                html.Button(label, id=ids.crumb(brief["grid_id"]), className="crumb", title=level)
+            )
+        else:
+            items.append(html.Span(label, className="crumb crumb-current", title=level))
+    return items
+
+
+def detail_panel(summary: dict, lang: str) -> list:
+    """Return the rows of the detail panel for a grid summary (see gridmap.grid_summary)."""
+    grid = summary["grid"]
+    chain = " › ".join(name_of(b, lang) for b in summary["chain"]) or t("detail-none", lang)
+    posts = [name_of(p, lang) for p in summary["posts"]]
+    rows = [
+        ("detail-name", name_of(grid, lang)),
+        ("detail-level", f"{grid['level']} · {t('level-' + str(grid['level']), lang)}"),
+        ("detail-code", grid["code"]),
+        ("detail-chain", chain),
+        ("detail-area", f"{_fmt(grid['area_km2'], 2)} {t('unit-km2', lang)}"),
+        ("detail-population", f"{_fmt(grid['population'])} {t('unit-people', lang)}"),
+        ("detail-density", f"{_fmt(grid['density'])} {t('unit-per-km2', lang)}"),
+        ("detail-staff", _fmt(grid["staff"])),
+        ("detail-children", _fmt(grid["children"])),
+        ("detail-posts", f"{len(posts)}"),
+    ]
+    items: list = []
+    for key, value in rows:
+        items.append(html.Dt(t(key, lang)))
+        items.append(html.Dd(value, id=f"detail-{key[7:]}-value"))
+    body: list = [html.H3(t("detail-title", lang)), html.Dl(items, className="detail-list")]
+    if posts:
+        body.append(html.Ul([html.Li(p) for p in posts[:30]], className="detail-posts"))
+    return body
