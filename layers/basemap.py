@@ -3,45 +3,46 @@ own water, roads and outline, drawn from the app's own GeoJSON URLs."""
 
 from __future__ import annotations
 
-BACKGROUND = "#eef0ea"
-
-#: Order of the map layers; callbacks address the highlight layer by its index.
-LAYER_ORDER = ("water", "roads-minor", "roads-major", "outline", "highlight")
-HIGHLIGHT_INDEX = LAYER_ORDER.index("highlight")
+#: Order of the map layers; callbacks address a layer by its index. (The selection outline is a
+#: trace, not a layer: changing a layer's source makes Plotly re-add it, which MapLibre refuses.)
+LAYER_ORDER = ("water", "roads-minor", "roads-major", "outline")
 
 
-def map_style(tile_url: str = "", attribution: str = "") -> dict:
-    """Return a MapLibre style that loads nothing from outside the app (or only ``tile_url``).
-
-    No glyphs or sprites: text drawn by the map would fetch fonts from the internet.
-    """
-    sources: dict = {}
-    layers: list[dict] = [
-        {"id": "background", "type": "background", "paint": {"background-color": BACKGROUND}}
-    ]
-    if tile_url:
-        sources["local-tiles"] = {
-            "type": "raster",
-            "tiles": [tile_url],
-            "tileSize": 256,
-            "attribution": attribution,
-        }
-        layers.append({"id": "local-tiles", "type": "raster", "source": "local-tiles"})
-    return {"version": 8, "sources": sources, "layers": layers}
+def layer_index(name: str, has_tiles: bool) -> int:
+    """Return the index of the basemap layer ``name`` (a tile layer, when set, comes first)."""
+    return LAYER_ORDER.index(name) + (1 if has_tiles else 0)
 
 
-def basemap_layers(urls: dict[str, str], highlight: dict | None, roads_visible: bool) -> list:
+def map_style() -> str:
+    """Return the built-in blank style: it loads nothing (a style dict makes Plotly re-add its
+    sources on every update, which MapLibre refuses). No glyphs: text drawn by the map would
+    fetch fonts from the internet."""
+    return "white-bg"
+
+
+def tile_layer(tile_url: str) -> dict:
+    """Return a raster layer from a local tile server (``{z}/{x}/{y}`` URL template)."""
+    return {
+        "sourcetype": "raster",
+        "source": [tile_url],
+        "below": "traces",
+        "sourceattribution": "",
+    }
+
+
+def basemap_layers(urls: dict[str, str], roads_visible: bool, tile_url: str = "") -> list:
     """Return the map layers in LAYER_ORDER: water and roads under the grids, lines above.
 
     Parameters
     ----------
     urls : dict
         GeoJSON URLs for ``water``, ``roads-minor``, ``roads-major`` and ``outline``.
-    highlight : dict or None
-        GeoJSON of the selected grid's boundary.
     roads_visible : bool
+    tile_url : str
+        A local raster tile server, drawn first when set.
     """
-    return [
+    tiles = [tile_layer(tile_url)] if tile_url else []
+    return tiles + [
         {
             "sourcetype": "geojson",
             "source": urls["water"],
@@ -72,12 +73,5 @@ def basemap_layers(urls: dict[str, str], highlight: dict | None, roads_visible: 
             "type": "line",
             "color": "#303030",
             "line": {"width": 2.2},
-        },
-        {
-            "sourcetype": "geojson",
-            "source": highlight or {"type": "FeatureCollection", "features": []},
-            "type": "line",
-            "color": "#0b63ce",
-            "line": {"width": 3.5},
         },
     ]

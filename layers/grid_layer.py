@@ -19,8 +19,18 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         "text": view.hover,
         "hovertemplate": "%{text}<br>" + view.metric_label + ": %{z:,}<extra></extra>",
         "colorscale": COLORSCALE,
+        "reversescale": True,
         "marker": {"opacity": 0.62, "line": {"width": 0.6, "color": "#4a4a4a"}},
-        "colorbar": {"title": {"text": view.metric_label}, "thickness": 12, "len": 0.6},
+        "colorbar": {
+            "title": {"text": view.metric_label},
+            "thickness": 12,
+            "len": 0.55,
+            "x": 0.995,
+            "xanchor": "right",
+            "y": 0.98,
+            "yanchor": "top",
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
     }
 
 

@@ -3,37 +3,43 @@
 from __future__ import annotations
 
 from gridmap.map_view import MapView
-from layers.basemap import HIGHLIGHT_INDEX, basemap_layers, map_style
+from layers.basemap import basemap_layers, map_style
 from layers.grid_layer import grid_changes, grid_trace
 from layers.posts_layer import posts_trace
+from layers.selection_layer import selection_trace
 
 GRID_TRACE = 0
-POSTS_TRACE = 1
+SELECTION_TRACE = 1
+POSTS_TRACE = 2
 
 
 def map_figure(
     view: MapView,
     grid_url: str,
     basemap_urls: dict[str, str],
-    highlight: dict | None,
+    outline: tuple[list, list],
     posts: list[dict],
     lang: str,
     tile_url: str = "",
-    tile_attribution: str = "",
     show_posts: bool = True,
     show_roads: bool = True,
 ) -> dict:
     """Return the complete figure dict for ``view`` (grids, posts, offline basemap)."""
     return {
-        "data": [grid_trace(view, grid_url), posts_trace(posts, lang, show_posts)],
+        "data": [
+            grid_trace(view, grid_url),
+            selection_trace(*outline),
+            posts_trace(posts, lang, show_posts),
+        ],
         "layout": {
             "map": {
-                "style": map_style(tile_url, tile_attribution),
+                "style": map_style(),
                 "center": {"lon": view.center[0], "lat": view.center[1]},
                 "zoom": view.zoom,
-                "layers": basemap_layers(basemap_urls, highlight, show_roads),
+                "layers": basemap_layers(basemap_urls, show_roads, tile_url),
             },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
             "clickmode": "event",
             "hoverlabel": {"namelength": -1},
             "uirevision": view.selected,
@@ -41,14 +47,11 @@ def map_figure(
     }
 
 
-def view_changes(view: MapView, grid_url: str, highlight: dict | None) -> dict[str, object]:
+def view_changes(view: MapView, grid_url: str, outline: tuple[list, list]) -> dict[str, object]:
     """Return ``{path: value}`` for what a navigation step changes (paths as in a Patch)."""
     changes = {f"data.{GRID_TRACE}.{k}": v for k, v in grid_changes(view, grid_url).items()}
     changes["layout.map.center"] = {"lon": view.center[0], "lat": view.center[1]}
     changes["layout.map.zoom"] = view.zoom
     changes["layout.uirevision"] = view.selected
-    changes[f"layout.map.layers.{HIGHLIGHT_INDEX}.source"] = highlight or {
-        "type": "FeatureCollection",
-        "features": [],
-    }
+    changes[f"data.{SELECTION_TRACE}.lon"], changes[f"data.{SELECTION_TRACE}.lat"] = outline
     return changes
