@@ -75,7 +75,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         figure = _initial_figure(runtime)
     attribution = str(district.meta.get("attribution", ""))
     credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
-    app.layout = page(figure, settings.lang, district.is_demo, credit)
+    app.layout = page(
+        figure, settings.lang, district.is_demo, credit, district.name(settings.lang)
+    )
     callbacks.register_all(app, runtime)
     return app
 
@@ -98,7 +100,6 @@ def _initial_figure(runtime: Runtime) -> dict:
         district.post_records(),
         settings.lang,
         settings.tile_url,
-        settings.tile_attribution,
     )
 
 

@@ -31,6 +31,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.LAYER_CHECKLIST, "options"),
         Output(ids.DEMO_BADGE, "children"),
         Output(ids.DEMO_BADGE, "title"),
+        Output(ids.DISTRICT_NAME, "children"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -44,4 +45,5 @@ def register(app: Dash, runtime: Runtime) -> None:
             layer_options(lang),
             t("demo-badge", lang),
             t("demo-badge-title", lang),
+            runtime.district.name(lang),
         )

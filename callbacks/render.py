@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, Patch
 from gridmap import url_state
 from gridmap.map_updates import level_url, summary_for, view_for
 from gridmap.runtime import Runtime
-from layers.basemap import LAYER_ORDER
+from layers.basemap import layer_index
 from layers.map_figure import POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
@@ -24,7 +24,16 @@ def _apply(patch: Patch, changes: dict[str, object]) -> None:
 
 
 def register(app: Dash, runtime: Runtime) -> None:
-    """Register the render callback."""
+    """Register the render callback, and the clientside one that measures the map."""
+    app.clientside_callback(
+        """(path) => {
+            const el = document.getElementById('map-graph');
+            return el ? [el.clientWidth, el.clientHeight] : null;
+        }""",
+        Output(ids.MAP_SIZE_STORE, "data"),
+        Input(ids.URL, "pathname"),
+    )
+
     district = runtime.district
     posts = district.post_records()
 
@@ -36,19 +45,20 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.LANG_STORE, "data"),
         Input(ids.METRIC_SELECT, "value"),
         Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.MAP_SIZE_STORE, "data"),
     )
-    def render(search, lang, metric, layers):
+    def render(search, lang, metric, layers, size):
         state = url_state.parse(search)
-        view, outline = view_for(state.grid, state.view, metric, lang)
+        width, height = size if size else (0, 0)
+        view, outline = view_for(state.grid, state.view, metric, lang, int(width), int(height))
         patch = Patch()
         _apply(patch, view_changes(view, level_url(view.level), outline))
         post_trace = posts_trace(posts, lang, "posts" in (layers or []))
         for key in ("visible", "text", "name"):
             patch["data"][POSTS_TRACE][key] = post_trace[key]
         for name in ("roads-minor", "roads-major"):
-            patch["layout"]["map"]["layers"][LAYER_ORDER.index(name)]["visible"] = "roads" in (
-                layers or []
-            )
+            index = layer_index(name, bool(runtime.settings.tile_url))
+            patch["layout"]["map"]["layers"][index]["visible"] = "roads" in (layers or [])
         summary = summary_for(view.selected)
         chain = summary["chain"] + [summary["grid"]]
         return patch, breadcrumb(chain, lang), detail_panel(summary, lang)

@@ -96,14 +96,18 @@ def water_geojson(district: District) -> GeoJSONPayload:
     return GeoJSONPayload.from_obj(_features(ids, geoms))
 
 
-def grid_outline_geojson(district: District, grid_id: str) -> dict:
-    """Return one grid's boundary as a small GeoJSON dict (for the selection highlight)."""
+def grid_outline_lines(district: District, grid_id: str) -> tuple[list, list]:
+    """Return one grid's simplified boundary as (lons, lats), rings separated by None."""
     geom = district.grids.geometry.loc[grid_id]
-    level = district.level_of(grid_id)
-    tolerance = TOLERANCE_M[level] / METRES_PER_DEGREE
+    tolerance = TOLERANCE_M[district.level_of(grid_id)] / METRES_PER_DEGREE
     boundary = shapely.set_precision(shapely.simplify(geom.boundary, tolerance), PRECISION_DEG)
-    return {
-        "type": "Feature",
-        "properties": {},
-        "geometry": json.loads(shapely.to_geojson(boundary)),
-    }
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for part in shapely.get_parts(boundary):
+        coords = shapely.get_coordinates(part)
+        if lons:
+            lons.append(None)
+            lats.append(None)
+        lons.extend(coords[:, 0].round(5).tolist())
+        lats.extend(coords[:, 1].round(5).tolist())
+    return lons, lats

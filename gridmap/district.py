@@ -124,6 +124,15 @@ class District:
         return table
 
     @cached_property
+    def label_points(self) -> dict[str, tuple[float, float]]:
+        """Return a (lon, lat) point inside every grid, for labels and click targets."""
+        points = self.grids.geometry.representative_point()
+        return {
+            str(g): (round(p.x, 6), round(p.y, 6))
+            for g, p in zip(self.grids.index, points, strict=True)
+        }
+
+    @cached_property
     def outline(self) -> shapely.Geometry:
         """Return the level-1 geometry (EPSG:4326)."""
         return self.grids.geometry.loc[self.root_id]

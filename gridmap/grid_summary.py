@@ -22,6 +22,7 @@ def _figures(district: District, grid_id: str) -> dict:
         "staff": rec["staff"],
         "children": len(district.children(grid_id)),
         "posts": len(district.posts_in[grid_id]),
+        "point": list(district.label_points[grid_id]),
     }
 
 

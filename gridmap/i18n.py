@@ -5,7 +5,7 @@ from __future__ import annotations
 from gridmap.settings import LANGUAGES
 
 TEXTS: dict[str, dict[str, str]] = {
-    "app-title": {"zh": "淮阳区网格化社会治理地图", "en": "Grid Governance Map"},
+    "app-title": {"zh": "网格化社会治理地图", "en": "Grid Governance Map"},
     "app-subtitle": {"zh": "五级网格 · 下钻查看", "en": "Five-level grids · drill down"},
     "demo-badge": {"zh": "演示数据（合成）", "en": "Demo data (synthetic)"},
     "demo-badge-title": {

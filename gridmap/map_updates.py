@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from gridmap.cache import cache
-from gridmap.display_geometry import grid_outline_geojson
+from gridmap.display_geometry import grid_outline_lines
 from gridmap.grid_summary import grid_summary
-from gridmap.map_view import MapView, build_view
+from gridmap.map_view import VIEWPORT_PX, MapView, build_view
 from gridmap.runtime import current
 from gridmap.url_state import NavState
 
@@ -16,11 +16,17 @@ def level_url(level: int) -> str:
 
 
 @cache.memoize()
-def view_for(grid: str | None, view: str, metric: str, lang: str) -> tuple[MapView, dict]:
-    """Return the map view and the selected grid's outline for a state (memoized)."""
+def view_for(
+    grid: str | None, view: str, metric: str, lang: str, width: int = 0, height: int = 0
+) -> tuple[MapView, tuple]:
+    """Return the map view and the selected grid's outline (lons, lats) for a state.
+
+    ``width`` and ``height`` are the map's size in pixels (0: the default viewport).
+    """
     district = current().district
-    map_view = build_view(district, NavState(grid=grid, view=view), metric, lang)
-    return map_view, grid_outline_geojson(district, map_view.selected)
+    size = (width, height) if width > 100 and height > 100 else VIEWPORT_PX
+    map_view = build_view(district, NavState(grid=grid, view=view), metric, lang, size)
+    return map_view, grid_outline_lines(district, map_view.selected)
 
 
 @cache.memoize()

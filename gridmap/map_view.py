@@ -24,6 +24,7 @@ class MapView:
     ids: list[str]
     values: list[float | None]
     hover: list[str]
+    points: list[list[float]]
     selected: str
     center: tuple[float, float]
     zoom: float
@@ -62,19 +63,26 @@ def shown_grids(district: District, state: NavState) -> tuple[str, list[str]]:
     return selected, district.children(parent) if parent else [selected]
 
 
-def build_view(district: District, state: NavState, metric: str, lang: str) -> MapView:
-    """Return the map view for a navigation state, a metric and a language.
+def build_view(
+    district: District,
+    state: NavState,
+    metric: str,
+    lang: str,
+    size_px: tuple[int, int] = VIEWPORT_PX,
+) -> MapView:
+    """Return the map view for a navigation state, a metric, a language and a map size.
 
-    In a whole-level view the hover text is the id only (names for 6,438 grids would make the
-    update large); drilling shows names.
+    In a whole-level view the hover text is the id only and there are no label points (names
+    for 6,438 grids would make the update large); drilling shows names and labels.
     """
     selected, ids = shown_grids(district, state)
     values = metric_values(district, metric, ids)
     if state.whole_level:
-        hover = ids
+        hover, points = ids, []
         box = district.bounds(district.root_id)
     else:
         hover = [name_of(district.record(g), lang) for g in ids]
+        points = [list(district.label_points[g]) for g in ids]
         focus = selected if district.children(selected) else district.parent(selected) or selected
         box = district.bounds(focus)
     level = district.level_of(ids[0]) if ids else 1
@@ -83,9 +91,10 @@ def build_view(district: District, state: NavState, metric: str, lang: str) -> M
         ids=ids,
         values=values,
         hover=hover,
+        points=points,
         selected=selected,
         center=box.center,
-        zoom=fit_zoom(box),
+        zoom=fit_zoom(box, size_px),
         metric=metric,
         metric_label=t(f"metric-{metric}", lang),
     )

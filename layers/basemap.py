@@ -63,8 +63,8 @@ def basemap_layers(urls: dict[str, str], roads_visible: bool, tile_url: str = ""
             "sourcetype": "geojson",
             "source": urls["roads-major"],
             "type": "line",
-            "color": "#d08a3c",
-            "line": {"width": 1.8},
+            "color": "#c98d4a",
+            "line": {"width": 1.3},
             "visible": roads_visible,
         },
         {

@@ -17,6 +17,7 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         "locations": view.ids,
         "z": view.values,
         "text": view.hover,
+        "customdata": view.points,
         "hovertemplate": "%{text}<br>" + view.metric_label + ": %{z:,}<extra></extra>",
         "colorscale": COLORSCALE,
         "reversescale": True,
@@ -37,7 +38,7 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
 def grid_changes(view: MapView, geojson_url: str) -> dict[str, object]:
     """Return the trace properties that change between views (for a partial update)."""
     trace = grid_trace(view, geojson_url)
-    keys = ("geojson", "locations", "z", "text", "hovertemplate")
+    keys = ("geojson", "locations", "z", "text", "customdata", "hovertemplate")
     changes: dict[str, object] = {k: trace[k] for k in keys}
     changes["colorbar.title.text"] = view.metric_label
     return changes

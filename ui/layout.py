@@ -46,13 +46,19 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
-def page(figure: dict, lang: str, demo: bool, credit: str) -> html.Div:
+def page(figure: dict, lang: str, demo: bool, credit: str, district_name: str) -> html.Div:
     """Return the page layout with ``figure`` as the initial map (the district view)."""
     header = html.Header(
         [
             html.Div(
                 [
-                    _text("app-title", lang, html.H1),
+                    html.H1(
+                        [
+                            html.Span(district_name, id=ids.DISTRICT_NAME),
+                            " ",
+                            _text("app-title", lang),
+                        ]
+                    ),
                     _text("app-subtitle", lang, className="subtitle"),
                 ],
                 className="title-block",
@@ -116,7 +122,7 @@ def page(figure: dict, lang: str, demo: bool, credit: str) -> html.Div:
             dcc.Graph(
                 id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"
             ),
-            html.Div(credit, id=ids.MAP_CREDIT, className="map-credit"),
+            html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
         ],
         className="map-panel",
@@ -125,6 +131,7 @@ def page(figure: dict, lang: str, demo: bool, credit: str) -> html.Div:
         [
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.LANG_STORE, data=lang),
+            dcc.Store(id=ids.MAP_SIZE_STORE, data=None),
             header,
             controls,
             nav,

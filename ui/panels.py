@@ -7,6 +7,8 @@ from dash import html
 from gridmap.i18n import name_of, t
 from ui import ids
 
+MAX_POSTS_LISTED = 12
+
 
 def _fmt(value: float | int | None, digits: int = 0) -> str:
     if value is None:
@@ -57,5 +59,8 @@ def detail_panel(summary: dict, lang: str) -> list:
         items.append(html.Dd(value, id=f"detail-{key[7:]}-value"))
     body: list = [html.H3(t("detail-title", lang)), html.Dl(items, className="detail-list")]
     if posts:
-        body.append(html.Ul([html.Li(p) for p in posts[:30]], className="detail-posts"))
+        shown = [html.Li(p) for p in posts[:MAX_POSTS_LISTED]]
+        if len(posts) > MAX_POSTS_LISTED:
+            shown.append(html.Li(f"+{len(posts) - MAX_POSTS_LISTED}", className="more"))
+        body.append(html.Ul(shown, className="detail-posts"))
     return body
