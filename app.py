@@ -22,7 +22,6 @@ from gridmap.map_updates import level_url, view_for
 from gridmap.runtime import Runtime, bind
 from gridmap.schema import LEVELS
 from gridmap.settings import ROOT, Settings, load_settings
-from gridmap.url_state import NavState
 from layers.map_figure import map_figure
 from ui.layout import page
 
@@ -75,9 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         figure = _initial_figure(runtime)
     attribution = str(district.meta.get("attribution", ""))
     credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
-    app.layout = page(
-        figure, settings.lang, district.is_demo, credit, district.name(settings.lang)
-    )
+    app.layout = page(figure, settings.lang, district.is_demo, credit, district.name(settings.lang))
     callbacks.register_all(app, runtime)
     return app
 

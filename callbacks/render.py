@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch
+from dash import Dash, Input, Output, Patch, ctx
 
 from gridmap import url_state
 from gridmap.map_updates import level_url, summary_for, view_for
@@ -53,12 +53,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         view, outline = view_for(state.grid, state.view, metric, lang, int(width), int(height))
         patch = Patch()
         _apply(patch, view_changes(view, level_url(view.level), outline))
-        post_trace = posts_trace(posts, lang, "posts" in (layers or []))
-        for key in ("visible", "text", "name"):
-            patch["data"][POSTS_TRACE][key] = post_trace[key]
-        for name in ("roads-minor", "roads-major"):
-            index = layer_index(name, bool(runtime.settings.tile_url))
-            patch["layout"]["map"]["layers"][index]["visible"] = "roads" in (layers or [])
+        if ctx.triggered_id in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):
+            # Posts and roads change only with the language or the layer toggles.
+            post_trace = posts_trace(posts, lang, "posts" in (layers or []))
+            for key in ("visible", "text", "name"):
+                patch["data"][POSTS_TRACE][key] = post_trace[key]
+            for name in ("roads-minor", "roads-major"):
+                index = layer_index(name, bool(runtime.settings.tile_url))
+                patch["layout"]["map"]["layers"][index]["visible"] = "roads" in (layers or [])
         summary = summary_for(view.selected)
         chain = summary["chain"] + [summary["grid"]]
         return patch, breadcrumb(chain, lang), detail_panel(summary, lang)

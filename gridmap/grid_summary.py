@@ -32,6 +32,7 @@ def grid_summary(district: District, grid_id: str) -> dict:
     Parameters
     ----------
     district : District
+        The loaded district.
     grid_id : str
         Must be a grid of ``district`` (KeyError otherwise).
     """

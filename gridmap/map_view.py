@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from gridmap.district import Bounds, District
 from gridmap.grid_metrics import metric_values
 from gridmap.i18n import name_of, t
@@ -30,6 +32,21 @@ class MapView:
     zoom: float
     metric: str
     metric_label: str
+    zrange: tuple[float, float] | None
+
+
+def robust_range(values: list[float | None]) -> tuple[float, float] | None:
+    """Return the 2nd-98th percentile range of ``values`` (None when there are none).
+
+    So one dense town grid does not wash out every other colour.
+    """
+    finite = np.array([v for v in values if v is not None], dtype=float)
+    if finite.size == 0:
+        return None
+    low, high = (
+        np.percentile(finite, [2, 98]) if finite.size >= 10 else (finite.min(), finite.max())
+    )
+    return (float(low), float(high if high > low else low + 1))
 
 
 def fit_zoom(bounds: Bounds, size_px: tuple[int, int] = VIEWPORT_PX) -> float:
@@ -72,13 +89,13 @@ def build_view(
 ) -> MapView:
     """Return the map view for a navigation state, a metric, a language and a map size.
 
-    In a whole-level view the hover text is the id only and there are no label points (names
-    for 6,438 grids would make the update large); drilling shows names and labels.
+    In a whole-level view there are no names (the hover shows the id) and no label points: names
+    for 6,438 grids would make the update large. Drilling shows names and labels.
     """
     selected, ids = shown_grids(district, state)
     values = metric_values(district, metric, ids)
     if state.whole_level:
-        hover, points = ids, []
+        hover, points = [], []
         box = district.bounds(district.root_id)
     else:
         hover = [name_of(district.record(g), lang) for g in ids]
@@ -97,4 +114,5 @@ def build_view(
         zoom=fit_zoom(box, size_px),
         metric=metric,
         metric_label=t(f"metric-{metric}", lang),
+        zrange=robust_range(values),
     )

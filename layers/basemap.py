@@ -1,5 +1,7 @@
-"""The offline basemap: a plain background (or a local raster tile server) and the district's
-own water, roads and outline, drawn from the app's own GeoJSON URLs."""
+"""The offline basemap: the district's own water, roads and outline from the app's URLs.
+
+Over a blank background, or a local raster tile server when one is set.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ def layer_index(name: str, has_tiles: bool) -> int:
 
 
 def map_style() -> str:
-    """Return the built-in blank style: it loads nothing (a style dict makes Plotly re-add its
-    sources on every update, which MapLibre refuses). No glyphs: text drawn by the map would
-    fetch fonts from the internet."""
+    """Return the built-in blank style, which loads nothing.
+
+    A style dict makes Plotly re-add its sources on every update, which MapLibre refuses. No
+    glyphs: text drawn by the map would fetch fonts from the internet.
+    """
     return "white-bg"
 
 
@@ -38,6 +42,7 @@ def basemap_layers(urls: dict[str, str], roads_visible: bool, tile_url: str = ""
     urls : dict
         GeoJSON URLs for ``water``, ``roads-minor``, ``roads-major`` and ``outline``.
     roads_visible : bool
+        Whether the road layers are shown.
     tile_url : str
         A local raster tile server, drawn first when set.
     """

@@ -7,6 +7,11 @@ from gridmap.map_view import MapView
 COLORSCALE = "YlOrRd"
 
 
+def _line_width(count: int) -> float:
+    """Thinner grid borders when thousands of grids are drawn at once."""
+    return 0.6 if count <= 500 else 0.25
+
+
 def grid_trace(view: MapView, geojson_url: str) -> dict:
     """Return the Choroplethmap trace drawing ``view``'s grids from ``geojson_url``."""
     return {
@@ -18,10 +23,18 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         "z": view.values,
         "text": view.hover,
         "customdata": view.points,
-        "hovertemplate": "%{text}<br>" + view.metric_label + ": %{z:,}<extra></extra>",
+        "hovertemplate": ("%{text}" if view.hover else "%{location}")
+        + "<br>"
+        + view.metric_label
+        + ": %{z:,}<extra></extra>",
         "colorscale": COLORSCALE,
         "reversescale": True,
-        "marker": {"opacity": 0.62, "line": {"width": 0.6, "color": "#4a4a4a"}},
+        "zmin": view.zrange[0] if view.zrange else None,
+        "zmax": view.zrange[1] if view.zrange else None,
+        "marker": {
+            "opacity": 0.62,
+            "line": {"width": _line_width(len(view.ids)), "color": "#4a4a4a"},
+        },
         "colorbar": {
             "title": {"text": view.metric_label},
             "thickness": 12,
@@ -38,7 +51,8 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
 def grid_changes(view: MapView, geojson_url: str) -> dict[str, object]:
     """Return the trace properties that change between views (for a partial update)."""
     trace = grid_trace(view, geojson_url)
-    keys = ("geojson", "locations", "z", "text", "customdata", "hovertemplate")
+    keys = ("geojson", "locations", "z", "zmin", "zmax", "text", "customdata", "hovertemplate")
     changes: dict[str, object] = {k: trace[k] for k in keys}
+    changes["marker.line.width"] = trace["marker"]["line"]["width"]
     changes["colorbar.title.text"] = view.metric_label
     return changes

@@ -61,7 +61,9 @@ def tiny_grids() -> gpd.GeoDataFrame:
     pop = {r["grid_id"]: 100 * (k + 1) for k, r in enumerate(frontier)}
     for r in sorted(rows, key=lambda r: -r["level"]):
         if r["level"] < 5:
-            pop[r["grid_id"]] = sum(pop[c["grid_id"]] for c in rows if c["parent_id"] == r["grid_id"])
+            pop[r["grid_id"]] = sum(
+                pop[c["grid_id"]] for c in rows if c["parent_id"] == r["grid_id"]
+            )
     for r in rows:
         r["population"] = pop[r["grid_id"]]
         r["staff"] = 2 ** (5 - r["level"])
@@ -91,12 +93,20 @@ def write_tiny_district(folder: Path, demo: bool = False) -> Path:
             "officers": [1, 1, 2],
             "ebikes": [1, 1, 2],
         },
-        geometry=[Point(x0 + 0.01, y0 + 0.01), Point(x0 + 0.05, y0 + 0.03), Point(x0 + 0.07, y0 + 0.07)],
+        geometry=[
+            Point(x0 + 0.01, y0 + 0.01),
+            Point(x0 + 0.05, y0 + 0.03),
+            Point(x0 + 0.07, y0 + 0.07),
+        ],
         crs="EPSG:4326",
     )
     posts.to_file(folder / "posts.gpkg", driver="GPKG")
     roads = gpd.GeoDataFrame(
-        {"road_id": ["R1", "R2"], "road_class": ["arterial", "village"], "name_zh": ["一路", "二路"]},
+        {
+            "road_id": ["R1", "R2"],
+            "road_class": ["arterial", "village"],
+            "name_zh": ["一路", "二路"],
+        },
         geometry=[
             LineString([(x0, y0 + 0.04), (x0 + 0.04, y0 + 0.04)]),
             LineString([(x0 + 0.04, y0 + 0.04), (x0 + 0.04, y0 + 0.08)]),

@@ -86,15 +86,14 @@ def test_drill_down_and_back_up_offline(tiny_app):
         assert [len(g) for g in chosen] == [2, 3, 4, 5, 5]
         # The detail panel names the level-5 grid; the breadcrumb holds the whole chain.
         page.wait_for_function(
-            "() => document.querySelector('#detail-code-value').textContent === "
-            f"'{chosen[-1]}'"
+            f"() => document.querySelector('#detail-code-value').textContent === '{chosen[-1]}'"
         )
         crumbs = page.locator(".crumb")
         assert crumbs.count() == 5
         page.screenshot(path=str(ARTIFACTS / "drill-level5.png"))
         # Back up with the breadcrumb: its first button is the district.
         page.locator(".crumb").first.click()
-        page.wait_for_function(f"() => !location.search.includes('grid=')")
+        page.wait_for_function("() => !location.search.includes('grid=')")
         page.wait_for_function(
             f"() => document.querySelector('{GRAPH}').data[0].locations.length === 2"
         )
@@ -102,8 +101,7 @@ def test_drill_down_and_back_up_offline(tiny_app):
         page.go_back()
         page.wait_for_function(f"() => location.search.includes('grid={chosen[-1]}')")
         page.wait_for_function(
-            "() => document.querySelector('#detail-code-value').textContent === "
-            f"'{chosen[-1]}'"
+            f"() => document.querySelector('#detail-code-value').textContent === '{chosen[-1]}'"
         )
         page.screenshot(path=str(ARTIFACTS / "drill-back.png"))
     assert foreign == [], f"requests left the app's server: {foreign[:5]}"

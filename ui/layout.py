@@ -119,9 +119,7 @@ def page(figure: dict, lang: str, demo: bool, credit: str, district_name: str) -
     )
     map_panel = html.Div(
         [
-            dcc.Graph(
-                id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"
-            ),
+            dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"),
             html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
         ],
