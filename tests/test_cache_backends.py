@@ -71,6 +71,7 @@ def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
     if not gunicorn.exists():
         pytest.skip("gunicorn is not installed in this environment")
     port = _free_port()
+    base = f"http://127.0.0.1:{port}"
     env = dict(
         os.environ,
         GRIDMAP_DATA_DIR=str(tiny_dir),
@@ -90,9 +91,7 @@ def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
         body = None
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(
-                    f"http://127.0.0.1:{port}/api/v1/health", timeout=2
-                ) as r:
+                with urllib.request.urlopen(f"{base}/api/v1/health", timeout=2) as r:
                     body = r.read().decode()
                 break
             except OSError:
@@ -102,9 +101,9 @@ def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
         assert body is not None, "gunicorn did not answer within 60 s"
         assert '"status":"ok"' in body.replace(" ", "")
         for _ in range(20):
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/grids/T1", timeout=5) as r:
+            with urllib.request.urlopen(f"{base}/api/v1/grids/T1", timeout=5) as r:
                 assert r.status == 200
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+        with urllib.request.urlopen(f"{base}/", timeout=5) as r:
             assert "_dash-config" in r.read().decode()
         # Both workers started (gunicorn logs one "Booting worker" line per worker).
         proc.terminate()
