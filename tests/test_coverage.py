@@ -1,0 +1,397 @@
+"""Coverage: travel times, shares per grid against hand-computed values, fallbacks and errors."""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from gridmap.coverage import (
+    NETWORK,
+    STRAIGHT_LINE,
+    CoverageError,
+    CoverageModel,
+    CoverageSettings,
+    Raster,
+)
+from gridmap.coverage_stats import GridIndexError, raster_pieces, worst_grids
+from gridmap.roadgraph import RoadDataError
+
+UTM = "EPSG:32650"
+X0, Y0 = 500000.0, 3700000.0
+POPULATION = {"SW": 100, "SE": 200, "NW": 300, "NE": 400}
+
+
+def toy_grids(split_sw: bool = False) -> gpd.GeoDataFrame:
+    """A 2 x 2 km district (D) split into four 1 km² grids; SW optionally split in two."""
+    rows = [("D", None, 1, shapely.box(X0, Y0, X0 + 2000, Y0 + 2000), 1000)]
+    for name, (i, j) in {"SW": (0, 0), "SE": (1, 0), "NW": (0, 1), "NE": (1, 1)}.items():
+        x, y = X0 + i * 1000, Y0 + j * 1000
+        rows.append((name, "D", 2, shapely.box(x, y, x + 1000, y + 1000), POPULATION[name]))
+    if split_sw:  # SW's people: 90 in its western half, 10 in its eastern half
+        rows.append(("SW-w", "SW", 3, shapely.box(X0, Y0, X0 + 500, Y0 + 1000), 90))
+        rows.append(("SW-e", "SW", 3, shapely.box(X0 + 500, Y0, X0 + 1000, Y0 + 1000), 10))
+    ids, parent, level, geoms, pop = zip(*rows, strict=True)
+    frame = gpd.GeoDataFrame(
+        {"parent_id": parent, "level": level, "population": pop, "name_zh": ids},
+        geometry=list(geoms),
+        index=pd.Index(list(ids), name="grid_id"),
+        crs=UTM,
+    )
+    return frame.to_crs("EPSG:4326")
+
+
+def toy_posts(*points: tuple[float, float], ids: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    ids = ids or tuple(f"P{k + 1}" for k in range(len(points)))
+    geoms = [shapely.Point(X0 + x, Y0 + y) for x, y in points]
+    gdf = gpd.GeoDataFrame(
+        {"name_zh": [f"警务室{i}" for i in ids]}, geometry=geoms, index=list(ids), crs=UTM
+    )
+    return gdf.to_crs("EPSG:4326")
+
+
+def toy_roads(*lines, speed_kmh: float = 12.6, ids: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
+    ids = ids or tuple(f"r{k + 1}" for k in range(len(lines)))
+    geoms = [shapely.LineString([(X0 + x, Y0 + y) for x, y in line]) for line in lines]
+    gdf = gpd.GeoDataFrame(
+        {"road_id": list(ids), "speed_kmh": [speed_kmh] * len(lines)}, geometry=geoms, crs=UTM
+    )
+    return gdf.to_crs("EPSG:4326")
+
+
+MIDDLE_ROAD = [(0, 1000), (2000, 1000)]  # west to east across the middle
+
+
+def toy_model(
+    posts=((0, 1000),), roads=(MIDDLE_ROAD,), settings=None, split_sw=False, speed_kmh=12.6
+) -> CoverageModel:
+    grids = toy_grids(split_sw)
+    outline = grids.loc["D"].geometry
+    return CoverageModel.from_geodataframes(
+        grids,
+        toy_posts(*posts),
+        toy_roads(*roads, speed_kmh=speed_kmh) if roads else None,
+        outline,
+        crs=UTM,
+        settings=settings or CoverageSettings(),
+    )
+
+
+# Walking is instant but limited to 500 m: what is reached in 5 minutes is then every point
+# within 500 m of a road node reached in time. At 12.6 km/h (3.5 m/s) the post at the west end
+# rides 1050 m in 5 min, so the nodes (every 100 m) up to x = 1000 m are reached: the covered
+# area is the band 0 <= x <= 1000, 500 <= y <= 1500, plus a half disc of 500 m around (1000, 1000).
+INSTANT_WALK = CoverageSettings(walk_kmh=1e9, walk_max_m=500, cell_m=20, simplify_m=0)
+HALF_DISC = math.pi * 500**2 / 2
+WEST_SHARE = 0.5  # SW and NW: half their square is in the band
+EAST_SHARE = HALF_DISC / 2 / 1e6  # SE and NE: a quarter disc each
+
+
+def test_area_and_population_shares_match_the_hand_computed_values():
+    result = toy_model(settings=INSTANT_WALK).coverage(5)
+    assert result.method == NETWORK
+    table = result.grid_table().set_index("grid_id")
+    # 20 m cells approximate the disc's curved edge: 1 % of a grid's area is the tolerance.
+    for grid, share in {
+        "SW": WEST_SHARE,
+        "NW": WEST_SHARE,
+        "SE": EAST_SHARE,
+        "NE": EAST_SHARE,
+    }.items():
+        assert table.loc[grid, "area_share"] == pytest.approx(share, abs=0.01)
+        assert table.loc[grid, "population_share"] == pytest.approx(share, abs=0.01)
+    covered_km2 = (1e6 + HALF_DISC) / 1e6
+    assert table.loc["D", "covered_area_km2"] == pytest.approx(covered_km2, abs=0.02)
+    people = 100 * 0.5 + 300 * 0.5 + (200 + 400) * EAST_SHARE
+    kpis = result.kpis()
+    assert kpis["population_share"] == pytest.approx(people / 1000, abs=0.01)
+    assert kpis["area_share"] == pytest.approx(covered_km2 / 4, abs=0.005)
+    assert kpis["method"] == NETWORK and kpis["warnings"] == []
+
+
+def test_population_is_uniform_within_each_smallest_grid_and_summed_upwards():
+    # SW is split: 90 people west of x = 500, 10 east of it; the band covers half of each.
+    result = toy_model(settings=INSTANT_WALK, split_sw=True).coverage(5)
+    table = result.grid_table().set_index("grid_id")
+    assert table.loc["SW", "population"] == 100
+    assert table.loc["SW-w", "covered_population"] == pytest.approx(45, abs=1)
+    assert table.loc["SW", "covered_population"] == pytest.approx(
+        table.loc["SW-w", "covered_population"] + table.loc["SW-e", "covered_population"]
+    )
+    leaves = table[table.index.isin(["SW-w", "SW-e", "SE", "NW", "NE"])]
+    assert table.loc["D", "covered_population"] == pytest.approx(leaves.covered_population.sum())
+
+
+def test_travel_minutes_add_the_ride_and_the_walk():
+    settings = CoverageSettings(walk_kmh=4.5, walk_max_m=300, cell_m=50)
+    result = toy_model(settings=settings).coverage(10)
+    # A spot 40 m north of the road at x = 550: the best node is x = 500 or 600.
+    xs = np.arange(0, 2001, 100.0)
+    ride = xs / 3.5
+    walk = np.hypot(xs - 550, 40) / 1.25
+    best = np.min(np.where(np.hypot(xs - 550, 40) <= 300, ride + walk, np.inf))
+    lonlat = toy_lonlat([(550, 1040)])
+    assert result.minutes_at(lonlat)[0] == pytest.approx(best / 60, rel=1e-4)
+    # 350 m from the road is beyond walk_max_m: never reached.
+    assert np.isinf(result.minutes_at(toy_lonlat([(550, 1350)]))[0])
+
+
+def toy_lonlat(points):
+    pts = gpd.GeoSeries([shapely.Point(X0 + x, Y0 + y) for x, y in points], crs=UTM)
+    return shapely.get_coordinates(pts.to_crs("EPSG:4326").to_numpy())
+
+
+def test_speed_scale_shortens_the_ride_but_not_the_walk():
+    settings = CoverageSettings(walk_kmh=4.5, walk_max_m=300, cell_m=50)
+    model = toy_model(settings=settings)
+    on_road = toy_lonlat([(700, 1000)])
+    slow = model.coverage(10).minutes_at(on_road)[0]
+    fast = model.coverage(10, speed_scale=2.0).minutes_at(on_road)[0]
+    assert slow == pytest.approx(700 / 3.5 / 60, rel=1e-4)
+    assert fast == pytest.approx(700 / 7.0 / 60, rel=1e-4)
+    assert (
+        model.coverage(5, speed_scale=2.0).kpis()["area_share"]
+        > model.coverage(5).kpis()["area_share"]
+    )
+
+
+def test_node_times_match_networkx_with_the_walk_to_the_road():
+    roads = ([(0, 1000), (2000, 1000)], [(1000, 0), (1000, 2000)], [(0, 0), (2000, 2000)])
+    posts = ((30, 1040), (1500, 1520))
+    model = toy_model(posts=posts, roads=roads, settings=CoverageSettings(cell_m=100))
+    result = model.coverage(15)
+    g = model.graph
+    ref = nx.Graph()
+    for a, b, s in zip(g.u, g.v, g.seconds, strict=True):
+        ref.add_edge(int(a), int(b), weight=float(s))
+    for k, node in enumerate(model.post_node):
+        ref.add_edge(f"post{k}", int(node), weight=model.post_walk_m[k] / 1.25)
+    want = nx.multi_source_dijkstra_path_length(ref, ["post0", "post1"])
+    for node in range(g.n_nodes):
+        if want[node] <= 15 * 60:
+            assert result.node_seconds[node] == pytest.approx(want[node], rel=1e-9)
+        else:
+            assert np.isinf(result.node_seconds[node])
+
+
+def test_straight_line_fallback_without_roads():
+    fine = CoverageSettings(cell_m=20)
+    result = toy_model(posts=((1000, 1000),), roads=(), settings=fine).coverage(3)
+    assert result.method == STRAIGHT_LINE
+    assert any("straight-line" in w for w in result.warnings)
+    # radius = 17 km/h x 3 min / 1.3 = 653.8 m, a disc inside the district split in 4 quarters.
+    r = 17 / 3.6 * 180 / 1.3
+    disc = math.pi * r**2
+    table = result.grid_table().set_index("grid_id")
+    for grid in ("SW", "SE", "NW", "NE"):
+        assert table.loc[grid, "area_share"] == pytest.approx(disc / 4 / 1e6, abs=0.01)
+    covered = result.geojson()["features"][0]["properties"]["area_km2"]
+    assert covered == pytest.approx(disc / 1e6, rel=0.01)
+    assert result.to_dict()["method"] == "straight-line (approximation)"
+
+
+def test_coverage_and_gap_polygons_tile_the_district_in_wgs84():
+    result = toy_model(settings=INSTANT_WALK).coverage(5)
+    covered, gaps = result.polygons()
+    minx, miny, maxx, maxy = shapely.union_all([covered, gaps]).bounds
+    assert 116.9 < minx < maxx < 117.1 and 33.4 < miny < maxy < 33.5  # UTM 50N: 117 E
+    assert not covered.intersection(gaps).area > 1e-12
+    feats = result.geojson()["features"]
+    assert [f["properties"]["kind"] for f in feats] == ["coverage", "gaps"]
+    total = sum(f["properties"]["area_km2"] for f in feats)
+    assert total == pytest.approx(4.0, rel=1e-3)
+    assert feats[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+
+
+@pytest.mark.parametrize("minutes", [0, 0.5, 15.5, 60, "abc", None])
+def test_minutes_out_of_range_is_refused(minutes):
+    model = toy_model()
+    with pytest.raises(CoverageError, match="minutes must be"):
+        model.coverage(minutes)
+
+
+def test_speed_scale_out_of_range_is_refused():
+    with pytest.raises(CoverageError, match="speed_scale must be between"):
+        toy_model().coverage(5, speed_scale=10)
+
+
+def test_a_post_outside_the_district_is_named():
+    with pytest.raises(CoverageError, match="posts outside the district: P2"):
+        toy_model(posts=((0, 1000), (2500, 1000)))
+
+
+def test_a_road_without_class_or_speed_is_named():
+    grids = toy_grids()
+    roads = toy_roads(MIDDLE_ROAD, ids=("rx",)).drop(columns="speed_kmh")
+    with pytest.raises(RoadDataError, match="rx"):
+        CoverageModel.from_geodataframes(grids, toy_posts((0, 1000)), roads, crs=UTM)
+
+
+def test_posts_on_a_road_island_are_a_warning_not_an_error():
+    island = [(100, 1800), (600, 1800)]  # not connected to the middle road
+    model = toy_model(posts=((0, 1000), (100, 1800)), roads=(MIDDLE_ROAD, island))
+    result = model.coverage(5)
+    assert any("P2" in w and "island of 0.5 km" in w for w in result.warnings)
+    # Without P1, the main network (2 km, 80 % of the roads) has no post.
+    alone = model.coverage(5, disabled_posts=["P1"])
+    assert any("80.0% of the road network" in w for w in alone.warnings)
+    assert alone.kpis()["covered_area_km2"] < result.kpis()["covered_area_km2"]
+
+
+def test_a_post_far_from_any_road_is_a_warning():
+    result = toy_model(posts=((0, 1000), (1500, 1800))).coverage(5)
+    assert any("P2 is 800 m from the nearest road" in w for w in result.warnings)
+
+
+def test_what_if_extra_and_disabled_posts():
+    model = toy_model(settings=INSTANT_WALK)
+    base = model.coverage(5)
+    east = toy_lonlat([(2000, 1000)])[0]
+    more = model.coverage(5, extra_posts=[tuple(east)])
+    assert more.post_ids == ["P1", "new-1"]
+    # Both ends ride 1050 m: the whole band 2000 x 1000 m is covered.
+    assert more.kpis()["area_share"] == pytest.approx(0.5, abs=0.005)
+    assert base.kpis()["area_share"] < more.kpis()["area_share"]
+    none = model.coverage(5, disabled_posts=["P1"])
+    assert none.kpis()["covered_area_km2"] == 0
+    assert any("no post in service" in w for w in none.warnings)
+    assert model.coverage(5) is base  # memoized
+    with pytest.raises(CoverageError, match="unknown post id.*P9"):
+        model.coverage(5, disabled_posts=["P9"])
+    with pytest.raises(CoverageError, match="new post #1 .* outside the district"):
+        model.coverage(5, extra_posts=[(120.0, 30.0)])
+    with pytest.raises(CoverageError, match=r"new post #1 must be \(lon, lat\)"):
+        model.coverage(5, extra_posts=["x"])
+
+
+def test_incidents_as_points_or_as_grid_ids():
+    model = toy_model(settings=INSTANT_WALK)
+    result = model.coverage(5)
+    pts = toy_lonlat([(200, 1100), (1800, 1100), (200, 300)])  # covered, far east, south
+    table = result.grid_table(incidents=pts).set_index("grid_id")
+    assert table.loc["NW", "incidents"] == 1 and table.loc["NW", "covered_incidents"] == 1
+    assert table.loc["NE", "incidents"] == 1 and table.loc["NE", "covered_incidents"] == 0
+    assert table.loc["SW", "covered_incidents"] == 0
+    assert table.loc["D", "incident_share"] == pytest.approx(1 / 3)
+    by_id = result.grid_table(incidents=np.array(["NW", "SE"])).set_index("grid_id")
+    assert by_id.loc["D", "covered_incidents"] == pytest.approx(WEST_SHARE + EAST_SHARE, abs=0.01)
+    with pytest.raises(CoverageError, match="not the id of a level-5 .* D"):
+        result.grid_table(incidents=np.array(["D"]))
+    assert result.kpis(pts)["incident_share"] == pytest.approx(1 / 3)
+
+
+def test_worst_grids_rank_the_least_covered_first():
+    result = toy_model(settings=INSTANT_WALK).coverage(5)
+    worst = result.worst_grids(level=2, n=4)
+    assert set(worst["grid_id"][:2]) == {"SE", "NE"}
+    assert list(worst["rank"]) == [1, 2, 3, 4]
+    assert worst["population_share"].is_monotonic_increasing
+    assert len(result.worst_grids(level=2, n=1)) == 1
+    with pytest.raises(ValueError, match="by must be"):
+        worst_grids(result.grid_table(), by="votes")
+
+
+def test_worst_grids_break_ties_by_people_left_uncovered():
+    table = pd.DataFrame(
+        {
+            "grid_id": ["a", "b", "c", "d"],
+            "level": [5, 5, 5, 4],
+            "population": [100.0, 400.0, 0.0, 10.0],
+            "covered_population": [50.0, 200.0, 0.0, 0.0],
+            "population_share": [0.5, 0.5, np.nan, 0.0],
+        }
+    )
+    assert list(worst_grids(table, level=5)["grid_id"]) == ["b", "a", "c"]
+
+
+def test_inputs_are_checked_and_named():
+    grids = toy_grids()
+    with pytest.raises(CoverageError, match="'grids' should be a GeoDataFrame"):
+        CoverageModel.from_geodataframes(grids.to_wkt(), None, None)
+    with pytest.raises(CoverageError, match="posts: geometry must be Point"):
+        CoverageModel.from_geodataframes(grids, toy_grids(), None)
+    with pytest.raises(CoverageError, match="projected"):
+        CoverageModel.from_geodataframes(grids, None, None, crs="EPSG:4326")
+    with pytest.raises(CoverageError, match="'outline' should be"):
+        CoverageModel.from_geodataframes(grids, None, None, outline=shapely.Point(0, 0))
+    with pytest.raises(CoverageError, match="walk_kmh"):
+        CoverageSettings(walk_kmh=0)
+
+
+def test_the_outline_defaults_to_the_level_1_grid_and_utm():
+    model = CoverageModel.from_geodataframes(toy_grids(), toy_posts((0, 1000)), None)
+    assert model.crs.to_epsg() == 32650
+    assert model.outline.area == pytest.approx(4e6, rel=1e-6)
+    assert model.info()["method"] == STRAIGHT_LINE
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_raster_union_equals_the_union_of_the_cells(seed):
+    # Random masks have holes, islands and cells touching only at a corner.
+    outline = shapely.box(0, 0, 1000, 700)
+    raster = Raster.over(outline, 50.0)
+    mask = np.random.default_rng(seed).random(raster.n_cells) < 0.45
+    traced = raster.union(mask)
+    assert traced.is_valid
+    assert traced.symmetric_difference(shapely.union_all(raster.boxes[mask])).area < 1e-6
+    assert traced.area == pytest.approx(mask.sum() * 50.0**2)
+    assert raster.union(np.zeros(raster.n_cells, dtype=bool)).is_empty
+
+
+def test_bad_grid_population_and_duplicate_ids_are_named():
+    grids = toy_grids()
+    grids.loc["NE", "population"] = -5
+    with pytest.raises(GridIndexError, match="population must be a number >= 0 .* NE"):
+        CoverageModel.from_geodataframes(grids, None, None, crs=UTM)
+    twice = pd.concat([toy_grids(), toy_grids().loc[["SW"]]])
+    with pytest.raises(GridIndexError, match="duplicate grid_id SW"):
+        CoverageModel.from_geodataframes(twice, None, None, crs=UTM)
+
+
+def test_missing_population_gives_undefined_population_shares():
+    grids = toy_grids().drop(columns="population")
+    result = CoverageModel.from_geodataframes(grids, toy_posts((0, 1000)), None, crs=UTM).coverage()
+    kpis = result.kpis()
+    assert kpis["population"] == 0 and kpis["population_share"] is None
+    assert kpis["area_share"] > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_raster_pieces_match_cell_by_cell_intersections(seed):
+    rng = np.random.default_rng(seed)
+    blobs = shapely.buffer(shapely.points(rng.uniform(100, 900, (12, 2))), rng.uniform(20, 150, 12))
+    ring = shapely.box(300, 300, 700, 700).difference(shapely.box(400, 400, 600, 600))  # a hole
+    pair = shapely.MultiPolygon([shapely.box(10, 10, 90, 33), shapely.box(910, 950, 990, 990)])
+    geoms = np.concatenate([blobs, [ring, pair]])
+    raster = Raster.over(shapely.box(0, 0, 1000, 1000), 37.0)
+    cell, geom, area = raster_pieces(
+        geoms, raster.x0, raster.y0, raster.cell_m, raster.nx, raster.ny, raster.i, raster.j
+    )
+    got = np.zeros((raster.n_cells, len(geoms)))
+    np.add.at(got, (cell, geom), area)
+    want = shapely.area(shapely.intersection(raster.boxes[:, None], geoms[None, :]))
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+def test_no_outline_and_no_level_is_named():
+    grids = toy_grids().drop(columns="level")
+    with pytest.raises(CoverageError, match="no outline given and grids has no level column"):
+        CoverageModel.from_geodataframes(grids, None, None)
+
+
+def test_cells_list_the_reached_cells_with_their_minutes():
+    settings = CoverageSettings(walk_kmh=4.5, walk_max_m=300, cell_m=100)
+    result = toy_model(settings=settings).coverage(5)
+    cells = result.cells()
+    assert len(cells) == int(result.covered.sum()) > 0
+    assert cells["minutes"].max() <= 5
+    # The fastest cell is next to the post's node: a 71 m walk from (0, 1000) to (50, 1050).
+    first = cells.loc[cells["minutes"].idxmin()]
+    post_lon, post_lat = toy_lonlat([(0, 1000)])[0]
+    assert abs(first["lon"] - post_lon) < 0.002 and abs(first["lat"] - post_lat) < 0.002
+    assert first["minutes"] == pytest.approx(np.hypot(50, 50) / 1.25 / 60, rel=1e-6)

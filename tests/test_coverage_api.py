@@ -1,0 +1,122 @@
+"""The coverage API through a tiny Flask app and its test client."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Flask
+
+from gridmap.coverage_api import create_coverage_blueprint
+from tests.test_coverage import INSTANT_WALK, toy_lonlat, toy_model
+
+
+@pytest.fixture(scope="module")
+def model():
+    return toy_model(settings=INSTANT_WALK)
+
+
+@pytest.fixture
+def client(model):
+    app = Flask(__name__)
+    incidents = toy_lonlat([(200, 1100), (1800, 1100)])
+    app.register_blueprint(
+        create_coverage_blueprint(lambda: model, get_incidents=lambda: incidents)
+    )
+    return app.test_client()
+
+
+def test_coverage_returns_kpis_grids_and_polygons(client):
+    res = client.get("/api/v1/coverage?minutes=5")
+    assert res.status_code == 200
+    body = res.get_json()
+    assert body["method"] == "network"
+    assert body["minutes"] == 5
+    assert body["kpis"]["area_share"] == pytest.approx(0.348, abs=0.005)
+    assert body["kpis"]["incidents"] == 2 and body["kpis"]["covered_incidents"] == 1
+    assert {g["grid_id"] for g in body["grids"]} == {"D", "SW", "SE", "NW", "NE"}
+    kinds = [f["properties"]["kind"] for f in body["geojson"]["features"]]
+    assert kinds == ["coverage", "gaps"]
+    assert body["worst"][0]["grid_id"] in ("SE", "NE")
+
+
+def test_level_and_geometry_parameters(client):
+    body = client.get("/api/v1/coverage?minutes=3&level=2&geometry=0").get_json()
+    assert {g["level"] for g in body["grids"]} == {2}
+    assert "geojson" not in body
+    assert body["minutes"] == 3
+
+
+def test_what_if_parameters(client):
+    base = client.get("/api/v1/coverage?geometry=0").get_json()["kpis"]["area_share"]
+    east = toy_lonlat([(2000, 1000)])[0]
+    url = f"/api/v1/coverage?geometry=0&extra={east[0]},{east[1]}"
+    more = client.get(url).get_json()
+    assert more["kpis"]["area_share"] > base
+    assert more["posts"] == ["P1", "new-1"]
+    none = client.get("/api/v1/coverage?geometry=0&disabled=P1").get_json()
+    assert none["kpis"]["covered_area_km2"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter", "message"),
+    [
+        ("minutes=20", "minutes", "between 1 and 15"),
+        ("minutes=abc", "minutes", "must be a number"),
+        ("minutes=nan", "minutes", "between 1 and 15"),
+        ("level=9", "level", "between 1 and 5"),
+        ("level=x", "level", "must be an integer"),
+        ("speed_scale=0", "speed_scale", "between"),
+        ("disabled=P1,P9", "disabled", "unknown post id.*P9"),
+        ("extra=1,2,3", "extra", "lon,lat"),
+        ("extra=120,30", "extra", "outside the district"),
+        ("geometry=maybe", "geometry", "1 or 0"),
+    ],
+)
+def test_bad_coverage_parameters_are_400_naming_the_parameter(client, query, parameter, message):
+    res = client.get(f"/api/v1/coverage?{query}")
+    assert res.status_code == 400
+    body = res.get_json()
+    assert body["parameter"] == parameter
+    assert parameter in body["error"]
+    assert re.search(message, body["error"])
+
+
+def test_suggest_returns_sites_and_the_new_kpis(client):
+    res = client.get("/api/v1/coverage/suggest?k=1&minutes=5")
+    assert res.status_code == 200
+    body = res.get_json()
+    assert len(body["sites"]) == 1
+    site = body["sites"][0]
+    assert {"lon", "lat", "adds", "rank", "site"} <= set(site)
+    assert body["solver"]["method"] in ("milp", "greedy")
+    assert body["kpis_after"]["covered_population"] > body["kpis_before"]["covered_population"]
+    weighted = client.get("/api/v1/coverage/suggest?k=1&weight=incidents").get_json()
+    assert weighted["weight"] == "incidents"
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("k=0", "k"),
+        ("k=51", "k"),
+        ("k=two", "k"),
+        ("weight=votes", "weight"),
+        ("method=annealing", "method"),
+        ("movable=P9", "movable"),
+        ("minutes=0", "minutes"),
+        ("time_limit=0", "time_limit"),
+    ],
+)
+def test_bad_suggest_parameters_are_400(client, query, parameter):
+    res = client.get(f"/api/v1/coverage/suggest?{query}")
+    assert res.status_code == 400
+    assert res.get_json()["parameter"] == parameter
+
+
+def test_incident_weight_without_incident_data_is_400(model):
+    app = Flask(__name__)
+    app.register_blueprint(create_coverage_blueprint(model))
+    res = app.test_client().get("/api/v1/coverage/suggest?k=1&weight=incidents")
+    assert res.status_code == 400
+    assert res.get_json()["parameter"] == "weight"
