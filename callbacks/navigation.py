@@ -46,4 +46,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         if new.grid == district.root_id:
             new = url_state.NavState(grid=None, view=new.view)
         query = url_state.format_query(new)
-        return (no_update if query == (search or "") else query), no_update
+        # Dash does not rerun this callback for its own URL output, so a step that changes the
+        # view (breadcrumb, 'up' and search return to drilling) sets the selector here.
+        return (
+            no_update if query == (search or "") else query,
+            no_update if new.view == view else new.view,
+        )

@@ -1,0 +1,105 @@
+"""Display geometry over HTTP: /geo/<version>/<layer>.geojson."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+import shapely
+
+from gridmap.geo_routes import CACHE_CONTROL, url_for_layer
+
+
+@pytest.fixture(scope="module")
+def district(tiny_app):
+    return tiny_app.server.extensions["gridmap"].district
+
+
+def url(district, name: str) -> str:
+    return f"/geo/{district.version}/{name}.geojson"
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_gzip_and_plain_carry_the_same_geojson(client, district, level):
+    plain = client.get(url(district, f"level-{level}"))
+    zipped = client.get(url(district, f"level-{level}"), headers={"Accept-Encoding": "gzip"})
+    assert plain.status_code == zipped.status_code == 200
+    assert "Content-Encoding" not in plain.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert plain.mimetype == zipped.mimetype == "application/geo+json"
+    assert gzip.decompress(zipped.data) == plain.data
+    assert plain.headers["Vary"] == "Accept-Encoding"
+    assert plain.headers["ETag"] == zipped.headers["ETag"]
+
+
+@pytest.mark.parametrize("name", ["level-3", "roads-major", "water"])
+def test_etag_and_cache_control(client, district, name):
+    first = client.get(url(district, name))
+    assert first.headers["Cache-Control"] == CACHE_CONTROL
+    assert "immutable" in first.headers["Cache-Control"]
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and etag.endswith('"')
+    again = client.get(url(district, name), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert again.headers["Cache-Control"] == CACHE_CONTROL
+    other = client.get(url(district, name), headers={"If-None-Match": '"0123456789abcdef"'})
+    assert other.status_code == 200
+
+
+def test_levels_have_different_etags(client, district):
+    tags = {client.get(url(district, f"level-{n}")).headers["ETag"] for n in range(1, 6)}
+    assert len(tags) == 5
+
+
+def test_url_for_layer(district):
+    assert url_for_layer("abc", "level", 3) == "/geo/abc/level-3.geojson"
+    assert url_for_layer("abc", "roads-minor") == "/geo/abc/roads-minor.geojson"
+
+
+def test_stale_version_is_404(client, district):
+    resp = client.get("/geo/000000000000/level-2.geojson")
+    assert resp.status_code == 404
+    assert "is not the loaded data" in resp.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "name", ["level-0", "level-6", "level-", "level-x", "level-05x", "roads", "grids", "Water"]
+)
+def test_unknown_layer_is_404(client, district, name):
+    resp = client.get(url(district, name))
+    assert resp.status_code == 404
+    assert "no geometry layer" in resp.get_data(as_text=True)
+
+
+def test_roads_split_by_class(client, district):
+    major = json.loads(client.get(url(district, "roads-major")).data)
+    minor = json.loads(client.get(url(district, "roads-minor")).data)
+    assert [f["properties"]["c"] for f in major["features"]] == ["arterial"]
+    assert [f["properties"]["c"] for f in minor["features"]] == ["village"]
+    assert major["features"][0]["geometry"]["type"] == "LineString"
+    assert major["features"][0]["geometry"]["coordinates"] == [[114.8, 33.74], [114.84, 33.74]]
+
+
+def test_water(client, district):
+    water = json.loads(client.get(url(district, "water")).data)
+    assert water["type"] == "FeatureCollection"
+    assert len(water["features"]) == 1
+    geom = shapely.geometry.shape(water["features"][0]["geometry"])
+    assert geom.bounds == pytest.approx((114.86, 33.71, 114.87, 33.72))
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_level_geometry_is_a_valid_coverage_one_feature_per_grid(client, district, level):
+    body = json.loads(client.get(url(district, f"level-{level}")).data)
+    assert body["type"] == "FeatureCollection"
+    features = body["features"]
+    assert [f["id"] for f in features] == district.level_ids(level)
+    geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
+    assert all(g.geom_type in ("Polygon", "MultiPolygon") and g.is_valid for g in geoms)
+    assert bool(shapely.coverage_is_valid(geoms))
+    # Together they cover the district (the simplified boxes stay boxes).
+    union = shapely.union_all(geoms)
+    assert union.area == pytest.approx(district.outline.area, rel=1e-6)
