@@ -12,18 +12,24 @@ from typing import Any
 from dash import Dash
 
 import callbacks
+from callbacks import planner as planner_callbacks
 from gridmap import api, geo_routes
 from gridmap.cache import cache
 from gridmap.district import load_district
-from gridmap.errors import DataError
-from gridmap.i18n import t
+from gridmap.errors import ConfigError, DataError
+from gridmap.geo_routes import coverage_url
+from gridmap.i18n import name_of, t
 from gridmap.loader import check_folder
 from gridmap.map_updates import level_url, view_for
+from gridmap.map_view import fit_zoom
 from gridmap.runtime import Runtime, bind
+from gridmap.scenario import Scenario
 from gridmap.schema import LEVELS
 from gridmap.settings import ROOT, Settings, load_settings
 from layers.map_figure import map_figure
+from layers.planner_figure import planner_figure
 from ui.layout import page
+from ui.planner_layout import planner_page
 
 
 def _cache_config(settings: Settings, prefix: str) -> dict[str, Any]:
@@ -76,7 +82,53 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
     app.layout = page(figure, settings.lang, district.is_demo, credit, district.name(settings.lang))
     callbacks.register_all(app, runtime)
+    _planner_app(server, runtime)
     return app
+
+
+def _planner_app(server, runtime: Runtime) -> Dash:
+    """Attach the planner (``/planner/``) to ``server``: a Dash app of its own."""
+    settings, district = runtime.settings, runtime.district
+    planner = Dash(
+        "planner",
+        server=server,
+        url_base_pathname="/planner/",
+        assets_folder=str(ROOT / "assets"),
+        title=t("planner-title", settings.lang),
+        update_title=None,
+        serve_locally=True,
+    )
+    version = district.version
+    urls = {
+        "coverage": coverage_url(version, "coverage", Scenario()),
+        "gaps": coverage_url(version, "gaps", Scenario()),
+        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
+        "outline": geo_routes.url_for_layer(version, "level", 1),
+    }
+    villages = district.level_ids(3)
+    box = district.bounds(district.root_id)
+    grid = {
+        "grid_url": geo_routes.url_for_layer(version, "level", 3),
+        "ids": [district.key_of[g] for g in villages],
+        "shares": [None] * len(villages),
+        "hover": [name_of(district.record(g), settings.lang) for g in villages],
+        "label": t("kpi-population", settings.lang),
+    }
+    figure = planner_figure(
+        grid,
+        district.post_records(),
+        (),
+        [],
+        urls,
+        box.center,
+        fit_zoom(box, (1200, 850)),
+        settings.lang,
+    )
+    planner.layout = planner_page(
+        figure, settings.lang, district.is_demo, district.name(settings.lang)
+    )
+    planner_callbacks.register(planner, runtime)
+    return planner
 
 
 def _initial_figure(runtime: Runtime) -> dict:
@@ -133,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd = sub.add_parser("check", help="check a district data folder")
     check_cmd.add_argument("folder", nargs="?", help="default: GRIDMAP_DATA_DIR or data/geo")
     args = parser.parse_args(argv)
-    settings = load_settings()
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"bad setting: {error}", file=sys.stderr)
+        return 2
     if args.command == "check":
         return check(Path(args.folder) if args.folder else settings.data_dir)
     try:

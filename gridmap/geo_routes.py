@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import Blueprint, Response, abort, request
 
 from gridmap import display_geometry
 from gridmap.cache import cache
+from gridmap.coverage import CoverageError
 from gridmap.runtime import current
+from gridmap.scenario import Scenario, ScenarioError, parse_query
 from gridmap.schema import LEVELS
 
 blueprint = Blueprint("geo", __name__, url_prefix="/geo")
@@ -43,6 +47,44 @@ def _send(payload: display_geometry.GeoJSONPayload) -> Response:
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.set_etag(payload.etag)
     return response
+
+
+@cache.memoize()
+def _coverage_payload(kind: str, query: str) -> display_geometry.GeoJSONPayload:
+    result = coverage_for(parse_query(query))
+    feature = next(f for f in result.geojson()["features"] if f["properties"]["kind"] == kind)
+    return display_geometry.GeoJSONPayload.from_obj(
+        {"type": "FeatureCollection", "features": [feature]}
+    )
+
+
+def coverage_for(scenario: Scenario):
+    """Return the coverage result of a scenario (the model memoizes recent ones)."""
+    return current().coverage_model.coverage(
+        scenario.minutes,
+        speed_scale=scenario.speed_scale,
+        extra_posts=scenario.added,
+        disabled_posts=scenario.disabled,
+    )
+
+
+def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
+    """Return the URL of the coverage (``kind`` coverage) or gap polygons of a scenario."""
+    return f"/geo/{version}/coverage-{kind}.geojson{scenario.to_query()}"
+
+
+@blueprint.get("/<version>/coverage-<kind>.geojson")
+def coverage_layer(version: str, kind: str) -> Response:
+    """Serve the coverage or gap polygons of the scenario in the query string."""
+    if version != current().district.version:
+        abort(404, description=f"geometry version {version!r} is not the loaded data's")
+    if kind not in ("coverage", "gaps"):
+        abort(404, description=f"no coverage layer {kind!r}")
+    try:
+        scenario = parse_query(request.query_string.decode())
+        return _send(_coverage_payload(kind, scenario.to_query()))
+    except (ScenarioError, CoverageError) as error:
+        return Response(json.dumps({"error": str(error)}), status=400, mimetype="application/json")
 
 
 @blueprint.get("/<version>/<name>.geojson")

@@ -7,7 +7,9 @@ from gridmap.district import District
 
 def _brief(district: District, grid_id: str) -> dict:
     rec = district.record(grid_id)
-    return {k: rec[k] for k in ("grid_id", "level", "name_zh", "name_en", "code")}
+    brief = {k: rec[k] for k in ("grid_id", "level", "name_zh", "name_en", "code")}
+    brief["key"] = district.key_of[grid_id]
+    return brief
 
 
 def _figures(district: District, grid_id: str) -> dict:

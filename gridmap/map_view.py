@@ -24,6 +24,7 @@ class MapView:
 
     level: int
     ids: list[str]
+    keys: list[str]
     values: list[float | None]
     hover: list[str]
     points: list[list[float]]
@@ -106,6 +107,7 @@ def build_view(
     return MapView(
         level=level,
         ids=ids,
+        keys=[district.key_of[g] for g in ids],
         values=values,
         hover=hover,
         points=points,

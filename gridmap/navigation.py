@@ -12,12 +12,12 @@ from gridmap.url_state import NavState
 def clicked_grid(district: District, state: NavState, point: dict) -> str | None:
     """Return the grid a map click means, or None when it means nothing.
 
-    A click on a grid gives its id. A click on a police post means the grid drawn under it, so
+    A click on a grid gives its key (the feature id in served geometry), hence its id. A click on a police post means the grid drawn under it, so
     posts never steal clicks from grids.
     """
     location = point.get("location")
     if location is not None:
-        return str(location) if str(location) in district else None
+        return district.grid_of_key.get(str(location))
     post_id = point.get("customdata")
     if post_id is None or district.posts is None or post_id not in district.posts.index:
         return None

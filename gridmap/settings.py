@@ -31,6 +31,14 @@ class Settings:
     tile_attribution: str = ""
     secret_key: str = ""
     debug: bool = False
+    database_url: str = ""
+    database_file: Path = ROOT / "instance" / "gridmap.sqlite"
+    api_token: str = ""
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """Return the database to use: ``database_url``, else the SQLite file."""
+        return self.database_url or f"sqlite:///{self.database_file}"
 
     def __post_init__(self) -> None:
         """Check the values that cannot be used, naming the setting."""

@@ -19,7 +19,7 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         "name": "grids",
         "geojson": geojson_url,
         "featureidkey": "id",
-        "locations": view.ids,
+        "locations": view.keys,
         "z": view.values,
         "text": view.hover,
         "customdata": view.points,

@@ -1,0 +1,258 @@
+"""Wire the planner: clicks and sliders edit the scenario in the URL, which drives the map.
+
+The scenario drives the coverage layers, KPIs and worst grids; suggestions, saving, exports.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import shapely
+from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
+
+from gridmap.coverage import CoverageError
+from gridmap.geo_routes import coverage_for, coverage_url
+from gridmap.i18n import t
+from gridmap.mclp import MCLPError, suggest_posts
+from gridmap.runtime import Runtime
+from gridmap.scenario import (
+    Scenario,
+    ScenarioError,
+    apply_click,
+    export_csv,
+    export_geojson,
+    parse_query,
+)
+from gridmap.scenario_store import ScenarioStoreError
+from layers.planner_figure import GRID_TRACE, NEW_TRACE, POSTS_TRACE, SUGGESTED_TRACE, posts_trace
+from ui import planner_ids as ids
+from ui.planner_layout import level_options, weight_options
+from ui.planner_panels import kpi_tiles, suggestion_panel, worst_table
+
+
+def _clean(value):
+    """Make figures JSON-safe (NaN -> None)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _kpis(result) -> dict:
+    return {k: _clean(v) for k, v in result.kpis().items()}
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the planner's callbacks on the planner app."""
+    district = runtime.district
+    posts = district.post_records()
+    villages = district.level_ids(3)
+    village_keys = [district.key_of[g] for g in villages]
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.MINUTES, "value"),
+        Output(ids.SPEED, "value"),
+        Input(ids.CLICK_STORE, "data"),
+        Input(ids.MINUTES, "value"),
+        Input(ids.SPEED, "value"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.SUGGEST_APPLY, "n_clicks"),
+        Input(ids.SAVED_SELECT, "value"),
+        Input(ids.URL, "search"),
+        State(ids.SUGGEST_STORE, "data"),
+    )
+    def edit(click, minutes, speed, _reset, _apply, saved, search, suggestion):
+        trigger = ctx.triggered_id
+        try:
+            scenario = parse_query(search)
+        except ScenarioError:
+            scenario = Scenario()
+        if trigger == ids.URL or trigger is None:
+            return no_update, scenario.minutes, scenario.speed_scale
+        if trigger == ids.CLICK_STORE and click:
+            new = apply_click(scenario, click["lon"], click["lat"], click["zoom"], posts)
+            if new.added != scenario.added and not _inside(new.added[-1]):
+                return no_update, no_update, no_update
+        elif trigger == ids.MINUTES:
+            new = Scenario(float(minutes), scenario.speed_scale, scenario.added, scenario.disabled)
+        elif trigger == ids.SPEED:
+            new = Scenario(scenario.minutes, float(speed), scenario.added, scenario.disabled)
+        elif trigger == ids.RESET:
+            new = Scenario()
+        elif trigger == ids.SUGGEST_APPLY and suggestion:
+            new = scenario
+            for site in suggestion["sites"]:
+                new = new.add_post(site["lon"], site["lat"])
+        elif trigger == ids.SAVED_SELECT and saved:
+            try:
+                new = parse_query(runtime.scenario_store.load(saved))
+            except (ScenarioStoreError, ScenarioError):
+                return no_update, no_update, no_update
+        else:
+            return no_update, no_update, no_update
+        return new.to_query(), new.minutes, new.speed_scale
+
+    def _inside(point: tuple[float, float]) -> bool:
+        return bool(district.outline.covers(shapely.Point(point)))
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.KPIS, "children"),
+        Output(ids.METHOD, "children"),
+        Output(ids.ERROR, "children"),
+        Output(ids.WORST_TABLE, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.WORST_LEVEL, "value"),
+    )
+    def render(search, lang, worst_level):
+        try:
+            scenario = parse_query(search)
+            result = coverage_for(scenario)
+            baseline = coverage_for(scenario.baseline())
+        except (ScenarioError, CoverageError) as error:
+            message = t("error", lang, message=str(error))
+            return no_update, no_update, no_update, message, no_update
+        version = district.version
+        patch = Patch()
+        patch["layout"]["map"]["layers"][0]["source"] = coverage_url(version, "coverage", scenario)
+        patch["layout"]["map"]["layers"][1]["source"] = coverage_url(version, "gaps", scenario)
+        table = result.grid_table().set_index("grid_id")
+        shares = table["population_share"].reindex(villages)
+        patch["data"][GRID_TRACE]["z"] = [_clean(float(v)) for v in shares]
+        patch["data"][GRID_TRACE]["locations"] = village_keys
+        trace = posts_trace(posts, scenario.disabled, lang)
+        for key in ("marker", "text"):
+            patch["data"][POSTS_TRACE][key] = trace[key]
+        patch["data"][NEW_TRACE]["lon"] = [p[0] for p in scenario.added]
+        patch["data"][NEW_TRACE]["lat"] = [p[1] for p in scenario.added]
+        patch["data"][NEW_TRACE]["text"] = [
+            f"{t('planner-new-post', lang)} {i}" for i in range(1, len(scenario.added) + 1)
+        ]
+        method = t(
+            "planner-method-network" if result.method == "network" else "planner-method-straight",
+            lang,
+        )
+        if result.warnings:
+            method = f"{method} · {'; '.join(result.warnings[:3])}"
+        worst = [
+            {k: _clean(v) for k, v in row.items()}
+            for row in result.worst_grids(level=int(worst_level or 3), n=10).to_dict("records")
+        ]
+        return (
+            patch,
+            kpi_tiles(_kpis(result), _kpis(baseline), lang),
+            method,
+            "",
+            worst_table(worst, lang),
+        )
+
+    @app.callback(
+        Output(ids.SUGGEST_STORE, "data"),
+        Output(ids.SUGGEST_PANEL, "children"),
+        Output(ids.SUGGEST_APPLY, "disabled"),
+        Output(ids.MAP, "figure", allow_duplicate=True),
+        Input(ids.SUGGEST_RUN, "n_clicks"),
+        State(ids.URL, "search"),
+        State(ids.SUGGEST_K, "value"),
+        State(ids.SUGGEST_WEIGHT, "value"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def suggest(_clicks, search, k, weight, lang):
+        try:
+            scenario = parse_query(search)
+            incidents = runtime.incident_points() if weight == "incidents" else None
+            found = suggest_posts(
+                runtime.coverage_model,
+                int(k or 0),
+                scenario.minutes,
+                weight=weight,
+                incidents=incidents,
+                disabled_posts=scenario.disabled,
+                speed_scale=scenario.speed_scale,
+            )
+        except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
+            return None, t("error", lang, message=str(error)), True, no_update
+        data = json.loads(json.dumps(found.to_dict(), default=_clean))
+        patch = Patch()
+        patch["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in data["sites"]]
+        patch["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in data["sites"]]
+        patch["data"][SUGGESTED_TRACE]["text"] = [
+            t("planner-site", lang, n=i, adds=s["adds"]) for i, s in enumerate(data["sites"], 1)
+        ]
+        return data, suggestion_panel(data, lang), False, patch
+
+    @app.callback(
+        Output(ids.SAVE_STATUS, "children"),
+        Output(ids.SAVED_SELECT, "options"),
+        Input(ids.SAVE_BUTTON, "n_clicks"),
+        Input(ids.URL, "pathname"),
+        State(ids.SAVE_NAME, "value"),
+        State(ids.URL, "search"),
+        State(ids.LANG_STORE, "data"),
+    )
+    def save(_clicks, _path, name, search, lang):
+        store = runtime.scenario_store
+        status = ""
+        if ctx.triggered_id == ids.SAVE_BUTTON:
+            try:
+                status = t("planner-saved-ok", lang, name=store.save(name, search or ""))
+            except (ScenarioStoreError, ScenarioError) as error:
+                status = t("error", lang, message=str(error))
+        return status, [{"label": n, "value": n} for n in store.names()]
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input(ids.EXPORT_GEOJSON, "n_clicks"),
+        Input(ids.EXPORT_CSV, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def export(_geojson, _csv, search):
+        scenario = parse_query(search)
+        kpis = _kpis(coverage_for(scenario))
+        baseline = _kpis(coverage_for(scenario.baseline()))
+        if ctx.triggered_id == ids.EXPORT_CSV:
+            text = export_csv(scenario, posts, kpis, baseline)
+            return {"content": text, "filename": "scenario.csv", "type": "text/csv"}
+        body = json.dumps(export_geojson(scenario, posts, kpis, baseline), ensure_ascii=False)
+        return {"content": body, "filename": "scenario.geojson", "type": "application/geo+json"}
+
+    @app.callback(
+        Output(ids.LANG_STORE, "data"),
+        Input(ids.LANG_TOGGLE, "n_clicks"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def toggle(_clicks, lang):
+        return "en" if lang == "zh" else "zh"
+
+    @app.callback(
+        Output({"type": "planner-i18n", "index": ALL}, "children"),
+        Output(ids.LANG_TOGGLE, "children"),
+        Output(ids.SUGGEST_WEIGHT, "options"),
+        Output(ids.WORST_LEVEL, "options"),
+        Output(ids.RESET, "children"),
+        Output(ids.SUGGEST_RUN, "children"),
+        Output(ids.SUGGEST_APPLY, "children"),
+        Output(ids.SAVE_BUTTON, "children"),
+        Output(ids.EXPORT_GEOJSON, "children"),
+        Output(ids.EXPORT_CSV, "children"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def translate(lang):
+        keys = [o["id"]["index"] for o in ctx.outputs_list[0]]
+        return (
+            [t(k, lang) for k in keys],
+            t("lang-toggle", lang),
+            weight_options(lang),
+            level_options(lang),
+            t("planner-reset", lang),
+            t("planner-suggest-run", lang),
+            t("planner-suggest-apply", lang),
+            t("planner-save", lang),
+            t("planner-export-geojson", lang),
+            t("planner-export-csv", lang),
+        )

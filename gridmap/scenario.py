@@ -1,0 +1,189 @@
+"""A planner's what-if scenario: minutes, speed, new posts, posts out of service; as a URL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from gridmap.errors import GridmapError
+
+MINUTES_RANGE = (1.0, 15.0)
+SPEED_RANGE = (0.25, 3.0)
+MAX_ADDED = 50
+#: A click closer than this many screen pixels to a post or a new post acts on it.
+CLICK_RADIUS_PX = 12
+
+
+class ScenarioError(GridmapError):
+    """A scenario parameter that cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """What a planner changed against the posts in the data."""
+
+    minutes: float = 5.0
+    speed_scale: float = 1.0
+    added: tuple[tuple[float, float], ...] = ()
+    disabled: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        """Refuse values out of range, naming the parameter."""
+        lo, hi = MINUTES_RANGE
+        if not lo <= self.minutes <= hi:
+            raise ScenarioError(f"minutes must be {lo:g}-{hi:g}, got {self.minutes:g}")
+        lo, hi = SPEED_RANGE
+        if not lo <= self.speed_scale <= hi:
+            raise ScenarioError(f"speed must be {lo:g}-{hi:g}, got {self.speed_scale:g}")
+        if len(self.added) > MAX_ADDED:
+            raise ScenarioError(f"at most {MAX_ADDED} new posts, got {len(self.added)}")
+
+    @property
+    def is_baseline(self) -> bool:
+        """Whether the scenario changes no post (only minutes or speed may differ)."""
+        return not self.added and not self.disabled
+
+    def baseline(self) -> Scenario:
+        """Return the same minutes and speed with the posts as in the data."""
+        return replace(self, added=(), disabled=())
+
+    def toggle_post(self, post_id: str) -> Scenario:
+        """Take a post out of service, or put it back."""
+        if post_id in self.disabled:
+            return replace(self, disabled=tuple(p for p in self.disabled if p != post_id))
+        return replace(self, disabled=tuple(sorted((*self.disabled, post_id))))
+
+    def add_post(self, lon: float, lat: float) -> Scenario:
+        """Add a new post at (lon, lat), rounded to about 1 m."""
+        return replace(self, added=(*self.added, (round(lon, 5), round(lat, 5))))
+
+    def remove_added(self, index: int) -> Scenario:
+        """Remove the ``index``-th new post."""
+        return replace(self, added=tuple(p for i, p in enumerate(self.added) if i != index))
+
+    def to_query(self) -> str:
+        """Return the scenario as a URL query string (``?minutes=5&add=lon,lat;...``)."""
+        params: dict[str, str] = {"minutes": f"{self.minutes:g}"}
+        if self.speed_scale != 1.0:
+            params["speed"] = f"{self.speed_scale:g}"
+        if self.added:
+            params["add"] = ";".join(f"{lon:.5f},{lat:.5f}" for lon, lat in self.added)
+        if self.disabled:
+            params["off"] = ",".join(self.disabled)
+        return "?" + urlencode(params, safe=",;")
+
+
+def _number(query: dict, name: str, default: float) -> float:
+    raw = (query.get(name) or [None])[0]
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ScenarioError(f"{name} must be a number, got {raw!r}") from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"{name} must be a finite number, got {raw!r}")
+    return value
+
+
+def parse_query(search: str | None) -> Scenario:
+    """Read a scenario from a URL query string; raise ScenarioError naming a bad parameter."""
+    query = parse_qs((search or "").lstrip("?"))
+    added = []
+    for i, pair in enumerate(x for x in ((query.get("add") or [""])[0]).split(";") if x):
+        try:
+            lon, lat = (float(v) for v in pair.split(","))
+        except ValueError:
+            raise ScenarioError(f"add: new post {i + 1} must be 'lon,lat', got {pair!r}") from None
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise ScenarioError(f"add: new post {i + 1} is not a lon,lat position: {pair!r}")
+        added.append((lon, lat))
+    disabled = tuple(sorted(p for p in ((query.get("off") or [""])[0]).split(",") if p))
+    return Scenario(
+        minutes=_number(query, "minutes", 5.0),
+        speed_scale=_number(query, "speed", 1.0),
+        added=tuple(added),
+        disabled=disabled,
+    )
+
+
+def metres_per_pixel(lat: float, zoom: float) -> float:
+    """Return the ground size of one screen pixel on a web-mercator map (512-px tiles)."""
+    return 40_075_016.7 * math.cos(math.radians(lat)) / (512 * 2**zoom)
+
+
+def apply_click(
+    scenario: Scenario,
+    lon: float,
+    lat: float,
+    zoom: float,
+    posts: list[dict],
+) -> Scenario:
+    """Return the scenario after a map click at (lon, lat).
+
+    A click on (or within CLICK_RADIUS_PX of) a new post removes it; on an existing post it
+    takes the post out of service or puts it back; anywhere else it adds a new post.
+    """
+    radius = CLICK_RADIUS_PX * metres_per_pixel(lat, zoom)
+
+    def dist(plon: float, plat: float) -> float:
+        dx = (plon - lon) * 111_320 * math.cos(math.radians(lat))
+        return math.hypot(dx, (plat - lat) * 110_540)
+
+    near_new = [(dist(*p), i) for i, p in enumerate(scenario.added)]
+    near_post = [(dist(p["lon"], p["lat"]), p["post_id"]) for p in posts]
+    best_new = min(near_new, default=(math.inf, -1))
+    best_post = min(near_post, default=(math.inf, ""))
+    if best_new[0] <= radius and best_new[0] <= best_post[0]:
+        return scenario.remove_added(best_new[1])
+    if best_post[0] <= radius:
+        return scenario.toggle_post(best_post[1])
+    return scenario.add_post(lon, lat)
+
+
+def export_geojson(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> dict:
+    """Return the scenario's posts (status: active, out of service, new) and KPIs as GeoJSON."""
+    features = []
+    for p in posts:
+        status = "out-of-service" if p["post_id"] in scenario.disabled else "active"
+        features.append(_point(p["lon"], p["lat"], {**_post_props(p), "status": status}))
+    for i, (lon, lat) in enumerate(scenario.added, start=1):
+        features.append(_point(lon, lat, {"post_id": f"new-{i}", "status": "new"}))
+    return {
+        "type": "FeatureCollection",
+        "properties": {"scenario": scenario.to_query(), "kpis": kpis, "baseline": baseline},
+        "features": features,
+    }
+
+
+def export_csv(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> str:
+    """Return the scenario as CSV: one row per post, then the KPIs against the baseline."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["post_id", "name_zh", "name_en", "lon", "lat", "status"])
+    for p in posts:
+        status = "out-of-service" if p["post_id"] in scenario.disabled else "active"
+        writer.writerow([p["post_id"], p["name_zh"], p["name_en"], p["lon"], p["lat"], status])
+    for i, (lon, lat) in enumerate(scenario.added, start=1):
+        writer.writerow([f"new-{i}", "", "", lon, lat, "new"])
+    writer.writerow([])
+    writer.writerow(["kpi", "scenario", "baseline"])
+    for key in ("area_share", "population_share", "incident_share", "covered_population"):
+        writer.writerow([key, kpis.get(key), baseline.get(key)])
+    writer.writerow(["scenario", scenario.to_query()])
+    return out.getvalue()
+
+
+def _post_props(p: dict) -> dict:
+    return {k: p[k] for k in ("post_id", "name_zh", "name_en", "officers", "ebikes") if k in p}
+
+
+def _point(lon: float, lat: float, props: dict) -> dict:
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+    }

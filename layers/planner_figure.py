@@ -1,0 +1,123 @@
+"""The planner's map: village grids coloured by coverage, posts, new and suggested posts."""
+
+from __future__ import annotations
+
+from gridmap.i18n import name_of, t
+from layers.basemap import map_style
+from layers.coverage_layer import coverage_layers
+
+GRID_TRACE, POSTS_TRACE, NEW_TRACE, SUGGESTED_TRACE = 0, 1, 2, 3
+ACTIVE, DISABLED = "#1f4e9c", "#9aa3ad"
+
+
+def grid_trace(
+    grid_url: str, ids: list[str], shares: list[float | None], hover: list[str], label: str
+) -> dict:
+    """Return the village-grid choropleth coloured by the share of people covered."""
+    return {
+        "type": "choroplethmap",
+        "geojson": grid_url,
+        "featureidkey": "id",
+        "locations": ids,
+        "z": shares,
+        "zmin": 0,
+        "zmax": 1,
+        "text": hover,
+        "hovertemplate": "%{text}<br>" + label + ": %{z:.0%}<extra></extra>",
+        "colorscale": [[0, "#f4d9cf"], [0.5, "#f7f3d0"], [1, "#d3ecd8"]],
+        "marker": {"opacity": 0.55, "line": {"width": 0.4, "color": "#6b6b6b"}},
+        "colorbar": {
+            "title": {"text": label},
+            "tickformat": ".0%",
+            "thickness": 10,
+            "len": 0.5,
+            "x": 0.995,
+            "xanchor": "right",
+            "bgcolor": "rgba(255,255,255,0.8)",
+        },
+    }
+
+
+def posts_trace(posts: list[dict], disabled: tuple[str, ...], lang: str) -> dict:
+    """Return the existing posts: in service blue, out of service grey."""
+    off = set(disabled)
+    hover = [
+        f"<b>{name_of(p, lang)}</b> ({p['post_id']})"
+        + (f"<br>{t('planner-out-of-service', lang)}" if p["post_id"] in off else "")
+        for p in posts
+    ]
+    return {
+        "type": "scattermap",
+        "mode": "markers",
+        "lon": [p["lon"] for p in posts],
+        "lat": [p["lat"] for p in posts],
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {
+            "size": [8 if p["post_id"] in off else 10 for p in posts],
+            "color": [DISABLED if p["post_id"] in off else ACTIVE for p in posts],
+        },
+        "showlegend": False,
+    }
+
+
+def points_trace(points: list[tuple[float, float]], color: str, label: str) -> dict:
+    """Return new or suggested post sites as circles."""
+    return {
+        "type": "scattermap",
+        "mode": "markers",
+        "lon": [p[0] for p in points],
+        "lat": [p[1] for p in points],
+        "text": [f"{label} {i}" for i in range(1, len(points) + 1)],
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": 13, "color": color},
+        "showlegend": False,
+    }
+
+
+def planner_figure(
+    grid: dict,
+    posts: list[dict],
+    disabled: tuple[str, ...],
+    added: list[tuple[float, float]],
+    urls: dict[str, str],
+    center: tuple[float, float],
+    zoom: float,
+    lang: str,
+) -> dict:
+    """Return the whole planner figure (``grid``: kwargs of :func:`grid_trace`)."""
+    return {
+        "data": [
+            grid_trace(**grid),
+            posts_trace(posts, disabled, lang),
+            points_trace(added, "#12a150", t("planner-new-post", lang)),
+            points_trace([], "#8e3fd1", t("planner-suggested", lang)),
+        ],
+        "layout": {
+            "map": {
+                "style": map_style(),
+                "center": {"lon": center[0], "lat": center[1]},
+                "zoom": zoom,
+                "layers": [
+                    *coverage_layers(urls["coverage"], urls["gaps"], (True, True)),
+                    {
+                        "sourcetype": "geojson",
+                        "source": urls["roads-major"],
+                        "type": "line",
+                        "color": "#c98d4a",
+                        "line": {"width": 1.0},
+                    },
+                    {
+                        "sourcetype": "geojson",
+                        "source": urls["outline"],
+                        "type": "line",
+                        "color": "#303030",
+                        "line": {"width": 2},
+                    },
+                ],
+            },
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "uirevision": "planner",
+        },
+    }

@@ -1,0 +1,33 @@
+"""Component ids of the planner page (prefixed ``planner-``)."""
+
+URL = "planner-url"
+LANG_STORE = "planner-lang-store"
+LANG_TOGGLE = "planner-lang-toggle"
+MAP = "planner-map"
+CLICK_STORE = "planner-click-store"
+MINUTES = "planner-minutes-slider"
+SPEED = "planner-speed-slider"
+RESET = "planner-reset-button"
+KPIS = "planner-kpis"
+METHOD = "planner-method"
+ERROR = "planner-error"
+WORST_LEVEL = "planner-worst-level"
+WORST_TABLE = "planner-worst-table"
+SUGGEST_K = "planner-suggest-k"
+SUGGEST_WEIGHT = "planner-suggest-weight"
+SUGGEST_RUN = "planner-suggest-run"
+SUGGEST_APPLY = "planner-suggest-apply"
+SUGGEST_STORE = "planner-suggest-store"
+SUGGEST_PANEL = "planner-suggest-panel"
+SAVE_NAME = "planner-save-name"
+SAVE_BUTTON = "planner-save-button"
+SAVE_STATUS = "planner-save-status"
+SAVED_SELECT = "planner-saved-select"
+EXPORT_GEOJSON = "planner-export-geojson"
+EXPORT_CSV = "planner-export-csv"
+DOWNLOAD = "planner-download"
+
+
+def text(key: str) -> dict:
+    """Return the id of a static text whose content is the translation of ``key``."""
+    return {"type": "planner-i18n", "index": key}

@@ -1,0 +1,176 @@
+"""The planner page: map on the left; scenario controls, KPIs, suggestions on the right."""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from gridmap.i18n import t
+from gridmap.scenario import MINUTES_RANGE
+from ui import planner_ids as ids
+from ui.layout import GRAPH_CONFIG
+
+
+def _text(key: str, lang: str, tag=html.Span, **kwargs):
+    return tag(t(key, lang), id=ids.text(key), **kwargs)
+
+
+def weight_options(lang: str) -> list[dict]:
+    """Return the options of the suggestion's objective."""
+    return [
+        {"label": t("weight-population", lang), "value": "population"},
+        {"label": t("weight-incidents", lang), "value": "incidents"},
+    ]
+
+
+def level_options(lang: str) -> list[dict]:
+    """Return the levels of the worst-covered table."""
+    return [{"label": t(f"level-{n}", lang), "value": n} for n in (2, 3, 4, 5)]
+
+
+def planner_page(figure: dict, lang: str, demo: bool, district_name: str) -> html.Div:
+    """Return the planner layout with ``figure`` as the initial map."""
+    header = html.Header(
+        [
+            html.H1([district_name, " ", _text("planner-title", lang)]),
+            html.Span(t("demo-badge", lang), className="demo-badge", hidden=not demo),
+            html.Nav(
+                [
+                    html.A(t("nav-map", lang), href="/", id=ids.text("nav-map")),
+                    html.A(t("nav-wall", lang), href="/wall/", id=ids.text("nav-wall")),
+                ],
+                className="page-links",
+            ),
+            html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
+        ],
+        className="app-header",
+    )
+    lo, hi = MINUTES_RANGE
+    controls = html.Div(
+        [
+            _text("planner-hint", lang, html.P, className="hint"),
+            _text("planner-minutes", lang, html.Label),
+            dcc.Slider(
+                id=ids.MINUTES,
+                min=lo,
+                max=hi,
+                step=1,
+                value=5,
+                marks={m: str(m) for m in (1, 3, 5, 7, 10, 15)},
+            ),
+            _text("planner-speed", lang, html.Label),
+            dcc.Slider(
+                id=ids.SPEED,
+                min=0.5,
+                max=1.5,
+                step=0.05,
+                value=1.0,
+                marks={v: f"{v:g}" for v in (0.5, 0.75, 1.0, 1.25, 1.5)},
+            ),
+            html.Button(t("planner-reset", lang), id=ids.RESET, className="btn"),
+            html.Div(id=ids.ERROR, className="error", role="alert"),
+            _text("planner-kpis", lang, html.H3),
+            html.Div(id=ids.METHOD, className="method"),
+            html.Div(id=ids.KPIS, className="kpi-grid"),
+            _text("planner-suggest", lang, html.H3),
+            html.Div(
+                [
+                    _text("planner-suggest-k", lang, html.Label),
+                    dcc.Input(
+                        id=ids.SUGGEST_K,
+                        type="number",
+                        min=1,
+                        max=50,
+                        step=1,
+                        value=10,
+                        className="num",
+                    ),
+                    _text("planner-suggest-weight", lang, html.Label),
+                    dcc.Dropdown(
+                        id=ids.SUGGEST_WEIGHT,
+                        options=weight_options(lang),
+                        value="population",
+                        clearable=False,
+                        className="control",
+                    ),
+                    html.Button(
+                        t("planner-suggest-run", lang), id=ids.SUGGEST_RUN, className="btn"
+                    ),
+                ],
+                className="row",
+            ),
+            dcc.Loading(html.Div(id=ids.SUGGEST_PANEL, className="suggest-panel")),
+            html.Button(
+                t("planner-suggest-apply", lang),
+                id=ids.SUGGEST_APPLY,
+                className="btn",
+                disabled=True,
+            ),
+            _text("planner-worst", lang, html.H3),
+            dcc.Dropdown(
+                id=ids.WORST_LEVEL,
+                options=level_options(lang),
+                value=3,
+                clearable=False,
+                className="control",
+            ),
+            html.Div(id=ids.WORST_TABLE),
+            _text("planner-save", lang, html.H3),
+            html.Div(
+                [
+                    dcc.Input(
+                        id=ids.SAVE_NAME,
+                        type="text",
+                        placeholder=t("planner-save-name", lang),
+                        maxLength=80,
+                        className="text",
+                    ),
+                    html.Button(t("planner-save", lang), id=ids.SAVE_BUTTON, className="btn"),
+                ],
+                className="row",
+            ),
+            html.Div(id=ids.SAVE_STATUS, className="status"),
+            dcc.Dropdown(
+                id=ids.SAVED_SELECT,
+                options=[],
+                placeholder=t("planner-saved", lang),
+                className="control",
+            ),
+            _text("planner-share", lang, html.P, className="hint"),
+            html.Div(
+                [
+                    html.Button(
+                        t("planner-export-geojson", lang), id=ids.EXPORT_GEOJSON, className="btn"
+                    ),
+                    html.Button(t("planner-export-csv", lang), id=ids.EXPORT_CSV, className="btn"),
+                ],
+                className="row",
+            ),
+            dcc.Download(id=ids.DOWNLOAD),
+        ],
+        className="planner-side",
+    )
+    return html.Div(
+        [
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LANG_STORE, data=lang),
+            dcc.Store(id=ids.CLICK_STORE, data=None),
+            dcc.Store(id=ids.SUGGEST_STORE, data=None),
+            header,
+            html.Main(
+                [
+                    html.Div(
+                        dcc.Graph(
+                            id=ids.MAP,
+                            figure=figure,
+                            config=GRAPH_CONFIG,
+                            className="map-graph planner-map",
+                        ),
+                        className="map-panel",
+                    ),
+                    controls,
+                ],
+                className="main",
+            ),
+        ],
+        className="app planner",
+    )

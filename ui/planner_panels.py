@@ -1,0 +1,112 @@
+"""Planner panels built from plain figures: KPI tiles with deltas, worst grids, suggestions."""
+
+from __future__ import annotations
+
+from dash import html
+
+from gridmap.i18n import name_of, t
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _delta(
+    now: float | None, base: float | None, scale: float = 100.0, unit: str = " %"
+) -> html.Span:
+    if now is None or base is None:
+        return html.Span("", className="kpi-delta")
+    diff = (now - base) * scale
+    if abs(diff) < (0.05 if scale != 1.0 else 0.5):
+        return html.Span("±0" + unit, className="kpi-delta")
+    cls = "kpi-delta up" if diff > 0 else "kpi-delta down"
+    digits = 1 if scale != 1.0 else 0
+    return html.Span(f"{diff:+,.{digits}f}{unit}", className=cls)
+
+
+def _tile(label: str, value: str, delta: html.Span, tile_id: str) -> html.Div:
+    return html.Div(
+        [html.Div(label, className="kpi-label"), html.Div(value, className="kpi-value"), delta],
+        className="kpi",
+        id=tile_id,
+    )
+
+
+def kpi_tiles(kpis: dict, baseline: dict, lang: str) -> list:
+    """Return the KPI tiles of a scenario, each with its change against the baseline."""
+    people = kpis.get("uncovered_population")
+    base_people = baseline.get("uncovered_population")
+    return [
+        _tile(
+            t("kpi-population", lang),
+            _pct(kpis.get("population_share")),
+            _delta(kpis.get("population_share"), baseline.get("population_share")),
+            "planner-kpi-population",
+        ),
+        _tile(
+            t("kpi-area", lang),
+            _pct(kpis.get("area_share")),
+            _delta(kpis.get("area_share"), baseline.get("area_share")),
+            "planner-kpi-area",
+        ),
+        _tile(
+            t("kpi-incidents", lang),
+            _pct(kpis.get("incident_share")),
+            _delta(kpis.get("incident_share"), baseline.get("incident_share")),
+            "planner-kpi-incidents",
+        ),
+        _tile(
+            t("kpi-posts", lang),
+            str(kpis.get("posts", "—")),
+            _delta(kpis.get("posts"), baseline.get("posts"), scale=1.0, unit=""),
+            "planner-kpi-posts",
+        ),
+        _tile(
+            t("kpi-uncovered", lang),
+            "—" if people is None else f"{people:,.0f}",
+            _delta(people, base_people, scale=1.0, unit=""),
+            "planner-kpi-uncovered",
+        ),
+    ]
+
+
+def worst_table(rows: list[dict], lang: str) -> html.Table:
+    """Return the worst-covered grids: name, share of people covered, people not covered."""
+    head = html.Tr(
+        [
+            html.Th("#"),
+            html.Th(t("detail-name", lang)),
+            html.Th(t("kpi-population", lang)),
+            html.Th(t("kpi-uncovered", lang)),
+        ]
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(r["rank"]),
+                html.Td(name_of(r, lang)),
+                html.Td(_pct(r.get("population_share"))),
+                html.Td(f"{(r.get('population') or 0) - (r.get('covered_population') or 0):,.0f}"),
+            ]
+        )
+        for r in rows
+    ]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="worst-table")
+
+
+def suggestion_panel(suggestion: dict, lang: str) -> list:
+    """Return the suggestion's summary and its sites with what each adds."""
+    added = sum(s["adds"] for s in suggestion["sites"])
+    summary = t(
+        "planner-suggest-result",
+        lang,
+        k=len(suggestion["sites"]),
+        method=suggestion["solver"]["method"],
+        seconds=suggestion["seconds"],
+        added=added,
+    )
+    items = [
+        html.Li(t("planner-site", lang, n=i, adds=s["adds"]))
+        for i, s in enumerate(suggestion["sites"], start=1)
+    ]
+    return [html.Div(summary), html.Ol(items)]
