@@ -136,6 +136,8 @@ def _initial_figure(runtime: Runtime) -> dict:
     view, outline = view_for(None, "drill", "density", settings.lang)
     version = district.version
     urls = {
+        "coverage": coverage_url(version, "coverage", Scenario()),
+        "gaps": coverage_url(version, "gaps", Scenario()),
         "water": geo_routes.url_for_layer(version, "water"),
         "roads-minor": geo_routes.url_for_layer(version, "roads-minor"),
         "roads-major": geo_routes.url_for_layer(version, "roads-major"),

@@ -23,6 +23,15 @@ def _apply(patch: Patch, changes: dict[str, object]) -> None:
         target[int(last) if last.isdigit() else last] = value
 
 
+#: Map layer -> the layer checklist value that shows it.
+LAYER_TOGGLES = {
+    "roads-minor": "roads",
+    "roads-major": "roads",
+    "coverage": "coverage",
+    "gaps": "gaps",
+}
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the render callback, and the clientside one that measures the map."""
     app.clientside_callback(
@@ -58,9 +67,10 @@ def register(app: Dash, runtime: Runtime) -> None:
             post_trace = posts_trace(posts, lang, "posts" in (layers or []))
             for key in ("visible", "text", "name"):
                 patch["data"][POSTS_TRACE][key] = post_trace[key]
-            for name in ("roads-minor", "roads-major"):
+            shown = set(layers or [])
+            for name, toggle in LAYER_TOGGLES.items():
                 index = layer_index(name, bool(runtime.settings.tile_url))
-                patch["layout"]["map"]["layers"][index]["visible"] = "roads" in (layers or [])
+                patch["layout"]["map"]["layers"][index]["visible"] = toggle in shown
         summary = summary_for(view.selected)
         chain = summary["chain"] + [summary["grid"]]
         return patch, breadcrumb(chain, lang), detail_panel(summary, lang)

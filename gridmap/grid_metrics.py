@@ -51,6 +51,26 @@ METRICS: dict[str, _Metric] = {
 
 DEFAULT_METRIC = "density"
 
+#: Metrics read from the 5-minute police circle's per-grid table (column of each), as shares.
+COVERAGE_METRICS: dict[str, str] = {
+    "coverage-population": "population_share",
+    "coverage-area": "area_share",
+}
+
+#: Every metric offered on the map, in menu order.
+ALL_METRICS: tuple[str, ...] = (*METRICS, *COVERAGE_METRICS)
+
+
+def is_share(metric: str) -> bool:
+    """Return whether ``metric`` is a share (0-1, shown as a percentage)."""
+    return metric in COVERAGE_METRICS
+
+
+def table_values(table, column: str, grid_ids: list[str]) -> list[float | None]:
+    """Return ``table[column]`` (a frame indexed by grid id) for ``grid_ids``; NaN -> None."""
+    values = table[column].reindex(grid_ids)
+    return [None if v != v else round(float(v), 4) for v in values]
+
 
 def metric_values(district: District, metric: str, grid_ids: list[str]) -> list[float | None]:
     """Return ``metric`` for each of ``grid_ids`` (None where the data lacks it).

@@ -5,7 +5,9 @@ from __future__ import annotations
 from gridmap.cache import cache
 from gridmap.display_geometry import grid_outline_lines
 from gridmap.grid_summary import grid_summary
-from gridmap.map_view import VIEWPORT_PX, MapView, build_view
+from gridmap.coverage import DEFAULT_MINUTES
+from gridmap.grid_metrics import COVERAGE_METRICS, table_values
+from gridmap.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
 from gridmap.runtime import current
 from gridmap.url_state import NavState
 
@@ -23,9 +25,16 @@ def view_for(
 
     ``width`` and ``height`` are the map's size in pixels (0: the default viewport).
     """
-    district = current().district
+    runtime = current()
+    district = runtime.district
     size = (width, height) if width > 100 and height > 100 else VIEWPORT_PX
-    map_view = build_view(district, NavState(grid=grid, view=view), metric, lang, size)
+    state = NavState(grid=grid, view=view)
+    values = None
+    if metric in COVERAGE_METRICS:
+        table = runtime.coverage_model.coverage(DEFAULT_MINUTES).grid_table()
+        _, ids = shown_grids(district, state)
+        values = table_values(table.set_index("grid_id"), COVERAGE_METRICS[metric], ids)
+    map_view = build_view(district, state, metric, lang, size, values)
     return map_view, grid_outline_lines(district, map_view.selected)
 
 

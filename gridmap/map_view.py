@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from gridmap.district import Bounds, District
-from gridmap.grid_metrics import metric_values
+from gridmap.grid_metrics import is_share, metric_values
 from gridmap.i18n import name_of, t
 from gridmap.url_state import NavState
 
@@ -34,6 +34,7 @@ class MapView:
     metric: str
     metric_label: str
     zrange: tuple[float, float] | None
+    value_format: str = ","
 
 
 def robust_range(values: list[float | None]) -> tuple[float, float] | None:
@@ -87,16 +88,21 @@ def build_view(
     metric: str,
     lang: str,
     size_px: tuple[int, int] = VIEWPORT_PX,
+    values: list[float | None] | None = None,
 ) -> MapView:
     """Return the map view for a navigation state, a metric, a language and a map size.
 
-    In a whole-level view there are no names (the hover shows the id) and no label points: names
-    for 6,438 grids would make the update large. Drilling shows names and labels.
+    ``values`` gives the metric for every shown grid when it does not come from the district's
+    own figures (coverage, incidents); see :func:`shown_grids` for their order.
+
+    In a whole-level view the hover shows grid ids, not names, and there are no label points:
+    names for 6,438 grids would make the update large. Drilling shows names and labels.
     """
     selected, ids = shown_grids(district, state)
-    values = metric_values(district, metric, ids)
+    if values is None:
+        values = metric_values(district, metric, ids)
     if state.whole_level:
-        hover, points = [], []
+        hover, points = list(ids), []
         box = district.bounds(district.root_id)
     else:
         hover = [name_of(district.record(g), lang) for g in ids]
@@ -116,5 +122,6 @@ def build_view(
         zoom=fit_zoom(box, size_px),
         metric=metric,
         metric_label=t(f"metric-{metric}", lang),
-        zrange=robust_range(values),
+        zrange=(0.0, 1.0) if is_share(metric) else robust_range(values),
+        value_format=".0%" if is_share(metric) else ",",
     )

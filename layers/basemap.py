@@ -5,9 +5,11 @@ Over a blank background, or a local raster tile server when one is set.
 
 from __future__ import annotations
 
+from layers.coverage_layer import coverage_layers
+
 #: Order of the map layers; callbacks address a layer by its index. (The selection outline is a
 #: trace, not a layer: changing a layer's source makes Plotly re-add it, which MapLibre refuses.)
-LAYER_ORDER = ("water", "roads-minor", "roads-major", "outline")
+LAYER_ORDER = ("water", "roads-minor", "roads-major", "coverage", "gaps", "outline")
 
 
 def layer_index(name: str, has_tiles: bool) -> int:
@@ -34,17 +36,25 @@ def tile_layer(tile_url: str) -> dict:
     }
 
 
-def basemap_layers(urls: dict[str, str], roads_visible: bool, tile_url: str = "") -> list:
+def basemap_layers(
+    urls: dict[str, str],
+    roads_visible: bool,
+    tile_url: str = "",
+    coverage_visible: tuple[bool, bool] = (False, False),
+) -> list:
     """Return the map layers in LAYER_ORDER: water and roads under the grids, lines above.
 
     Parameters
     ----------
     urls : dict
-        GeoJSON URLs for ``water``, ``roads-minor``, ``roads-major`` and ``outline``.
+        GeoJSON URLs for ``water``, ``roads-minor``, ``roads-major``, ``coverage``, ``gaps``
+        and ``outline``.
     roads_visible : bool
         Whether the road layers are shown.
     tile_url : str
         A local raster tile server, drawn first when set.
+    coverage_visible : (bool, bool)
+        Whether the 5-minute coverage and its gaps are shown.
     """
     tiles = [tile_layer(tile_url)] if tile_url else []
     return tiles + [
@@ -72,6 +82,7 @@ def basemap_layers(urls: dict[str, str], roads_visible: bool, tile_url: str = ""
             "line": {"width": 1.3},
             "visible": roads_visible,
         },
+        *coverage_layers(urls["coverage"], urls["gaps"], coverage_visible),
         {
             "sourcetype": "geojson",
             "source": urls["outline"],

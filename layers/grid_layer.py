@@ -23,10 +23,11 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         "z": view.values,
         "text": view.hover,
         "customdata": view.points,
-        "hovertemplate": ("%{text}" if view.hover else "%{location}")
-        + "<br>"
+        "hovertemplate": "%{text}<br>"
         + view.metric_label
-        + ": %{z:,}<extra></extra>",
+        + ": %{z:"
+        + view.value_format
+        + "}<extra></extra>",
         "colorscale": COLORSCALE,
         "reversescale": True,
         "zmin": view.zrange[0] if view.zrange else None,
@@ -37,6 +38,7 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         },
         "colorbar": {
             "title": {"text": view.metric_label},
+            "tickformat": view.value_format if view.value_format != "," else "~s",
             "thickness": 12,
             "len": 0.55,
             "x": 0.995,
@@ -55,4 +57,5 @@ def grid_changes(view: MapView, geojson_url: str) -> dict[str, object]:
     changes: dict[str, object] = {k: trace[k] for k in keys}
     changes["marker.line.width"] = trace["marker"]["line"]["width"]
     changes["colorbar.title.text"] = view.metric_label
+    changes["colorbar.tickformat"] = trace["colorbar"]["tickformat"]
     return changes

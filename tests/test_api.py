@@ -75,3 +75,10 @@ def test_unknown_grid_is_404_json(client, grid_id):
     assert resp.status_code == 404
     assert resp.is_json
     assert resp.get_json() == {"error": f"no grid with id {grid_id!r}"}
+
+
+def test_grid_briefs_carry_the_map_key(client, district):
+    body = client.get("/api/v1/grids/T1").get_json()
+    assert body["grid"]["key"] == district.key_of["T1"]
+    assert [c["key"] for c in body["children"]] == [district.key_of[c] for c in ("T11", "T12")]
+    assert [b["key"] for b in body["chain"]] == [district.key_of["T"]]

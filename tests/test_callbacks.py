@@ -67,6 +67,11 @@ def texts(node) -> list[str]:
     return []
 
 
+def grids_of(district, locations) -> list[str]:
+    """Return the grid ids the map trace's ``locations`` (short keys) name; KeyError if not keys."""
+    return [district.grid_of_key[k] for k in locations]
+
+
 def crumb_ids(breadcrumb) -> list[str]:
     return [n["props"]["id"]["index"] for n in breadcrumb if "id" in n["props"]]
 
@@ -116,7 +121,8 @@ def district(tiny_app):
 def test_render_district(client, district):
     resp = render(client, "")
     ops = operations(resp)
-    assert ops[("data", 0, "locations")] == ["T1", "T2"]
+    assert ops[("data", 0, "locations")] == [district.key_of["T1"], district.key_of["T2"]]
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T1", "T2"]
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-2.geojson"
     assert ops[("layout", "uirevision")] == "T"
     centre = ops[("layout", "map", "center")]
@@ -135,7 +141,7 @@ def test_render_township(client, district):
     top = operations(render(client, ""))
     resp = render(client, "?grid=T1")
     ops = operations(resp)
-    assert ops[("data", 0, "locations")] == ["T11", "T12"]
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T11", "T12"]
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-3.geojson"
     assert ops[("data", 0, "text")] == ["Lizhuang Village 11", "Lizhuang Village 12"]
     assert ops[("layout", "uirevision")] == "T1"
@@ -155,7 +161,7 @@ def test_render_level5_shows_siblings(client, district):
     parent = operations(render(client, "?grid=T111"))
     resp = render(client, "?grid=T1111")
     ops = operations(resp)
-    assert ops[("data", 0, "locations")] == ["T1111", "T1112"]
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T1111", "T1112"]
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-5.geojson"
     assert ops[("layout", "uirevision")] == "T1111"
     # The viewport is the parent's: same as when the parent is selected.
@@ -171,13 +177,15 @@ def test_render_level5_shows_siblings(client, district):
 
 def test_render_whole_level(client, district):
     ops = operations(render(client, "?view=level-5"))
-    assert ops[("data", 0, "locations")] == district.level_ids(5)
-    assert len(ops[("data", 0, "locations")]) == 16
+    assert ops[("data", 0, "locations")] == [district.key_of[g] for g in district.level_ids(5)]
+    assert grids_of(district, ops[("data", 0, "locations")]) == district.level_ids(5)
+    assert len(set(ops[("data", 0, "locations")])) == 16
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-5.geojson"
-    # No names (the hover shows the id) and no label points in a whole-level view.
-    assert ops[("data", 0, "text")] == []
+    # The hover shows grid ids (not names, not the short keys) and there are no label points
+    # in a whole-level view.
+    assert ops[("data", 0, "text")] == district.level_ids(5)
     assert ops[("data", 0, "customdata")] == []
-    assert ops[("data", 0, "hovertemplate")].startswith("%{location}<br>")
+    assert ops[("data", 0, "hovertemplate")].startswith("%{text}<br>")
     assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.84, "lat": 33.74})
 
 
@@ -208,21 +216,24 @@ POSTS_AND_ROADS = [
 
 
 def test_navigation_does_not_resend_posts_or_roads(client):
-    ops = operations(render(client, "?grid=T1"))
+    ops = operations(render(client, "?grid=T1", changed=[f"{ids.URL}.search"]))
     assert [loc for loc in POSTS_AND_ROADS if loc in ops] == []
+    # The initial call (no trigger) does send them.
+    ops = operations(render(client, "?grid=T1", changed=[]))
+    assert [loc for loc in POSTS_AND_ROADS if loc in ops] == POSTS_AND_ROADS
 
 
 @pytest.mark.parametrize(
     ("layers", "posts", "roads"),
     [((), False, False), (("posts",), True, False), (("roads",), False, True)],
 )
-def test_layer_toggles(client, layers, posts, roads):
+def test_layer_toggles(client, district, layers, posts, roads):
     ops = operations(render(client, "?grid=T1", layers=layers, changed=[LAYERS_CHANGED]))
     assert ops[("data", 2, "visible")] is posts
     assert ops[("layout", "map", "layers", 1, "visible")] is roads
     assert ops[("layout", "map", "layers", 2, "visible")] is roads
     # The grids are still patched: the same view as before.
-    assert ops[("data", 0, "locations")] == ["T11", "T12"]
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T11", "T12"]
 
 
 def test_metric_change(client):
@@ -253,17 +264,18 @@ def test_language_change_rerenders_in_chinese(client):
 
 
 # -- navigation -----------------------------------------------------------------------------
-def test_click_on_grid_drills(client):
-    click = {"points": [{"curveNumber": 0, "location": "T2", "z": 1.0}]}
+def test_click_on_grid_drills(client, district):
+    # A click gives the feature's location: the grid's short key, not its id.
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T2"], "z": 1.0}]}
     resp = navigate(client, "", "map-graph.clickData", click=click)
     assert nav_result(resp) == {"search": "?grid=T2"}
-    click = {"points": [{"curveNumber": 0, "location": "T21"}]}
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T21"]}]}
     resp = navigate(client, "?grid=T2", "map-graph.clickData", click=click)
     assert nav_result(resp) == {"search": "?grid=T21"}
 
 
-def test_click_keeps_whole_level_view(client):
-    click = {"points": [{"curveNumber": 0, "location": "T2222"}]}
+def test_click_keeps_whole_level_view(client, district):
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T2222"]}]}
     resp = navigate(client, "?view=level-5", "map-graph.clickData", click=click, view="level-5")
     assert nav_result(resp) == {"search": "?grid=T2222&view=level-5"}
 
@@ -299,6 +311,16 @@ def test_click_on_post_selects_grid_under_it(client, search, post, expected):
 def test_click_on_nothing_known_does_nothing(client, click):
     resp = navigate(client, "?grid=T1", "map-graph.clickData", click=click)
     assert nav_result(resp) == {}
+
+
+@pytest.mark.parametrize("location", ["zz", "T2"])
+def test_click_on_unknown_key_selects_nothing(client, district, location):
+    # "zz" is no grid's key; "T2" is a grid id, which a click no longer carries.
+    assert location not in district.grid_of_key
+    for search in ("", "?grid=T1", "?view=level-5"):
+        click = {"points": [{"curveNumber": 0, "location": location}]}
+        resp = navigate(client, search, "map-graph.clickData", click=click)
+        assert nav_result(resp) == {}, search
 
 
 def test_breadcrumb_click_goes_up(client):
@@ -549,7 +571,8 @@ def test_initial_figure_loads_geometry_by_url(client, district):
     figure = find_component(layout, ids.MAP_GRAPH)["props"]["figure"]
     grids, selection, posts = figure["data"]
     assert grids["geojson"] == f"/geo/{district.version}/level-2.geojson"
-    assert grids["locations"] == ["T1", "T2"]
+    assert grids["locations"] == [district.key_of["T1"], district.key_of["T2"]]
+    assert grids_of(district, grids["locations"]) == ["T1", "T2"]
     assert selection["mode"] == "lines"
     assert posts["customdata"] == ["P1", "P2", "P3"]
     sources = [layer["source"] for layer in figure["layout"]["map"]["layers"]]
@@ -558,8 +581,13 @@ def test_initial_figure_loads_geometry_by_url(client, district):
         f"/geo/{version}/water.geojson",
         f"/geo/{version}/roads-minor.geojson",
         f"/geo/{version}/roads-major.geojson",
+        f"/geo/{version}/coverage-coverage.geojson?minutes=5",
+        f"/geo/{version}/coverage-gaps.geojson?minutes=5",
         f"/geo/{version}/level-1.geojson",
     ]
+    # The coverage layers start hidden; the layer checklist shows them.
+    visible = [layer.get("visible", True) for layer in figure["layout"]["map"]["layers"]]
+    assert visible == [True, True, True, False, False, True]
     assert not holds_geometry(figure)
     for url in sources + [grids["geojson"]]:
         assert client.get(url).status_code == 200, url

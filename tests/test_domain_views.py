@@ -102,7 +102,7 @@ def test_build_view_drill_and_whole_level(district):
     assert view.center == pytest.approx((114.82, 33.74))
     whole = build_view(district, NavState(view="level-4"), "density", "zh")
     assert whole.level == 4 and len(whole.ids) == 8
-    assert whole.hover == [] and whole.points == []
+    assert whole.hover == whole.ids and whole.points == []
     assert whole.center == pytest.approx((114.84, 33.74))
 
 
@@ -230,12 +230,26 @@ def test_level_geojson(district, level):
     payload = display_geometry.level_geojson(district, level)
     body = json.loads(payload.raw)
     assert body["type"] == "FeatureCollection"
-    assert [f["id"] for f in body["features"]] == district.level_ids(level)
+    # Features are named by the grids' short keys, and carry no other properties.
+    assert [district.grid_of_key[f["id"]] for f in body["features"]] == district.level_ids(level)
+    assert all(f["properties"] == {} for f in body["features"])
     assert gzip.decompress(payload.gzipped) == payload.raw
     assert len(payload.gzipped) < len(payload.raw)
     assert len(payload.etag) == 16
     geoms = [shapely.geometry.shape(f["geometry"]) for f in body["features"]]
     assert bool(shapely.coverage_is_valid(geoms))
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4, 5])
+def test_level_geojson_ids_are_the_keys_of_the_level(district, level):
+    body = json.loads(display_geometry.level_geojson(district, level).raw)
+    feature_ids = [f["id"] for f in body["features"]]
+    level_keys = [district.key_of[g] for g in district.level_ids(level)]
+    assert feature_ids == level_keys
+    assert len(set(feature_ids)) == len(feature_ids) == len(district.level_ids(level))
+    # Keys are not grid ids (the tiny ids all start with "T"; keys are base-36 digits).
+    assert not set(feature_ids) & set(district.level_ids(level))
+    assert all(k.isalnum() and k == k.lower() for k in feature_ids)
 
 
 def test_payload_is_deterministic(district):

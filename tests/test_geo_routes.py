@@ -96,7 +96,8 @@ def test_level_geometry_is_a_valid_coverage_one_feature_per_grid(client, distric
     body = json.loads(client.get(url(district, f"level-{level}")).data)
     assert body["type"] == "FeatureCollection"
     features = body["features"]
-    assert [f["id"] for f in features] == district.level_ids(level)
+    assert [f["id"] for f in features] == [district.key_of[g] for g in district.level_ids(level)]
+    assert [district.grid_of_key[f["id"]] for f in features] == district.level_ids(level)
     geoms = [shapely.geometry.shape(f["geometry"]) for f in features]
     assert all(g.geom_type in ("Polygon", "MultiPolygon") and g.is_valid for g in geoms)
     assert bool(shapely.coverage_is_valid(geoms))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from gridmap.grid_metrics import DEFAULT_METRIC, METRICS
+from gridmap.grid_metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.url_state import VIEWS
 from ui import ids
@@ -31,7 +31,7 @@ def view_options(lang: str) -> list[dict]:
 
 def metric_options(lang: str) -> list[dict]:
     """Return the options of the metric selector in ``lang``."""
-    return [{"label": t(f"metric-{m}", lang), "value": m} for m in METRICS]
+    return [{"label": t(f"metric-{m}", lang), "value": m} for m in ALL_METRICS]
 
 
 def layer_options(lang: str) -> list[dict]:
@@ -39,6 +39,8 @@ def layer_options(lang: str) -> list[dict]:
     return [
         {"label": t("layer-posts", lang), "value": "posts"},
         {"label": t("layer-roads", lang), "value": "roads"},
+        {"label": t("layer-coverage", lang), "value": "coverage"},
+        {"label": t("layer-gaps", lang), "value": "gaps"},
     ]
 
 
