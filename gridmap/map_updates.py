@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from gridmap.cache import cache
-from gridmap.display_geometry import grid_outline_lines
-from gridmap.grid_summary import grid_summary
 from gridmap.coverage import DEFAULT_MINUTES
+from gridmap.display_geometry import grid_outline_lines
 from gridmap.grid_metrics import COVERAGE_METRICS, table_values
+from gridmap.grid_summary import grid_summary
 from gridmap.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
 from gridmap.runtime import current
 from gridmap.url_state import NavState

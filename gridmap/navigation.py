@@ -12,8 +12,8 @@ from gridmap.url_state import NavState
 def clicked_grid(district: District, state: NavState, point: dict) -> str | None:
     """Return the grid a map click means, or None when it means nothing.
 
-    A click on a grid gives its key (the feature id in served geometry), hence its id. A click on a police post means the grid drawn under it, so
-    posts never steal clicks from grids.
+    A click on a grid gives its key (the feature id in served geometry), hence its id. A click
+    on a police post means the grid drawn under it, so posts never steal clicks from grids.
     """
     location = point.get("location")
     if location is not None:
