@@ -138,11 +138,19 @@ def tiny_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_app(tiny_dir):
-    """Return the dashboard built on the tiny district (English default)."""
+def tiny_app(tiny_dir, tmp_path_factory):
+    """Return the dashboard built on the tiny district (English default, its own database)."""
     from app import create_app
 
-    return create_app({"data_dir": tiny_dir, "lang": "en", "cache_type": "SimpleCache"})
+    database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
+    return create_app(
+        {
+            "data_dir": tiny_dir,
+            "lang": "en",
+            "cache_type": "SimpleCache",
+            "database_url": f"sqlite:///{database}",
+        }
+    )
 
 
 @pytest.fixture()
