@@ -72,7 +72,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             return no_update, scenario.minutes, scenario.speed_scale
         if trigger == ids.CLICK_STORE and click:
             new = apply_click(scenario, click["lon"], click["lat"], click["zoom"], posts)
-            if new.added != scenario.added and not _inside(new.added[-1]):
+            if len(new.added) > len(scenario.added) and not _inside(new.added[-1]):
                 return no_update, no_update, no_update
         elif trigger == ids.MINUTES:
             new = Scenario(float(minutes), scenario.speed_scale, scenario.added, scenario.disabled)

@@ -22,12 +22,14 @@ def call(
     inputs: list[tuple[Any, str, Any]],
     state: list[tuple[Any, str, Any]] = (),
     changed: list[str] | None = None,
+    prefix: str = "",
 ):
     """POST one callback request; return the Flask response.
 
     ``inputs`` and ``state`` are (id, property, value) triples; ``changed`` names the
     ``id.prop`` that triggered (the first input by default). An ALL-pattern input is passed as
-    a list of (id, property, value) triples in place of one triple.
+    a list of (id, property, value) triples in place of one triple. ``prefix`` is the Dash
+    app's ``url_base_pathname`` without its trailing slash (``"/planner"`` for the planner).
     """
     output = "...".join(f"{_key(i)}.{p}" for i, p in outputs)
     payload_inputs = []
@@ -48,7 +50,7 @@ def call(
         "state": [_prop(*s) for s in state],
         "changedPropIds": changed,
     }
-    return client.post("/_dash-update-component", json=body)
+    return client.post(f"{prefix.rstrip('/')}/_dash-update-component", json=body)
 
 
 def response_of(resp) -> dict:

@@ -1,0 +1,544 @@
+"""The planner (/planner/) through the Flask test client: page, coverage routes, callbacks."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from urllib.parse import urlparse
+
+import pytest
+
+from gridmap.scenario import Scenario, parse_query
+from tests.dash_http import call, response_of
+from ui import planner_ids as ids
+
+PREFIX = "/planner"
+ROAD_JUNCTION = (114.84, 33.74)  # where the tiny district's two roads meet
+P2 = (114.85, 33.73)  # the tiny district's post P2
+OUTSIDE = (114.95, 33.74)  # east of the district
+
+
+@pytest.fixture(scope="module")
+def app(tiny_dir, tmp_path_factory):
+    """The dashboard on the tiny district, with a database file of its own."""
+    from app import create_app
+
+    db = tmp_path_factory.mktemp("planner-db") / "x.sqlite"
+    return create_app(
+        {
+            "data_dir": tiny_dir,
+            "lang": "en",
+            "cache_type": "SimpleCache",
+            "database_url": f"sqlite:///{db}",
+        }
+    )
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def version(app):
+    return app.server.extensions["gridmap"].district.version
+
+
+@pytest.fixture(scope="module")
+def outputs(app):
+    """The planner's callback outputs as the browser sees them (/_dash-dependencies)."""
+    deps = app.server.test_client().get(f"{PREFIX}/_dash-dependencies").get_json()
+    return [d["output"] for d in deps]
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def texts(component) -> list[str]:
+    """Return every string inside a serialised Dash component tree."""
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, int | float) and not isinstance(component, bool):
+        return [str(component)]
+    if isinstance(component, list):
+        return [s for c in component for s in texts(c)]
+    if isinstance(component, dict):
+        return texts(component.get("props", {}).get("children"))
+    return []
+
+
+def by_id(components: list, component_id: str) -> dict:
+    return next(c for c in components if c["props"].get("id") == component_id)
+
+
+def assigns(patch: dict) -> dict[tuple, object]:
+    """Return the Assign operations of a serialised Patch as {location: value}."""
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    return {
+        tuple(op["location"]): op["params"]["value"]
+        for op in patch["operations"]
+        if op["operation"] == "Assign"
+    }
+
+
+def edit(client, search="", click=None, minutes=5, speed=1.0, changed=None, saved=None, sug=None):
+    """Call the planner's ``edit`` callback; return the response."""
+    changed = changed or f"{ids.CLICK_STORE}.data"
+    return call(
+        client,
+        [(ids.URL, "search"), (ids.MINUTES, "value"), (ids.SPEED, "value")],
+        [
+            (ids.CLICK_STORE, "data", click),
+            (ids.MINUTES, "value", minutes),
+            (ids.SPEED, "value", speed),
+            (ids.RESET, "n_clicks", 1 if changed.startswith(ids.RESET) else None),
+            (ids.SUGGEST_APPLY, "n_clicks", 1 if changed.startswith(ids.SUGGEST_APPLY) else None),
+            (ids.SAVED_SELECT, "value", saved),
+            (ids.URL, "search", search),
+        ],
+        [(ids.SUGGEST_STORE, "data", sug)],
+        changed=[changed],
+        prefix=PREFIX,
+    )
+
+
+def click_at(lon, lat, zoom=13):
+    return {"lon": lon, "lat": lat, "zoom": zoom, "t": 1}
+
+
+def edited(resp) -> tuple[str, float, float]:
+    out = response_of(resp)
+    return (
+        out[ids.URL]["search"],
+        out[ids.MINUTES]["value"],
+        out[ids.SPEED]["value"],
+    )
+
+
+def render(client, search, lang="en", level=3):
+    return call(
+        client,
+        [
+            (ids.MAP, "figure"),
+            (ids.KPIS, "children"),
+            (ids.METHOD, "children"),
+            (ids.ERROR, "children"),
+            (ids.WORST_TABLE, "children"),
+        ],
+        [
+            (ids.URL, "search", search),
+            (ids.LANG_STORE, "data", lang),
+            (ids.WORST_LEVEL, "value", level),
+        ],
+        prefix=PREFIX,
+    )
+
+
+def kpi_value(kpis: list, tile: str) -> str:
+    return by_id(kpis, tile)["props"]["children"][1]["props"]["children"]
+
+
+# --- page and geometry routes -----------------------------------------------------------------
+
+
+def test_planner_page(client):
+    resp = client.get("/planner/")
+    assert resp.status_code == 200
+    html = resp.get_data(as_text=True)
+    assert "5-minute police circle planner" in html
+    layout = client.get(f"{PREFIX}/_dash-layout")
+    assert layout.status_code == 200
+    assert ids.MAP in layout.get_data(as_text=True)
+    script = client.get("/planner/assets/map_click.js")
+    try:
+        assert script.status_code == 200
+        assert b"planner-click-store" in script.get_data()
+    finally:
+        script.close()
+
+
+def test_planner_layout_links_default_coverage(client, version):
+    body = json.dumps(client.get(f"{PREFIX}/_dash-layout").get_json())
+    assert f"/geo/{version}/coverage-coverage.geojson?minutes=5" in body
+    assert f"/geo/{version}/coverage-gaps.geojson?minutes=5" in body
+
+
+def test_planner_callbacks_are_registered(outputs):
+    assert any(o.startswith(f"..{ids.URL}.search") for o in outputs)
+    assert f"{ids.DOWNLOAD}.data" in outputs
+    assert any(f"{ids.MAP}.figure@" in o for o in outputs)  # the suggestion's duplicate output
+
+
+@pytest.mark.parametrize("kind", ["coverage", "gaps"])
+def test_coverage_route(client, version, kind):
+    query = Scenario(added=(ROAD_JUNCTION,)).to_query()
+    resp = client.get(f"/geo/{version}/coverage-{kind}.geojson{query}")
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/geo+json"
+    assert resp.headers["Cache-Control"].startswith("public")
+    doc = json.loads(resp.get_data())
+    assert doc["type"] == "FeatureCollection"
+    [feature] = doc["features"]
+    assert feature["properties"]["kind"] == kind
+    assert feature["properties"]["minutes"] == 5
+    if kind == "coverage":
+        assert feature["properties"]["area_km2"] > 0  # the new post on the road covers some
+    assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon", "GeometryCollection")
+    # Same scenario, same ETag: the browser gets a 304.
+    again = client.get(
+        f"/geo/{version}/coverage-{kind}.geojson{query}",
+        headers={"If-None-Match": resp.headers["ETag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_coverage_route_gzip(client, version):
+    resp = client.get(
+        f"/geo/{version}/coverage-gaps.geojson?minutes=7", headers={"Accept-Encoding": "gzip"}
+    )
+    assert resp.status_code == 200 and resp.headers["Content-Encoding"] == "gzip"
+
+
+def test_coverage_route_scenarios_differ(client, version):
+    base = client.get(f"/geo/{version}/coverage-coverage.geojson?minutes=5")
+    more = client.get(
+        f"/geo/{version}/coverage-coverage.geojson" + Scenario(added=(ROAD_JUNCTION,)).to_query()
+    )
+    assert base.headers["ETag"] != more.headers["ETag"]
+
+
+@pytest.mark.parametrize(
+    ("query", "match"),
+    [
+        ("?minutes=99", "minutes must be 1-15"),
+        ("?minutes=abc", "minutes must be a number"),
+        ("?speed=9", "speed must be"),
+        ("?add=1", "add: new post 1"),
+    ],
+)
+def test_coverage_route_bad_scenario(client, version, query, match):
+    resp = client.get(f"/geo/{version}/coverage-coverage.geojson{query}")
+    assert resp.status_code == 400
+    assert resp.mimetype == "application/json"
+    assert match in resp.get_json()["error"]
+
+
+def test_coverage_route_unknown(client, version):
+    assert client.get("/geo/0000stale000/coverage-coverage.geojson?minutes=5").status_code == 404
+    assert client.get(f"/geo/{version}/coverage-other.geojson?minutes=5").status_code == 404
+
+
+# --- edit: clicks, sliders, reset -------------------------------------------------------------
+
+
+def test_initial_load_sets_sliders_from_the_url(client):
+    resp = edit(client, search="?minutes=8&speed=1.25", changed=f"{ids.URL}.search")
+    out = response_of(resp)
+    assert ids.URL not in out  # the URL is the source; it is not written back
+    assert out[ids.MINUTES]["value"] == 8 and out[ids.SPEED]["value"] == 1.25
+
+
+def test_click_away_from_posts_adds_a_post(client):
+    search, minutes, speed = edited(edit(client, "?minutes=5", click=click_at(*ROAD_JUNCTION)))
+    assert "add=114.84000,33.74000" in search
+    assert parse_query(search).added == (ROAD_JUNCTION,)
+    assert (minutes, speed) == (5, 1)
+    # A second click elsewhere adds a second post, keeping the first.
+    search2, *_ = edited(edit(client, search, click=click_at(114.82, 33.76)))
+    assert parse_query(search2).added == (ROAD_JUNCTION, (114.82, 33.76))
+
+
+def test_click_on_a_new_post_removes_it(client):
+    # Removing the only new post (regression: the inside-the-district check read added[-1]).
+    search = Scenario(added=(ROAD_JUNCTION,)).to_query()
+    near = (ROAD_JUNCTION[0] + 0.0002, ROAD_JUNCTION[1])
+    new, *_ = edited(edit(client, search, click=click_at(*near)))
+    assert parse_query(new) == Scenario()
+    # Removing one of two keeps the other.
+    search = Scenario(added=(ROAD_JUNCTION, (114.82, 33.76))).to_query()
+    new, *_ = edited(edit(client, search, click=click_at(*near)))
+    assert parse_query(new).added == ((114.82, 33.76),)
+
+
+def test_click_on_a_new_post_outside_the_district_removes_it(client):
+    # A new post outside the district (from a hand-edited URL) can still be clicked away,
+    # even when another new post remains.
+    search = Scenario(added=(OUTSIDE, ROAD_JUNCTION)).to_query()
+    new, *_ = edited(edit(client, search, click=click_at(*ROAD_JUNCTION)))
+    assert parse_query(new).added == (OUTSIDE,)
+
+
+def test_click_on_a_post_disables_and_restores_it(client):
+    off, *_ = edited(edit(client, "?minutes=6", click=click_at(*P2)))
+    assert parse_query(off) == Scenario(minutes=6, disabled=("P2",))
+    assert "off=P2" in off
+    on, *_ = edited(edit(client, off, click=click_at(*P2), minutes=6))
+    assert parse_query(on) == Scenario(minutes=6)
+
+
+def test_click_outside_the_district_does_nothing(client):
+    resp = edit(client, "?minutes=5", click=click_at(*OUTSIDE))
+    assert response_of(resp) == {}  # every output is no_update
+
+
+def test_minutes_and_speed_sliders(client):
+    search = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",)).to_query()
+    new, minutes, _ = edited(edit(client, search, minutes=9, changed=f"{ids.MINUTES}.value"))
+    assert parse_query(new) == Scenario(minutes=9, added=(ROAD_JUNCTION,), disabled=("P1",))
+    assert minutes == 9
+    new2, _, speed = edited(edit(client, new, minutes=9, speed=1.5, changed=f"{ids.SPEED}.value"))
+    assert parse_query(new2).speed_scale == 1.5 and "speed=1.5" in new2
+    assert speed == 1.5
+
+
+def test_reset(client):
+    search = "?minutes=9&speed=1.5&add=114.84,33.74&off=P1"
+    new, minutes, speed = edited(edit(client, search, changed=f"{ids.RESET}.n_clicks"))
+    assert new == "?minutes=5" and (minutes, speed) == (5, 1)
+
+
+def test_bad_url_is_replaced_on_edit(client):
+    new, *_ = edited(edit(client, "?minutes=abc", minutes=7, changed=f"{ids.MINUTES}.value"))
+    assert new == "?minutes=7"
+
+
+def test_apply_suggestion_adds_its_sites(client):
+    sug = {"sites": [{"lon": 114.84, "lat": 33.76755}, {"lon": 114.82, "lat": 33.74}]}
+    new, *_ = edited(edit(client, "?minutes=5", changed=f"{ids.SUGGEST_APPLY}.n_clicks", sug=sug))
+    assert parse_query(new).added == ((114.84, 33.76755), (114.82, 33.74))
+
+
+# --- render -----------------------------------------------------------------------------------
+
+
+def test_render_baseline(client, version):
+    out = response_of(render(client, "?minutes=5"))
+    kpis = out[ids.KPIS]["children"]
+    assert [k["props"]["id"] for k in kpis] == [
+        "planner-kpi-population",
+        "planner-kpi-area",
+        "planner-kpi-incidents",
+        "planner-kpi-posts",
+        "planner-kpi-uncovered",
+    ]
+    assert kpi_value(kpis, "planner-kpi-posts") == "3"
+    assert kpi_value(kpis, "planner-kpi-uncovered") == "13,600"
+    assert kpi_value(kpis, "planner-kpi-incidents") == "—"
+    assert out[ids.ERROR]["children"] == ""
+    assert out[ids.METHOD]["children"].startswith("along the road network")
+    ops = assigns(out[ids.MAP]["figure"])
+    assert ops[("layout", "map", "layers", 0, "source")] == (
+        f"/geo/{version}/coverage-coverage.geojson?minutes=5"
+    )
+    assert ops[("layout", "map", "layers", 1, "source")] == (
+        f"/geo/{version}/coverage-gaps.geojson?minutes=5"
+    )
+    assert ops[("data", 2, "lon")] == [] and ops[("data", 2, "lat")] == []
+    assert len(ops[("data", 0, "z")]) == 4  # the four villages
+    assert all(z == 0 for z in ops[("data", 0, "z")])
+
+
+def test_render_scenario(client, version):
+    scenario = Scenario(added=(ROAD_JUNCTION,), disabled=("P3",))
+    out = response_of(render(client, scenario.to_query()))
+    kpis = out[ids.KPIS]["children"]
+    posts = by_id(kpis, "planner-kpi-posts")["props"]["children"]
+    assert posts[1]["props"]["children"] == "3"  # 3 - 1 + 1
+    assert posts[2]["props"]["children"] == "±0"
+    population = by_id(kpis, "planner-kpi-population")["props"]["children"]
+    assert population[1]["props"]["children"] != "0.0%"
+    assert population[2]["props"]["className"] == "kpi-delta up"
+    ops = assigns(out[ids.MAP]["figure"])
+    for layer, kind in ((0, "coverage"), (1, "gaps")):
+        url = ops[("layout", "map", "layers", layer, "source")]
+        assert urlparse(url).path == f"/geo/{version}/coverage-{kind}.geojson"
+        assert parse_query(urlparse(url).query) == scenario
+        # ... and the URL serves the layer.
+        assert client.get(url).status_code == 200
+    assert ops[("data", 2, "lon")] == [ROAD_JUNCTION[0]]
+    assert ops[("data", 2, "lat")] == [ROAD_JUNCTION[1]]
+    assert ops[("data", 2, "text")] == ["New post 1"]
+    markers = ops[("data", 1, "marker")]
+    assert markers["color"][2] != markers["color"][0]  # P3 greyed out
+    assert "out of service" in ops[("data", 1, "text")][2]
+    assert max(z for z in ops[("data", 0, "z")] if z is not None) > 0
+
+
+def test_render_worst_table(client):
+    out = response_of(render(client, "?minutes=5", level=3))
+    table = out[ids.WORST_TABLE]["children"]
+    assert table["type"] == "Table"
+    head, body = table["props"]["children"]
+    assert texts(head) == ["#", "Name", "Population covered", "People not covered"]
+    rows = body["props"]["children"]
+    assert len(rows) == 4  # four villages
+    first = texts(rows[0])
+    assert first[0] == "1"
+    assert first[1] == "Lizhuang Village 22"  # the most populous village, nothing covered
+    assert first[2:] == ["0.0%", "5,800"]
+    level5 = response_of(render(client, "?minutes=5", level=5))[ids.WORST_TABLE]["children"]
+    assert len(level5["props"]["children"][1]["props"]["children"]) == 10
+
+
+def test_render_in_chinese(client):
+    out = response_of(render(client, "?minutes=5", lang="zh"))
+    assert out[ids.METHOD]["children"].startswith("按道路网络计算")
+    assert "在用警务室" in texts(out[ids.KPIS]["children"])
+
+
+@pytest.mark.parametrize(
+    ("search", "match"),
+    [("?minutes=99", "minutes must be 1-15, got 99"), ("?add=x", "add: new post 1")],
+)
+def test_render_bad_query_shows_the_error(client, search, match):
+    out = response_of(render(client, search))
+    assert out[ids.ERROR]["children"].startswith("Error: ")
+    assert match in out[ids.ERROR]["children"]
+    assert ids.MAP not in out and ids.KPIS not in out  # left as they were
+
+
+# --- suggest, save, export --------------------------------------------------------------------
+
+
+def suggest(client, outputs, search="?minutes=5", k=1, weight="population"):
+    key = next(o for o in outputs if o.startswith(f"..{ids.SUGGEST_STORE}."))
+    map_prop = key.split(f"{ids.MAP}.")[1].rstrip(".")  # figure@<hash>
+    return call(
+        client,
+        [
+            (ids.SUGGEST_STORE, "data"),
+            (ids.SUGGEST_PANEL, "children"),
+            (ids.SUGGEST_APPLY, "disabled"),
+            (ids.MAP, map_prop),
+        ],
+        [(ids.SUGGEST_RUN, "n_clicks", 1)],
+        [
+            (ids.URL, "search", search),
+            (ids.SUGGEST_K, "value", k),
+            (ids.SUGGEST_WEIGHT, "value", weight),
+            (ids.LANG_STORE, "data", "en"),
+        ],
+        prefix=PREFIX,
+    )
+
+
+def test_suggest_one_post(client, outputs):
+    out = response_of(suggest(client, outputs, k=1))
+    data = out[ids.SUGGEST_STORE]["data"]
+    assert data["k"] == 1 and len(data["sites"]) == 1
+    site = data["sites"][0]
+    assert site["adds"] > 0
+    assert 114.80 <= site["lon"] <= 114.88 and 33.70 <= site["lat"] <= 33.78
+    assert out[ids.SUGGEST_APPLY]["disabled"] is False
+    panel = texts(out[ids.SUGGEST_PANEL]["children"])
+    assert any(s.startswith("Site 1: +") for s in panel)
+    [map_key] = [k for k in out if k.startswith(ids.MAP)]
+    ops = assigns(next(iter(out[map_key].values())))
+    assert ops[("data", 3, "lon")] == [site["lon"]]
+    assert ops[("data", 3, "lat")] == [site["lat"]]
+    # Applying the suggestion puts the site into the URL.
+    new, *_ = edited(edit(client, "?minutes=5", changed=f"{ids.SUGGEST_APPLY}.n_clicks", sug=data))
+    assert parse_query(new).added == ((round(site["lon"], 5), round(site["lat"], 5)),)
+
+
+@pytest.mark.parametrize(("k", "weight"), [(None, "population"), (0, "population")])
+def test_suggest_bad_input_shows_the_error(client, outputs, k, weight):
+    out = response_of(suggest(client, outputs, k=k, weight=weight))
+    assert out[ids.SUGGEST_STORE]["data"] is None
+    assert out[ids.SUGGEST_APPLY]["disabled"] is True
+    assert texts(out[ids.SUGGEST_PANEL]["children"])[0].startswith("Error: ")
+
+
+def test_suggest_bad_query_shows_the_error(client, outputs):
+    out = response_of(suggest(client, outputs, search="?minutes=99"))
+    assert "minutes must be 1-15" in out[ids.SUGGEST_PANEL]["children"]
+
+
+def save(client, name, search, changed=f"{ids.SAVE_BUTTON}.n_clicks"):
+    resp = call(
+        client,
+        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
+        [
+            (ids.SAVE_NAME, "value", name),
+            (ids.URL, "search", search),
+            (ids.LANG_STORE, "data", "en"),
+        ],
+        changed=[changed],
+        prefix=PREFIX,
+    )
+    out = response_of(resp)
+    return out[ids.SAVE_STATUS]["children"], out[ids.SAVED_SELECT]["options"]
+
+
+def test_save_then_options_then_load(client):
+    query = Scenario(minutes=7, added=(ROAD_JUNCTION,)).to_query()
+    status, options = save(client, "  East junction  ", query)
+    assert status == "Saved: East junction"
+    assert {"label": "East junction", "value": "East junction"} in options
+    # A page load lists the saved scenarios without saving.
+    status, options = save(client, "ignored", "?minutes=3", changed=f"{ids.URL}.pathname")
+    assert status == ""
+    assert "East junction" in [o["value"] for o in options]
+    assert "ignored" not in [o["value"] for o in options]
+    # Choosing a saved scenario puts it into the URL.
+    new, minutes, _ = edited(
+        edit(client, "?minutes=5", saved="East junction", changed=f"{ids.SAVED_SELECT}.value")
+    )
+    assert parse_query(new) == parse_query(query) and minutes == 7
+
+
+def test_save_errors(client):
+    status, _ = save(client, "", "?minutes=5")
+    assert status == "Error: a scenario needs a name"
+    status, _ = save(client, "x" * 81, "?minutes=5")
+    assert status == "Error: scenario name longer than 80 characters"
+    status, options = save(client, "broken", "?minutes=99")
+    assert status.startswith("Error: minutes must be 1-15")
+    assert "broken" not in [o["value"] for o in options]
+
+
+def test_selecting_an_unknown_saved_name_does_nothing(client):
+    resp = edit(client, "?minutes=5", saved="never saved", changed=f"{ids.SAVED_SELECT}.value")
+    assert response_of(resp) == {}
+
+
+def export(client, which, search):
+    button = ids.EXPORT_CSV if which == "csv" else ids.EXPORT_GEOJSON
+    resp = call(
+        client,
+        [(ids.DOWNLOAD, "data")],
+        [(ids.EXPORT_GEOJSON, "n_clicks", 1), (ids.EXPORT_CSV, "n_clicks", 1)],
+        [(ids.URL, "search", search)],
+        changed=[f"{button}.n_clicks"],
+        prefix=PREFIX,
+    )
+    return response_of(resp)[ids.DOWNLOAD]["data"]
+
+
+def test_export_csv(client):
+    scenario = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",))
+    data = export(client, "csv", scenario.to_query())
+    assert data["filename"] == "scenario.csv" and data["type"] == "text/csv"
+    rows = list(csv.reader(io.StringIO(data["content"])))
+    assert rows[0] == ["post_id", "name_zh", "name_en", "lon", "lat", "status"]
+    assert [r[0] for r in rows[1:5]] == ["P1", "P2", "P3", "new-1"]
+    assert [r[5] for r in rows[1:5]] == ["out-of-service", "active", "active", "new"]
+    kpi = {r[0]: r[1:] for r in rows[6:] if r}
+    assert float(kpi["population_share"][0]) > float(kpi["population_share"][1]) == 0
+    assert kpi["scenario"] == [scenario.to_query()]
+
+
+def test_export_geojson(client):
+    scenario = Scenario(minutes=6, added=(ROAD_JUNCTION,))
+    data = export(client, "geojson", scenario.to_query())
+    assert data["filename"] == "scenario.geojson" and data["type"] == "application/geo+json"
+    doc = json.loads(data["content"])
+    assert "一号警务室" in data["content"]  # not \\u-escaped
+    assert doc["properties"]["scenario"] == scenario.to_query()
+    assert doc["properties"]["kpis"]["posts"] == 4
+    assert doc["properties"]["baseline"]["posts"] == 3
+    assert doc["properties"]["kpis"]["incident_share"] is None
+    statuses = {f["properties"]["post_id"]: f["properties"]["status"] for f in doc["features"]}
+    assert statuses == {"P1": "active", "P2": "active", "P3": "active", "new-1": "new"}

@@ -1,0 +1,106 @@
+"""The planner in a real browser: clicking the map adds a new post, clicking it removes it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
+
+pytestmark = pytest.mark.browser
+
+GRAPH = "#planner-map .js-plotly-plot"
+POSTS_KPI = "#planner-kpi-posts .kpi-value"
+ROAD_JUNCTION = (114.84, 33.74)  # inside the tiny district, about 1.4 km from the nearest post
+
+
+@pytest.fixture(scope="module")
+def app(tiny_dir, tmp_path_factory):
+    from app import create_app
+
+    db = tmp_path_factory.mktemp("planner-browser-db") / "x.sqlite"
+    return create_app(
+        {
+            "data_dir": tiny_dir,
+            "lang": "en",
+            "cache_type": "SimpleCache",
+            "database_url": f"sqlite:///{db}",
+        }
+    )
+
+
+def wait_map_idle(page) -> None:
+    """Wait until the map has drawn its sources, stopped moving and has its click handler."""
+    page.wait_for_function(
+        f"""() => {{
+            const gd = document.querySelector('{GRAPH}');
+            const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+            const map = sub && sub.map;
+            return map && map.loaded() && !map.isMoving() && map.areTilesLoaded()
+                && gd._plannerClickMap === map;
+        }}""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def click_map(page, lon: float, lat: float) -> None:
+    """Click the map where (lon, lat) is drawn."""
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
+            const p = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""",
+        [lon, lat],
+    )
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(250)
+    page.mouse.click(x, y)
+
+
+def wait_posts_kpi(page, value: str) -> None:
+    page.wait_for_function(
+        f"() => {{ const el = document.querySelector('{POSTS_KPI}');"
+        f" return el && el.textContent === '{value}'; }}",
+        timeout=30_000,
+    )
+
+
+def test_click_adds_then_removes_a_post_offline(app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/planner/")
+        page.wait_for_selector(GRAPH)
+        page.wait_for_selector(POSTS_KPI)
+        before = int(page.locator(POSTS_KPI).inner_text())
+        assert before == 3
+        wait_map_idle(page)
+
+        click_map(page, *ROAD_JUNCTION)
+        page.wait_for_function("() => location.search.includes('add=')", timeout=30_000)
+        wait_posts_kpi(page, str(before + 1))
+        search = page.evaluate("() => location.search")
+        assert "add=114.84" in search
+        # The map draws the new post and asks for the scenario's coverage layers.
+        page.wait_for_function(f"() => document.querySelector('{GRAPH}').data[2].lon.length === 1")
+        sources = page.evaluate(
+            f"() => document.querySelector('{GRAPH}').layout.map.layers.slice(0, 2)"
+            ".map(l => l.source)"
+        )
+        assert all("add=114.84" in s for s in sources), sources
+        wait_map_idle(page)
+        page.screenshot(path=str(ARTIFACTS / "planner.png"))
+
+        # Clicking the new post again removes it.
+        new_lon, new_lat = page.evaluate(
+            f"() => {{ const t = document.querySelector('{GRAPH}').data[2];"
+            " return [t.lon[0], t.lat[0]]; }"
+        )
+        click_map(page, new_lon, new_lat)
+        page.wait_for_function("() => !location.search.includes('add=')", timeout=30_000)
+        wait_posts_kpi(page, str(before))
+        assert page.locator("#planner-error").inner_text() == ""
+    assert foreign == [], f"requests left the app's server: {foreign[:5]}"
