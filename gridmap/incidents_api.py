@@ -83,6 +83,8 @@ def create_incidents_blueprint(
         Limits of one POST (413 beyond).
     clock : callable, optional
         Returns the current aware datetime (tests pass a fixed one).
+    name, url_prefix : str
+        Blueprint name and URL prefix.
 
     Returns
     -------
@@ -159,15 +161,13 @@ def create_incidents_blueprint(
         if isinstance(body, Response):
             return body
         if not isinstance(body, dict):
-            return _error(422, "body must be an object like {\"status\": \"dispatched\"}")
+            return _error(422, 'body must be an object like {"status": "dispatched"}')
         unknown = sorted(set(body) - {"status", "at", "unit"})
         if unknown:
             return _error(422, f"unknown field(s) {unknown}; known: status, at, unit")
         status = body.get("status")
         if status not in STATUSES:
-            return _error(
-                422, f"'status' must be one of {', '.join(STATUSES)}, got {status!r}"
-            )
+            return _error(422, f"'status' must be one of {', '.join(STATUSES)}, got {status!r}")
         at = None
         if body.get("at") not in (None, ""):
             try:
@@ -217,9 +217,7 @@ def create_incidents_blueprint(
                     "type": "Feature",
                     "id": r["id"],
                     "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
-                    "properties": {
-                        k: v for k, v in _plain(r).items() if k not in ("lon", "lat")
-                    },
+                    "properties": {k: v for k, v in _plain(r).items() if k not in ("lon", "lat")},
                 }
                 for r in rows
             ]
@@ -302,6 +300,8 @@ def _read_body(max_bytes: int) -> Any:
         return _error(400, "body is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return _error(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        return _error(400, "malformed JSON: nested too deeply")
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

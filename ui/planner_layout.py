@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from gridmap.i18n import t
-from gridmap.scenario import MINUTES_RANGE
+from gridmap.scenario import MINUTES_RANGE, SPEED_RANGE
 from ui import planner_ids as ids
 from ui.layout import GRAPH_CONFIG
 
@@ -60,11 +60,11 @@ def planner_page(figure: dict, lang: str, demo: bool, district_name: str) -> htm
             _text("planner-speed", lang, html.Label),
             dcc.Slider(
                 id=ids.SPEED,
-                min=0.5,
-                max=1.5,
+                min=SPEED_RANGE[0],
+                max=SPEED_RANGE[1],
                 step=0.05,
                 value=1.0,
-                marks={v: f"{v:g}" for v in (0.5, 0.75, 1.0, 1.25, 1.5)},
+                marks={v: f"{v:g}" for v in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)},
             ),
             html.Button(t("planner-reset", lang), id=ids.RESET, className="btn"),
             html.Div(id=ids.ERROR, className="error", role="alert"),

@@ -1,0 +1,156 @@
+from datetime import UTC, datetime
+
+import pandas as pd
+import pytest
+
+try:
+    from incident_fixtures import open_store, stored_record, tiny_grids
+except ModuleNotFoundError:  # tests/ imported as a package
+    from tests.incident_fixtures import open_store, stored_record, tiny_grids
+
+from gridmap.incident_stats import (
+    StatsError,
+    category_breakdown,
+    child_ranking,
+    grid_statistics,
+    summary,
+    trend,
+)
+from gridmap.incident_store import COLUMNS
+
+
+def t(day, hour=0):
+    return datetime(2025, 3, day, hour, tzinfo=UTC)
+
+
+# id, category, status, reported, resolved, level-5 grid
+ROWS = [
+    ("a", "neighbourhood", "resolved", t(3, 8), t(3, 20), "D-1-1-1-1"),  # 12 h, Monday
+    ("b", "neighbourhood", "closed", t(4, 10), t(5, 10), "D-1-1-1-2"),  # 24 h
+    ("c", "land", "dispatched", t(5, 9), None, "D-1-1-2-1"),
+    ("d", "fire", "reported", t(10, 7), None, "D-1-2-1-1"),  # next Monday
+    ("e", "land", "resolved", t(11, 0), t(13, 0), "D-2-1-1-1"),  # 48 h
+    ("f", "environment", "resolved", t(12, 12), t(12, 18), "D-1-1-1-1"),  # 6 h
+]
+
+
+def records():
+    return [
+        stored_record(rid, g5, category=cat, status=st, reported_at=rep, resolved_at=res)
+        for rid, cat, st, rep, res, g5 in ROWS
+    ]
+
+
+@pytest.fixture
+def frame():
+    return pd.DataFrame(records(), columns=list(COLUMNS))
+
+
+def test_summary(frame):
+    s = summary(frame)
+    assert s == {
+        "total": 6,
+        "open": 2,
+        "resolved": 4,
+        "resolution_rate": pytest.approx(4 / 6),
+        "median_hours_to_resolve": pytest.approx(18.0),  # median of 6, 12, 24, 48
+    }
+
+
+def test_summary_of_nothing(frame):
+    assert summary(frame.iloc[:0]) == {
+        "total": 0,
+        "open": 0,
+        "resolved": 0,
+        "resolution_rate": None,
+        "median_hours_to_resolve": None,
+    }
+
+
+def test_weekly_trend_starts_on_monday(frame):
+    weeks = trend(frame, "week", start=t(3), end=t(17), tz="UTC")
+    assert weeks["period"].tolist() == [
+        pd.Timestamp("2025-03-03", tz="UTC"),
+        pd.Timestamp("2025-03-10", tz="UTC"),
+    ]
+    assert weeks["count"].tolist() == [3, 3]
+    assert weeks["resolved"].tolist() == [2, 2]
+
+
+def test_daily_trend_has_empty_days(frame):
+    days = trend(frame, "day", start=t(3), end=t(8), tz="UTC")
+    assert days["count"].tolist() == [1, 1, 1, 0, 0]
+    assert days["resolved"].tolist() == [1, 1, 0, 0, 0]
+    assert trend(frame, "day")["count"].sum() == 6  # default range: first..last incident
+
+
+def test_trend_days_are_local_by_default():
+    # 2025-03-03 17:00 UTC is 2025-03-04 01:00 in Huaiyang (UTC+8).
+    late = pd.DataFrame([stored_record("n", reported_at=t(3, 17))], columns=list(COLUMNS))
+    assert trend(late, "day", tz="UTC")["period"].tolist() == [pd.Timestamp("2025-03-03", tz="UTC")]
+    local = trend(late, "day")
+    assert local["period"].tolist() == [pd.Timestamp("2025-03-04", tz="Asia/Shanghai")]
+    assert trend(late.iloc[:0], "day", start=t(3)).empty is False  # one empty day
+    with pytest.raises(StatsError, match="start must be timezone-aware"):
+        trend(late, "day", start=datetime(2025, 3, 3))
+
+
+def test_trend_rejects_unknown_freq(frame):
+    with pytest.raises(StatsError, match="freq must be one of"):
+        trend(frame, "month")
+
+
+def test_category_breakdown(frame):
+    table = category_breakdown(frame, "en")
+    assert table["category"].tolist() == ["neighbourhood", "land", "fire", "environment"]
+    assert table["count"].tolist() == [2, 2, 1, 1]
+    assert table["share"].tolist() == pytest.approx([2 / 6, 2 / 6, 1 / 6, 1 / 6])
+    assert table["open"].tolist() == [0, 1, 1, 0]
+    assert table["label"].iloc[0] == "Neighbourhood disputes"
+    land = table.set_index("category").loc["land"]
+    assert land["median_hours_to_resolve"] == pytest.approx(48.0)
+
+
+def test_child_ranking_by_count_and_rate():
+    grids = tiny_grids()
+    children = grids[grids["parent_id"] == "D"]
+    by_count = child_ranking({"D-1": 5, "D-2": 1}, children, "count", "en")
+    assert by_count["grid_id"].tolist() == ["D-1", "D-2"]
+    assert by_count["per_1000"].tolist() == pytest.approx([5000 / 3600, 0.1])
+    assert by_count["name"].tolist() == ["Grid D-1", "Grid D-2"]
+    leaves = grids[grids["parent_id"] == "D-2-2-2"]  # populations 1500, 1600
+    by_rate = child_ranking({"D-2-2-2-2": 3}, leaves, "per_1000")
+    assert by_rate["grid_id"].tolist() == ["D-2-2-2-2", "D-2-2-2-1"]
+    assert by_rate["count"].tolist() == [3, 0]
+    assert by_rate["rank"].tolist() == [1, 2]
+
+
+def test_child_ranking_unknown_population_goes_last():
+    grids = tiny_grids()
+    children = grids[grids["parent_id"] == "D-1"].copy()
+    children.loc["D-1-1", "population"] = 0  # rate undefined
+    table = child_ranking({"D-1-1": 9, "D-1-2": 1}, children, "per_1000")
+    assert table["grid_id"].tolist() == ["D-1-2", "D-1-1"]
+    assert pd.isna(table["per_1000"].iloc[1])
+
+
+def test_child_ranking_rejects_unknown_metric():
+    with pytest.raises(StatsError, match="metric must be one of"):
+        child_ranking({}, tiny_grids(), "density")
+
+
+def test_grid_statistics_over_a_store(tmp_path):
+    store = open_store("sqlite", tmp_path)
+    store.insert(records())
+    grids = tiny_grids()
+    stats = grid_statistics(store, grids, "D-1", freq="week", metric="per_1000", lang="en")
+    assert stats["summary"]["total"] == 5
+    assert stats["summary"]["median_hours_to_resolve"] == pytest.approx(12.0)  # 6, 12, 24
+    children = stats["children"].set_index("grid_id")
+    assert children.loc["D-1-1", "count"] == 4 and children.loc["D-1-2", "count"] == 1
+    assert children.loc["D-1-1", "per_1000"] == pytest.approx(4.0)
+    assert stats["trend"]["count"].tolist() == [3, 2]  # local weeks of Mar 3 and Mar 10
+    leaf = grid_statistics(store, grids, "D-1-1-1-1")
+    assert leaf["summary"]["total"] == 2 and leaf["children"].empty
+    with pytest.raises(StatsError, match="unknown grid 'X'"):
+        grid_statistics(store, grids, "X")

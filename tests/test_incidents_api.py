@@ -1,0 +1,348 @@
+import csv
+import io
+import json
+
+import pytest
+from flask import Flask
+
+try:
+    from incident_fixtures import NOW, open_store, record, tiny_assigner
+except ModuleNotFoundError:  # tests/ imported as a package
+    from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
+
+from gridmap.incidents_api import create_incidents_blueprint
+
+TOKEN = "s3cret-token"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def make_app(store, token=TOKEN, **kwargs):
+    app = Flask(__name__)
+    app.register_blueprint(
+        create_incidents_blueprint(store, tiny_assigner(), token=token, clock=lambda: NOW,
+                                   **kwargs)
+    )  # fmt: skip
+    return app
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = open_store("sqlite", tmp_path)
+    yield s
+    s.dispose()
+
+
+@pytest.fixture
+def client(store):
+    return make_app(store, max_records=5, max_bytes=4096).test_client()
+
+
+def post(client, body, headers=AUTH, raw=None):
+    data = raw if raw is not None else json.dumps(body)
+    return client.post("/api/v1/incidents", data=data, headers=headers,
+                       content_type="application/json")  # fmt: skip
+
+
+# -- authentication -------------------------------------------------------------------------
+@pytest.mark.parametrize("token", ["", None])
+def test_no_token_configured_refuses_everything(store, token):
+    client = make_app(store, token=token).test_client()
+    for response in (post(client, record("a")), client.get("/api/v1/incidents", headers=AUTH)):
+        assert response.status_code == 503
+        assert "GRIDMAP_API_TOKEN is not set" in response.json["error"]
+    assert store.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        ({}, "missing 'Authorization: Bearer <token>' header"),
+        ({"Authorization": "Bearer wrong"}, "invalid token"),
+        ({"Authorization": f"Basic {TOKEN}"}, "must be 'Bearer <token>'"),
+        ({"Authorization": "Bearer "}, "must be 'Bearer <token>'"),
+    ],
+)
+def test_bad_credentials_are_401(client, store, headers, message):
+    response = post(client, record("a"), headers=headers)
+    assert response.status_code == 401
+    assert message in response.json["error"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert store.count() == 0
+
+
+# -- limits and malformed bodies ------------------------------------------------------------
+def test_body_too_large_is_413(client):
+    big = [record(f"x{i}", description="长" * 300) for i in range(4)]
+    response = post(client, big)
+    assert response.status_code == 413
+    assert "at most 4096" in response.json["error"]
+
+
+def test_batch_too_big_is_413(client):
+    response = post(client, [record(f"x{i}", description=None, reporter=None) for i in range(6)])
+    assert response.status_code == 413
+    assert response.json["error"] == "batch of 6 incidents; at most 5 per request"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ('{"id": "a", ', "malformed JSON: Expecting property name enclosed in double quotes"),
+        ("", "empty body"),
+        ('"just a string"', "expected an incident object, a list of them"),
+        ("[]", "no incidents in the request"),
+        ('{"incidents": 3}', "'incidents' must be a list"),
+        ("[" * 2000 + "]" * 2000, "nested too deeply"),
+    ],
+)
+def test_malformed_bodies_are_400(client, raw, message):
+    response = post(client, None, raw=raw)
+    assert response.status_code == 400
+    assert message in response.json["error"]
+
+
+def test_non_utf8_body_is_400(client):
+    response = post(client, None, raw=b"\xff\xfe{}")
+    assert response.status_code == 400 and "UTF-8" in response.json["error"]
+
+
+# -- validation ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"category": "aliens"}, "category", "unknown category 'aliens'"),
+        ({"reported_at": "yesterday"}, "reported_at", "is not an ISO-8601 time"),
+        ({"reported_at": "2025-03-01"}, "reported_at", "date without a time of day"),
+        ({"reported_at": "2026-06-01T00:00:00Z"}, "reported_at", "is in the future"),
+        ({"lon": 116.0, "lat": 33.7}, "lon/lat", "(116.0, 33.7) is outside the district"),
+        ({"lon": "114.8"}, "lon", "must be a number, got a string '114.8'"),
+        ({"lat": 95.0}, "lat", "between -90 and 90"),
+        ({"category": None}, "category", "is required"),
+        ({"status": "done"}, "status", "unknown status 'done'"),
+        ({"status": "resolved"}, "resolved_at", "is required when status is 'resolved'"),
+        ({"resolved_at": "2025-03-02T00:00:00Z"}, "resolved_at", "not allowed while status"),
+        ({"status": "dispatched", "dispatched_at": "2025-02-28T00:00:00Z"}, "dispatched_at",
+         "is before reported_at"),
+        ({"description": "x" * 2001}, "description", "2001 characters long; at most 2000"),
+        ({"reporter": 7}, "reporter", "must be a string, got the number 7"),
+        ({"id": "bad id/with slash"}, "id", "must be 1-64 characters"),
+        ({"g5": "D-1-1-1-1"}, "g5", "unknown field"),
+        ({"category": ["land"]}, "category", "must be a string, got a list"),
+        ({"status": {"x": 1}}, "status", "must be a string, got an object"),
+        ({"lon": True}, "lon", "must be a number, got a boolean True"),
+        ({"reported_at": 1740787200}, "reported_at", "must be an ISO-8601 time string"),
+    ],
+)  # fmt: skip
+def test_bad_record_is_422_naming_the_field(client, store, fields, field, message):
+    response = post(client, [record("a", **fields)])
+    assert response.status_code == 422
+    rejected = response.json["rejected"]
+    assert {"index": 0, "field": field}.items() <= rejected[0].items()
+    assert any(r["field"] == field and message in r["message"] for r in rejected), rejected
+    assert response.json["stored"] == 0 and store.count() == 0
+
+
+def test_record_that_is_not_an_object(client):
+    response = post(client, [3])
+    assert response.status_code == 422
+    assert response.json["rejected"] == [
+        {
+            "index": 0,
+            "id": None,
+            "field": "record",
+            "message": "must be an object, got the number 3",
+        }
+    ]
+
+
+def test_partial_batch_is_207(client, store):
+    batch = [record("ok1"), record("bad", category="aliens"), record("ok2", lon=114.95, lat=33.77)]
+    response = post(client, batch)
+    assert response.status_code == 207
+    body = response.json
+    assert body["received"] == 3 and body["stored"] == 2 and body["stored_ids"] == ["ok1", "ok2"]
+    assert [(r["index"], r["id"], r["field"]) for r in body["rejected"]] == [(1, "bad", "category")]
+    assert store.get("ok2")["g5"] == "D-2-2-2-2"
+
+
+def test_single_object_and_wrapped_list(client, store):
+    assert post(client, record("one")).status_code == 201
+    assert post(client, {"incidents": [record("two")]}).status_code == 201
+    row = store.get("one")
+    assert row["status"] == "reported" and row["g1"] == "D" and row["g5"] == "D-1-1-1-1"
+    assert row["reported_at"].isoformat() == "2025-03-01T00:30:00+00:00"  # +08:00 -> UTC
+    assert row["unit"] == "村（社区）人民调解委员会"  # the category's default unit
+
+
+def test_idempotent_retry(client, store):
+    first = post(client, [record("a"), record("b")])
+    assert first.status_code == 201 and first.json["stored"] == 2
+    retry = post(client, [record("a"), record("b")])
+    assert retry.status_code == 200
+    assert retry.json["stored"] == 0 and retry.json["duplicate_ids"] == ["a", "b"]
+    mixed = post(client, [record("a"), record("c")])
+    assert mixed.status_code == 201 and mixed.json["duplicates"] == 1
+    assert store.count() == 3
+
+
+def test_history_record_with_times(client, store):
+    body = record(
+        "h",
+        status="closed",
+        dispatched_at="2025-03-01T09:00:00+08:00",
+        resolved_at="2025-03-01T12:00:00",
+        closed_at="2025-03-02T00:00:00Z",
+    )
+    assert post(client, body).status_code == 201
+    row = store.get("h")
+    assert row["resolved_at"].isoformat() == "2025-03-01T12:00:00+00:00"  # no offset: UTC
+
+
+# -- PATCH -------------------------------------------------------------------------------
+def patch(client, rid, body, headers=AUTH, raw=None):
+    data = raw if raw is not None else json.dumps(body)
+    return client.patch(f"/api/v1/incidents/{rid}", data=data, headers=headers,
+                        content_type="application/json")  # fmt: skip
+
+
+def test_patch_transitions(client):
+    post(client, record("p"))
+    r = patch(client, "p", {"status": "dispatched", "at": "2025-03-01T10:00:00+08:00",
+                            "unit": "派出所"})  # fmt: skip
+    assert r.status_code == 200
+    assert (
+        r.json["status"] == "dispatched" and r.json["dispatched_at"] == "2025-03-01T02:00:00+00:00"
+    )
+    assert r.json["unit"] == "派出所"
+    r = patch(client, "p", {"status": "resolved"})
+    assert r.status_code == 200 and r.json["resolved_at"] == NOW.isoformat()
+    assert patch(client, "p", {"status": "closed"}).status_code == 200
+    r = patch(client, "p", {"status": "dispatched"})
+    assert r.status_code == 409 and "cannot go from 'closed'" in r.json["error"]
+
+
+@pytest.mark.parametrize(
+    ("body", "code", "message"),
+    [
+        ({"status": "closed"}, 409, "cannot go from 'reported' to 'closed'"),
+        ({"status": "done"}, 422, "'status' must be one of"),
+        ({"status": "dispatched", "at": "soon"}, 422, "'at': 'soon' is not an ISO-8601 time"),
+        ({"status": "dispatched", "at": "2027-01-01T00:00:00Z"}, 422, "is in the future"),
+        ({"status": "dispatched", "at": "2025-01-01T00:00:00Z"}, 422, "is before reported_at"),
+        ({"status": "dispatched", "who": "me"}, 422, "unknown field(s) ['who']"),
+        ({"status": "dispatched", "unit": 5}, 422, "'unit' must be a string"),
+        ([1], 422, "body must be an object"),
+    ],
+)
+def test_patch_errors(client, body, code, message):
+    post(client, record("p"))
+    r = patch(client, "p", body)
+    assert r.status_code == code
+    assert message in r.json["error"]
+
+
+def test_patch_unknown_id_is_404(client):
+    r = patch(client, "ghost", {"status": "dispatched"})
+    assert r.status_code == 404 and "no incident with id 'ghost'" in r.json["error"]
+
+
+def test_patch_needs_token(client):
+    post(client, record("p"))
+    assert patch(client, "p", {"status": "dispatched"}, headers={}).status_code == 401
+    assert patch(client, "p", None, raw="{oops").status_code == 400
+
+
+# -- GET ---------------------------------------------------------------------------------
+@pytest.fixture
+def filled(client):
+    post(client, [record("g1", category="land", reported_at="2025-03-01T00:00:00Z"),
+                  record("g2", category="fire", reported_at="2025-03-05T00:00:00Z",
+                         lon=114.95, lat=33.77),
+                  record("g3", category="land", reported_at="2025-03-09T00:00:00Z",
+                         lon=114.95, lat=33.77)])  # fmt: skip
+    patch(client, "g3", {"status": "dispatched", "at": "2025-03-09T01:00:00Z"})
+    return client
+
+
+def get(client, query="", headers=AUTH):
+    return client.get(f"/api/v1/incidents{query}", headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("query", "ids"),
+    [
+        ("", ["g3", "g2", "g1"]),
+        ("?grid=D-2", ["g3", "g2"]),
+        ("?grid=D-2-2-2-2&level=5", ["g3", "g2"]),
+        ("?grid=D-1-1", ["g1"]),
+        ("?from=2025-03-02T00:00:00Z&to=2025-03-09T00:00:00Z", ["g2"]),
+        ("?category=land", ["g3", "g1"]),
+        ("?category=land,fire&status=dispatched", ["g3"]),
+        ("?status=reported&status=dispatched&limit=1&offset=1", ["g2"]),
+    ],
+)
+def test_get_filters_json(filled, query, ids):
+    r = get(filled, query)
+    assert r.status_code == 200 and r.mimetype == "application/json"
+    assert [i["id"] for i in r.json["incidents"]] == ids
+    assert r.json["count"] == len(ids)
+
+
+def test_get_one(filled):
+    assert get(filled, "/g2").json["category"] == "fire"
+    assert get(filled, "/nope").status_code == 404
+
+
+def test_get_geojson(filled):
+    for r in (
+        get(filled, "?format=geojson&category=fire"),
+        get(filled, "?category=fire", headers={**AUTH, "Accept": "application/geo+json"}),
+    ):
+        assert r.status_code == 200 and r.mimetype == "application/geo+json"
+        body = json.loads(r.data)
+        assert body["type"] == "FeatureCollection"
+        feature = body["features"][0]
+        assert feature["geometry"] == {"type": "Point", "coordinates": [114.95, 33.77]}
+        assert feature["properties"]["g5"] == "D-2-2-2-2" and "lon" not in feature["properties"]
+
+
+def test_get_csv(filled):
+    for r in (
+        get(filled, "?format=csv&grid=D-1"),
+        get(filled, "?grid=D-1", headers={**AUTH, "Accept": "text/csv"}),
+    ):
+        assert r.status_code == 200 and r.mimetype == "text/csv"
+        rows = list(csv.DictReader(io.StringIO(r.data.decode())))
+        assert [row["id"] for row in rows] == ["g1"]
+        assert rows[0]["reported_at"] == "2025-03-01T00:00:00+00:00" and rows[0]["g2"] == "D-1"
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?category=aliens", "unknown category(s) ['aliens']"),
+        ("?status=lost", "unknown status(s) ['lost']"),
+        ("?from=tomorrow", "'from': 'tomorrow' is not an ISO-8601 time"),
+        ("?limit=0", "'limit' must be between 1 and 10000"),
+        ("?limit=many", "'limit' must be an integer"),
+        ("?level=7&grid=D", "'level' must be between 1 and 5"),
+        ("?format=xml", "'format' must be one of json, geojson, csv"),
+        ("?colour=red", "unknown parameter(s) ['colour']"),
+    ],
+)
+def test_get_bad_parameters_are_400(filled, query, message):
+    r = get(filled, query)
+    assert r.status_code == 400
+    assert message in r.json["error"]
+
+
+def test_get_needs_token(filled):
+    assert get(filled, headers={}).status_code == 401
+
+
+def test_lazy_store_and_assigner(store):
+    app = Flask(__name__)
+    app.register_blueprint(create_incidents_blueprint(lambda: store, tiny_assigner, token=TOKEN,
+                                                      clock=lambda: NOW))  # fmt: skip
+    assert post(app.test_client(), record("lazy")).status_code == 201
+    assert store.get("lazy") is not None
