@@ -15,10 +15,13 @@ import callbacks
 from callbacks import planner as planner_callbacks
 from gridmap import api, geo_routes
 from gridmap.cache import cache
+from gridmap.coverage_api import create_coverage_blueprint
+from gridmap.demo_history import load_if_empty
 from gridmap.district import load_district
 from gridmap.errors import ConfigError, DataError
 from gridmap.geo_routes import coverage_url
 from gridmap.i18n import name_of, t
+from gridmap.incidents_api import create_incidents_blueprint
 from gridmap.loader import check_folder
 from gridmap.map_updates import level_url, view_for
 from gridmap.map_view import fit_zoom
@@ -75,6 +78,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     cache.init_app(server, config=_cache_config(settings, f"gridmap:{district.version}:"))
     server.register_blueprint(api.blueprint)
     server.register_blueprint(geo_routes.blueprint)
+    server.register_blueprint(
+        create_incidents_blueprint(
+            lambda: runtime.incident_store, lambda: runtime.assigner, token=settings.api_token
+        )
+    )
+    server.register_blueprint(
+        create_coverage_blueprint(
+            lambda: runtime.coverage_model, get_incidents=runtime.incident_points
+        )
+    )
+    if settings.demo_incidents:
+        load_if_empty(runtime.incident_store, district)
 
     with server.app_context():
         figure = _initial_figure(runtime)

@@ -30,6 +30,8 @@ class Runtime:
         self._coverage: CoverageModel | None = None
         self._engine = None
         self._scenarios = None
+        self._incidents = None
+        self._assigner = None
 
     @property
     def engine(self):
@@ -37,9 +39,9 @@ class Runtime:
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
-                    from gridmap.incident_store import _make_engine
+                    from gridmap.incident_store import make_engine
 
-                    self._engine = _make_engine(self.settings.sqlalchemy_url)
+                    self._engine = make_engine(self.settings.sqlalchemy_url)
         return self._engine
 
     @property
@@ -51,9 +53,34 @@ class Runtime:
             self._scenarios = ScenarioStore(self.engine)
         return self._scenarios
 
+    @property
+    def incident_store(self):
+        """Return the incident store (tables created on first use)."""
+        if self._incidents is None:
+            from gridmap.incident_store import IncidentStore
+
+            store = IncidentStore(engine=self.engine)
+            with self._lock:
+                if self._incidents is None:
+                    self._incidents = store
+        return self._incidents
+
+    @property
+    def assigner(self):
+        """Return the grid assigner of the district (spatial index over the level-5 grids)."""
+        if self._assigner is None:
+            from gridmap.assign import GridAssigner
+
+            assigner = GridAssigner.from_grids(self.district.grids)
+            with self._lock:
+                if self._assigner is None:
+                    self._assigner = assigner
+        return self._assigner
+
     def incident_points(self):
-        """Return the stored incidents as an (n, 2) lon/lat array (None when there are none)."""
-        return None
+        """Return every stored incident's lon/lat as an (n, 2) array (None when there are none)."""
+        points = self.incident_store.points()
+        return points if len(points) else None
 
     @property
     def coverage_model(self) -> CoverageModel:

@@ -34,6 +34,8 @@ class Settings:
     database_url: str = ""
     database_file: Path = ROOT / "instance" / "gridmap.sqlite"
     api_token: str = ""
+    demo_incidents: bool = True
+    refresh_seconds: int = 10
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -46,6 +48,8 @@ class Settings:
             raise ConfigError(f"{PREFIX}LANG must be one of {LANGUAGES}, got {self.lang!r}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"{PREFIX}PORT must be 1-65535, got {self.port}")
+        if not 1 <= self.refresh_seconds <= 3600:
+            raise ConfigError(f"{PREFIX}REFRESH_SECONDS must be 1-3600, got {self.refresh_seconds}")
         if self.tile_url and "{z}" not in self.tile_url:
             raise ConfigError(
                 f"{PREFIX}TILE_URL must be a raster tile template with {{z}}/{{x}}/{{y}}, "

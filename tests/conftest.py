@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
+
+
+def pytest_configure(config):
+    """Keep test apps off the repository's own database and skip the demo history load.
+
+    Tests that want either pass ``database_url`` / ``demo_incidents`` in their config.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gridmap-tests-"))
+    os.environ.setdefault("GRIDMAP_DATABASE_FILE", str(folder / "default.sqlite"))
+    os.environ.setdefault("GRIDMAP_DEMO_INCIDENTS", "false")
+    os.environ.setdefault("GRIDMAP_CACHE_DIR", str(folder / "cache"))
+
 
 ORIGIN = (114.80, 33.70)
 SIZE = 0.08  # degrees: the tiny district is about 7.4 x 8.9 km
@@ -149,6 +163,7 @@ def tiny_app(tiny_dir, tmp_path_factory):
             "lang": "en",
             "cache_type": "SimpleCache",
             "database_url": f"sqlite:///{database}",
+            "demo_incidents": False,
         }
     )
 
