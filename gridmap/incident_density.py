@@ -61,6 +61,7 @@ def binned_density(
     Parameters
     ----------
     store : IncidentStore
+        Where the incidents are.
     bounds : Bounds
         The area shown (lon/lat).
     start, end, categories, statuses
@@ -69,7 +70,7 @@ def binned_density(
         About how many bins across the longer side of ``bounds``.
     """
     cell = cell_size(bounds, bins_across)
-    clauses = store._where(None, None, start, end, categories, statuses)
+    clauses = store.where_clauses(start=start, end=end, categories=categories, statuses=statuses)
     if clauses is None:
         return Density([], [], [], cell)
     t = store.table

@@ -422,6 +422,13 @@ class IncidentStore:
                     return level
         return None
 
+    def where_clauses(self, **filters: Any) -> list[sa.ColumnElement[bool]] | None:
+        """Return the WHERE clauses of the filters of :meth:`query` (None: matches nothing).
+
+        For queries of other modules over :attr:`table` (e.g. binned density).
+        """
+        return self._where(**filters)
+
     def _where(
         self,
         grid: str | None = None,
