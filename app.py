@@ -21,6 +21,7 @@ from gridmap.district import load_district
 from gridmap.errors import ConfigError, DataError
 from gridmap.geo_routes import coverage_url
 from gridmap.i18n import name_of, t
+from gridmap.incident_filters import default_range, local_today
 from gridmap.incidents_api import create_incidents_blueprint
 from gridmap.loader import check_folder
 from gridmap.map_updates import level_url, view_for
@@ -95,7 +96,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
         figure = _initial_figure(runtime)
     attribution = str(district.meta.get("attribution", ""))
     credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
-    app.layout = page(figure, settings.lang, district.is_demo, credit, district.name(settings.lang))
+    # A function: the incident date range ends on the day the page is opened.
+    app.layout = lambda: page(
+        figure,
+        settings.lang,
+        district.is_demo,
+        credit,
+        district.name(settings.lang),
+        default_range(local_today()),
+        settings.refresh_seconds,
+    )
     callbacks.register_all(app, runtime)
     _planner_app(server, runtime)
     return app

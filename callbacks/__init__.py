@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import language, navigation, render, search
+from callbacks import incidents, language, navigation, render, search
 from gridmap.runtime import Runtime
 
 
@@ -14,3 +14,4 @@ def register_all(app: Dash, runtime: Runtime) -> None:
     render.register(app, runtime)
     search.register(app, runtime)
     language.register(app, runtime)
+    incidents.register(app, runtime)

@@ -6,6 +6,7 @@ from dash import ALL, Dash, Input, Output, ctx, no_update
 
 from gridmap import navigation, url_state
 from gridmap.runtime import Runtime
+from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 
 
@@ -18,22 +19,27 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.VIEW_SELECT, "value"),
         Input(ids.MAP_GRAPH, "clickData"),
         Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
+        Input({"type": "stats-child", "index": ALL}, "n_clicks"),
         Input(ids.UP_BUTTON, "n_clicks"),
         Input(ids.SEARCH_DROPDOWN, "value"),
         Input(ids.VIEW_SELECT, "value"),
         Input(ids.URL, "search"),
     )
-    def navigate(click, _crumbs, _up, found, view, search):
+    def navigate(click, _crumbs, _children, _up, found, view, search):
         state = url_state.parse(search)
         trigger = ctx.triggered_id
         if trigger == ids.URL or trigger is None:
             # Back button, deep link or first load: the URL rules; show its view.
             return no_update, state.view
         if trigger == ids.MAP_GRAPH:
-            points = (click or {}).get("points") or []
+            points = [
+                p
+                for p in (click or {}).get("points") or []
+                if p.get("curveNumber") not in (HEAT_TRACE, INCIDENT_TRACE)
+            ]
             grid = navigation.clicked_grid(district, state, points[0]) if points else None
             new = navigation.select(state, grid)
-        elif isinstance(trigger, dict) and trigger.get("type") == "nav-crumb":
+        elif isinstance(trigger, dict) and trigger.get("type") in ("nav-crumb", "stats-child"):
             if not ctx.triggered[0]["value"]:
                 return no_update, no_update  # a freshly drawn breadcrumb, not a click
             new = navigation.select(state, trigger["index"], drill=True)

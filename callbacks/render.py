@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, ctx
+from dash import Dash, Input, Output, Patch, ctx, no_update
 
 from gridmap import url_state
+from gridmap.incident_views import INCIDENT_METRICS
 from gridmap.map_updates import level_url, summary_for, view_for
 from gridmap.runtime import Runtime
 from layers.basemap import layer_index
@@ -55,11 +56,28 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.METRIC_SELECT, "value"),
         Input(ids.LAYER_CHECKLIST, "value"),
         Input(ids.MAP_SIZE_STORE, "data"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.VERSION_STORE, "data"),
     )
-    def render(search, lang, metric, layers, size):
+    def render(search, lang, metric, layers, size, filters_key, version):
+        incident_metric = metric in INCIDENT_METRICS
+        if ctx.triggered_id in (ids.FILTERS_STORE, ids.VERSION_STORE) and not incident_metric:
+            # New data or other filters change nothing the grid colours show.
+            return no_update, no_update, no_update
+        if incident_metric and not filters_key:
+            return no_update, no_update, no_update
         state = url_state.parse(search)
         width, height = size if size else (0, 0)
-        view, outline = view_for(state.grid, state.view, metric, lang, int(width), int(height))
+        view, outline = view_for(
+            state.grid,
+            state.view,
+            metric,
+            lang,
+            int(width),
+            int(height),
+            filters_key if incident_metric else "",
+            int(version or 0) if incident_metric else 0,
+        )
         patch = Patch()
         _apply(patch, view_changes(view, level_url(view.level), outline))
         if ctx.triggered_id in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):

@@ -57,8 +57,13 @@ COVERAGE_METRICS: dict[str, str] = {
     "coverage-area": "area_share",
 }
 
-#: Every metric offered on the map, in menu order.
-ALL_METRICS: tuple[str, ...] = (*METRICS, *COVERAGE_METRICS)
+#: Every metric offered on the map, in menu order (incident metrics: gridmap.incident_views).
+ALL_METRICS: tuple[str, ...] = (
+    *METRICS,
+    *COVERAGE_METRICS,
+    "incidents",
+    "incidents-per-1000",
+)
 
 
 def is_share(metric: str) -> bool:

@@ -7,6 +7,8 @@ from gridmap.coverage import DEFAULT_MINUTES
 from gridmap.display_geometry import grid_outline_lines
 from gridmap.grid_metrics import COVERAGE_METRICS, table_values
 from gridmap.grid_summary import grid_summary
+from gridmap.incident_filters import IncidentFilters
+from gridmap.incident_views import INCIDENT_METRICS, incident_values
 from gridmap.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
 from gridmap.runtime import current
 from gridmap.url_state import NavState
@@ -19,11 +21,20 @@ def level_url(level: int) -> str:
 
 @cache.memoize()
 def view_for(
-    grid: str | None, view: str, metric: str, lang: str, width: int = 0, height: int = 0
+    grid: str | None,
+    view: str,
+    metric: str,
+    lang: str,
+    width: int = 0,
+    height: int = 0,
+    filters_key: str = "",
+    version: int = 0,
 ) -> tuple[MapView, tuple]:
     """Return the map view and the selected grid's outline (lons, lats) for a state.
 
-    ``width`` and ``height`` are the map's size in pixels (0: the default viewport).
+    ``width`` and ``height`` are the map's size in pixels (0: the default viewport). For the
+    incident metrics, ``filters_key`` (IncidentFilters.key) and the store's ``version`` are part
+    of the memo key, so new incidents give new values.
     """
     runtime = current()
     district = runtime.district
@@ -34,6 +45,10 @@ def view_for(
         table = runtime.coverage_model.coverage(DEFAULT_MINUTES).grid_table()
         _, ids = shown_grids(district, state)
         values = table_values(table.set_index("grid_id"), COVERAGE_METRICS[metric], ids)
+    if metric in INCIDENT_METRICS:
+        _, ids = shown_grids(district, state)
+        filters = IncidentFilters.from_key(filters_key)
+        values = incident_values(runtime.incident_store, district, metric, ids, filters)
     map_view = build_view(district, state, metric, lang, size, values)
     return map_view, grid_outline_lines(district, map_view.selected)
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from gridmap.map_view import MapView
 from layers.basemap import basemap_layers, map_style
+from gridmap.incident_density import Density
 from layers.grid_layer import grid_changes, grid_trace
+from layers.incident_layers import heat_trace, points_trace
 from layers.posts_layer import posts_trace
 from layers.selection_layer import selection_trace
 
 GRID_TRACE = 0
 SELECTION_TRACE = 1
 POSTS_TRACE = 2
+HEAT_TRACE = 3
+INCIDENT_TRACE = 4
 
 
 def map_figure(
@@ -30,6 +34,8 @@ def map_figure(
             grid_trace(view, grid_url),
             selection_trace(*outline),
             posts_trace(posts, lang, show_posts),
+            heat_trace(Density([], [], [], 0.01), view.zoom, False),
+            points_trace([], lang, False),
         ],
         "layout": {
             "map": {

@@ -21,7 +21,15 @@ NAV_OUTPUTS = [(ids.URL, "search"), (ids.VIEW_SELECT, "value")]
 
 # -- helpers --------------------------------------------------------------------------------
 def render(
-    client, search, lang="en", metric="density", layers=("posts", "roads"), size=None, changed=None
+    client,
+    search,
+    lang="en",
+    metric="density",
+    layers=("posts", "roads"),
+    size=None,
+    changed=None,
+    filters=None,
+    version=None,
 ):
     """Post the render callback (triggered by ``changed``, the URL by default)."""
     inputs = [
@@ -30,6 +38,8 @@ def render(
         (ids.METRIC_SELECT, "value", metric),
         (ids.LAYER_CHECKLIST, "value", list(layers)),
         (ids.MAP_SIZE_STORE, "data", size),
+        (ids.FILTERS_STORE, "data", filters),
+        (ids.VERSION_STORE, "data", version),
     ]
     return response_of(call(client, RENDER_OUTPUTS, inputs, changed=changed))
 
@@ -86,6 +96,7 @@ def navigate(client, search, changed, *, click=None, crumbs=(), up=None, found=N
     inputs = [
         (ids.MAP_GRAPH, "clickData", click),
         crumb_inputs,
+        [],
         (ids.UP_BUTTON, "n_clicks", up),
         (ids.SEARCH_DROPDOWN, "value", found),
         (ids.VIEW_SELECT, "value", view),
@@ -519,8 +530,13 @@ def translate(client, keys, lang):
     return response_of(client.post("/_dash-update-component", json=body))
 
 
+def layout_of(app):
+    """Return the app's layout tree (the layout is a function called per page load)."""
+    return app.layout() if callable(app.layout) else app.layout
+
+
 def test_layout_has_translated_texts(tiny_app):
-    keys = i18n_keys(tiny_app.layout)
+    keys = i18n_keys(layout_of(tiny_app))
     assert {"app-title", "app-subtitle", "view-label", "metric-label", "map-hint"} <= set(keys)
     assert all(k in TEXTS for k in keys)
 
@@ -528,7 +544,7 @@ def test_layout_has_translated_texts(tiny_app):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_translate_every_text(client, tiny_app, lang):
     other = "en" if lang == "zh" else "zh"
-    keys = i18n_keys(tiny_app.layout)
+    keys = i18n_keys(layout_of(tiny_app))
     body = translate(client, keys, lang)
     for key in keys:
         sid = json.dumps(ids.text(key), sort_keys=True, separators=(",", ":"))
@@ -569,7 +585,9 @@ def test_initial_figure_loads_geometry_by_url(client, district):
     assert client.get("/").status_code == 200
     layout = client.get("/_dash-layout").get_json()
     figure = find_component(layout, ids.MAP_GRAPH)["props"]["figure"]
-    grids, selection, posts = figure["data"]
+    grids, selection, posts, heat, points = figure["data"]
+    assert heat["type"] == "densitymap" and heat["visible"] is False
+    assert points["type"] == "scattermap" and points["visible"] is False
     assert grids["geojson"] == f"/geo/{district.version}/level-2.geojson"
     assert grids["locations"] == [district.key_of["T1"], district.key_of["T2"]]
     assert grids_of(district, grids["locations"]) == ["T1", "T2"]

@@ -25,3 +25,28 @@ def crumb(grid_id: str) -> dict:
 def text(key: str) -> dict:
     """Return the id of a static text whose content is the translation of ``key``."""
     return {"type": "i18n-text", "index": key}
+
+
+# Incidents
+DATE_RANGE = "incident-date-range"
+CATEGORY_SELECT = "incident-category-select"
+STATUS_CHECKLIST = "incident-status-checklist"
+PLAY_BUTTON = "incident-play-button"
+STEP_RADIO = "incident-step-radio"
+TIME_SLIDER = "incident-time-slider"
+WINDOW_LABEL = "incident-window-label"
+PLAY_INTERVAL = "incident-play-interval"
+REFRESH_INTERVAL = "incident-refresh-interval"
+PLAY_STORE = "incident-play-store"
+FILTERS_STORE = "incident-filters-store"
+VERSION_STORE = "incident-version-store"
+STATS_PANEL = "stats-panel"
+STATS_RANK = "stats-rank-select"
+STATS_EXPORT = "stats-export-button"
+STATS_DOWNLOAD = "stats-download"
+INCIDENT_DETAIL = "incident-detail"
+
+
+def stats_child(grid_id: str) -> dict:
+    """Return the id of the ranking-table button that drills into ``grid_id``."""
+    return {"type": "stats-child", "index": grid_id}

@@ -8,6 +8,7 @@ from gridmap.grid_metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.url_state import VIEWS
 from ui import ids
+from ui.incident_controls import incident_controls
 
 GRAPH_CONFIG = {
     "showSendToCloud": False,
@@ -41,6 +42,8 @@ def layer_options(lang: str) -> list[dict]:
         {"label": t("layer-roads", lang), "value": "roads"},
         {"label": t("layer-coverage", lang), "value": "coverage"},
         {"label": t("layer-gaps", lang), "value": "gaps"},
+        {"label": t("layer-heat", lang), "value": "heat"},
+        {"label": t("layer-incidents", lang), "value": "incidents"},
     ]
 
 
@@ -48,8 +51,19 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
-def page(figure: dict, lang: str, demo: bool, credit: str, district_name: str) -> html.Div:
-    """Return the page layout with ``figure`` as the initial map (the district view)."""
+def page(
+    figure: dict,
+    lang: str,
+    demo: bool,
+    credit: str,
+    district_name: str,
+    incident_range: tuple[str, str],
+    refresh_seconds: int,
+) -> html.Div:
+    """Return the page layout with ``figure`` as the initial map (the district view).
+
+    ``incident_range`` is the default date range of the incident filters (ISO dates).
+    """
     header = html.Header(
         [
             html.Div(
@@ -106,7 +120,7 @@ def page(figure: dict, lang: str, demo: bool, credit: str, district_name: str) -
             dcc.Checklist(
                 id=ids.LAYER_CHECKLIST,
                 options=layer_options(lang),
-                value=["posts", "roads"],
+                value=["posts", "roads", "heat", "incidents"],
                 inline=True,
             ),
         ],
@@ -134,9 +148,38 @@ def page(figure: dict, lang: str, demo: bool, credit: str, district_name: str) -
             dcc.Store(id=ids.MAP_SIZE_STORE, data=None),
             header,
             controls,
+            incident_controls(lang, *incident_range, refresh_seconds),
             nav,
             html.Main(
-                [map_panel, html.Aside(id=ids.DETAIL_PANEL, className="detail-panel")],
+                [
+                    map_panel,
+                    html.Aside(
+                        [
+                            html.Div(id=ids.DETAIL_PANEL),
+                            html.Div(id=ids.INCIDENT_DETAIL, className="incident-detail"),
+                            html.Div(
+                                [
+                                    dcc.Dropdown(
+                                        id=ids.STATS_RANK,
+                                        options=[],
+                                        value="count",
+                                        clearable=False,
+                                        className="control",
+                                    ),
+                                    html.Button(
+                                        t("stats-export", lang),
+                                        id=ids.STATS_EXPORT,
+                                        className="btn",
+                                    ),
+                                    dcc.Download(id=ids.STATS_DOWNLOAD),
+                                ],
+                                className="row stats-tools",
+                            ),
+                            html.Div(id=ids.STATS_PANEL),
+                        ],
+                        className="detail-panel",
+                    ),
+                ],
                 className="main",
             ),
         ],

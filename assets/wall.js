@@ -1,0 +1,119 @@
+/* The command-centre wall's browser side: clock, freshness, stale banner and the map tour.
+   Called by the wall's clientside callbacks (callbacks/wall.py); runs without the server, so
+   the wall keeps its clock and tour while the server is away. Defines one global and does
+   nothing else on the other pages. */
+(function () {
+  "use strict";
+  var TZ = "Asia/Shanghai";
+  var loadedAt = Date.now();
+
+  function noUpdate() {
+    return window.dash_clientside.no_update;
+  }
+
+  function locale(settings) {
+    return settings && settings.lang === "en" ? "en-GB" : "zh-CN";
+  }
+
+  function fill(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (_m, k) {
+      return values[k] === undefined ? "" : values[k];
+    });
+  }
+
+  function timeText(ms, settings) {
+    return new Date(ms).toLocaleTimeString(locale(settings), {
+      timeZone: TZ, hour12: false, hour: "2-digit", minute: "2-digit", second: "2-digit",
+    });
+  }
+
+  function tick(received, settings, error) {
+    var now = Date.now();
+    var clock = timeText(now, settings);
+    var date = new Date(now).toLocaleDateString(locale(settings), {
+      timeZone: TZ, year: "numeric", month: "long", day: "numeric", weekday: "long",
+    });
+    if (!settings) {
+      return [clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate()];
+    }
+    var texts = settings.texts || {};
+    var refresh = Math.max(1, settings.refresh || 10);
+    var since = received || loadedAt;
+    var age = Math.max(0, Math.floor((now - since) / 1000));
+    var stale = now - since > 3 * refresh * 1000;
+    var fresh;
+    if (!received) fresh = texts["wall-updated-never"];
+    else if (age < 120) fresh = fill(texts["wall-updated"], { n: age });
+    else fresh = fill(texts["wall-updated-min"], { n: Math.floor(age / 60) });
+    var banner = "";
+    if (stale) {
+      banner = fill(texts["wall-stale"], { time: received ? timeText(received, settings) : "—" });
+      if (error && error.kind === "database" && error.at >= (received || 0) - 1000) {
+        banner += " · " + texts["wall-stale-db"];
+      }
+    }
+    return [
+      clock,
+      date,
+      fresh,
+      "wall-freshness" + (stale ? " wall-freshness-stale" : ""),
+      banner,
+      !stale,
+    ];
+  }
+
+  function mapOf() {
+    var gd = document.querySelector("#wall-map .js-plotly-plot");
+    var full = gd && gd._fullLayout;
+    return full && full.map && full.map._subplot && full.map._subplot.map;
+  }
+
+  function move(view, size, duration, tries) {
+    var map = mapOf();
+    if (!map || !map.loaded()) {
+      // The map is still starting (first step at page load): try again shortly.
+      if (tries > 0) setTimeout(function () { move(view, size, duration, tries - 1); }, 500);
+      return;
+    }
+    var box = map.getContainer();
+    // Zooms were fitted to a 1920x1080 map; scale them to the map's real size (e.g. 4K).
+    var scale = Math.min(box.clientWidth / size[0], box.clientHeight / size[1]);
+    var zoom = view.zoom + (scale > 0 ? Math.log2(scale) : 0);
+    var target = { center: view.center, zoom: zoom, essential: true };
+    // originalEvent: Plotly then records the view as a user's, so a later refresh (which
+    // patches the heat) keeps it instead of jumping back to the figure's initial view.
+    var eventData = { originalEvent: { type: "wall-tour" } };
+    if (duration > 0) {
+      target.duration = duration;
+      map.flyTo(target, eventData);
+    } else {
+      map.jumpTo(target, eventData);
+    }
+  }
+
+  function tour(n, views, newest, settings) {
+    if (!views || !views.district) return [noUpdate(), noUpdate()];
+    var step = n || 0;
+    var texts = (settings && settings.texts) || {};
+    var lang = settings && settings.lang === "en" ? "en" : "zh";
+    var towns = views.townships || [];
+    var view = views.district;
+    var caption = texts["wall-tour-district"] || view[lang];
+    if (step % 2 === 1) {
+      var useNewest = settings && settings.order === "newest" && newest;
+      if (useNewest) {
+        view = newest;
+        caption = (texts["wall-tour-newest"] || "") + " · " + view[lang];
+      } else if (towns.length) {
+        view = towns[((step - 1) / 2) % towns.length];
+        caption = view[lang];
+      }
+    }
+    var seconds = (settings && settings.tour) || 20;
+    var duration = step === 0 ? 0 : Math.min(4000, seconds * 450);
+    move(view, views.size || [1240, 800], duration, 40);
+    return [{ step: step, id: view.id, center: view.center, zoom: view.zoom }, caption];
+  }
+
+  window.wallDisplay = { tick: tick, tour: tour };
+})();

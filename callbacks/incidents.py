@@ -1,0 +1,243 @@
+"""Wire the incident filters, playback, live refresh, overlays, statistics and detail."""
+
+from __future__ import annotations
+
+import io
+
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
+
+from gridmap import url_state
+from gridmap.cache import cache
+from gridmap.i18n import name_of, t
+from gridmap.incident_categories import STATUSES
+from gridmap.incident_filters import IncidentFilters, playback_window, span_days
+from gridmap.incident_stats import grid_statistics
+from gridmap.incident_views import POINTS_FROM_LEVEL, heat, incident_points
+from gridmap.map_view import VIEWPORT_PX, fit_zoom, shown_grids
+from gridmap.runtime import Runtime, current
+from layers.incident_layers import heat_trace, points_trace
+from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
+from ui import ids
+from ui.incident_controls import category_options, status_options, step_options
+
+
+@cache.memoize()
+def statistics_for(grid_id: str, filters_key: str, version: int, rank: str, lang: str) -> dict:
+    """Return a grid's incident statistics (memoized by filters and the store's version)."""
+    runtime = current()
+    f = IncidentFilters.from_key(filters_key).store_filters()
+    return grid_statistics(
+        runtime.incident_store,
+        runtime.district.grids,
+        grid_id,
+        start=f["start"],
+        end=f["end"],
+        categories=f["categories"],
+        metric=rank,
+        lang=lang,
+    )
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the incident callbacks of the main map."""
+    district = runtime.district
+
+    @app.callback(
+        Output(ids.FILTERS_STORE, "data"),
+        Output(ids.TIME_SLIDER, "max"),
+        Output(ids.WINDOW_LABEL, "children"),
+        Input(ids.DATE_RANGE, "start_date"),
+        Input(ids.DATE_RANGE, "end_date"),
+        Input(ids.CATEGORY_SELECT, "value"),
+        Input(ids.STATUS_CHECKLIST, "value"),
+        Input(ids.TIME_SLIDER, "value"),
+        Input(ids.PLAY_STORE, "data"),
+        Input(ids.STEP_RADIO, "value"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def filters(start, end, categories, statuses, offset, play, step, lang):
+        start, end = str(start)[:10], str(end)[:10]
+        if end < start:
+            start, end = end, start
+        days = span_days(start, end)
+        first, last = start, end
+        if (play or {}).get("playing") or (offset or 0) > 0:
+            first, last = playback_window(start, end, int(offset or 0), step or "week")
+        every = statuses is None or set(statuses) >= set(STATUSES)
+        chosen = IncidentFilters(
+            start=first,
+            end=last,
+            categories=tuple(sorted(categories or ())),
+            statuses=None if every else tuple(sorted(statuses)),
+        )
+        label = t("filters-window", lang, start=first, end=last)
+        return chosen.key(), max(days - 1, 1), label
+
+    @app.callback(
+        Output(ids.PLAY_STORE, "data"),
+        Output(ids.PLAY_INTERVAL, "disabled"),
+        Output(ids.PLAY_BUTTON, "children"),
+        Output(ids.TIME_SLIDER, "value"),
+        Input(ids.PLAY_BUTTON, "n_clicks"),
+        Input(ids.PLAY_INTERVAL, "n_intervals"),
+        Input(ids.LANG_STORE, "data"),
+        State(ids.PLAY_STORE, "data"),
+        State(ids.TIME_SLIDER, "value"),
+        State(ids.TIME_SLIDER, "max"),
+        State(ids.STEP_RADIO, "value"),
+    )
+    def play(_clicks, _ticks, lang, state, offset, last, step):
+        playing = bool((state or {}).get("playing"))
+        trigger = ctx.triggered_id
+        if trigger == ids.PLAY_BUTTON:
+            # Start from the first day; stopping goes back to the whole range.
+            playing, offset = not playing, 0
+        elif trigger == ids.PLAY_INTERVAL and playing:
+            offset = int(offset or 0) + (7 if step == "week" else 1)
+            if offset > int(last or 0):
+                playing, offset = False, 0
+        label = t("filters-stop" if playing else "filters-play", lang)
+        return {"playing": playing}, not playing, label, offset
+
+    @app.callback(
+        Output(ids.VERSION_STORE, "data"),
+        Input(ids.REFRESH_INTERVAL, "n_intervals"),
+        State(ids.VERSION_STORE, "data"),
+    )
+    def refresh(_ticks, known):
+        version = runtime.incident_store.version()
+        return no_update if version == known else version
+
+    @app.callback(
+        Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
+        Input(ids.URL, "search"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.VERSION_STORE, "data"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.MAP_SIZE_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def overlays(search, filters_key, _version, layers, lang, size):
+        if not filters_key:
+            return no_update
+        shown = set(layers or [])
+        filters = IncidentFilters.from_key(filters_key)
+        state = url_state.parse(search)
+        selected, grids = shown_grids(district, state)
+        level = district.level_of(grids[0]) if grids else 1
+        focus = selected if district.children(selected) else district.parent(selected) or selected
+        if state.whole_level:
+            focus = district.root_id
+        bounds = district.bounds(focus)
+        width, height = size if size else VIEWPORT_PX
+        zoom = fit_zoom(bounds, (int(width), int(height)))
+        patch = Patch()
+        if "heat" in shown:
+            density = heat(runtime.incident_store, bounds, filters)
+            trace = heat_trace(density, zoom, True)
+            for key in ("lon", "lat", "z", "radius", "visible"):
+                patch["data"][HEAT_TRACE][key] = trace[key]
+        else:
+            patch["data"][HEAT_TRACE]["visible"] = False
+        if "incidents" in shown and level >= POINTS_FROM_LEVEL and not state.whole_level:
+            rows = incident_points(runtime.incident_store, focus, district.level_of(focus), filters)
+            trace = points_trace(rows, lang, True)
+            for key in ("lon", "lat", "customdata", "text", "marker", "visible"):
+                patch["data"][INCIDENT_TRACE][key] = trace[key]
+        else:
+            patch["data"][INCIDENT_TRACE]["visible"] = False
+        return patch
+
+    @app.callback(
+        Output(ids.STATS_PANEL, "children"),
+        Input(ids.URL, "search"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.VERSION_STORE, "data"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.STATS_RANK, "value"),
+    )
+    def statistics(search, filters_key, version, lang, rank):
+        from ui.stats_panel import stats_panel
+
+        if not filters_key:
+            return no_update
+        selected, _ = shown_grids(district, url_state.parse(search))
+        stats = statistics_for(selected, filters_key, int(version or 0), rank or "count", lang)
+        return stats_panel(stats, lang)
+
+    @app.callback(
+        Output(ids.STATS_DOWNLOAD, "data"),
+        Input(ids.STATS_EXPORT, "n_clicks"),
+        State(ids.URL, "search"),
+        State(ids.FILTERS_STORE, "data"),
+        State(ids.VERSION_STORE, "data"),
+        State(ids.LANG_STORE, "data"),
+        State(ids.STATS_RANK, "value"),
+        prevent_initial_call=True,
+    )
+    def export(_clicks, search, filters_key, version, lang, rank):
+        selected, _ = shown_grids(district, url_state.parse(search))
+        stats = statistics_for(selected, filters_key, int(version or 0), rank or "count", lang)
+        out = io.StringIO()
+        out.write(f"grid,{selected},{name_of(district.record(selected), lang)}\n")
+        out.write(f"filters,{filters_key.replace(',', ';')}\n\n")
+        for key, value in stats["summary"].items():
+            out.write(f"{key},{'' if value is None else value}\n")
+        for name in ("trend", "categories", "children"):
+            out.write(f"\n{name}\n")
+            stats[name].to_csv(out, index=False)
+        return {
+            "content": out.getvalue(),
+            "filename": f"incidents-{selected}.csv",
+            "type": "text/csv",
+        }
+
+    @app.callback(
+        Output(ids.INCIDENT_DETAIL, "children"),
+        Input(ids.MAP_GRAPH, "clickData"),
+        Input(ids.URL, "search"),
+        State(ids.LANG_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def incident_detail(click, _search, lang):
+        from ui.stats_panel import incident_detail as detail
+
+        if ctx.triggered_id != ids.MAP_GRAPH:
+            return []
+        point = ((click or {}).get("points") or [{}])[0]
+        if point.get("curveNumber") != INCIDENT_TRACE:
+            return no_update
+        row = runtime.incident_store.get(str(point.get("customdata")))
+        if row is None:
+            return []
+        grid = row.get("g5")
+        name = name_of(district.record(grid), lang) if grid in district else "—"
+        return detail(row, name, lang)
+
+    @app.callback(
+        Output(ids.CATEGORY_SELECT, "options"),
+        Output(ids.CATEGORY_SELECT, "placeholder"),
+        Output(ids.STATUS_CHECKLIST, "options"),
+        Output(ids.STEP_RADIO, "options"),
+        Output(ids.STATS_RANK, "options"),
+        Output(ids.STATS_EXPORT, "children"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def translate(lang):
+        return (
+            category_options(lang),
+            t("filters-categories", lang),
+            status_options(lang),
+            step_options(lang),
+            rank_options(lang),
+            t("stats-export", lang),
+        )
+
+
+def rank_options(lang: str) -> list[dict]:
+    """Return the ranking options of the child table."""
+    return [
+        {"label": t("stats-rank-count", lang), "value": "count"},
+        {"label": t("stats-rank-rate", lang), "value": "per_1000"},
+    ]

@@ -1,0 +1,81 @@
+"""The incident filter row: dates, categories, statuses, playback."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dash import dcc, html
+
+from gridmap.i18n import t
+from gridmap.incident_categories import CATEGORIES, STATUSES
+from ui import ids
+
+
+def category_options(lang: str) -> list[dict]:
+    """Return the category options in ``lang``."""
+    return [{"label": c.label(lang), "value": c.id} for c in CATEGORIES]
+
+
+def status_options(lang: str) -> list[dict]:
+    """Return the status options in ``lang``."""
+    return [{"label": t(f"status-{s}", lang), "value": s} for s in STATUSES]
+
+
+def step_options(lang: str) -> list[dict]:
+    """Return the playback step options in ``lang``."""
+    return [
+        {"label": t("filters-step-day", lang), "value": "day"},
+        {"label": t("filters-step-week", lang), "value": "week"},
+    ]
+
+
+def incident_controls(lang: str, start: str, end: str, refresh_seconds: int) -> html.Div:
+    """Return the filter row for incidents between ``start`` and ``end`` (ISO dates)."""
+    return html.Div(
+        [
+            html.Label(t("filters-label", lang), id=ids.text("filters-label")),
+            dcc.DatePickerRange(
+                id=ids.DATE_RANGE,
+                start_date=start,
+                end_date=end,
+                display_format="YYYY-MM-DD",
+                max_date_allowed=date.fromisoformat(end),
+                className="dates",
+            ),
+            dcc.Dropdown(
+                id=ids.CATEGORY_SELECT,
+                options=category_options(lang),
+                value=[],
+                multi=True,
+                placeholder=t("filters-categories", lang),
+                className="categories",
+            ),
+            dcc.Checklist(
+                id=ids.STATUS_CHECKLIST,
+                options=status_options(lang),
+                value=list(STATUSES),
+                inline=True,
+            ),
+            html.Button(t("filters-play", lang), id=ids.PLAY_BUTTON, className="btn"),
+            dcc.RadioItems(
+                id=ids.STEP_RADIO, options=step_options(lang), value="week", inline=True
+            ),
+            dcc.Slider(
+                id=ids.TIME_SLIDER,
+                min=0,
+                max=1,
+                step=1,
+                value=0,
+                marks=None,
+                className="time-slider",
+                updatemode="mouseup",
+            ),
+            html.Span(id=ids.WINDOW_LABEL, className="window-label"),
+            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1200, disabled=True),
+            dcc.Interval(id=ids.REFRESH_INTERVAL, interval=refresh_seconds * 1000),
+            dcc.Store(id=ids.PLAY_STORE, data={"playing": False}),
+            dcc.Store(id=ids.FILTERS_STORE, data=None),
+            dcc.Store(id=ids.VERSION_STORE, data=None),
+        ],
+        className="controls incident-controls",
+    )
