@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
+from gridmap.i18n import t
 from gridmap.incident_density import Density
 from gridmap.incident_views import category_label
-from gridmap.i18n import t
 
 STATUS_COLORS = {
     "reported": "#d6453d",

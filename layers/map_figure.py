@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from gridmap.incident_density import Density
 from gridmap.map_view import MapView
 from layers.basemap import basemap_layers, map_style
-from gridmap.incident_density import Density
 from layers.grid_layer import grid_changes, grid_trace
 from layers.incident_layers import heat_trace, points_trace
 from layers.posts_layer import posts_trace
