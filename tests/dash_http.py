@@ -57,3 +57,16 @@ def response_of(resp) -> dict:
     """Return the ``response`` member of a callback answer (raises on an HTTP error)."""
     assert resp.status_code == 200, resp.get_data(as_text=True)[:500]
     return resp.get_json()["response"]
+
+
+def duplicate_output(app, component_id: str, prop: str, trigger_id: str) -> str:
+    """Return the property key (``prop@hash``) of an ``allow_duplicate`` output.
+
+    Dash names such outputs ``id.prop@<hash>``; the one whose callback takes ``trigger_id`` as
+    an input is returned.
+    """
+    for key, spec in app.callback_map.items():
+        if key.startswith(f"{component_id}.{prop}@"):
+            if any(i["id"] == trigger_id for i in spec["inputs"]):
+                return key.split(".", 1)[1]
+    raise KeyError(f"no duplicate output {component_id}.{prop} with input {trigger_id}")
