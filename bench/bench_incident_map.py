@@ -128,6 +128,7 @@ def main() -> None:
     rows = []
     for label, fn, filters in (
         ("filter change, district view, heatmap (overlay callback)", overlay, month_key),
+        ("whole year, district view, heatmap (overlay callback)", overlay, year),
         ("filter change, district view, counts per township (render)", render, month_key),
         ("drill to a township, heatmap (overlay callback)", overlay, year),
         ("whole level-5 view: counts per grid (render)", render, year),

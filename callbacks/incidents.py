@@ -134,7 +134,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         zoom = fit_zoom(bounds, (int(width), int(height)))
         patch = Patch()
         if "heat" in shown:
-            density = heat(runtime.incident_store, bounds, filters)
+            density = heat(runtime.incident_store, district, focus, filters)
             trace = heat_trace(density, zoom, True)
             for key in ("lon", "lat", "z", "radius", "visible"):
                 patch["data"][HEAT_TRACE][key] = trace[key]

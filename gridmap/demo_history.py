@@ -45,4 +45,5 @@ def load_if_empty(
     shift = week_shift(now)
     frame = shifted(demo_incidents(district.grids), shift)
     stored, _ = load_demo(store, district.grids, frame=frame)
+    store.analyze()
     return stored, shift

@@ -47,6 +47,8 @@ def binned_density(
     store: IncidentStore,
     bounds: Bounds,
     *,
+    grid: str | None = None,
+    grid_level: int | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
     categories: list[str] | None = None,
@@ -64,13 +66,20 @@ def binned_density(
         Where the incidents are.
     bounds : Bounds
         The area shown (lon/lat).
-    start, end, categories, statuses
+    grid, grid_level, start, end, categories, statuses
         Filters, as in :meth:`IncidentStore.query`.
     bins_across : int
         About how many bins across the longer side of ``bounds``.
     """
     cell = cell_size(bounds, bins_across)
-    clauses = store.where_clauses(start=start, end=end, categories=categories, statuses=statuses)
+    clauses = store.where_clauses(
+        grid=grid,
+        grid_level=grid_level,
+        start=start,
+        end=end,
+        categories=categories,
+        statuses=statuses,
+    )
     if clauses is None:
         return Density([], [], [], cell)
     t = store.table

@@ -256,6 +256,8 @@ def import_file(
             flush()
     if batch:
         flush()
+    if report.stored:
+        store.analyze()  # fresh planner statistics after a bulk load
     show(final=True)
     if progress is not None:
         progress.write("\n")

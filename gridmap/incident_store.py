@@ -187,6 +187,32 @@ class IncidentStore:
         """Drop the two tables (tests; irreversible)."""
         self.metadata.drop_all(self.engine, checkfirst=True)
 
+    def analyze(self) -> None:
+        """Refresh the planner statistics of the incident table (after bulk loads).
+
+        Without them SQLite answers a wide time range by the reported_at index and then reads
+        every table row (seconds at a million incidents); with them it reads the per-level
+        covering index alone (about 0.2 s).
+        """
+        name = self.table.name
+        statement = f"ANALYZE {name}" if self.dialect == "sqlite" else f'ANALYZE "{name}"'
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text(statement))
+
+    def has_statistics(self) -> bool:
+        """Return whether the planner has statistics for the incident table (SQLite only)."""
+        if self.dialect != "sqlite":
+            return True
+        with self.engine.connect() as conn:
+            try:
+                found = conn.execute(
+                    sa.text("SELECT 1 FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"),
+                    {"t": self.table.name},
+                ).first()
+            except sa.exc.OperationalError:  # no ANALYZE has ever run
+                return False
+        return found is not None
+
     def dispose(self) -> None:
         """Close the pooled connections."""
         self.engine.dispose()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridmap.district import Bounds, District
+from gridmap.district import District
 from gridmap.incident_categories import CATEGORIES
 from gridmap.incident_density import Density, binned_density
 from gridmap.incident_filters import IncidentFilters
@@ -40,9 +40,36 @@ def incident_values(
     return out
 
 
-def heat(store: IncidentStore, bounds: Bounds, filters: IncidentFilters) -> Density:
-    """Return the binned incident density over ``bounds``."""
-    return binned_density(store, bounds, **filters.store_filters())
+#: Above this many incidents in view, the heat is built from counts per level-5 grid (read
+#: from the covering index) rather than from the incidents' own positions.
+MAX_BINNED = 50_000
+
+
+def heat(store: IncidentStore, district: District, focus: str, filters: IncidentFilters) -> Density:
+    """Return the incident density inside the grid ``focus``.
+
+    Up to MAX_BINNED incidents are binned by position (about 160 bins across the view). Beyond
+    that, each level-5 grid contributes its count at its label point: the same picture at the
+    zoom such a view is seen at, and it reads only the per-level index (no table rows).
+    """
+    level = district.level_of(focus)
+    where = filters.store_filters()
+    grid = None if level == 1 else focus
+    n = store.count(grid=grid, grid_level=level if grid else None, **where)
+    bounds = district.bounds(focus)
+    if n <= MAX_BINNED:
+        return binned_density(store, bounds, grid=grid, grid_level=level if grid else None, **where)
+    counts = store.counts_by_grid(5, grid=grid, grid_level=level if grid else None, **where)
+    points = district.label_points
+    lon = [points[g][0] for g in counts.index if g in points]
+    lat = [points[g][1] for g in counts.index if g in points]
+    count = [int(c) for g, c in counts.items() if g in points]
+    mean_area = district.record(focus)["area_km2"] / max(len(district.level_ids(5)), 1)
+    if grid is not None:
+        leaves = [g for g in counts.index if g in points]
+        mean_area = district.grids.loc[leaves, "area_km2"].mean() if leaves else mean_area
+    cell = (float(mean_area) ** 0.5) / 111.0
+    return Density(lon, lat, count, cell)
 
 
 def incident_points(

@@ -352,8 +352,28 @@ def test_binned_density_applies_filters(store):
     assert (d.lon, d.lat, d.count) == ([114.815], [33.735], [1])
     none = IncidentFilters("2025-03-01", "2025-03-31", statuses=()).store_filters()
     assert binned_density(store, TINY, **none).count == []
-    # heat() is binned_density with the filters' store keywords.
-    assert heat(store, TINY, MARCH).total == 4
+
+
+
+def test_heat_bins_positions_inside_the_focus_grid(store, district):
+    assert heat(store, district, "T", MARCH).total == 4
+    # In a drill, only the incidents of the focus grid count (T1 holds 3 of March's 4).
+    assert heat(store, district, "T1", MARCH).total == 3
+    assert heat(store, district, "T11", MARCH).total == 3
+    assert heat(store, district, "T2", MARCH).total == 1
+
+
+def test_heat_from_grid_counts_beyond_max_binned(store, district, monkeypatch):
+    import gridmap.incident_views as views
+
+    monkeypatch.setattr(views, "MAX_BINNED", 0)
+    density = heat(store, district, "T1", MARCH)
+    # One point per level-5 grid with incidents, at its label point, weighted by its count.
+    expected = {district.label_points[g]: n for g, n in (("T1111", 2), ("T1112", 1))}
+    assert dict(zip(zip(density.lon, density.lat, strict=True), density.count, strict=True)) == (
+        expected
+    )
+    assert density.cell_deg > 0
 
 
 def test_binned_density_only_inside_bounds(store):
