@@ -28,6 +28,10 @@ lint: venv
 
 bench: venv
 	$(PY) bench/bench_drill.py
+	$(PY) bench/bench_coverage.py
+	$(PY) bench/bench_planner.py
+	$(PY) bench/bench_incidents.py
+	$(PY) bench/bench_incident_map.py
 
 demo-data: venv
 	$(PY) scripts/build_demo_data.py --out data/geo

@@ -47,7 +47,7 @@ def main() -> None:
     build_s = time.perf_counter() - start
     model.coverage(5)  # the baseline, as on the page's first render
 
-    clicks = iter([(114.80 + 0.01 * i, 33.55 + 0.004 * i) for i in range(100)])
+    clicks = iter([(114.86 + 0.002 * i, 33.62) for i in range(100)])
 
     def edit():
         lon, lat = next(clicks)
@@ -69,7 +69,7 @@ def main() -> None:
         return resp.get_json()["response"][pids.URL]["search"]
 
     edit_ms, query = median_ms(edit)
-    queries = iter([Scenario().add_post(114.80 + 0.01 * i, 33.56).to_query() for i in range(100)])
+    queries = iter([Scenario().add_post(114.86 + 0.002 * i, 33.63).to_query() for i in range(100)])
 
     def render():
         return call(
@@ -82,7 +82,9 @@ def main() -> None:
         )  # fmt: skip
 
     render_ms, resp = median_ms(render)
-    polys = iter([Scenario().add_post(114.85 + 0.01 * i, 33.60).to_query() for i in range(100)])
+    body = resp.get_json()["response"]
+    assert not body[pids.ERROR]["children"], body[pids.ERROR]["children"]
+    polys = iter([Scenario().add_post(114.86 + 0.002 * i, 33.64).to_query() for i in range(100)])
 
     def polygons():
         q = next(polys)
