@@ -42,7 +42,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("search-placeholder", lang),
             view_options(lang),
             metric_options(lang),
-            layer_options(lang),
+            layer_options(lang, runtime.coverage_model.method != "network"),
             t("demo-badge", lang),
             t("demo-badge-title", lang),
             runtime.district.name(lang),

@@ -55,6 +55,7 @@ DEFAULT_METRIC = "density"
 COVERAGE_METRICS: dict[str, str] = {
     "coverage-population": "population_share",
     "coverage-area": "area_share",
+    "coverage-incidents": "incident_share",
 }
 
 #: Every metric offered on the map, in menu order (incident metrics: gridmap.incident_views).

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from gridmap.cache import cache
 from gridmap.coverage import DEFAULT_MINUTES
 from gridmap.display_geometry import grid_outline_lines
@@ -12,6 +14,12 @@ from gridmap.incident_views import INCIDENT_METRICS, incident_values
 from gridmap.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
 from gridmap.runtime import current
 from gridmap.url_state import NavState
+
+
+def last_year_points(store):
+    """Return the lon/lat of the incidents reported in the last 365 days, as an (n, 2) array."""
+    now = datetime.now(UTC)
+    return store.points(start=now - timedelta(days=365), end=now)
 
 
 def level_url(level: int) -> str:
@@ -42,7 +50,11 @@ def view_for(
     state = NavState(grid=grid, view=view)
     values = None
     if metric in COVERAGE_METRICS:
-        table = runtime.coverage_model.coverage(DEFAULT_MINUTES).grid_table()
+        result = runtime.coverage_model.coverage(DEFAULT_MINUTES)
+        if metric == "coverage-incidents":
+            table = result.grid_table(incidents=last_year_points(runtime.incident_store))
+        else:
+            table = result.grid_table()
         _, ids = shown_grids(district, state)
         values = table_values(table.set_index("grid_id"), COVERAGE_METRICS[metric], ids)
     if metric in INCIDENT_METRICS:

@@ -626,3 +626,35 @@ def test_tile_server_shifts_the_road_layers(tiny_dir):
     assert ops[("layout", "map", "layers", 2, "visible")] is False
     assert ops[("layout", "map", "layers", 3, "visible")] is False
     assert ("layout", "map", "layers", 1, "visible") not in ops
+
+
+@pytest.mark.parametrize(
+    ("metric", "column"),
+    [
+        ("coverage-population", "population_share"),
+        ("coverage-area", "area_share"),
+        ("coverage-incidents", "incident_share"),
+    ],
+)
+def test_render_coverage_metrics(client, tiny_app, district, metric, column):
+    runtime = tiny_app.server.extensions["gridmap"]
+    table = runtime.coverage_model.coverage(5).grid_table(
+        incidents=runtime.incident_store.points() if metric == "coverage-incidents" else None
+    )
+    expected = table.set_index("grid_id")[column].reindex(["T1", "T2"])
+    ops = operations(render(client, "", metric=metric))
+    z = ops[("data", 0, "z")]
+    assert [None if v != v else round(float(v), 4) for v in expected] == z
+    # Shares are shown as percentages on a fixed 0-100 % scale.
+    assert ops[("data", 0, "zmin")] == 0 and ops[("data", 0, "zmax")] == 1
+    assert ":.0%}" in ops[("data", 0, "hovertemplate")]
+
+
+def test_coverage_layer_says_when_it_is_an_approximation():
+    from ui.layout import layer_options
+
+    network = {o["value"]: o["label"] for o in layer_options("en")}
+    approx = {o["value"]: o["label"] for o in layer_options("en", approximate=True)}
+    assert network["coverage"] == t("layer-coverage", "en")
+    assert "approximation" in approx["coverage"]
+    assert approx["gaps"] == network["gaps"]

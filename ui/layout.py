@@ -35,12 +35,18 @@ def metric_options(lang: str) -> list[dict]:
     return [{"label": t(f"metric-{m}", lang), "value": m} for m in ALL_METRICS]
 
 
-def layer_options(lang: str) -> list[dict]:
-    """Return the options of the layer checklist in ``lang``."""
+def layer_options(lang: str, approximate: bool = False) -> list[dict]:
+    """Return the options of the layer checklist in ``lang``.
+
+    ``approximate``: the coverage is the straight-line approximation (no roads), and says so.
+    """
     return [
         {"label": t("layer-posts", lang), "value": "posts"},
         {"label": t("layer-roads", lang), "value": "roads"},
-        {"label": t("layer-coverage", lang), "value": "coverage"},
+        {
+            "label": t("layer-coverage-approx" if approximate else "layer-coverage", lang),
+            "value": "coverage",
+        },
         {"label": t("layer-gaps", lang), "value": "gaps"},
         {"label": t("layer-heat", lang), "value": "heat"},
         {"label": t("layer-incidents", lang), "value": "incidents"},

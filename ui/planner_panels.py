@@ -109,4 +109,13 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         html.Li(t("planner-site", lang, n=i, adds=s["adds"]))
         for i, s in enumerate(suggestion["sites"], start=1)
     ]
-    return [html.Div(summary), html.Ol(items)]
+    before, after = suggestion["kpis_before"], suggestion["kpis_after"]
+    kpis = t(
+        "planner-suggest-kpis",
+        lang,
+        before=_pct(before.get("population_share")),
+        after=_pct(after.get("population_share")),
+        area_before=_pct(before.get("area_share")),
+        area_after=_pct(after.get("area_share")),
+    )
+    return [html.Div(summary), html.Div(kpis, className="suggest-kpis"), html.Ol(items)]
