@@ -138,5 +138,8 @@ def test_deep_link_and_language_toggle(tiny_app):
         page.wait_for_function(
             "() => document.querySelector('#app-lang-toggle').textContent === 'English'"
         )
-        assert "网格详情" in page.locator("#detail-panel").inner_text()
+        # The panel re-renders in its own callback: wait for it rather than race it.
+        page.wait_for_function(
+            "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
+        )
     assert foreign == []
