@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import statistics
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,8 @@ def render(client, search: str, metric: str = "density"):
             (ids.METRIC_SELECT, "value", metric),
             (ids.LAYER_CHECKLIST, "value", ["posts", "roads"]),
             (ids.MAP_SIZE_STORE, "data", [1200, 850]),
+            (ids.FILTERS_STORE, "data", None),
+            (ids.VERSION_STORE, "data", None),
         ],
     )
 
@@ -79,7 +82,15 @@ def naive(district, grid_ids: list[str]) -> tuple[float, int]:
 def main() -> None:
     data_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "data" / "geo"
     start = time.perf_counter()
-    app = create_app({"data_dir": data_dir, "lang": "zh", "cache_type": "SimpleCache"})
+    app = create_app(
+        {
+            "data_dir": data_dir,
+            "lang": "zh",
+            "cache_type": "SimpleCache",
+            "database_url": f"sqlite:///{tempfile.mkdtemp()}/drill.sqlite",
+            "demo_incidents": False,
+        }
+    )
     startup = time.perf_counter() - start
     district = app.server.extensions["gridmap"].district
     client = app.server.test_client()
