@@ -74,3 +74,46 @@ def browser_page(base_url: str, width: int = 1600, height: int = 1000):
             yield page, foreign
         finally:
             browser.close()
+
+
+def map_js(graph: str) -> str:
+    """Return JS that evaluates to the MapLibre map of the Plotly graph at ``graph``."""
+    return (
+        f"(() => {{ const gd = document.querySelector('{graph}');"
+        " const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;"
+        " return sub && sub.map; })()"
+    )
+
+
+def wait_map_idle(page, graph: str, also: str = "true") -> None:
+    """Wait until the map at ``graph`` has drawn its sources and stopped moving.
+
+    ``also`` is one more JS condition (``gd`` is the graph div, ``map`` the MapLibre map).
+    """
+    page.wait_for_function(
+        f"""() => {{
+            const gd = document.querySelector('{graph}');
+            const map = {map_js(graph)};
+            return map && map.loaded() && !map.isMoving() && map.areTilesLoaded() && ({also});
+        }}""",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(300)
+
+
+def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
+    """Move to and click the map at ``graph`` where (lon, lat) is drawn (hover first, as a
+    person does: Plotly reports a click on what the pointer hovers)."""
+    x, y = page.evaluate(
+        f"""([lon, lat]) => {{
+            const map = {map_js(graph)};
+            const p = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""",
+        [lon, lat],
+    )
+    page.mouse.move(x - 3, y - 3)
+    page.mouse.move(x, y)
+    page.wait_for_timeout(250)
+    page.mouse.click(x, y)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests import browser_support as support
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -18,35 +19,13 @@ def shown_ids(page) -> list[str]:
 
 
 def wait_map_idle(page) -> None:
-    """Wait until the map has drawn its sources and stopped moving."""
-    page.wait_for_function(
-        f"""() => {{
-            const gd = document.querySelector('{GRAPH}');
-            const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            const map = sub && sub.map;
-            return map && map.loaded() && !map.isMoving() && map.areTilesLoaded();
-        }}""",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(300)
+    """Wait until the main map has drawn its sources and stopped moving."""
+    support.wait_map_idle(page, GRAPH)
 
 
 def click_grid(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn."""
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const gd = document.querySelector('{GRAPH}');
-            const map = gd._fullLayout.map._subplot.map;
-            const p = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""",
-        [lon, lat],
-    )
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(250)
-    page.mouse.click(x, y)
+    """Click the main map where (lon, lat) is drawn."""
+    support.click_lonlat(page, GRAPH, lon, lat)
 
 
 def wait_shown_keys(page, keys: list[str]) -> None:

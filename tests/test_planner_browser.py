@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import browser_support as support
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
 
 pytestmark = pytest.mark.browser
@@ -29,35 +30,13 @@ def app(tiny_dir, tmp_path_factory):
 
 
 def wait_map_idle(page) -> None:
-    """Wait until the map has drawn its sources, stopped moving and has its click handler."""
-    page.wait_for_function(
-        f"""() => {{
-            const gd = document.querySelector('{GRAPH}');
-            const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-            const map = sub && sub.map;
-            return map && map.loaded() && !map.isMoving() && map.areTilesLoaded()
-                && gd._plannerClickMap === map;
-        }}""",
-        timeout=30_000,
-    )
-    page.wait_for_timeout(300)
+    """Wait until the planner map is drawn, still, and has its click handler."""
+    support.wait_map_idle(page, GRAPH, also="gd._plannerClickMap === map")
 
 
 def click_map(page, lon: float, lat: float) -> None:
-    """Click the map where (lon, lat) is drawn."""
-    x, y = page.evaluate(
-        f"""([lon, lat]) => {{
-            const map = document.querySelector('{GRAPH}')._fullLayout.map._subplot.map;
-            const p = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""",
-        [lon, lat],
-    )
-    page.mouse.move(x - 3, y - 3)
-    page.mouse.move(x, y)
-    page.wait_for_timeout(250)
-    page.mouse.click(x, y)
+    """Click the planner map where (lon, lat) is drawn."""
+    support.click_lonlat(page, GRAPH, lon, lat)
 
 
 def wait_posts_kpi(page, value: str) -> None:
