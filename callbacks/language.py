@@ -10,17 +10,22 @@ from ui import ids
 from ui.layout import layer_options, metric_options, view_options
 
 
-def register(app: Dash, runtime: Runtime) -> None:
-    """Register the language callbacks."""
+def register_toggle(app: Dash, toggle_id: str, store_id: str) -> None:
+    """Make the button ``toggle_id`` switch the language held in the store ``store_id``."""
 
     @app.callback(
-        Output(ids.LANG_STORE, "data"),
-        Input(ids.LANG_TOGGLE, "n_clicks"),
-        State(ids.LANG_STORE, "data"),
+        Output(store_id, "data"),
+        Input(toggle_id, "n_clicks"),
+        State(store_id, "data"),
         prevent_initial_call=True,
     )
     def toggle(_clicks, lang):
         return "en" if lang == "zh" else "zh"
+
+
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the language callbacks."""
+    register_toggle(app, ids.LANG_TOGGLE, ids.LANG_STORE)
 
     @app.callback(
         Output({"type": "i18n-text", "index": ALL}, "children"),

@@ -11,6 +11,7 @@ import math
 import shapely
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
+from callbacks.language import register_toggle
 from gridmap.coverage import CoverageError
 from gridmap.geo_routes import coverage_for, coverage_url
 from gridmap.i18n import t
@@ -220,14 +221,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         body = json.dumps(export_geojson(scenario, posts, kpis, baseline), ensure_ascii=False)
         return {"content": body, "filename": "scenario.geojson", "type": "application/geo+json"}
 
-    @app.callback(
-        Output(ids.LANG_STORE, "data"),
-        Input(ids.LANG_TOGGLE, "n_clicks"),
-        State(ids.LANG_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def toggle(_clicks, lang):
-        return "en" if lang == "zh" else "zh"
+    register_toggle(app, ids.LANG_TOGGLE, ids.LANG_STORE)
 
     @app.callback(
         Output({"type": "planner-i18n", "index": ALL}, "children"),
