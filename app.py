@@ -91,6 +91,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     )
     if settings.demo_incidents:
         load_if_empty(runtime.incident_store, district)
+    if not runtime.incident_store.has_statistics() and runtime.incident_store.count() > 10_000:
+        runtime.incident_store.analyze()
 
     with server.app_context():
         figure = _initial_figure(runtime)
@@ -108,6 +110,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     )
     callbacks.register_all(app, runtime)
     _planner_app(server, runtime)
+    _wall_app(server, runtime)
     return app
 
 
@@ -154,6 +157,55 @@ def _planner_app(server, runtime: Runtime) -> Dash:
     )
     planner_callbacks.register(planner, runtime)
     return planner
+
+
+def _wall_app(server, runtime: Runtime) -> Dash:
+    """Attach the command-centre wall (``/wall/``) to ``server``: a Dash app of its own."""
+    from callbacks import wall as wall_callbacks
+    from gridmap.wall_data import DEFAULT_LAYERS, WallSettings, tour_views
+    from layers.wall_figure import wall_figure
+    from ui.wall_layout import wall_page
+
+    settings, district = runtime.settings, runtime.district
+    defaults = WallSettings(layers=DEFAULT_LAYERS, refresh=settings.refresh_seconds)
+    wall = Dash(
+        "wall",
+        server=server,
+        url_base_pathname="/wall/",
+        assets_folder=str(ROOT / "assets"),
+        title=t("wall-title", defaults.lang),
+        update_title=None,
+        serve_locally=True,
+    )
+    version = district.version
+    urls = {
+        "coverage": coverage_url(version, "coverage", Scenario()),
+        "gaps": coverage_url(version, "gaps", Scenario()),
+        "water": geo_routes.url_for_layer(version, "water"),
+        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
+        "outline": geo_routes.url_for_layer(version, "level", 1),
+    }
+    towns = district.level_ids(2)
+    townships = {
+        "grid_url": geo_routes.url_for_layer(version, "level", 2),
+        "keys": [district.key_of[g] for g in towns],
+        "names": [name_of(district.record(g), defaults.lang) for g in towns],
+        "points": [list(district.label_points[g]) for g in towns],
+    }
+    views = tour_views(district)
+    home = views["district"]
+    figure = wall_figure(
+        townships,
+        {"lon": [], "lat": [], "count": []},
+        district.post_records(),
+        urls,
+        tuple(home["center"]),
+        home["zoom"],
+        defaults.layers,
+    )
+    wall.layout = wall_page(figure, views, defaults, district.name(defaults.lang), district.is_demo)
+    wall_callbacks.register(wall, runtime)
+    return wall
 
 
 def _initial_figure(runtime: Runtime) -> dict:

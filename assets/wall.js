@@ -27,14 +27,15 @@
     });
   }
 
-  function tick(received, settings, error) {
+  function tick(received, settings, error, views) {
     var now = Date.now();
     var clock = timeText(now, settings);
     var date = new Date(now).toLocaleDateString(locale(settings), {
       timeZone: TZ, year: "numeric", month: "long", day: "numeric", weekday: "long",
     });
+    var radius = views ? heatRadius(mapScale(views.size || [1240, 800])) : noUpdate();
     if (!settings) {
-      return [clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate()];
+      return [clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate(), radius];
     }
     var texts = settings.texts || {};
     var refresh = Math.max(1, settings.refresh || 10);
@@ -59,6 +60,7 @@
       "wall-freshness" + (stale ? " wall-freshness-stale" : ""),
       banner,
       !stale,
+      radius,
     ];
   }
 
@@ -66,6 +68,23 @@
     var gd = document.querySelector("#wall-map .js-plotly-plot");
     var full = gd && gd._fullLayout;
     return full && full.map && full.map._subplot && full.map._subplot.map;
+  }
+
+  function heatRadius(scale) {
+    // Densitymap radii are in pixels: on a bigger screen (4K) the same spots need bigger ones.
+    var gd = document.querySelector("#wall-map .js-plotly-plot");
+    var P = window.dash_clientside.Patch;
+    if (!gd || !gd.data || !gd.data[1] || !P || !(scale > 0)) return noUpdate();
+    if (gd._wallBaseRadius === undefined) gd._wallBaseRadius = gd.data[1].radius || 20;
+    var radius = Math.round(gd._wallBaseRadius * Math.max(1, scale));
+    if (gd.data[1].radius === radius) return noUpdate();
+    return new P().assign(["data", 1, "radius"], radius).build();
+  }
+
+  function mapScale(size) {
+    var gd = document.querySelector("#wall-map .js-plotly-plot");
+    if (!gd) return 0;
+    return Math.min(gd.clientWidth / size[0], gd.clientHeight / size[1]);
   }
 
   function move(view, size, duration, tries) {
@@ -85,6 +104,11 @@
     var eventData = { originalEvent: { type: "wall-tour" } };
     if (duration > 0) {
       target.duration = duration;
+      // A refresh landing mid-flight would make Plotly set the old centre (it does not while
+      // the user drags): flag the flight as a drag until it ends.
+      var sub = document.querySelector("#wall-map .js-plotly-plot")._fullLayout.map._subplot;
+      sub.dragging = true;
+      map.once("moveend", function () { sub.dragging = false; });
       map.flyTo(target, eventData);
     } else {
       map.jumpTo(target, eventData);

@@ -31,7 +31,7 @@ from gridmap.wall_data import (
     ticker_rows,
     wall_kpis,
 )
-from layers.wall_figure import HEAT_TRACE, heat_values, visibility_changes
+from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
 from ui import wall_ids as ids
 from ui.wall_layout import legend, ticker_items
 
@@ -79,6 +79,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
     default_refresh = runtime.settings.refresh_seconds
     names = {lang: grid_names(district, lang) for lang in ("zh", "en")}
     box = district.bounds(district.root_id)
+    towns = district.level_ids(2)
     shared: dict = {}
 
     def population_share() -> float | None:
@@ -111,6 +112,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
             for part in parts[:-1]:
                 target = target[part]
             target[parts[-1]] = visible
+        patch["data"][TOWNSHIP_TRACE]["text"] = [names[lang][g] for g in towns]
         keys = [o["id"]["index"] for o in ctx.outputs_list[-1]]
         return (
             data,
@@ -147,7 +149,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
             start = now - timedelta(days=HEAT_DAYS)
             density = binned_density(store, box, start=start)
             kpis = format_kpis(wall_kpis(store, now, population_share()))
-            rows = ticker_rows(store, lang, names[lang])
+            rows = ticker_rows(store, lang, names[lang], now=now)
             village = newest_village(store)
         except DATA_ERRORS as error:
             log.warning("wall refresh failed: %s", error)
@@ -177,8 +179,8 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
 
     app.clientside_callback(
         """
-        function (_n, received, settings, error) {
-            return window.wallDisplay.tick(received, settings, error);
+        function (_n, received, settings, error, views) {
+            return window.wallDisplay.tick(received, settings, error, views);
         }
         """,
         Output(ids.CLOCK, "children"),
@@ -187,22 +189,26 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
         Output(ids.FRESHNESS, "className"),
         Output(ids.STALE_BANNER, "children"),
         Output(ids.STALE_BANNER, "hidden"),
+        # The heat radius, scaled to the map's size once it is drawn (and after a resize).
+        Output(ids.MAP, "figure", allow_duplicate=True),
         Input(ids.TICK_INTERVAL, "n_intervals"),
         State(ids.RECEIVED_STORE, "data"),
         State(ids.SETTINGS_STORE, "data"),
         State(ids.ERROR_STORE, "data"),
+        State(ids.VIEWS_STORE, "data"),
+        prevent_initial_call="initial_duplicate",
     )
 
     app.clientside_callback(
         """
-        function (n, views, newest, settings) {
+        function (n, settings, views, newest) {
             return window.wallDisplay.tour(n, views, newest, settings);
         }
         """,
         Output(ids.TOUR_STORE, "data"),
         Output(ids.TOUR_CAPTION, "children"),
         Input(ids.TOUR_INTERVAL, "n_intervals"),
+        Input(ids.SETTINGS_STORE, "data"),
         State(ids.VIEWS_STORE, "data"),
         State(ids.NEWEST_STORE, "data"),
-        State(ids.SETTINGS_STORE, "data"),
     )

@@ -46,6 +46,8 @@ TICKER_ROWS = 12
 #: The map's size in pixels at 1920x1080 that tour views are fitted to (the browser rescales
 #: the zoom to the map's real size, e.g. +1 on a 3840x2160 wall).
 MAP_PX = (1240, 800)
+#: The tour never zooms closer than this (at 1920x1080): a village and its neighbours.
+MAX_TOUR_ZOOM = 12.5
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def ticker_rows(
     lang: str,
     names: Mapping[str, str] | None = None,
     limit: int = TICKER_ROWS,
+    now: datetime | None = None,
 ) -> list[dict]:
     """Return the newest incidents, newest first, as the ticker shows them.
 
@@ -230,15 +233,19 @@ def ticker_rows(
         Grid id to display name (village and township names); an id not in it shows as is.
     limit : int
         Rows.
+    now : datetime, optional
+        The current time: incidents of an earlier day show their date before the time.
 
     Returns
     -------
     list of dict
-        ``id``, ``time`` (local ``HH:MM``), ``day`` (local ``MM-DD``), ``reported_at`` (ISO,
+        ``id``, ``time`` (local ``HH:MM``, or ``MM-DD HH:MM`` before today when ``now`` is
+        given), ``day`` (local ``MM-DD``), ``reported_at`` (ISO,
         UTC), ``village``, ``township``, ``category`` (label), ``category_id``, ``status``
         (label), ``status_id``, ``open`` (bool).
     """
     names = names or {}
+    today = day_start(now).date() if now is not None else None
     rows = store.query(limit=limit, columns=list(TICKER_COLUMNS))
     out = []
     for row in rows:
@@ -247,7 +254,9 @@ def ticker_rows(
         out.append(
             {
                 "id": row["id"],
-                "time": local.strftime("%H:%M"),
+                "time": local.strftime(
+                    "%H:%M" if today is None or local.date() == today else "%m-%d %H:%M"
+                ),
                 "day": local.strftime("%m-%d"),
                 "reported_at": row["reported_at"].astimezone(UTC).isoformat(),
                 "village": names.get(row["g3"], row["g3"]),
@@ -269,14 +278,23 @@ def newest_village(store: IncidentStore) -> str | None:
 
 
 # -- tour ---------------------------------------------------------------------------------
-def grid_view(district: District, grid_id: str, size_px: tuple[int, int] = MAP_PX) -> dict:
-    """Return the view of one grid: ``id``, ``center`` [lon, lat], ``zoom``, ``zh``, ``en``."""
+def grid_view(
+    district: District,
+    grid_id: str,
+    size_px: tuple[int, int] = MAP_PX,
+    max_zoom: float = MAX_TOUR_ZOOM,
+) -> dict:
+    """Return the view of one grid: ``id``, ``center`` [lon, lat], ``zoom``, ``zh``, ``en``.
+
+    The zoom fits the grid in ``size_px``, but no closer than ``max_zoom`` (a small village
+    fitted to the whole map would leave nothing around it to recognise).
+    """
     box = district.bounds(grid_id)
     record = district.record(grid_id)
     return {
         "id": grid_id,
         "center": [round(box.center[0], 6), round(box.center[1], 6)],
-        "zoom": fit_zoom(box, size_px),
+        "zoom": min(fit_zoom(box, size_px), max_zoom),
         "zh": name_of(record, "zh"),
         "en": name_of(record, "en"),
     }

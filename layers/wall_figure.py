@@ -19,12 +19,12 @@ TOWNSHIP_LINE = "rgba(127, 184, 255, 0.45)"
 #: Transparent at zero, then ember to white-hot: reads on the dark ground from far away.
 HEAT_COLORSCALE = [
     [0.0, "rgba(255, 94, 0, 0)"],
-    [0.15, "rgba(255, 94, 0, 0.45)"],
-    [0.45, "rgba(255, 130, 20, 0.8)"],
+    [0.08, "rgba(255, 94, 0, 0.55)"],
+    [0.35, "rgba(255, 130, 20, 0.85)"],
     [0.75, "rgba(255, 205, 60, 0.92)"],
     [1.0, "rgba(255, 250, 225, 1)"],
 ]
-HEAT_RADIUS = 14
+HEAT_RADIUS = 20
 POST_COLOR = "#4fc3f7"
 
 #: A box around the world: the blank style is white, the wall is dark. (An inline source of
