@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import gzip
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 

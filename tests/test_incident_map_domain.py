@@ -354,7 +354,6 @@ def test_binned_density_applies_filters(store):
     assert binned_density(store, TINY, **none).count == []
 
 
-
 def test_heat_bins_positions_inside_the_focus_grid(store, district):
     assert heat(store, district, "T", MARCH).total == 4
     # In a drill, only the incidents of the focus grid count (T1 holds 3 of March's 4).
