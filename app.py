@@ -13,6 +13,7 @@ from dash import Dash
 
 import callbacks
 from callbacks import planner as planner_callbacks
+from callbacks import wall as wall_callbacks
 from gridmap import api, geo_routes
 from gridmap.cache import cache
 from gridmap.coverage_api import create_coverage_blueprint
@@ -30,10 +31,13 @@ from gridmap.runtime import Runtime, bind
 from gridmap.scenario import Scenario
 from gridmap.schema import LEVELS
 from gridmap.settings import ROOT, Settings, load_settings
+from gridmap.wall_data import DEFAULT_LAYERS, WallSettings, tour_views
 from layers.map_figure import map_figure
 from layers.planner_figure import planner_figure
+from layers.wall_figure import wall_figure
 from ui.layout import page
 from ui.planner_layout import planner_page
+from ui.wall_layout import wall_page
 
 
 def _cache_config(settings: Settings, prefix: str) -> dict[str, Any]:
@@ -114,25 +118,37 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     return app
 
 
-def _planner_app(server, runtime: Runtime) -> Dash:
-    """Attach the planner (``/planner/``) to ``server``: a Dash app of its own."""
-    settings, district = runtime.settings, runtime.district
-    planner = Dash(
-        "planner",
+def _page_app(server, name: str, prefix: str, title: str) -> Dash:
+    """Return a Dash app of its own at ``prefix`` on ``server`` (the planner, the wall)."""
+    return Dash(
+        name,
         server=server,
-        url_base_pathname="/planner/",
+        url_base_pathname=prefix,
         assets_folder=str(ROOT / "assets"),
-        title=t("planner-title", settings.lang),
+        title=title,
         update_title=None,
         serve_locally=True,
     )
-    version = district.version
-    urls = {
+
+
+def _layer_urls(version: str) -> dict[str, str]:
+    """Return the URLs of the basemap and coverage layers for the data ``version``."""
+    return {
         "coverage": coverage_url(version, "coverage", Scenario()),
         "gaps": coverage_url(version, "gaps", Scenario()),
+        "water": geo_routes.url_for_layer(version, "water"),
+        "roads-minor": geo_routes.url_for_layer(version, "roads-minor"),
         "roads-major": geo_routes.url_for_layer(version, "roads-major"),
         "outline": geo_routes.url_for_layer(version, "level", 1),
     }
+
+
+def _planner_app(server, runtime: Runtime) -> Dash:
+    """Attach the planner (``/planner/``) to ``server``: a Dash app of its own."""
+    settings, district = runtime.settings, runtime.district
+    planner = _page_app(server, "planner", "/planner/", t("planner-title", settings.lang))
+    version = district.version
+    urls = _layer_urls(version)
     villages = district.level_ids(3)
     box = district.bounds(district.root_id)
     grid = {
@@ -161,30 +177,11 @@ def _planner_app(server, runtime: Runtime) -> Dash:
 
 def _wall_app(server, runtime: Runtime) -> Dash:
     """Attach the command-centre wall (``/wall/``) to ``server``: a Dash app of its own."""
-    from callbacks import wall as wall_callbacks
-    from gridmap.wall_data import DEFAULT_LAYERS, WallSettings, tour_views
-    from layers.wall_figure import wall_figure
-    from ui.wall_layout import wall_page
-
     settings, district = runtime.settings, runtime.district
     defaults = WallSettings(layers=DEFAULT_LAYERS, refresh=settings.refresh_seconds)
-    wall = Dash(
-        "wall",
-        server=server,
-        url_base_pathname="/wall/",
-        assets_folder=str(ROOT / "assets"),
-        title=t("wall-title", defaults.lang),
-        update_title=None,
-        serve_locally=True,
-    )
+    wall = _page_app(server, "wall", "/wall/", t("wall-title", defaults.lang))
     version = district.version
-    urls = {
-        "coverage": coverage_url(version, "coverage", Scenario()),
-        "gaps": coverage_url(version, "gaps", Scenario()),
-        "water": geo_routes.url_for_layer(version, "water"),
-        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
-        "outline": geo_routes.url_for_layer(version, "level", 1),
-    }
+    urls = _layer_urls(version)
     towns = district.level_ids(2)
     townships = {
         "grid_url": geo_routes.url_for_layer(version, "level", 2),
@@ -211,19 +208,10 @@ def _wall_app(server, runtime: Runtime) -> Dash:
 def _initial_figure(runtime: Runtime) -> dict:
     district, settings = runtime.district, runtime.settings
     view, outline = view_for(None, "drill", "density", settings.lang)
-    version = district.version
-    urls = {
-        "coverage": coverage_url(version, "coverage", Scenario()),
-        "gaps": coverage_url(version, "gaps", Scenario()),
-        "water": geo_routes.url_for_layer(version, "water"),
-        "roads-minor": geo_routes.url_for_layer(version, "roads-minor"),
-        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
-        "outline": geo_routes.url_for_layer(version, "level", 1),
-    }
     return map_figure(
         view,
         level_url(view.level),
-        urls,
+        _layer_urls(district.version),
         outline,
         district.post_records(),
         settings.lang,
