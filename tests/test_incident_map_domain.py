@@ -436,10 +436,11 @@ def test_incident_points_limit_newest_first(store, monkeypatch):
     [
         (YEAR_END - timedelta(days=30), 0),  # before the demo year ends: never negative
         (YEAR_END, 0),
-        (YEAR_END + timedelta(days=6, hours=23), 0),
+        (YEAR_END + timedelta(hours=1), 1),
+        (YEAR_END + timedelta(days=6, hours=23), 1),
         (YEAR_END + timedelta(days=7), 1),
-        (YEAR_END + timedelta(days=20), 2),
-        (YEAR_END + timedelta(days=365), 52),
+        (YEAR_END + timedelta(days=20), 3),
+        (YEAR_END + timedelta(days=365), 53),
     ],
 )
 def test_week_shift_whole_weeks(now, weeks):
@@ -447,10 +448,38 @@ def test_week_shift_whole_weeks(now, weeks):
     assert shift == timedelta(weeks=weeks)
     assert shift >= timedelta(0)
     assert shift % timedelta(weeks=1) == timedelta(0)
-    # The shifted year ends no later than now, and less than a week before it.
+    # The shifted year ends at or after now, and less than a week after it.
     if now >= YEAR_END:
-        assert YEAR_END + shift <= now < YEAR_END + shift + timedelta(weeks=1)
+        assert now <= YEAR_END + shift < now + timedelta(weeks=1)
         assert (YEAR_END + shift).weekday() == YEAR_END.weekday()
+
+
+def test_until_drops_the_future_and_undoes_later_steps():
+    now = YEAR_END
+    t = pd.Timestamp
+    frame = pd.DataFrame(
+        {
+            "id": ["past", "open-now", "resolving", "future"],
+            "status": ["closed", "resolved", "closed", "reported"],
+            "reported_at": [t(now - timedelta(days=3)), t(now - timedelta(hours=5)),
+                            t(now - timedelta(hours=2)), t(now + timedelta(hours=1))],
+            "dispatched_at": [t(now - timedelta(days=2)), t(now + timedelta(hours=1)),
+                              t(now - timedelta(hours=1)), pd.NaT],
+            "resolved_at": [t(now - timedelta(days=1)), t(now + timedelta(hours=2)),
+                            t(now + timedelta(hours=3)), pd.NaT],
+            "closed_at": [t(now - timedelta(hours=12)), pd.NaT, t(now + timedelta(hours=4)),
+                          pd.NaT],
+        }
+    )  # fmt: skip
+    out = demo_history.until(frame, now).set_index("id")
+    assert list(out.index) == ["past", "open-now", "resolving"]
+    assert out.loc["past", "status"] == "closed"
+    assert out.loc["open-now", "status"] == "reported"
+    assert out.loc[["open-now"], ["dispatched_at", "resolved_at"]].isna().all(axis=None)
+    assert out.loc["resolving", "status"] == "dispatched"
+    assert pd.isna(out.loc["resolving", "resolved_at"]) and pd.isna(
+        out.loc["resolving", "closed_at"]
+    )
 
 
 def small_demo_frame(grids) -> pd.DataFrame:
@@ -485,14 +514,16 @@ def test_load_if_empty_loads_once(empty_store, district, monkeypatch):
     now = YEAR_END + timedelta(days=17)
     assert district.is_demo
     stored, shift = demo_history.load_if_empty(empty_store, district, now=now)
-    assert (stored, shift) == (3, timedelta(weeks=2))
-    assert empty_store.count() == 3
+    # Shifted 3 weeks, demo-0 (a day before the year's end) would be reported 3 days from now:
+    # it is left out; the other two are loaded.
+    assert (stored, shift) == (2, timedelta(weeks=3))
+    assert empty_store.count() == 2
     newest = empty_store.query(limit=1)[0]
-    assert newest["id"] == "demo-0"
-    assert newest["reported_at"] == YEAR_END - timedelta(days=1) + timedelta(weeks=2)
+    assert newest["id"] == "demo-1"
+    assert newest["reported_at"] == YEAR_END - timedelta(days=10) + timedelta(weeks=3)
     # A second start finds incidents and loads nothing.
     assert demo_history.load_if_empty(empty_store, district, now=now) is None
-    assert empty_store.count() == 3
+    assert empty_store.count() == 2
     assert len(calls) == 1
 
 
