@@ -168,8 +168,12 @@ def _planner_app(server, runtime: Runtime) -> Dash:
         fit_zoom(box, (1200, 850)),
         settings.lang,
     )
+    post_options = [
+        {"label": f"{name_of(p, settings.lang)} ({p['post_id']})", "value": p["post_id"]}
+        for p in district.post_records()
+    ]
     planner.layout = planner_page(
-        figure, settings.lang, district.is_demo, district.name(settings.lang)
+        figure, settings.lang, district.is_demo, district.name(settings.lang), post_options
     )
     planner_callbacks.register(planner, runtime)
     return planner

@@ -83,6 +83,9 @@ def register(app: Dash, runtime: Runtime) -> None:
             new = Scenario()
         elif trigger == ids.SUGGEST_APPLY and suggestion:
             new = scenario
+            for post_id in suggestion.get("movable", []):
+                if post_id not in new.disabled:
+                    new = new.toggle_post(post_id)
             for site in suggestion["sites"]:
                 new = new.add_post(site["lon"], site["lat"])
         elif trigger == ids.SAVED_SELECT and saved:
@@ -158,10 +161,11 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.URL, "search"),
         State(ids.SUGGEST_K, "value"),
         State(ids.SUGGEST_WEIGHT, "value"),
+        State(ids.SUGGEST_MOVABLE, "value"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
-    def suggest(_clicks, search, k, weight, lang):
+    def suggest(_clicks, search, k, weight, movable, lang):
         try:
             scenario = parse_query(search)
             incidents = runtime.incident_points() if weight == "incidents" else None
@@ -171,12 +175,16 @@ def register(app: Dash, runtime: Runtime) -> None:
                 scenario.minutes,
                 weight=weight,
                 incidents=incidents,
+                movable=[p for p in movable or () if p not in scenario.disabled],
                 disabled_posts=scenario.disabled,
                 speed_scale=scenario.speed_scale,
             )
         except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
             return None, t("error", lang, message=str(error)), True, no_update
         data = json.loads(json.dumps(found.to_dict(), default=_clean))
+        # Applying the suggestion takes the posts that may move out of service: the chosen
+        # sites (which may include a post's own site) replace them.
+        data["movable"] = [p for p in movable or () if p not in scenario.disabled]
         patch = Patch()
         patch["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in data["sites"]]
         patch["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in data["sites"]]
@@ -227,6 +235,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output({"type": "planner-i18n", "index": ALL}, "children"),
         Output(ids.LANG_TOGGLE, "children"),
         Output(ids.SUGGEST_WEIGHT, "options"),
+        Output(ids.SUGGEST_MOVABLE, "placeholder"),
         Output(ids.WORST_LEVEL, "options"),
         Output(ids.RESET, "children"),
         Output(ids.SUGGEST_RUN, "children"),
@@ -242,6 +251,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             [t(k, lang) for k in keys],
             t("lang-toggle", lang),
             weight_options(lang),
+            t("planner-suggest-movable", lang),
             level_options(lang),
             t("planner-reset", lang),
             t("planner-suggest-run", lang),

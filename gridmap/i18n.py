@@ -90,6 +90,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "推荐{k}处（{method}，{seconds:.1f}秒）：新增覆盖{added:,.0f}",
         "en": "{k} sites ({method}, {seconds:.1f} s): {added:,.0f} more covered",
     },
+    "planner-suggest-movable": {
+        "zh": "可迁移的现有警务室（可选）",
+        "en": "Existing posts that may move (optional)",
+    },
     "planner-suggest-kpis": {
         "zh": "人口覆盖率 {before} → {after}；面积 {area_before} → {area_after}",
         "en": "People covered {before} → {after}; area {area_before} → {area_after}",

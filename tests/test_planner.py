@@ -401,7 +401,7 @@ def test_render_bad_query_shows_the_error(client, search, match):
 # --- suggest, save, export --------------------------------------------------------------------
 
 
-def suggest(client, outputs, search="?minutes=5", k=1, weight="population"):
+def suggest(client, outputs, search="?minutes=5", k=1, weight="population", movable=()):
     key = next(o for o in outputs if o.startswith(f"..{ids.SUGGEST_STORE}."))
     map_prop = key.split(f"{ids.MAP}.")[1].rstrip(".")  # figure@<hash>
     return call(
@@ -417,10 +417,23 @@ def suggest(client, outputs, search="?minutes=5", k=1, weight="population"):
             (ids.URL, "search", search),
             (ids.SUGGEST_K, "value", k),
             (ids.SUGGEST_WEIGHT, "value", weight),
+            (ids.SUGGEST_MOVABLE, "value", list(movable)),
             (ids.LANG_STORE, "data", "en"),
         ],
         prefix=PREFIX,
     )
+
+
+def test_suggest_with_a_post_that_may_move(client, outputs):
+    out = response_of(suggest(client, outputs, k=1, movable=["P1"]))
+    data = out[ids.SUGGEST_STORE]["data"]
+    # k new posts plus one site for the post that may move.
+    assert len(data["sites"]) == 2
+    assert data["movable"] == ["P1"]
+    new, *_ = edited(edit(client, "?minutes=5", changed=f"{ids.SUGGEST_APPLY}.n_clicks", sug=data))
+    applied = parse_query(new)
+    assert applied.disabled == ("P1",)
+    assert len(applied.added) == 2
 
 
 def test_suggest_one_post(client, outputs):

@@ -27,8 +27,13 @@ def level_options(lang: str) -> list[dict]:
     return [{"label": t(f"level-{n}", lang), "value": n} for n in (2, 3, 4, 5)]
 
 
-def planner_page(figure: dict, lang: str, demo: bool, district_name: str) -> html.Div:
-    """Return the planner layout with ``figure`` as the initial map."""
+def planner_page(
+    figure: dict, lang: str, demo: bool, district_name: str, post_options: list[dict]
+) -> html.Div:
+    """Return the planner layout with ``figure`` as the initial map.
+
+    ``post_options`` lists the existing posts (label, value) for the "posts that may move" menu.
+    """
     header = html.Header(
         [
             html.H1([district_name, " ", _text("planner-title", lang)]),
@@ -97,6 +102,14 @@ def planner_page(figure: dict, lang: str, demo: bool, district_name: str) -> htm
                     ),
                 ],
                 className="row",
+            ),
+            dcc.Dropdown(
+                id=ids.SUGGEST_MOVABLE,
+                options=post_options,
+                value=[],
+                multi=True,
+                placeholder=t("planner-suggest-movable", lang),
+                className="control",
             ),
             dcc.Loading(html.Div(id=ids.SUGGEST_PANEL, className="suggest-panel")),
             html.Button(
