@@ -555,6 +555,18 @@ class IncidentStore:
             rows = conn.execute(stmt).all()
         return np.asarray(rows, dtype=float).reshape(-1, 2)
 
+    def time_span(self) -> tuple[datetime | None, datetime | None]:
+        """Return the first and last ``reported_at`` stored (None, None when empty).
+
+        Two seeks on the reported_at index, cheap enough to ask per request.
+        """
+        column = self.table.c.reported_at
+        with self.engine.connect() as conn:
+            # Two queries: SQLite seeks the index for a lone min() or max(), not for both.
+            first = conn.execute(sa.select(sa.func.min(column))).scalar()
+            last = conn.execute(sa.select(sa.func.max(column))).scalar()
+        return first, last
+
     def count(self, **filters: Any) -> int:
         """Return how many incidents match the filters of :meth:`query` (no paging)."""
         clauses = self._where(**filters)

@@ -28,16 +28,30 @@ def incident_values(
     if not grid_ids:
         return []
     level = district.level_of(grid_ids[0])
-    counts = store.counts_by_grid(level, **filters.store_filters())
+    counts = store.counts_by_grid(level, **time_clipped(store, filters.store_filters()))
+    found = counts.reindex(grid_ids, fill_value=0).astype(int).tolist()
+    if metric == "incidents":
+        return found
     out: list[float | None] = []
-    for gid in grid_ids:
-        n = int(counts.get(gid, 0))
-        if metric == "incidents":
-            out.append(n)
-        else:
-            people = district.record(gid)["population"]
-            out.append(round(1000 * n / people, 2) if people else None)
+    for gid, n in zip(grid_ids, found, strict=True):
+        people = district.record(gid)["population"]
+        out.append(round(1000 * n / people, 2) if people else None)
     return out
+
+
+def time_clipped(store: IncidentStore, where: dict) -> dict:
+    """Return ``where`` without its time bounds when they hold every stored incident.
+
+    Reading the covering index without a range on the time is about a third faster (a wide
+    range makes the database test every entry); the counts are the same.
+    """
+    first, last = store.time_span()
+    if first is None:
+        return where
+    start, end = where.get("start"), where.get("end")
+    if (start is None or start <= first) and (end is None or end > last):
+        return {k: v for k, v in where.items() if k not in ("start", "end")}
+    return where
 
 
 #: Above this many incidents in view, the heat is built from counts per level-5 grid (read
@@ -53,7 +67,7 @@ def heat(store: IncidentStore, district: District, focus: str, filters: Incident
     zoom such a view is seen at, and it reads only the per-level index (no table rows).
     """
     level = district.level_of(focus)
-    where = filters.store_filters()
+    where = time_clipped(store, filters.store_filters())
     grid = None if level == 1 else focus
     n = store.count(grid=grid, grid_level=level if grid else None, **where)
     bounds = district.bounds(focus)

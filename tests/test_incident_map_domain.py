@@ -535,3 +535,22 @@ def test_load_if_empty_not_for_other_districts(empty_store, tmp_path, monkeypatc
     monkeypatch.setattr(demo_history, "demo_incidents", lambda grids: pytest.fail("demo generated"))
     assert demo_history.load_if_empty(empty_store, plain) is None
     assert empty_store.count() == 0
+
+
+def test_time_span_and_clipping(empty_store):
+    from gridmap.incident_views import time_clipped
+
+    wide = IncidentFilters(start="2000-01-01", end="2030-12-31").store_filters()
+    assert empty_store.time_span() == (None, None)
+    # With no incident stored, nothing changes.
+    assert time_clipped(empty_store, wide) == wide
+    store = empty_store
+    store.insert(INCIDENTS)
+    first, last = store.time_span()
+    times = [r["reported_at"] for r in store.query()]
+    assert (first, last) == (min(times), max(times))
+    # Bounds that hold every incident are dropped; the counts stay the same.
+    assert "start" not in time_clipped(store, wide) and "end" not in time_clipped(store, wide)
+    assert store.count(**time_clipped(store, wide)) == store.count(**wide)
+    # Bounds that cut something are kept.
+    assert time_clipped(store, MARCH.store_filters()) == MARCH.store_filters()
