@@ -152,20 +152,32 @@ def tiny_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def tiny_app(tiny_dir, tmp_path_factory):
-    """Return the dashboard built on the tiny district (English default, its own database)."""
+def make_tiny_app(tiny_dir, tmp_path_factory):
+    """Return a function building a dashboard on the tiny district with a database of its own.
+
+    Its keyword arguments are settings added to (or overriding) the English, SimpleCache,
+    no-demo-history defaults.
+    """
     from app import create_app
 
-    database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
-    return create_app(
-        {
+    def make(**config):
+        database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
+        settings = {
             "data_dir": tiny_dir,
             "lang": "en",
             "cache_type": "SimpleCache",
             "database_url": f"sqlite:///{database}",
             "demo_incidents": False,
         }
-    )
+        return create_app({**settings, **config})
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def tiny_app(make_tiny_app):
+    """Return the dashboard built on the tiny district (English default, its own database)."""
+    return make_tiny_app()
 
 
 @pytest.fixture()

@@ -20,21 +20,8 @@ LEVEL_GEOMETRY = re.compile(r"/geo/[^/]+/level-\d\.geojson")
 
 
 @pytest.fixture(scope="module")
-def live_app(tiny_dir, tmp_path_factory):
-    from app import create_app
-
-    database = tmp_path_factory.mktemp("incident-browser") / "incidents.sqlite"
-    return create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{database}",
-            "demo_incidents": False,
-            "api_token": TOKEN,
-            "refresh_seconds": 1,
-        }
-    )
+def live_app(make_tiny_app):
+    return make_tiny_app(api_token=TOKEN, refresh_seconds=1)
 
 
 def post_incident(base: str, record: dict) -> dict:

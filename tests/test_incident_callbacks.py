@@ -34,19 +34,8 @@ ALL_STATUSES = ["reported", "dispatched", "resolved", "closed"]
 
 
 @pytest.fixture(scope="module")
-def app(tiny_dir, tmp_path_factory):
-    from app import create_app
-
-    database = tmp_path_factory.mktemp("incident-callbacks") / "incidents.sqlite"
-    dash_app = create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{database}",
-            "demo_incidents": False,
-        }
-    )
+def app(make_tiny_app):
+    dash_app = make_tiny_app()
     dash_app.server.extensions["gridmap"].incident_store.insert(INCIDENTS)
     return dash_app
 

@@ -20,19 +20,9 @@ OUTSIDE = (114.95, 33.74)  # east of the district
 
 
 @pytest.fixture(scope="module")
-def app(tiny_dir, tmp_path_factory):
+def app(make_tiny_app):
     """The dashboard on the tiny district, with a database file of its own."""
-    from app import create_app
-
-    db = tmp_path_factory.mktemp("planner-db") / "x.sqlite"
-    return create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{db}",
-        }
-    )
+    return make_tiny_app()
 
 
 @pytest.fixture()

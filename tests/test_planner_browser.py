@@ -15,18 +15,8 @@ ROAD_JUNCTION = (114.84, 33.74)  # inside the tiny district, about 1.4 km from t
 
 
 @pytest.fixture(scope="module")
-def app(tiny_dir, tmp_path_factory):
-    from app import create_app
-
-    db = tmp_path_factory.mktemp("planner-browser-db") / "x.sqlite"
-    return create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{db}",
-        }
-    )
+def app(make_tiny_app):
+    return make_tiny_app()
 
 
 def wait_map_idle(page) -> None:

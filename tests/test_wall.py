@@ -19,20 +19,8 @@ TOKEN = "wall-test-token"
 
 
 @pytest.fixture(scope="module")
-def app(tiny_dir, tmp_path_factory):
-    from app import create_app
-
-    db = tmp_path_factory.mktemp("wall-db") / "wall.sqlite"
-    return create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{db}",
-            "api_token": TOKEN,
-            "refresh_seconds": 7,
-        }
-    )
+def app(make_tiny_app):
+    return make_tiny_app(api_token=TOKEN, refresh_seconds=7)
 
 
 @pytest.fixture(scope="module")

@@ -25,20 +25,8 @@ FRESHNESS = "#wall-freshness"
 
 
 @pytest.fixture(scope="module")
-def app(tiny_dir, tmp_path_factory):
-    from app import create_app
-
-    db = tmp_path_factory.mktemp("wall-browser-db") / "wall.sqlite"
-    app = create_app(
-        {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{db}",
-            "api_token": TOKEN,
-            "demo_incidents": False,
-        }
-    )
+def app(make_tiny_app):
+    app = make_tiny_app(api_token=TOKEN)
     runtime = app.server.extensions[EXTENSION_KEY]
     runtime.incident_store.insert(_incidents(runtime, 160))
     return app
