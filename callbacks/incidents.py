@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap import url_state
@@ -11,9 +9,9 @@ from gridmap.cache import cache
 from gridmap.i18n import name_of, t
 from gridmap.incident_categories import STATUSES
 from gridmap.incident_filters import IncidentFilters, playback_window, span_days
-from gridmap.incident_stats import grid_statistics
+from gridmap.incident_stats import grid_statistics, statistics_csv
 from gridmap.incident_views import POINTS_FROM_LEVEL, heat, incident_points
-from gridmap.map_view import VIEWPORT_PX, fit_zoom, shown_grids
+from gridmap.map_view import VIEWPORT_PX, fit_zoom, focus_grid, shown_grids
 from gridmap.runtime import Runtime, current
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
@@ -124,11 +122,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         shown = set(layers or [])
         filters = IncidentFilters.from_key(filters_key)
         state = url_state.parse(search)
-        selected, grids = shown_grids(district, state)
+        _, grids = shown_grids(district, state)
         level = district.level_of(grids[0]) if grids else 1
-        focus = selected if district.children(selected) else district.parent(selected) or selected
-        if state.whole_level:
-            focus = district.root_id
+        focus = focus_grid(district, state)
         bounds = district.bounds(focus)
         width, height = size if size else VIEWPORT_PX
         zoom = fit_zoom(bounds, (int(width), int(height)))
@@ -179,16 +175,11 @@ def register(app: Dash, runtime: Runtime) -> None:
     def export(_clicks, search, filters_key, version, lang, rank):
         selected, _ = shown_grids(district, url_state.parse(search))
         stats = statistics_for(selected, filters_key, int(version or 0), rank or "count", lang)
-        out = io.StringIO()
-        out.write(f"grid,{selected},{name_of(district.record(selected), lang)}\n")
-        out.write(f"filters,{filters_key.replace(',', ';')}\n\n")
-        for key, value in stats["summary"].items():
-            out.write(f"{key},{'' if value is None else value}\n")
-        for name in ("trend", "categories", "children"):
-            out.write(f"\n{name}\n")
-            stats[name].to_csv(out, index=False)
+        text = statistics_csv(
+            stats, selected, name_of(district.record(selected), lang), filters_key
+        )
         return {
-            "content": out.getvalue(),
+            "content": text,
             "filename": f"incidents-{selected}.csv",
             "type": "text/csv",
         }

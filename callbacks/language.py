@@ -47,7 +47,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("search-placeholder", lang),
             view_options(lang),
             metric_options(lang),
-            layer_options(lang, runtime.coverage_model.method != "network"),
+            # Without roads the coverage is the straight-line approximation (no model needed).
+            layer_options(lang, runtime.district.roads is None or runtime.district.roads.empty),
             t("demo-badge", lang),
             t("demo-badge-title", lang),
             runtime.district.name(lang),

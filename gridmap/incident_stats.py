@@ -17,6 +17,7 @@ Definitions
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -302,3 +303,20 @@ def grid_statistics(
     else:
         result["children"] = child_ranking({}, grids.iloc[:0], metric, lang)
     return result
+
+
+def statistics_csv(stats: dict[str, Any], grid_id: str, name: str, filters: str) -> str:
+    """Return what the statistics panel shows, as CSV.
+
+    The grid and filters, the summary, then the trend, the categories and the child ranking,
+    each under a heading line of its own.
+    """
+    out = io.StringIO()
+    out.write(f"grid,{grid_id},{name}\n")
+    out.write(f"filters,{filters.replace(',', ';')}\n\n")
+    for key, value in stats["summary"].items():
+        out.write(f"{key},{'' if value is None else value}\n")
+    for part in ("trend", "categories", "children"):
+        out.write(f"\n{part}\n")
+        stats[part].to_csv(out, index=False)
+    return out.getvalue()

@@ -82,6 +82,20 @@ def shown_grids(district: District, state: NavState) -> tuple[str, list[str]]:
     return selected, district.children(parent) if parent else [selected]
 
 
+def focus_grid(district: District, state: NavState) -> str:
+    """Return the grid the map is fitted to.
+
+    The district in a whole-level view; else the selected grid, or its parent when it has no
+    children (a level-5 grid shown among its siblings).
+    """
+    selected = state.grid if state.grid in district else district.root_id
+    if state.whole_level:
+        return district.root_id
+    if district.children(selected):
+        return selected
+    return district.parent(selected) or selected
+
+
 def build_view(
     district: District,
     state: NavState,
@@ -103,12 +117,10 @@ def build_view(
         values = metric_values(district, metric, ids)
     if state.whole_level:
         hover, points = list(ids), []
-        box = district.bounds(district.root_id)
     else:
         hover = [name_of(district.record(g), lang) for g in ids]
         points = [list(district.label_points[g]) for g in ids]
-        focus = selected if district.children(selected) else district.parent(selected) or selected
-        box = district.bounds(focus)
+    box = district.bounds(focus_grid(district, state))
     level = district.level_of(ids[0]) if ids else 1
     return MapView(
         level=level,
