@@ -14,30 +14,31 @@ from dash import Dash
 import callbacks
 from callbacks import planner as planner_callbacks
 from callbacks import wall as wall_callbacks
-from gridmap import api, geo_routes
-from gridmap.cache import cache
-from gridmap.coverage_api import create_coverage_blueprint
-from gridmap.demo_history import load_if_empty
-from gridmap.district import load_district
+from gridmap.coverage.scenario import Scenario
+from gridmap.demo.history import load_if_empty
 from gridmap.errors import ConfigError, DataError
-from gridmap.geo_routes import coverage_url
+from gridmap.grids.district import load_district
+from gridmap.grids.loader import check_folder
+from gridmap.grids.schema import LEVELS
 from gridmap.i18n import name_of, t
-from gridmap.incident_filters import default_range, local_today
-from gridmap.incidents_api import create_incidents_blueprint
-from gridmap.loader import check_folder
-from gridmap.map_updates import level_url, view_for
-from gridmap.map_view import fit_zoom
-from gridmap.runtime import Runtime, bind
-from gridmap.scenario import Scenario
-from gridmap.schema import LEVELS
+from gridmap.incidents.filters import default_range, local_today
 from gridmap.settings import ROOT, Settings, load_settings
-from gridmap.wall_data import DEFAULT_LAYERS, WallSettings, tour_views
+from gridmap.views.map_view import fit_zoom
+from gridmap.views.wall import DEFAULT_LAYERS, WallSettings, tour_views
 from layers.map_figure import map_figure
 from layers.planner_figure import planner_figure
 from layers.wall_figure import wall_figure
 from ui.layout import page
 from ui.planner_layout import planner_page
 from ui.wall_layout import wall_page
+from web import geo_routes
+from web import grids_api as api
+from web.cache import cache
+from web.coverage_api import create_coverage_blueprint
+from web.geo_routes import coverage_url
+from web.incidents_api import create_incidents_blueprint
+from web.map_updates import level_url, view_for
+from web.runtime import Runtime, bind
 
 
 def _cache_config(settings: Settings, prefix: str) -> dict[str, Any]:

@@ -19,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 import plotly.express as px  # noqa: E402
 
 from app import create_app  # noqa: E402
-from gridmap.cache import cache  # noqa: E402
 from tests.dash_http import call  # noqa: E402
 from ui import ids  # noqa: E402
+from web.cache import cache  # noqa: E402
 
 REPEATS = 15
 RENDER_OUTPUTS = [

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 import plotly.io as pio  # noqa: E402
 
 from app import create_app  # noqa: E402
-from gridmap.demo_incidents import demo_incidents, records  # noqa: E402
-from gridmap.district import load_district  # noqa: E402
-from gridmap.incident_filters import IncidentFilters  # noqa: E402
-from gridmap.incident_store import IncidentStore  # noqa: E402
+from gridmap.demo.incidents import demo_incidents, records  # noqa: E402
+from gridmap.grids.district import load_district  # noqa: E402
+from gridmap.incidents.filters import IncidentFilters  # noqa: E402
+from gridmap.incidents.store import IncidentStore  # noqa: E402
 from tests.dash_http import call, duplicate_output  # noqa: E402
 from ui import ids  # noqa: E402
 

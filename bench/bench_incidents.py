@@ -30,10 +30,10 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gridmap.assign import OUTSIDE, GridAssigner  # noqa: E402
-from gridmap.incident_categories import CATEGORY_IDS  # noqa: E402
-from gridmap.incident_import import read_grids  # noqa: E402
-from gridmap.incident_store import IncidentStore  # noqa: E402
+from gridmap.incidents.assign import OUTSIDE, GridAssigner  # noqa: E402
+from gridmap.incidents.categories import CATEGORY_IDS  # noqa: E402
+from gridmap.incidents.file_import import read_grids  # noqa: E402
+from gridmap.incidents.store import IncidentStore  # noqa: E402
 
 
 def timed(func, repeat: int = 1) -> tuple[float, object]:

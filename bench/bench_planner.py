@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from gridmap.coverage import CoverageModel  # noqa: E402
-from gridmap.scenario import Scenario  # noqa: E402
+from gridmap.coverage.model import CoverageModel  # noqa: E402
+from gridmap.coverage.scenario import Scenario  # noqa: E402
 from tests.dash_http import call  # noqa: E402
 from ui import planner_ids as pids  # noqa: E402
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import Dash
 
 from callbacks import incidents, language, navigation, render, search
-from gridmap.runtime import Runtime
+from web.runtime import Runtime
 
 
 def register_all(app: Dash, runtime: Runtime) -> None:

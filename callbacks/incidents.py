@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
-from gridmap import url_state
-from gridmap.cache import cache
 from gridmap.i18n import name_of, t
-from gridmap.incident_categories import STATUSES
-from gridmap.incident_filters import IncidentFilters, playback_window, span_days
-from gridmap.incident_stats import grid_statistics, statistics_csv
-from gridmap.incident_views import POINTS_FROM_LEVEL, heat, incident_points
-from gridmap.map_view import VIEWPORT_PX, fit_zoom, focus_grid, shown_grids
-from gridmap.runtime import Runtime, current
+from gridmap.incidents.categories import STATUSES
+from gridmap.incidents.filters import IncidentFilters, playback_window, span_days
+from gridmap.incidents.stats import grid_statistics, statistics_csv
+from gridmap.incidents.views import POINTS_FROM_LEVEL, heat, incident_points
+from gridmap.views import url_state
+from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, shown_grids
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 from ui.incident_controls import category_options, status_options, step_options
+from web.cache import cache
+from web.runtime import Runtime, current
 
 
 @cache.memoize()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, State, ctx
 
 from gridmap.i18n import t
-from gridmap.runtime import Runtime
 from ui import ids
 from ui.layout import layer_options, metric_options, view_options
+from web.runtime import Runtime
 
 
 def register_toggle(app: Dash, toggle_id: str, store_id: str) -> None:

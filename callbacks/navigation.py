@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
-from gridmap import navigation, url_state
-from gridmap.runtime import Runtime
+from gridmap.views import navigation, url_state
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
+from web.runtime import Runtime
 
 
 def register(app: Dash, runtime: Runtime) -> None:

@@ -12,12 +12,9 @@ import shapely
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.language import register_toggle
-from gridmap.coverage import CoverageError
-from gridmap.geo_routes import coverage_for, coverage_url
-from gridmap.i18n import t
-from gridmap.mclp import MCLPError, suggest_posts
-from gridmap.runtime import Runtime
-from gridmap.scenario import (
+from gridmap.coverage.mclp import MCLPError, suggest_posts
+from gridmap.coverage.model import CoverageError
+from gridmap.coverage.scenario import (
     Scenario,
     ScenarioError,
     apply_click,
@@ -25,11 +22,14 @@ from gridmap.scenario import (
     export_geojson,
     parse_query,
 )
-from gridmap.scenario_store import ScenarioStoreError
+from gridmap.coverage.scenario_store import ScenarioStoreError
+from gridmap.i18n import t
 from layers.planner_figure import GRID_TRACE, NEW_TRACE, POSTS_TRACE, SUGGESTED_TRACE, posts_trace
 from ui import planner_ids as ids
 from ui.planner_layout import level_options, weight_options
 from ui.planner_panels import kpi_tiles, suggestion_panel, worst_table
+from web.geo_routes import coverage_for, coverage_url
+from web.runtime import Runtime
 
 
 def _clean(value):

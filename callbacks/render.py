@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, ctx, no_update
 
-from gridmap import url_state
-from gridmap.incident_views import INCIDENT_METRICS
-from gridmap.map_updates import level_url, summary_for, view_for
-from gridmap.runtime import Runtime
+from gridmap.incidents.views import INCIDENT_METRICS
+from gridmap.views import url_state
 from layers.basemap import layer_index
 from layers.map_figure import POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
 from ui.panels import breadcrumb, detail_panel
+from web.map_updates import level_url, summary_for, view_for
+from web.runtime import Runtime
 
 
 def _apply(patch: Patch, changes: dict[str, object]) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
 
-from gridmap.grid_search import GridSearch
+from gridmap.grids.search import GridSearch
 from gridmap.i18n import name_of, t
-from gridmap.runtime import Runtime
 from ui import ids
+from web.runtime import Runtime
 
 
 def register(app: Dash, runtime: Runtime) -> None:

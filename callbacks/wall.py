@@ -17,10 +17,9 @@ import sqlalchemy as sa
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap.i18n import t
-from gridmap.incident_density import binned_density
-from gridmap.incident_store import StoreError
-from gridmap.runtime import Runtime
-from gridmap.wall_data import (
+from gridmap.incidents.density import binned_density
+from gridmap.incidents.store import StoreError
+from gridmap.views.wall import (
     HEAT_DAYS,
     format_kpis,
     grid_names,
@@ -34,6 +33,7 @@ from gridmap.wall_data import (
 from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
 from ui import wall_ids as ids
 from ui.wall_layout import legend, ticker_items
+from web.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

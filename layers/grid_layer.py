@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gridmap.map_view import MapView
+from gridmap.views.map_view import MapView
 
 COLORSCALE = "YlOrRd"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from gridmap.i18n import t
-from gridmap.incident_density import Density
-from gridmap.incident_views import category_label
+from gridmap.incidents.density import Density
+from gridmap.incidents.views import category_label
 
 STATUS_COLORS = {
     "reported": "#d6453d",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gridmap.incident_density import Density
-from gridmap.map_view import MapView
+from gridmap.incidents.density import Density
+from gridmap.views.map_view import MapView
 from layers.basemap import basemap_layers, map_style
 from layers.grid_layer import grid_changes, grid_trace
 from layers.incident_layers import heat_trace, points_trace

@@ -11,8 +11,8 @@ import geopandas as gpd
 import sqlalchemy as sa
 from shapely.geometry import box
 
-from gridmap.assign import GridAssigner
-from gridmap.incident_store import IncidentStore
+from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.store import IncidentStore
 
 PG_URL = os.environ.get("GRIDMAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 #: The tiny district: 114.80..114.96 E, 33.70..33.78 N, split in two at each level below 1

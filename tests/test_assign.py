@@ -8,7 +8,7 @@ try:
 except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import EAST, NORTH, SOUTH, WEST, tiny_grids
 
-from gridmap.assign import OUTSIDE, AssignError, GridAssigner
+from gridmap.incidents.assign import OUTSIDE, AssignError, GridAssigner
 
 
 def brute_force(grids, lon, lat):

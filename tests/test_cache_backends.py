@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from gridmap.cache import cache
+from web.cache import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +37,7 @@ def test_filesystem_cache_is_shared_between_two_apps(tiny_dir, tmp_path):
     assert stored, "the first app stored nothing in the shared cache"
     # The second app (another worker) finds the memoized summary instead of computing it.
     with second.server.app_context():
-        from gridmap.api import _summary
+        from web.grids_api import _summary
 
         key = _summary.make_cache_key(_summary.uncached, "T1")
         assert cache.get(key) is not None

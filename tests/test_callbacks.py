@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from gridmap import url_state
 from gridmap.i18n import TEXTS, t
+from gridmap.views import url_state
 from tests.dash_http import call, response_of
 from ui import ids
 

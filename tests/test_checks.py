@@ -1,4 +1,4 @@
-"""Tests of gridmap.checks: one per rule, on tiny in-memory hierarchies."""
+"""Tests of gridmap.grids.checks: one per rule, on tiny in-memory hierarchies."""
 
 from __future__ import annotations
 
@@ -12,7 +12,13 @@ import shapely
 from shapely import affinity
 from shapely.geometry import LineString, Point, Polygon, box
 
-from gridmap.checks import check_geometry_types, check_grids, check_posts, check_roads, tolerance
+from gridmap.grids.checks import (
+    check_geometry_types,
+    check_grids,
+    check_posts,
+    check_roads,
+    tolerance,
+)
 from tests.fixtures import CRS, X0, Y0, big_grids, grid_frame, indexed, post_frame, road_frame
 
 FILE = "grids.gpkg"

@@ -11,7 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from gridmap.coverage import (
+from gridmap.coverage.grid_shares import GridIndexError, raster_pieces, worst_grids
+from gridmap.coverage.model import (
     NETWORK,
     STRAIGHT_LINE,
     CoverageError,
@@ -19,8 +20,7 @@ from gridmap.coverage import (
     CoverageSettings,
     Raster,
 )
-from gridmap.coverage_stats import GridIndexError, raster_pieces, worst_grids
-from gridmap.roadgraph import RoadDataError
+from gridmap.coverage.roadgraph import RoadDataError
 
 UTM = "EPSG:32650"
 X0, Y0 = 500000.0, 3700000.0

@@ -7,8 +7,8 @@ import re
 import pytest
 from flask import Flask
 
-from gridmap.coverage_api import create_coverage_blueprint
 from tests.test_coverage import INSTANT_WALK, toy_lonlat, toy_model
+from web.coverage_api import create_coverage_blueprint
 
 
 @pytest.fixture(scope="module")

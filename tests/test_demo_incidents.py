@@ -7,8 +7,7 @@ try:
 except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import open_store, tiny_grids
 
-from gridmap.assign import GridAssigner
-from gridmap.demo_incidents import (
+from gridmap.demo.incidents import (
     FIRST_HALF_DISPUTES,
     HALF_YEAR_END,
     TOTAL,
@@ -19,7 +18,8 @@ from gridmap.demo_incidents import (
     first_half_disputes,
     load_demo,
 )
-from gridmap.incident_categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +129,8 @@ def test_bad_grids(grids):
 
 
 def test_csv_round_trips_through_the_importer(tmp_path, grids, frame):
-    from gridmap.demo_incidents import write_csv
-    from gridmap.incident_import import import_file
+    from gridmap.demo.incidents import write_csv
+    from gridmap.incidents.file_import import import_file
 
     part = frame.iloc[:300]
     path = tmp_path / "demo.csv"

@@ -10,13 +10,14 @@ import math
 import pytest
 import shapely
 
-from gridmap import display_geometry, url_state
-from gridmap.district import Bounds, load_district
-from gridmap.grid_metrics import METRICS, metric_values
-from gridmap.grid_search import GridSearch, normalise
-from gridmap.grid_summary import grid_summary
-from gridmap.map_view import FIT_PADDING, VIEWPORT_PX, build_view, fit_zoom, shown_grids
-from gridmap.url_state import NavState
+from gridmap.grids import display_geometry
+from gridmap.grids.district import Bounds, load_district
+from gridmap.grids.metrics import METRICS, metric_values
+from gridmap.grids.search import GridSearch, normalise
+from gridmap.grids.summary import grid_summary
+from gridmap.views import url_state
+from gridmap.views.map_view import FIT_PADDING, VIEWPORT_PX, build_view, fit_zoom, shown_grids
+from gridmap.views.url_state import NavState
 
 
 @pytest.fixture(scope="module")

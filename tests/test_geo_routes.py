@@ -8,7 +8,7 @@ import json
 import pytest
 import shapely
 
-from gridmap.geo_routes import CACHE_CONTROL, url_for_layer
+from web.geo_routes import CACHE_CONTROL, url_for_layer
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from gridmap.grid_metrics import METRICS
+from gridmap.grids.metrics import METRICS
+from gridmap.grids.schema import LEVELS
 from gridmap.i18n import TEXTS, name_of, t
-from gridmap.schema import LEVELS
 from gridmap.settings import LANGUAGES, ROOT
 
 #: ``t("key",``, ``t('key')`` and ``_text("key",`` (the layout's translated spans), and the

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from gridmap.incident_filters import IncidentFilters
+from gridmap.incidents.filters import IncidentFilters
 from tests.dash_http import call, response_of
 from tests.test_callbacks import nav_result, operations, render
 from tests.test_incident_map_domain import INCIDENTS, incident

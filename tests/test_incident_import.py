@@ -7,9 +7,9 @@ try:
 except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import record, tiny_grids
 
-from gridmap.assign import GridAssigner
-from gridmap.incident_import import IncidentImportError, import_file, main, read_grids
-from gridmap.incident_store import IncidentStore
+from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.file_import import IncidentImportError, import_file, main, read_grids
+from gridmap.incidents.store import IncidentStore
 
 HEADER = "id,category,status,reported_at,resolved_at,lon,lat,reporter,description\n"
 ROWS = [

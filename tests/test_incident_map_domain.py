@@ -16,11 +16,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from gridmap import demo_history, incident_views
-from gridmap.demo_incidents import YEAR_END
-from gridmap.district import Bounds, load_district
-from gridmap.incident_density import binned_density, cell_size
-from gridmap.incident_filters import (
+from gridmap.demo import history as demo_history
+from gridmap.demo.incidents import YEAR_END
+from gridmap.grids.district import Bounds, load_district
+from gridmap.incidents import views as incident_views
+from gridmap.incidents.density import binned_density, cell_size
+from gridmap.incidents.filters import (
     LOCAL_TZ,
     IncidentFilters,
     default_range,
@@ -28,8 +29,8 @@ from gridmap.incident_filters import (
     playback_window,
     span_days,
 )
-from gridmap.incident_store import IncidentStore
-from gridmap.incident_views import heat, incident_points, incident_values
+from gridmap.incidents.store import IncidentStore
+from gridmap.incidents.views import heat, incident_points, incident_values
 
 PG_URLS = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -363,7 +364,7 @@ def test_heat_bins_positions_inside_the_focus_grid(store, district):
 
 
 def test_heat_from_grid_counts_beyond_max_binned(store, district, monkeypatch):
-    import gridmap.incident_views as views
+    import gridmap.incidents.views as views
 
     monkeypatch.setattr(views, "MAX_BINNED", 0)
     density = heat(store, district, "T1", MARCH)
@@ -538,7 +539,7 @@ def test_load_if_empty_not_for_other_districts(empty_store, tmp_path, monkeypatc
 
 
 def test_time_span_and_clipping(empty_store):
-    from gridmap.incident_views import time_clipped
+    from gridmap.incidents.views import time_clipped
 
     wide = IncidentFilters(start="2000-01-01", end="2030-12-31").store_filters()
     assert empty_store.time_span() == (None, None)

@@ -8,7 +8,7 @@ try:
 except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import open_store, stored_record, tiny_grids
 
-from gridmap.incident_stats import (
+from gridmap.incidents.stats import (
     StatsError,
     category_breakdown,
     child_ranking,
@@ -16,7 +16,7 @@ from gridmap.incident_stats import (
     summary,
     trend,
 )
-from gridmap.incident_store import COLUMNS
+from gridmap.incidents.store import COLUMNS
 
 
 def t(day, hour=0):

@@ -10,8 +10,8 @@ except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import fixed_clock, open_store, pg_reachable, stored_record
 
 from gridmap.errors import ConfigError
-from gridmap.incident_categories import CATEGORY_IDS
-from gridmap.incident_store import (
+from gridmap.incidents.categories import CATEGORY_IDS
+from gridmap.incidents.store import (
     IllegalTransition,
     IncidentNotFound,
     IncidentStore,

@@ -10,7 +10,7 @@ try:
 except ModuleNotFoundError:  # tests/ imported as a package
     from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
 
-from gridmap.incidents_api import create_incidents_blueprint
+from web.incidents_api import create_incidents_blueprint
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

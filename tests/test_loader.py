@@ -1,4 +1,4 @@
-"""Tests of gridmap.loader on tiny district folders written as GeoPackage, GeoJSON, Shapefile."""
+"""Tests of gridmap.grids.loader: tiny district folders in GeoPackage, GeoJSON, Shapefile."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 from gridmap.errors import DataError, Problem
-from gridmap.loader import (
+from gridmap.grids.loader import (
     DistrictData,
     check_folder,
     find_layer_file,
@@ -386,12 +386,12 @@ def test_wrong_declared_crs_is_a_crs_problem(tmp_path):
 def test_geos_failure_during_checks_is_a_problem(tmp_path, monkeypatch):
     import shapely
 
-    import gridmap.loader
+    import gridmap.grids.loader
 
     def explode(*args):
         raise shapely.errors.GEOSException("TopologyException: side location conflict")
 
-    monkeypatch.setattr(gridmap.loader, "check_grids", explode)
+    monkeypatch.setattr(gridmap.grids.loader, "check_grids", explode)
     data, problems = check_folder(make_district(tmp_path, "gpkg"))
     assert data is not None
     (problem,) = problems

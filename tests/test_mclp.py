@@ -7,14 +7,14 @@ import json
 import numpy as np
 import pytest
 
-from gridmap.coverage import CoverageSettings
-from gridmap.mclp import (
+from gridmap.coverage.mclp import (
     MCLPError,
     brute_force_mclp,
     greedy_mclp,
     solve_mclp,
     suggest_posts,
 )
+from gridmap.coverage.model import CoverageSettings
 from tests.test_coverage import INSTANT_WALK, MIDDLE_ROAD, toy_lonlat, toy_model
 
 

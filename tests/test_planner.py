@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from gridmap.scenario import Scenario, parse_query
+from gridmap.coverage.scenario import Scenario, parse_query
 from tests.dash_http import call, response_of
 from ui import planner_ids as ids
 

@@ -10,7 +10,7 @@ import shapely
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from gridmap.roadgraph import (
+from gridmap.coverage.roadgraph import (
     DEFAULT_SPEEDS_KMH,
     EBIKE_LEGAL_CAP_KMH,
     RoadDataError,
@@ -19,7 +19,7 @@ from gridmap.roadgraph import (
     graph_from_lines,
     road_speeds,
 )
-from gridmap.schema import ROAD_CLASSES
+from gridmap.grids.schema import ROAD_CLASSES
 
 UTM = "EPSG:32650"
 

@@ -8,8 +8,7 @@ import math
 
 import pytest
 
-from gridmap.errors import GridmapError
-from gridmap.scenario import (
+from gridmap.coverage.scenario import (
     CLICK_RADIUS_PX,
     MAX_ADDED,
     Scenario,
@@ -20,6 +19,7 @@ from gridmap.scenario import (
     metres_per_pixel,
     parse_query,
 )
+from gridmap.errors import GridmapError
 
 POSTS = [
     {

@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from gridmap import scenario_store
+from gridmap.coverage import scenario_store
+from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
+from gridmap.coverage.scenario_store import MAX_NAME, ScenarioStore, ScenarioStoreError
 from gridmap.errors import GridmapError
-from gridmap.scenario import Scenario, ScenarioError, parse_query
-from gridmap.scenario_store import MAX_NAME, ScenarioStore, ScenarioStoreError
 
 PG_URLS = (
     [os.environ["GRIDMAP_TEST_PG_URL"]]

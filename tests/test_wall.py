@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from callbacks.wall import REFRESH_OUTPUTS
-from gridmap.runtime import EXTENSION_KEY
-from gridmap.wall_data import format_kpis, wall_kpis
+from gridmap.views.wall import format_kpis, wall_kpis
 from tests.dash_http import call, response_of
 from tests.incident_fixtures import stored_record
 from ui import wall_ids as ids
+from web.runtime import EXTENSION_KEY
 
 TOKEN = "wall-test-token"
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from werkzeug.serving import make_server
 
-from gridmap.runtime import EXTENSION_KEY
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
+from web.runtime import EXTENSION_KEY
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from gridmap.incident_store import IncidentStore
-from gridmap.wall_data import (
+from gridmap.incidents.store import IncidentStore
+from gridmap.views.wall import (
     DEFAULT_LAYERS,
     DEFAULT_TOUR_SECONDS,
     LOCAL_TZ,
@@ -199,7 +199,7 @@ def test_url_layers(layers, expected):
 
 
 def test_tour_views_cover_every_township(tiny_dir):
-    from gridmap.district import load_district
+    from gridmap.grids.district import load_district
 
     district = load_district(tiny_dir)
     views = tour_views(district)

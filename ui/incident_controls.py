@@ -7,7 +7,7 @@ from datetime import date
 from dash import dcc, html
 
 from gridmap.i18n import t
-from gridmap.incident_categories import CATEGORIES, STATUSES
+from gridmap.incidents.categories import CATEGORIES, STATUSES
 from ui import ids
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from gridmap.grid_metrics import ALL_METRICS, DEFAULT_METRIC
+from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
-from gridmap.url_state import VIEWS
+from gridmap.views.url_state import VIEWS
 from ui import ids
 from ui.incident_controls import incident_controls
 

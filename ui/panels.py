@@ -37,7 +37,7 @@ def breadcrumb(chain: list[dict], lang: str) -> list:
 
 
 def detail_panel(summary: dict, lang: str) -> list:
-    """Return the rows of the detail panel for a grid summary (see gridmap.grid_summary)."""
+    """Return the rows of the detail panel for a grid summary (see gridmap.grids.summary)."""
     grid = summary["grid"]
     chain = " › ".join(name_of(b, lang) for b in summary["chain"]) or t("detail-none", lang)
     posts = [name_of(p, lang) for p in summary["posts"]]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from gridmap.coverage.scenario import MINUTES_RANGE, SPEED_RANGE
 from gridmap.i18n import t
-from gridmap.scenario import MINUTES_RANGE, SPEED_RANGE
 from ui import planner_ids as ids
 from ui.layout import GRAPH_CONFIG
 

@@ -6,7 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from gridmap.i18n import t
-from gridmap.incident_views import category_label
+from gridmap.incidents.views import category_label
 from layers.stats_figures import category_figure, trend_figure
 from ui import ids
 

@@ -22,7 +22,7 @@ TICKER = "wall-ticker"
 TOUR_CAPTION = "wall-tour-caption"
 LEGEND = "wall-legend"
 
-#: KPI tiles, in display order: (KPI name in gridmap.wall_data.wall_kpis, translation key).
+#: KPI tiles, in display order: (KPI name in gridmap.views.wall.wall_kpis, translation key).
 KPIS = (
     ("today", "wall-kpi-today"),
     ("week", "wall-kpi-week"),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from gridmap.i18n import t
-from gridmap.wall_data import HEAT_DAYS, WallSettings
+from gridmap.views.wall import HEAT_DAYS, WallSettings
 from ui import wall_ids as ids
 
 GRAPH_CONFIG = {
@@ -107,7 +107,7 @@ def wall_page(
     figure : dict
         The initial map (:func:`layers.wall_figure.wall_figure`).
     views : dict
-        The tour's views (:func:`gridmap.wall_data.tour_views`), read by the browser.
+        The tour's views (:func:`gridmap.views.wall.tour_views`), read by the browser.
     settings : WallSettings
         Default settings (intervals before the URL is read).
     district_name : str

@@ -1,0 +1,1 @@
+"""Incidents: categories, the store, intake and import, filters, statistics, density, map views."""

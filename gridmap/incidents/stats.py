@@ -1,0 +1,322 @@
+"""Statistics of the incidents of a grid: totals, resolution, trend, categories, child ranking.
+
+Pure functions over query results (a DataFrame with the columns of
+:data:`gridmap.incidents.store.COLUMNS`, e.g. ``IncidentStore.frame(grid=...)``), plus one thin
+adapter, :func:`grid_statistics`, that runs the queries for a grid and calls them.
+
+Definitions
+-----------
+* open: status ``reported`` or ``dispatched``; resolved: ``resolved`` or ``closed``.
+* resolution rate: resolved / total (None when there is no incident).
+* time to resolve: ``resolved_at - reported_at``, in hours; the median over resolved incidents.
+* trend periods: local days (Asia/Shanghai by default), or weeks starting on Monday; counted
+  by ``reported_at``.
+* rate per 1,000 residents: count x 1000 / population (None when the population is 0 or
+  unknown).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from gridmap.errors import GridmapError
+from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, DONE_STATUSES, OPEN_STATUSES
+
+METRICS: tuple[str, ...] = ("count", "per_1000")
+FREQS: dict[str, str] = {"day": "D", "week": "W-SUN"}
+#: The district's time zone: days and weeks of the trend are local.
+LOCAL_TZ = "Asia/Shanghai"
+
+
+class StatsError(GridmapError):
+    """A statistic was asked with an argument it cannot use."""
+
+
+def _times(frame: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_datetime(frame[column], utc=True)
+
+
+def summary(frame: pd.DataFrame) -> dict[str, Any]:
+    """Return total, open, resolved, resolution rate and median hours to resolve.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Incidents with at least ``status``, ``reported_at`` and ``resolved_at``.
+
+    Returns
+    -------
+    dict
+        ``total``, ``open``, ``resolved`` (int), ``resolution_rate`` (0..1 or None),
+        ``median_hours_to_resolve`` (float or None).
+    """
+    total = len(frame)
+    status = frame["status"] if total else pd.Series(dtype=object)
+    resolved = int(status.isin(DONE_STATUSES).sum())
+    opened = int(status.isin(OPEN_STATUSES).sum())
+    median = None
+    if total:
+        hours = hours_to_resolve(frame).dropna()
+        if len(hours):
+            median = float(hours.median())
+    return {
+        "total": total,
+        "open": opened,
+        "resolved": resolved,
+        "resolution_rate": (resolved / total) if total else None,
+        "median_hours_to_resolve": median,
+    }
+
+
+def hours_to_resolve(frame: pd.DataFrame) -> pd.Series:
+    """Return ``resolved_at - reported_at`` in hours per incident (NaN when not resolved)."""
+    if frame.empty:
+        return pd.Series(dtype=float)
+    delta = _times(frame, "resolved_at") - _times(frame, "reported_at")
+    return delta.dt.total_seconds() / 3600.0
+
+
+def trend(
+    frame: pd.DataFrame,
+    freq: str = "day",
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    tz: str = LOCAL_TZ,
+) -> pd.DataFrame:
+    """Count incidents reported per day or week, with the periods that have none.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Incidents with ``reported_at`` and ``status``.
+    freq : {"day", "week"}
+        Period; weeks start on Monday.
+    start, end : datetime, optional
+        Range to cover (``start <= t < end``); default the first and last incident.
+    tz : str
+        Time zone of the days (default the district's, Asia/Shanghai, UTC+8).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (start of the period: local midnight, aware in ``tz``), ``count``,
+        ``resolved``.
+    """
+    if freq not in FREQS:
+        raise StatsError(f"freq must be one of {list(FREQS)}, got {freq!r}")
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and pd.Timestamp(value).tzinfo is None:
+            raise StatsError(f"{name} must be timezone-aware")
+    columns = ["period", "count", "resolved"]
+    if len(frame):
+        reported = _times(frame, "reported_at").dt.tz_convert(tz)
+    else:
+        reported = pd.Series(dtype=f"datetime64[ns, {tz}]")
+    if reported.empty and start is None:
+        return pd.DataFrame(columns=columns)
+    first = pd.Timestamp(start).tz_convert(tz) if start is not None else reported.min()
+    if end is not None:
+        last = (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).tz_convert(tz)
+    else:
+        last = reported.max() if not reported.empty else first
+    code = FREQS[freq]
+    # Periods are computed on naive local times (pandas periods carry no time zone).
+    periods = pd.period_range(
+        first.tz_localize(None).to_period(code), last.tz_localize(None).to_period(code), freq=code
+    )
+    keys = reported.dt.tz_localize(None).dt.to_period(code)
+    done = frame["status"].isin(DONE_STATUSES).to_numpy() if len(frame) else np.zeros(0, bool)
+    counts = keys.value_counts().reindex(periods, fill_value=0)
+    resolved = keys[done].value_counts().reindex(periods, fill_value=0)
+    return pd.DataFrame(
+        {
+            "period": periods.start_time.tz_localize(tz),
+            "count": counts.to_numpy(dtype="int64"),
+            "resolved": resolved.to_numpy(dtype="int64"),
+        }
+    )
+
+
+def category_breakdown(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
+    """Return counts per category, most frequent first (ties in category order).
+
+    Returns
+    -------
+    DataFrame
+        ``category``, ``label``, ``count``, ``share`` (0..1), ``open``, ``resolved``,
+        ``median_hours_to_resolve``; only categories present.
+    """
+    columns = ["category", "label", "count", "share", "open", "resolved",
+               "median_hours_to_resolve"]  # fmt: skip
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    work = pd.DataFrame(
+        {
+            "category": frame["category"].to_numpy(),
+            "open": frame["status"].isin(OPEN_STATUSES).to_numpy(),
+            "resolved": frame["status"].isin(DONE_STATUSES).to_numpy(),
+            "hours": hours_to_resolve(frame).to_numpy(),
+        }
+    )
+    grouped = work.groupby("category", sort=False)
+    table = pd.DataFrame(
+        {
+            "count": grouped.size(),
+            "open": grouped["open"].sum().astype("int64"),
+            "resolved": grouped["resolved"].sum().astype("int64"),
+            "median_hours_to_resolve": grouped["hours"].median(),
+        }
+    )
+    order = {c: i for i, c in enumerate(CATEGORY_IDS)}
+    table["order"] = [order.get(c, len(order)) for c in table.index]
+    table = table.sort_values(["count", "order"], ascending=[False, True])
+    table["share"] = table["count"] / len(frame)
+    table["label"] = [BY_ID[c].label(lang) if c in BY_ID else str(c) for c in table.index]
+    table = table.rename_axis("category").reset_index()
+    return table[columns]
+
+
+def child_ranking(
+    counts: Mapping[str, int] | pd.Series,
+    children: pd.DataFrame,
+    metric: str = "count",
+    lang: str = "zh",
+) -> pd.DataFrame:
+    """Rank child grids by incident count or by incidents per 1,000 residents.
+
+    Parameters
+    ----------
+    counts : mapping or Series
+        Incidents per grid id (e.g. ``IncidentStore.counts_by_grid(level, grid=parent)``);
+        children absent from it have none.
+    children : DataFrame
+        The child grids, indexed by grid id, with ``population`` (optional) and ``name_zh`` /
+        ``name_en`` (optional).
+    metric : {"count", "per_1000"}
+        What to rank by, highest first; ties by grid id; grids with no rate last.
+    lang : {"zh", "en"}
+        Language of the ``name`` column.
+
+    Returns
+    -------
+    DataFrame
+        ``rank``, ``grid_id``, ``name``, ``population``, ``count``, ``per_1000``.
+    """
+    if metric not in METRICS:
+        raise StatsError(f"metric must be one of {list(METRICS)}, got {metric!r}")
+    counts = pd.Series(counts, dtype="float64") if not isinstance(counts, pd.Series) else counts
+    ids = [str(i) for i in children.index]
+    count = counts.reindex(ids).fillna(0).astype("int64").to_numpy()
+    if "population" in children.columns:
+        population = pd.to_numeric(children["population"], errors="coerce").to_numpy(float)
+    else:
+        population = np.full(len(ids), np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(population > 0, count * 1000.0 / population, np.nan)
+    name_column = "name_zh" if lang == "zh" else "name_en"
+    if name_column not in children.columns:
+        name_column = "name_zh" if "name_zh" in children.columns else None
+    names = children[name_column].astype(str).tolist() if name_column else ids
+    table = pd.DataFrame(
+        {
+            "grid_id": ids,
+            "name": names,
+            "population": pd.array(
+                [None if np.isnan(p) else int(p) for p in population], dtype="Int64"
+            ),
+            "count": count,
+            "per_1000": rate,
+        }
+    )
+    key = "count" if metric == "count" else "per_1000"
+    table = table.sort_values([key, "grid_id"], ascending=[False, True], na_position="last")
+    table.insert(0, "rank", np.arange(1, len(table) + 1))
+    return table.reset_index(drop=True)
+
+
+def grid_statistics(
+    store,
+    grids: gpd.GeoDataFrame,
+    grid_id: str,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    categories: Sequence[str] | None = None,
+    freq: str = "week",
+    metric: str = "count",
+    lang: str = "zh",
+    tz: str = LOCAL_TZ,
+) -> dict[str, Any]:
+    """Run the queries for one grid and return every statistic (adapter over the store).
+
+    Parameters
+    ----------
+    store : IncidentStore
+        Where the incidents are.
+    grids : GeoDataFrame
+        The district's grids, indexed by grid id, with ``level``, ``parent_id``,
+        ``population`` and names.
+    grid_id : str
+        The grid (any level).
+    start, end : datetime, optional
+        ``start <= reported_at < end``.
+    categories : sequence of str, optional
+        Keep only these categories.
+    freq : {"day", "week"}
+        Period of the trend.
+    metric : {"count", "per_1000"}
+        Ranking of the child grids.
+    lang : {"zh", "en"}
+        Language of labels and names.
+    tz : str
+        Time zone of the trend's days.
+
+    Returns
+    -------
+    dict
+        ``summary`` (dict), ``trend``, ``categories`` and ``children`` (DataFrames; children
+        is empty for a level-5 grid).
+    """
+    if grid_id not in grids.index:
+        raise StatsError(f"unknown grid {grid_id!r}")
+    level = int(grids.loc[grid_id, "level"])
+    filters = {"grid": grid_id, "grid_level": level, "start": start, "end": end,
+               "categories": categories}  # fmt: skip
+    frame = store.frame(**filters)
+    result: dict[str, Any] = {
+        "summary": summary(frame),
+        "trend": trend(frame, freq, start=start, end=end, tz=tz),
+        "categories": category_breakdown(frame, lang),
+    }
+    if level < 5:
+        children = grids[grids["parent_id"].astype(str) == grid_id]
+        counts = store.counts_by_grid(level + 1, **filters)
+        result["children"] = child_ranking(counts, children, metric, lang)
+    else:
+        result["children"] = child_ranking({}, grids.iloc[:0], metric, lang)
+    return result
+
+
+def statistics_csv(stats: dict[str, Any], grid_id: str, name: str, filters: str) -> str:
+    """Return what the statistics panel shows, as CSV.
+
+    The grid and filters, the summary, then the trend, the categories and the child ranking,
+    each under a heading line of its own.
+    """
+    out = io.StringIO()
+    out.write(f"grid,{grid_id},{name}\n")
+    out.write(f"filters,{filters.replace(',', ';')}\n\n")
+    for key, value in stats["summary"].items():
+        out.write(f"{key},{'' if value is None else value}\n")
+    for part in ("trend", "categories", "children"):
+        out.write(f"\n{part}\n")
+        stats[part].to_csv(out, index=False)
+    return out.getvalue()

@@ -1,0 +1,99 @@
+"""HTTP routes serving display geometry: compressed, cacheable, versioned by the data's hash."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, request
+
+from gridmap.coverage.model import CoverageError
+from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
+from gridmap.grids import display_geometry
+from gridmap.grids.schema import LEVELS
+from web.cache import cache
+from web.runtime import current
+
+blueprint = Blueprint("geo", __name__, url_prefix="/geo")
+
+#: The URL carries the data's version, so a payload never changes: browsers keep it a year.
+CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+@cache.memoize()
+def _payload(kind: str, level: int) -> display_geometry.GeoJSONPayload:
+    district = current().district
+    if kind == "level":
+        return display_geometry.level_geojson(district, level)
+    if kind in ("roads-major", "roads-minor"):
+        return display_geometry.roads_geojson(district, major=kind == "roads-major")
+    return display_geometry.water_geojson(district)
+
+
+def url_for_layer(version: str, kind: str, level: int = 0) -> str:
+    """Return the URL of a geometry layer (``kind``: level, roads-major, roads-minor, water)."""
+    name = f"level-{level}" if kind == "level" else kind
+    return f"/geo/{version}/{name}.geojson"
+
+
+def _send(payload: display_geometry.GeoJSONPayload) -> Response:
+    if request.if_none_match.contains(payload.etag):
+        response = Response(status=304)
+    elif "gzip" in request.accept_encodings:
+        response = Response(payload.gzipped, mimetype="application/geo+json")
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = Response(payload.raw, mimetype="application/geo+json")
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.set_etag(payload.etag)
+    return response
+
+
+@cache.memoize()
+def _coverage_payload(kind: str, query: str) -> display_geometry.GeoJSONPayload:
+    result = coverage_for(parse_query(query))
+    feature = next(f for f in result.geojson()["features"] if f["properties"]["kind"] == kind)
+    return display_geometry.GeoJSONPayload.from_obj(
+        {"type": "FeatureCollection", "features": [feature]}
+    )
+
+
+def coverage_for(scenario: Scenario):
+    """Return the coverage result of a scenario (the model memoizes recent ones)."""
+    return current().coverage_model.coverage(
+        scenario.minutes,
+        speed_scale=scenario.speed_scale,
+        extra_posts=scenario.added,
+        disabled_posts=scenario.disabled,
+    )
+
+
+def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
+    """Return the URL of the coverage (``kind`` coverage) or gap polygons of a scenario."""
+    return f"/geo/{version}/coverage-{kind}.geojson{scenario.to_query()}"
+
+
+@blueprint.get("/<version>/coverage-<kind>.geojson")
+def coverage_layer(version: str, kind: str) -> Response:
+    """Serve the coverage or gap polygons of the scenario in the query string."""
+    if version != current().district.version:
+        abort(404, description=f"geometry version {version!r} is not the loaded data's")
+    if kind not in ("coverage", "gaps"):
+        abort(404, description=f"no coverage layer {kind!r}")
+    try:
+        scenario = parse_query(request.query_string.decode())
+        return _send(_coverage_payload(kind, scenario.to_query()))
+    except (ScenarioError, CoverageError) as error:
+        return Response(json.dumps({"error": str(error)}), status=400, mimetype="application/json")
+
+
+@blueprint.get("/<version>/<name>.geojson")
+def layer(version: str, name: str) -> Response:
+    """Serve one geometry layer; 404 for an unknown layer or a stale version."""
+    if version != current().district.version:
+        abort(404, description=f"geometry version {version!r} is not the loaded data's")
+    if name.startswith("level-") and name[6:].isdigit() and int(name[6:]) in LEVELS:
+        return _send(_payload("level", int(name[6:])))
+    if name in ("roads-major", "roads-minor", "water"):
+        return _send(_payload(name, 0))
+    abort(404, description=f"no geometry layer {name!r}")

@@ -1,0 +1,331 @@
+"""Flask blueprint of the incidents API: intake from the grid app, dispatch updates, queries.
+
+Endpoints (every one needs ``Authorization: Bearer <GRIDMAP_API_TOKEN>``; with no token
+configured the API answers 503 and stores nothing, it is never open):
+
+``POST /api/v1/incidents``
+    One record, a list, or ``{"incidents": [...]}`` (fields: :mod:`gridmap.incidents.intake`).
+    At most :data:`MAX_RECORDS` records and :data:`MAX_BYTES` bytes per request (413 beyond).
+    Answers ``{received, stored, duplicates, stored_ids, duplicate_ids, rejected: [{index, id,
+    field, message}]}`` with 201 (something stored, nothing refused), 200 (all already stored: a
+    retry), 207 (some refused, the rest stored) or 422 (all refused).
+``PATCH /api/v1/incidents/<id>``
+    ``{"status": "dispatched", "at": "...", "unit": "..."}``: 200 with the incident, 404 unknown
+    id, 409 illegal transition, 422 bad body.
+``GET /api/v1/incidents[/<id>]``
+    Filters ``grid`` (any level), ``from``/``to`` (ISO-8601, ``from <= reported_at < to``),
+    ``category`` and ``status`` (comma-separated or repeated), ``limit`` (default 1,000, at most
+    10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header.
+"""
+
+from __future__ import annotations
+
+import csv
+import hmac
+import io
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, jsonify, request
+
+from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.intake import (
+    FUTURE_TOLERANCE,
+    IntakeError,
+    parse_time,
+    records_of,
+    validate_records,
+)
+from gridmap.incidents.store import (
+    COLUMNS,
+    MAX_LENGTHS,
+    IllegalTransition,
+    IncidentNotFound,
+    IncidentStore,
+    StoreError,
+)
+
+#: Most records accepted in one POST.
+MAX_RECORDS = 1000
+#: Largest request body accepted, in bytes (2 MiB).
+MAX_BYTES = 2 * 1024 * 1024
+#: Default and largest ``limit`` of a GET.
+DEFAULT_LIMIT = 1000
+MAX_LIMIT = 10000
+FORMATS = {"json": "application/json", "geojson": "application/geo+json", "csv": "text/csv"}
+
+
+def create_incidents_blueprint(
+    store: IncidentStore | Callable[[], IncidentStore],
+    assigner: GridAssigner | Callable[[], GridAssigner],
+    *,
+    token: str | None,
+    max_records: int = MAX_RECORDS,
+    max_bytes: int = MAX_BYTES,
+    clock: Callable[[], datetime] | None = None,
+    name: str = "incidents",
+    url_prefix: str = "/api/v1",
+) -> Blueprint:
+    """Build the incidents blueprint.
+
+    Parameters
+    ----------
+    store : IncidentStore or callable returning one
+        Where incidents live (a callable is called per request, e.g. to open lazily).
+    assigner : GridAssigner or callable returning one
+        The district's grids, for the "inside the district" rule and grid ids.
+    token : str or None
+        The bearer token (``GRIDMAP_API_TOKEN``); empty or None refuses every request (503).
+    max_records, max_bytes : int
+        Limits of one POST (413 beyond).
+    clock : callable, optional
+        Returns the current aware datetime (tests pass a fixed one).
+    name, url_prefix : str
+        Blueprint name and URL prefix.
+
+    Returns
+    -------
+    flask.Blueprint
+    """
+    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+    now = clock or (lambda: datetime.now(UTC))
+
+    def get_store() -> IncidentStore:
+        return store if isinstance(store, IncidentStore) else store()
+
+    def get_assigner() -> GridAssigner:
+        return assigner if isinstance(assigner, GridAssigner) else assigner()
+
+    @blueprint.before_request
+    def _authorize() -> Response | None:
+        if not token:
+            return _error(503, "incident API disabled: GRIDMAP_API_TOKEN is not set")
+        header = request.headers.get("Authorization", "")
+        scheme, _, given = header.partition(" ")
+        if not header:
+            return _error(401, "missing 'Authorization: Bearer <token>' header", auth=True)
+        if scheme.lower() != "bearer" or not given.strip():
+            return _error(401, "Authorization header must be 'Bearer <token>'", auth=True)
+        if not hmac.compare_digest(given.strip().encode(), token.encode()):
+            return _error(401, "invalid token", auth=True)
+        return None
+
+    @blueprint.errorhandler(413)
+    def _too_large(_exc) -> Response:
+        return _error(413, f"request body larger than {max_bytes} bytes")
+
+    @blueprint.post("/incidents")
+    def post_incidents() -> Response:
+        """Store one incident or a batch; report the refused ones."""
+        body = _read_body(max_bytes)
+        if isinstance(body, Response):
+            return body
+        try:
+            records = records_of(body)
+        except IntakeError as exc:
+            return _error(400, str(exc))
+        if not records:
+            return _error(400, "no incidents in the request")
+        if len(records) > max_records:
+            return _error(
+                413, f"batch of {len(records)} incidents; at most {max_records} per request"
+            )
+        result = validate_records(records, get_assigner(), now=now())
+        inserted = get_store().insert(result.records)
+        rejected = [r.as_dict() for r in result.rejected]
+        payload = {
+            "received": len(records),
+            "stored": len(inserted.stored),
+            "duplicates": len(inserted.duplicates),
+            "stored_ids": list(inserted.stored),
+            "duplicate_ids": list(inserted.duplicates),
+            "rejected": rejected,
+        }
+        if not result.records:
+            code = 422
+        elif rejected:
+            code = 207
+        elif inserted.stored:
+            code = 201
+        else:
+            code = 200
+        return _json(payload, code)
+
+    @blueprint.patch("/incidents/<incident_id>")
+    def patch_incident(incident_id: str) -> Response:
+        """Change the status of one incident (dispatch workflow)."""
+        body = _read_body(max_bytes)
+        if isinstance(body, Response):
+            return body
+        if not isinstance(body, dict):
+            return _error(422, 'body must be an object like {"status": "dispatched"}')
+        unknown = sorted(set(body) - {"status", "at", "unit"})
+        if unknown:
+            return _error(422, f"unknown field(s) {unknown}; known: status, at, unit")
+        status = body.get("status")
+        if status not in STATUSES:
+            return _error(422, f"'status' must be one of {', '.join(STATUSES)}, got {status!r}")
+        at = None
+        if body.get("at") not in (None, ""):
+            try:
+                at = parse_time(body["at"])
+            except ValueError as exc:
+                return _error(422, f"'at': {exc}")
+            if at > now() + FUTURE_TOLERANCE:
+                return _error(422, f"'at': {at.isoformat()} is in the future")
+        unit = body.get("unit")
+        if unit is not None and (not isinstance(unit, str) or len(unit) > MAX_LENGTHS["unit"]):
+            return _error(422, f"'unit' must be a string of at most {MAX_LENGTHS['unit']} chars")
+        try:
+            row = get_store().update_status(incident_id, status, at=at or now(), unit=unit)
+        except IncidentNotFound as exc:
+            return _error(404, str(exc))
+        except IllegalTransition as exc:
+            return _error(409, str(exc))
+        except StoreError as exc:
+            return _error(422, str(exc))
+        return _json(_plain(row), 200)
+
+    @blueprint.get("/incidents/<incident_id>")
+    def get_incident(incident_id: str) -> Response:
+        """Return one incident; 404 if unknown."""
+        row = get_store().get(incident_id)
+        if row is None:
+            return _error(404, f"no incident with id {incident_id!r}")
+        return _json(_plain(row), 200)
+
+    @blueprint.get("/incidents")
+    def list_incidents() -> Response:
+        """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
+        try:
+            filters, limit, offset, fmt = _query_args()
+        except ValueError as exc:
+            return _error(400, str(exc))
+        store_ = get_store()
+        rows = store_.query(**filters, limit=limit, offset=offset)
+        if fmt == "csv":
+            return Response(
+                _csv(rows), 200, mimetype="text/csv",
+                headers={"Content-Disposition": "attachment; filename=incidents.csv"},
+            )  # fmt: skip
+        if fmt == "geojson":
+            features = [
+                {
+                    "type": "Feature",
+                    "id": r["id"],
+                    "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
+                    "properties": {k: v for k, v in _plain(r).items() if k not in ("lon", "lat")},
+                }
+                for r in rows
+            ]
+            return _json(
+                {"type": "FeatureCollection", "features": features},
+                200,
+                mimetype=FORMATS["geojson"],
+            )
+        return _json(
+            {"count": len(rows), "limit": limit, "offset": offset,
+             "version": store_.version(), "incidents": [_plain(r) for r in rows]},
+            200,
+        )  # fmt: skip
+
+    return blueprint
+
+
+def _query_args() -> tuple[dict[str, Any], int, int, str]:
+    args = request.args
+    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}")
+    filters: dict[str, Any] = {}
+    if args.get("grid"):
+        filters["grid"] = args["grid"]
+    if args.get("level"):
+        level = _int(args["level"], "level", 1, 5)
+        filters["grid_level"] = level
+    for name, key in (("from", "start"), ("to", "end")):
+        if args.get(name):
+            try:
+                filters[key] = parse_time(args[name])
+            except ValueError as exc:
+                raise ValueError(f"'{name}': {exc}") from None
+    for name, key, known_values in (
+        ("category", "categories", CATEGORY_IDS),
+        ("status", "statuses", STATUSES),
+    ):
+        values = [v for raw in args.getlist(name) for v in raw.split(",") if v]
+        if values:
+            bad = sorted(set(values) - set(known_values))
+            if bad:
+                raise ValueError(f"unknown {name}(s) {bad}; known: {', '.join(known_values)}")
+            filters[key] = values
+    limit = _int(args.get("limit", DEFAULT_LIMIT), "limit", 1, MAX_LIMIT)
+    offset = _int(args.get("offset", 0), "offset", 0, 10**9)
+    fmt = args.get("format")
+    if fmt is None:
+        best = request.accept_mimetypes.best_match(list(FORMATS.values()), "application/json")
+        fmt = next(k for k, v in FORMATS.items() if v == best)
+    if fmt not in FORMATS:
+        raise ValueError(f"'format' must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    return filters, limit, offset, fmt
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"'{name}' must be an integer, got {value!r}") from None
+    if not low <= number <= high:
+        raise ValueError(f"'{name}' must be between {low} and {high}, got {number}")
+    return number
+
+
+def _read_body(max_bytes: int) -> Any:
+    """Return the parsed JSON body, or an error response (413 too large, 400 malformed)."""
+    length = request.content_length
+    if length is not None and length > max_bytes:
+        return _error(413, f"request body of {length} bytes; at most {max_bytes}")
+    data = request.stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return _error(413, f"request body larger than {max_bytes} bytes")
+    if not data.strip():
+        return _error(400, "empty body; expected JSON")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return _error(400, "body is not UTF-8 text")
+    except json.JSONDecodeError as exc:
+        return _error(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        return _error(400, "malformed JSON: nested too deeply")
+
+
+def _plain(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in row.items()}
+
+
+def _csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(_plain(row))
+    return out.getvalue()
+
+
+def _json(payload: Any, code: int, mimetype: str = "application/json") -> Response:
+    response = jsonify(payload)
+    response.status_code = code
+    response.mimetype = mimetype
+    return response
+
+
+def _error(code: int, message: str, *, auth: bool = False) -> Response:
+    response = _json({"error": message, "status": code}, code)
+    if auth:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="gridmap"'
+    return response

@@ -1,0 +1,71 @@
+"""Memoized map updates for a navigation state: the changes a drill sends, and grid summaries."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from gridmap.coverage.model import DEFAULT_MINUTES
+from gridmap.grids.display_geometry import grid_outline_lines
+from gridmap.grids.metrics import COVERAGE_METRICS, table_values
+from gridmap.grids.summary import grid_summary
+from gridmap.incidents.filters import IncidentFilters
+from gridmap.incidents.views import INCIDENT_METRICS, incident_values
+from gridmap.views.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
+from gridmap.views.url_state import NavState
+from web.cache import cache
+from web.runtime import current
+
+
+def last_year_points(store):
+    """Return the lon/lat of the incidents reported in the last 365 days, as an (n, 2) array."""
+    now = datetime.now(UTC)
+    return store.points(start=now - timedelta(days=365), end=now)
+
+
+def level_url(level: int) -> str:
+    """Return the display-geometry URL of ``level`` for the loaded data."""
+    return f"/geo/{current().district.version}/level-{level}.geojson"
+
+
+@cache.memoize()
+def view_for(
+    grid: str | None,
+    view: str,
+    metric: str,
+    lang: str,
+    width: int = 0,
+    height: int = 0,
+    filters_key: str = "",
+    version: int = 0,
+) -> tuple[MapView, tuple]:
+    """Return the map view and the selected grid's outline (lons, lats) for a state.
+
+    ``width`` and ``height`` are the map's size in pixels (0: the default viewport). For the
+    incident metrics, ``filters_key`` (IncidentFilters.key) and the store's ``version`` are part
+    of the memo key, so new incidents give new values.
+    """
+    runtime = current()
+    district = runtime.district
+    size = (width, height) if width > 100 and height > 100 else VIEWPORT_PX
+    state = NavState(grid=grid, view=view)
+    values = None
+    if metric in COVERAGE_METRICS:
+        result = runtime.coverage_model.coverage(DEFAULT_MINUTES)
+        if metric == "coverage-incidents":
+            table = result.grid_table(incidents=last_year_points(runtime.incident_store))
+        else:
+            table = result.grid_table()
+        _, ids = shown_grids(district, state)
+        values = table_values(table.set_index("grid_id"), COVERAGE_METRICS[metric], ids)
+    if metric in INCIDENT_METRICS:
+        _, ids = shown_grids(district, state)
+        filters = IncidentFilters.from_key(filters_key)
+        values = incident_values(runtime.incident_store, district, metric, ids, filters)
+    map_view = build_view(district, state, metric, lang, size, values)
+    return map_view, grid_outline_lines(district, map_view.selected)
+
+
+@cache.memoize()
+def summary_for(grid_id: str) -> dict:
+    """Return the grid summary shown in the detail panel and the API (memoized)."""
+    return grid_summary(current().district, grid_id)

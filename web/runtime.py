@@ -1,0 +1,107 @@
+"""What one running app holds: its settings, its district and the models built from them."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from flask import Flask, current_app
+
+from gridmap.grids.district import District
+from gridmap.settings import Settings
+
+if TYPE_CHECKING:
+    from gridmap.coverage.model import CoverageModel
+
+EXTENSION_KEY = "gridmap"
+
+
+class Runtime:
+    """The read-only state of one app: settings, the loaded district, and lazily built models.
+
+    The coverage model takes about 1.5 s to build on the demo district, so it is built on first
+    use (once per process, under a lock) rather than at start-up.
+    """
+
+    def __init__(self, settings: Settings, district: District):
+        self.settings = settings
+        self.district = district
+        self._lock = threading.Lock()
+        self._coverage: CoverageModel | None = None
+        self._engine = None
+        self._scenarios = None
+        self._incidents = None
+        self._assigner = None
+
+    @property
+    def engine(self):
+        """Return the SQLAlchemy engine of the app's database (created on first use)."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    from gridmap.incidents.store import make_engine
+
+                    self._engine = make_engine(self.settings.sqlalchemy_url)
+        return self._engine
+
+    @property
+    def scenario_store(self):
+        """Return the store of saved planner scenarios."""
+        if self._scenarios is None:
+            from gridmap.coverage.scenario_store import ScenarioStore
+
+            self._scenarios = ScenarioStore(self.engine)
+        return self._scenarios
+
+    @property
+    def incident_store(self):
+        """Return the incident store (tables created on first use)."""
+        if self._incidents is None:
+            from gridmap.incidents.store import IncidentStore
+
+            store = IncidentStore(engine=self.engine)
+            with self._lock:
+                if self._incidents is None:
+                    self._incidents = store
+        return self._incidents
+
+    @property
+    def assigner(self):
+        """Return the grid assigner of the district (spatial index over the level-5 grids)."""
+        if self._assigner is None:
+            from gridmap.incidents.assign import GridAssigner
+
+            assigner = GridAssigner.from_grids(self.district.grids)
+            with self._lock:
+                if self._assigner is None:
+                    self._assigner = assigner
+        return self._assigner
+
+    def incident_points(self):
+        """Return every stored incident's lon/lat as an (n, 2) array (None when there are none)."""
+        points = self.incident_store.points()
+        return points if len(points) else None
+
+    @property
+    def coverage_model(self) -> CoverageModel:
+        """Return the 5-minute police circle model of the district (built once)."""
+        if self._coverage is None:
+            with self._lock:
+                if self._coverage is None:
+                    from gridmap.coverage.model import CoverageModel
+
+                    d = self.district
+                    self._coverage = CoverageModel.from_geodataframes(
+                        d.grids, d.posts, d.roads, d.outline, crs=d.metric_crs
+                    )
+        return self._coverage
+
+
+def bind(server: Flask, runtime: Runtime) -> None:
+    """Attach ``runtime`` to ``server``."""
+    server.extensions[EXTENSION_KEY] = runtime
+
+
+def current() -> Runtime:
+    """Return the runtime of the app handling the current request."""
+    return current_app.extensions[EXTENSION_KEY]
