@@ -11,12 +11,7 @@ import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
 
-from gridmap.errors import GridmapError
-
-
-class GridIndexError(GridmapError):
-    """The grids cannot be indexed for coverage statistics (names the grid ids)."""
-
+from gridmap.errors import GridIndexError  # noqa: F401 (re-exported)
 
 #: Columns of the per-grid table, in order.
 TABLE_COLUMNS: tuple[str, ...] = (

@@ -23,7 +23,7 @@ from gridmap.coverage.model import (
     check_minutes,
     check_speed_scale,
 )
-from gridmap.errors import GridmapError
+from gridmap.errors import MCLPError  # noqa: F401 (re-exported)
 
 #: Default time limit of the exact MILP solve, seconds (greedy is used if nothing better is found).
 DEFAULT_TIME_LIMIT_S: float = 10.0
@@ -31,10 +31,6 @@ DEFAULT_TIME_LIMIT_S: float = 10.0
 DEFAULT_CANDIDATE_SPACING_M: float = 1000.0
 #: Most new posts one suggestion may place.
 MAX_K: int = 50
-
-
-class MCLPError(GridmapError):
-    """The covering problem cannot be set up (names the parameter)."""
 
 
 @dataclass(frozen=True)

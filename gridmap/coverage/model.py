@@ -29,7 +29,7 @@ from gridmap.coverage.roadgraph import (
     RoadGraph,
     build_road_graph,
 )
-from gridmap.errors import GridmapError
+from gridmap.errors import CoverageError  # noqa: F401 (re-exported)
 
 #: ``method`` of a result computed on the road network.
 NETWORK = "network"
@@ -47,10 +47,6 @@ MAX_SPEED_SCALE: float = 3.0
 
 _WGS84 = "EPSG:4326"
 _MEMO_SIZE = 16
-
-
-class CoverageError(GridmapError):
-    """Coverage cannot be computed from these inputs (names the post, setting or parameter)."""
 
 
 @dataclass(frozen=True)

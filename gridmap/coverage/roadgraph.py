@@ -14,7 +14,7 @@ from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from gridmap.errors import GridmapError
+from gridmap.errors import RoadDataError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import ROAD_CLASSES
 
 #: Legal top speed of an electric bicycle in China, km/h (GB 17761-2018, 电动自行车安全技术规范:
@@ -48,10 +48,6 @@ MAX_EDGE_M: float = 100.0
 
 # The smallest weight stored: csgraph may drop explicit zeros, so no edge weighs exactly 0 s.
 _MIN_SECONDS = 1e-6
-
-
-class RoadDataError(GridmapError):
-    """The roads layer cannot be turned into a graph (names the road ids and the rule)."""
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,13 @@ import math
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
-from gridmap.errors import GridmapError
+from gridmap.errors import ScenarioError  # noqa: F401 (re-exported)
 
 MINUTES_RANGE = (1.0, 15.0)
 SPEED_RANGE = (0.25, 3.0)
 MAX_ADDED = 50
 #: A click closer than this many screen pixels to a post or a new post acts on it.
 CLICK_RADIUS_PX = 12
-
-
-class ScenarioError(GridmapError):
-    """A scenario parameter that cannot be used; the message names it."""
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from gridmap.coverage.scenario import parse_query
-from gridmap.errors import GridmapError
+from gridmap.errors import ScenarioStoreError  # noqa: F401 (re-exported)
 
 MAX_NAME = 80
-
-
-class ScenarioStoreError(GridmapError):
-    """A scenario that cannot be saved or loaded; the message says why."""
 
 
 class ScenarioStore:

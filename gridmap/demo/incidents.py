@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.errors import GridmapError
+from gridmap.errors import DemoError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import LEVELS, WGS84
 from gridmap.incidents.categories import BY_ID, DISPUTE_IDS
 from gridmap.incidents.store import COLUMNS, GRID_COLUMNS
@@ -112,10 +112,6 @@ DESCRIPTIONS: dict[str, tuple[str, ...]] = {
     "epidemic": ("发热病人排查", "返乡人员登记", "疫苗接种宣传"),
     "other": ("路灯不亮", "公共设施损坏", "群众求助", "流浪动物"),
 }
-
-
-class DemoError(GridmapError):
-    """The grids cannot host the demo history (no level-5 grid, wrong CRS)."""
 
 
 def demo_incidents(grids: gpd.GeoDataFrame, seed: int = SEED) -> pd.DataFrame:

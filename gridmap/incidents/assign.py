@@ -24,14 +24,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.errors import GridmapError
+from gridmap.errors import AssignError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import LEVELS, WGS84
 
 OUTSIDE = -1
-
-
-class AssignError(GridmapError):
-    """The grids given to the assigner cannot be used (CRS, columns, broken parent chain)."""
 
 
 class GridAssigner:

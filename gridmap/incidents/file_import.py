@@ -33,17 +33,13 @@ from typing import Any, TextIO
 
 import geopandas as gpd
 
-from gridmap.errors import GridmapError
+from gridmap.errors import GridmapError, IncidentImportError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import EXTENSIONS, GRIDS, WGS84
 from gridmap.incidents.assign import GridAssigner
 from gridmap.incidents.intake import FIELDS, REQUIRED, validate_records
 from gridmap.incidents.store import IncidentStore
 
 CHUNK = 1000
-
-
-class IncidentImportError(GridmapError):
-    """The file (or the district's grids) cannot be imported at all."""
 
 
 @dataclass(frozen=True)

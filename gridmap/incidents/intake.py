@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from gridmap.errors import GridmapError
+from gridmap.errors import IntakeError  # noqa: F401 (re-exported)
 from gridmap.incidents.assign import OUTSIDE, GridAssigner
 from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, STATUSES
 from gridmap.incidents.store import GRID_COLUMNS, MAX_LENGTHS, TIME_COLUMNS
@@ -53,10 +53,6 @@ TEXT_FIELDS: tuple[str, ...] = ("reporter", "description", "unit")
 FUTURE_TOLERANCE = timedelta(minutes=10)
 #: Which status a time field needs at least (its stage), in workflow order.
 _STAGE = {"dispatched_at": 1, "resolved_at": 2, "closed_at": 3}
-
-
-class IntakeError(GridmapError):
-    """A request body or file is not a record or a list of records at all."""
 
 
 @dataclass(frozen=True)

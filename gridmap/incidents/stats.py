@@ -26,17 +26,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from gridmap.errors import GridmapError
+from gridmap.errors import StatsError  # noqa: F401 (re-exported)
 from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, DONE_STATUSES, OPEN_STATUSES
 
 METRICS: tuple[str, ...] = ("count", "per_1000")
 FREQS: dict[str, str] = {"day": "D", "week": "W-SUN"}
 #: The district's time zone: days and weeks of the trend are local.
 LOCAL_TZ = "Asia/Shanghai"
-
-
-class StatsError(GridmapError):
-    """A statistic was asked with an argument it cannot use."""
 
 
 def _times(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -29,7 +29,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gridmap.errors import ConfigError, GridmapError
+from gridmap.errors import ConfigError, IllegalTransition, IncidentNotFound, StoreError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import LEVELS
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES, TRANSITIONS
 from gridmap.settings import PREFIX, Settings, load_settings
@@ -59,18 +59,6 @@ STATUS_TIME: dict[str, str] = {
 
 #: Rows per INSERT call (SQLAlchemy splits it further into multi-row VALUES batches).
 _BATCH = 50_000
-
-
-class StoreError(GridmapError):
-    """The incident store was given something it cannot store or query."""
-
-
-class IncidentNotFound(StoreError, LookupError):
-    """No incident has the id asked for."""
-
-
-class IllegalTransition(StoreError):
-    """The status change breaks the workflow (e.g. anything after ``closed``)."""
 
 
 # -- types ----------------------------------------------------------------------------------
