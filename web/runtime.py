@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
 
+from gridmap.clock import Clock, system_clock
 from gridmap.grids.district import District
 from gridmap.settings import Settings
 
@@ -20,17 +21,28 @@ class Runtime:
     """The read-only state of one app: settings, the loaded district, and lazily built models.
 
     The coverage model takes about 1.5 s to build on the demo district, so it is built on first
-    use (once per process, under a lock) rather than at start-up.
+    use (once per process, under a lock) rather than at start-up. Tests may pass a ready
+    ``incident_store`` or ``coverage_model``, and a fake ``clock``.
     """
 
-    def __init__(self, settings: Settings, district: District):
+    def __init__(
+        self,
+        settings: Settings,
+        district: District,
+        *,
+        clock: Clock = system_clock,
+        incident_store=None,
+        coverage_model: CoverageModel | None = None,
+    ):
         self.settings = settings
         self.district = district
+        #: Where every web module reads "now" (tests pass a fake clock).
+        self.clock = clock
         self._lock = threading.Lock()
-        self._coverage: CoverageModel | None = None
+        self._coverage: CoverageModel | None = coverage_model
         self._engine = None
         self._scenarios = None
-        self._incidents = None
+        self._incidents = incident_store
         self._assigner = None
 
     @property
