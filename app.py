@@ -14,7 +14,6 @@ from dash import Dash
 import callbacks
 from callbacks import planner as planner_callbacks
 from callbacks import wall as wall_callbacks
-from gridmap.coverage.scenario import Scenario
 from gridmap.demo.history import load_if_empty
 from gridmap.errors import ConfigError, DataError
 from gridmap.grids.district import load_district
@@ -24,6 +23,7 @@ from gridmap.i18n import name_of, t
 from gridmap.incidents.filters import default_range, local_today
 from gridmap.settings import ROOT, Settings, load_settings
 from gridmap.views.map_view import fit_zoom
+from gridmap.views.urls import layer_urls, url_for_layer
 from gridmap.views.wall import DEFAULT_LAYERS, WallSettings, tour_views
 from layers.map_figure import map_figure
 from layers.planner_figure import planner_figure
@@ -35,7 +35,6 @@ from web import geo_routes
 from web import grids_api as api
 from web.cache import cache
 from web.coverage_api import create_coverage_blueprint
-from web.geo_routes import coverage_url
 from web.incidents_api import create_incidents_blueprint
 from web.map_updates import level_url, view_for
 from web.runtime import Runtime, bind
@@ -132,28 +131,16 @@ def _page_app(server, name: str, prefix: str, title: str) -> Dash:
     )
 
 
-def _layer_urls(version: str) -> dict[str, str]:
-    """Return the URLs of the basemap and coverage layers for the data ``version``."""
-    return {
-        "coverage": coverage_url(version, "coverage", Scenario()),
-        "gaps": coverage_url(version, "gaps", Scenario()),
-        "water": geo_routes.url_for_layer(version, "water"),
-        "roads-minor": geo_routes.url_for_layer(version, "roads-minor"),
-        "roads-major": geo_routes.url_for_layer(version, "roads-major"),
-        "outline": geo_routes.url_for_layer(version, "level", 1),
-    }
-
-
 def _planner_app(server, runtime: Runtime) -> Dash:
     """Attach the planner (``/planner/``) to ``server``: a Dash app of its own."""
     settings, district = runtime.settings, runtime.district
     planner = _page_app(server, "planner", "/planner/", t("planner-title", settings.lang))
     version = district.version
-    urls = _layer_urls(version)
+    urls = layer_urls(version)
     villages = district.level_ids(3)
     box = district.bounds(district.root_id)
     grid = {
-        "grid_url": geo_routes.url_for_layer(version, "level", 3),
+        "grid_url": url_for_layer(version, "level", 3),
         "ids": [district.key_of[g] for g in villages],
         "shares": [None] * len(villages),
         "hover": [name_of(district.record(g), settings.lang) for g in villages],
@@ -186,10 +173,10 @@ def _wall_app(server, runtime: Runtime) -> Dash:
     defaults = WallSettings(layers=DEFAULT_LAYERS, refresh=settings.refresh_seconds)
     wall = _page_app(server, "wall", "/wall/", t("wall-title", defaults.lang))
     version = district.version
-    urls = _layer_urls(version)
+    urls = layer_urls(version)
     towns = district.level_ids(2)
     townships = {
-        "grid_url": geo_routes.url_for_layer(version, "level", 2),
+        "grid_url": url_for_layer(version, "level", 2),
         "keys": [district.key_of[g] for g in towns],
         "names": [name_of(district.record(g), defaults.lang) for g in towns],
         "points": [list(district.label_points[g]) for g in towns],
@@ -216,7 +203,7 @@ def _initial_figure(runtime: Runtime) -> dict:
     return map_figure(
         view,
         level_url(view.level),
-        _layer_urls(district.version),
+        layer_urls(district.version),
         outline,
         district.post_records(),
         settings.lang,

@@ -24,11 +24,12 @@ from gridmap.coverage.scenario import (
 )
 from gridmap.coverage.scenario_store import ScenarioStoreError
 from gridmap.i18n import t
+from gridmap.views.urls import coverage_url
 from layers.planner_figure import GRID_TRACE, NEW_TRACE, POSTS_TRACE, SUGGESTED_TRACE, posts_trace
 from ui import planner_ids as ids
 from ui.planner_layout import level_options, weight_options
 from ui.planner_panels import kpi_tiles, suggestion_panel, worst_table
-from web.geo_routes import coverage_for, coverage_url
+from web.geo_routes import coverage_for
 from web.runtime import Runtime
 
 

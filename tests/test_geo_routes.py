@@ -8,7 +8,8 @@ import json
 import pytest
 import shapely
 
-from web.geo_routes import CACHE_CONTROL, url_for_layer
+from gridmap.views.urls import url_for_layer
+from web.geo_routes import CACHE_CONTROL
 
 
 @pytest.fixture(scope="module")

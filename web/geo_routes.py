@@ -29,12 +29,6 @@ def _payload(kind: str, level: int) -> display_geometry.GeoJSONPayload:
     return display_geometry.water_geojson(district)
 
 
-def url_for_layer(version: str, kind: str, level: int = 0) -> str:
-    """Return the URL of a geometry layer (``kind``: level, roads-major, roads-minor, water)."""
-    name = f"level-{level}" if kind == "level" else kind
-    return f"/geo/{version}/{name}.geojson"
-
-
 def _send(payload: display_geometry.GeoJSONPayload) -> Response:
     if request.if_none_match.contains(payload.etag):
         response = Response(status=304)
@@ -66,11 +60,6 @@ def coverage_for(scenario: Scenario):
         extra_posts=scenario.added,
         disabled_posts=scenario.disabled,
     )
-
-
-def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
-    """Return the URL of the coverage (``kind`` coverage) or gap polygons of a scenario."""
-    return f"/geo/{version}/coverage-{kind}.geojson{scenario.to_query()}"
 
 
 @blueprint.get("/<version>/coverage-<kind>.geojson")

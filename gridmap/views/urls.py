@@ -1,0 +1,33 @@
+"""URLs of the display-geometry layers, versioned by the data hash (served by web.geo_routes)."""
+
+from __future__ import annotations
+
+from gridmap.coverage.scenario import Scenario
+
+
+def url_for_layer(version: str, kind: str, level: int = 0) -> str:
+    """Return the URL of a geometry layer (``kind``: level, roads-major, roads-minor, water)."""
+    name = f"level-{level}" if kind == "level" else kind
+    return f"/geo/{version}/{name}.geojson"
+
+
+def level_url(version: str, level: int) -> str:
+    """Return the URL of the grids of ``level`` for the data ``version``."""
+    return url_for_layer(version, "level", level)
+
+
+def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
+    """Return the URL of the coverage (``kind`` coverage) or gap polygons of a scenario."""
+    return f"/geo/{version}/coverage-{kind}.geojson{scenario.to_query()}"
+
+
+def layer_urls(version: str) -> dict[str, str]:
+    """Return the URLs of the basemap and coverage layers for the data ``version``."""
+    return {
+        "coverage": coverage_url(version, "coverage", Scenario()),
+        "gaps": coverage_url(version, "gaps", Scenario()),
+        "water": url_for_layer(version, "water"),
+        "roads-minor": url_for_layer(version, "roads-minor"),
+        "roads-major": url_for_layer(version, "roads-major"),
+        "outline": url_for_layer(version, "level", 1),
+    }
