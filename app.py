@@ -34,7 +34,7 @@ from ui.wall_layout import wall_page
 from web import geo_routes
 from web import grids_api as api
 from web.cache import cache
-from web.coverage_api import create_coverage_blueprint
+from web.coverage_api import create_blueprint as create_coverage_blueprint
 from web.incidents_api import create_incidents_blueprint
 from web.map_updates import level_url, view_for
 from web.runtime import Runtime, bind
@@ -90,7 +90,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     )
     server.register_blueprint(
         create_coverage_blueprint(
-            lambda: runtime.coverage_model, get_incidents=runtime.incident_points
+            lambda: runtime.coverage_model,
+            get_incidents=runtime.incident_points,
+            incident_version=lambda: runtime.incident_store.version(),
         )
     )
     if settings.demo_incidents:

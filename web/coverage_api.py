@@ -3,35 +3,125 @@
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
-from gridmap.coverage.grid_shares import worst_grids
-from gridmap.coverage.mclp import DEFAULT_TIME_LIMIT_S, MAX_K, MCLPError, suggest_posts
-from gridmap.coverage.model import (
+from gridmap.coverage.kpis import worst_grids
+from gridmap.coverage.mclp import DEFAULT_TIME_LIMIT_S
+from gridmap.coverage.model import CoverageModel
+from gridmap.coverage.params import (
     DEFAULT_MINUTES,
     MAX_MINUTES,
     MAX_SPEED_SCALE,
     MIN_MINUTES,
     MIN_SPEED_SCALE,
-    CoverageError,
-    CoverageModel,
-    records,
 )
+from gridmap.coverage.serialize import records
+from gridmap.coverage.suggest import MAX_K, suggest_posts
+from gridmap.errors import CoverageError, GridmapError, MCLPError, ParameterError
+from web.cache import cache
 
-#: Most suggestions kept in memory by one blueprint (each costs seconds to compute).
-SUGGEST_MEMO_SIZE = 32
+#: Domain parameter names (``CoverageModel.coverage``, ``suggest_posts``) -> query parameters.
+QUERY_PARAMETER: dict[str, str] = {
+    "minutes": "minutes",
+    "speed_scale": "speed_scale",
+    "extra_posts": "extra",
+    "disabled_posts": "disabled",
+    "k": "k",
+    "weight": "weight",
+    "movable": "movable",
+    "method": "method",
+    "time_limit": "time_limit",
+}
 
 
-class BadParameter(ValueError):
-    """A query parameter that cannot be used; answered with 400 and the parameter's name."""
+def _as_parameter_error(err: GridmapError, default: str) -> ParameterError:
+    """Return the domain error as a ParameterError naming the query parameter (by attribute)."""
+    return ParameterError(QUERY_PARAMETER.get(err.parameter or "", default), str(err))
 
-    def __init__(self, name: str, message: str):
-        self.name = name
-        super().__init__(f"parameter {name!r}: {message}")
+
+class CoverageBlueprint(Blueprint):
+    """A Blueprint that also holds where its model and incidents come from."""
+
+    def __init__(
+        self,
+        name: str,
+        get_model: Callable[[], CoverageModel],
+        get_incidents: Callable[[], Any] | None,
+        incident_version: Callable[[], int] | None,
+        url_prefix: str,
+    ):
+        super().__init__(name, __name__, url_prefix=url_prefix)
+        self.get_model = get_model
+        self.get_incidents = get_incidents
+        self.incident_version = incident_version
+
+    def incidents(self) -> Any:
+        """Return the incident points, or None without incident data."""
+        return self.get_incidents() if self.get_incidents is not None else None
+
+    def version(self) -> int:
+        """Return the incident store's version (0 when it is not known)."""
+        return int(self.incident_version()) if self.incident_version is not None else 0
+
+
+# The suggestion (seconds of MILP) is memoized with flask-caching on primitive arguments only.
+# The model and the incidents are reached through the blueprint registered on the current app
+# under ``blueprint`` (a primitive): no module registry to go stale between apps, and each app's
+# cache holds its own entries. ``incident_version`` is part of the key, so a suggestion weighted
+# by incidents is recomputed once new incidents arrive (and not before).
+@cache.memoize()
+def suggestion(
+    blueprint: str,
+    k: int,
+    minutes: float,
+    speed: float,
+    weight: str,
+    movable: tuple[str, ...],
+    disabled: tuple[str, ...],
+    method: str,
+    time_limit: float,
+    incident_version: int,
+) -> dict:
+    """Return the JSON-ready suggestion of :func:`gridmap.coverage.suggest.suggest_posts`.
+
+    Parameters
+    ----------
+    blueprint : str
+        Name under which the :class:`CoverageBlueprint` is registered on the current app.
+    k, minutes, speed, weight, movable, disabled, method, time_limit
+        The query, already checked (see :func:`create_blueprint`).
+    incident_version : int
+        The incident store's version when ``weight`` is ``"incidents"`` (part of the key).
+
+    Raises
+    ------
+    ParameterError
+        No incident data for ``weight="incidents"``, or a domain error, naming the query
+        parameter (``k`` when it names none).
+    """
+    bp = current_app.blueprints[blueprint]
+    incs = bp.incidents() if weight == "incidents" else None
+    if weight == "incidents" and incs is None:
+        raise ParameterError("weight", "no incident data is available")
+    try:
+        found = suggest_posts(
+            bp.get_model(),
+            k,
+            minutes,
+            weight=weight,
+            incidents=incs,
+            movable=list(movable),
+            disabled_posts=list(disabled),
+            speed_scale=speed,
+            time_limit=time_limit,
+            method=method,
+        )
+    except (MCLPError, CoverageError) as err:
+        raise _as_parameter_error(err, "k") from None
+    return found.to_dict()
 
 
 def _number(name: str, default: float, lo: float, hi: float, integer: bool = False) -> float:
@@ -42,9 +132,9 @@ def _number(name: str, default: float, lo: float, hi: float, integer: bool = Fal
         value = int(raw) if integer else float(raw)
     except ValueError:
         kind = "an integer" if integer else "a number"
-        raise BadParameter(name, f"must be {kind}, got {raw!r}") from None
+        raise ParameterError(name, f"must be {kind}, got {raw!r}") from None
     if not (math.isfinite(value) and lo <= value <= hi):
-        raise BadParameter(name, f"must be between {lo:g} and {hi:g}, got {raw!r}")
+        raise ParameterError(name, f"must be between {lo:g} and {hi:g}, got {raw!r}")
     return value
 
 
@@ -53,7 +143,7 @@ def _ids(name: str, known: set[str]) -> list[str]:
     ids = [p.strip() for p in raw.split(",") if p.strip()]
     unknown = [p for p in ids if p not in known]
     if unknown:
-        raise BadParameter(name, f"unknown post id(s) {', '.join(unknown[:10])}")
+        raise ParameterError(name, f"unknown post id(s) {', '.join(unknown[:10])}")
     return ids
 
 
@@ -64,11 +154,11 @@ def _points(name: str) -> list[tuple[float, float]]:
         try:
             lon, lat = (float(v) for v in part.split(","))
         except ValueError:
-            raise BadParameter(name, f"must be 'lon,lat;lon,lat...', got {part!r}") from None
+            raise ParameterError(name, f"must be 'lon,lat;lon,lat...', got {part!r}") from None
         if not (
             math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
         ):
-            raise BadParameter(name, f"not a lon,lat pair: {part!r}")
+            raise ParameterError(name, f"not a lon,lat pair: {part!r}")
         out.append((lon, lat))
     return out
 
@@ -76,7 +166,7 @@ def _points(name: str) -> list[tuple[float, float]]:
 def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     raw = request.args.get(name, default)
     if raw not in allowed:
-        raise BadParameter(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
+        raise ParameterError(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
     return raw
 
 
@@ -88,17 +178,20 @@ def _flag(name: str, default: bool) -> bool:
         return True
     if raw.lower() in ("0", "false", "no", "off"):
         return False
-    raise BadParameter(name, f"must be 1 or 0, got {raw!r}")
+    raise ParameterError(name, f"must be 1 or 0, got {raw!r}")
 
 
-def create_coverage_blueprint(
+def create_blueprint(
     get_model: Callable[[], CoverageModel] | CoverageModel,
     *,
     get_incidents: Callable[[], Any] | None = None,
+    incident_version: Callable[[], int] | None = None,
     url_prefix: str = "/api/v1",
     name: str = "coverage_api",
 ) -> Blueprint:
     """Build the Blueprint serving coverage figures and post suggestions.
+
+    The app must have :data:`web.cache.cache` initialised (suggestions are memoized in it).
 
     Parameters
     ----------
@@ -107,6 +200,9 @@ def create_coverage_blueprint(
     get_incidents : callable, optional
         Returns incident points (GeoSeries or (n, 2) lon/lat) for the incident figures and
         ``weight=incidents``; without it incident figures are zero.
+    incident_version : callable, optional
+        Returns the incident store's version (an int bumped by every write), part of the key
+        of memoized suggestions weighted by incidents.
     url_prefix : str
         Where the routes are mounted.
     name : str
@@ -125,23 +221,17 @@ def create_coverage_blueprint(
         ``method`` (auto / milp / greedy), ``time_limit`` (seconds, 0.1-60).
         A bad parameter answers 400 ``{"error": ..., "parameter": ...}``.
     """
-    bp = Blueprint(name, __name__, url_prefix=url_prefix)
-    memo: OrderedDict[tuple, dict] = OrderedDict()
+    model_of = get_model if callable(get_model) else (lambda: get_model)
+    bp = CoverageBlueprint(name, model_of, get_incidents, incident_version, url_prefix)
 
-    def model() -> CoverageModel:
-        return get_model() if callable(get_model) else get_model
-
-    def incidents() -> Any:
-        return get_incidents() if get_incidents is not None else None
-
-    @bp.errorhandler(BadParameter)
-    def bad_parameter(err: BadParameter):
-        return jsonify(error=str(err), parameter=err.name), 400
+    @bp.errorhandler(ParameterError)
+    def bad_parameter(err: ParameterError):
+        return jsonify(error=str(err), parameter=err.parameter), 400
 
     @bp.get("/coverage")
     def coverage():
         """Return KPIs, per-grid figures and (optionally) coverage and gap polygons."""
-        m = model()
+        m = bp.get_model()
         minutes = _number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
         raw_level = request.args.get("level")
         level = None if raw_level in (None, "") else int(_number("level", 5, 1, 5, integer=True))
@@ -153,10 +243,8 @@ def create_coverage_blueprint(
         try:
             result = m.coverage(minutes, speed, extra_posts=extra, disabled_posts=disabled)
         except CoverageError as err:
-            raise BadParameter(
-                "extra" if "extra_posts" in str(err) else "minutes", str(err)
-            ) from None
-        incs = incidents()
+            raise _as_parameter_error(err, "minutes") from None
+        incs = bp.incidents()
         table = result.grid_table(incs)
         rows = table if level is None else table[table["level"] == level]
         body = {
@@ -176,7 +264,7 @@ def create_coverage_blueprint(
     @bp.get("/coverage/suggest")
     def suggest():
         """Return K new post sites maximising the people (or incidents) newly covered."""
-        m = model()
+        m = bp.get_model()
         k = int(_number("k", 10, 1, MAX_K, integer=True))
         minutes = _number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
         speed = _number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
@@ -185,11 +273,9 @@ def create_coverage_blueprint(
         disabled = _ids("disabled", set(m.post_ids))
         method = _choice("method", "auto", ("auto", "milp", "greedy"))
         time_limit = _number("time_limit", DEFAULT_TIME_LIMIT_S, 0.1, 60.0)
-        incs = incidents() if weight == "incidents" else None
-        if weight == "incidents" and incs is None:
-            raise BadParameter("weight", "no incident data is available")
-        key = (
-            id(m),
+        version = bp.version() if weight == "incidents" else 0
+        body = suggestion(
+            request.blueprint,
             k,
             minutes,
             speed,
@@ -198,29 +284,8 @@ def create_coverage_blueprint(
             tuple(disabled),
             method,
             time_limit,
+            version,
         )
-        if key not in memo:
-            try:
-                s = suggest_posts(
-                    m,
-                    k,
-                    minutes,
-                    weight=weight,
-                    incidents=incs,
-                    movable=movable,
-                    disabled_posts=disabled,
-                    speed_scale=speed,
-                    time_limit=time_limit,
-                    method=method,
-                )
-            except (MCLPError, CoverageError) as err:
-                msg = str(err)
-                param = next((p for p in ("movable", "disabled", "weight") if p in msg), "k")
-                raise BadParameter(param, msg) from None
-            memo[key] = s.to_dict()
-            if len(memo) > SUGGEST_MEMO_SIZE:
-                memo.popitem(last=False)
-        memo.move_to_end(key)
-        return jsonify(memo[key])
+        return jsonify(body)
 
     return bp

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, abort, request
 
-from gridmap.coverage.model import CoverageError
+from gridmap.errors import CoverageError
 from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS

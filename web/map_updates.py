@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from gridmap.coverage.model import DEFAULT_MINUTES
+from gridmap.coverage.params import DEFAULT_MINUTES
 from gridmap.grids.display_geometry import grid_outline_lines
 from gridmap.grids.metrics import COVERAGE_METRICS, table_values
 from gridmap.grids.summary import grid_summary

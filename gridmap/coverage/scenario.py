@@ -6,12 +6,22 @@ import csv
 import io
 import math
 from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import parse_qs, urlencode
 
-from gridmap.errors import ScenarioError  # noqa: F401 (re-exported)
+import shapely
 
-MINUTES_RANGE = (1.0, 15.0)
-SPEED_RANGE = (0.25, 3.0)
+from gridmap.coverage.params import (
+    DEFAULT_MINUTES,
+    MAX_MINUTES,
+    MAX_SPEED_SCALE,
+    MIN_MINUTES,
+    MIN_SPEED_SCALE,
+)
+from gridmap.errors import ScenarioError
+
+MINUTES_RANGE = (MIN_MINUTES, MAX_MINUTES)
+SPEED_RANGE = (MIN_SPEED_SCALE, MAX_SPEED_SCALE)
 MAX_ADDED = 50
 #: A click closer than this many screen pixels to a post or a new post acts on it.
 CLICK_RADIUS_PX = 12
@@ -21,7 +31,7 @@ CLICK_RADIUS_PX = 12
 class Scenario:
     """What a planner changed against the posts in the data."""
 
-    minutes: float = 5.0
+    minutes: float = DEFAULT_MINUTES
     speed_scale: float = 1.0
     added: tuple[tuple[float, float], ...] = ()
     disabled: tuple[str, ...] = ()
@@ -30,12 +40,18 @@ class Scenario:
         """Refuse values out of range, naming the parameter."""
         lo, hi = MINUTES_RANGE
         if not lo <= self.minutes <= hi:
-            raise ScenarioError(f"minutes must be {lo:g}-{hi:g}, got {self.minutes:g}")
+            raise ScenarioError(
+                f"minutes must be {lo:g}-{hi:g}, got {self.minutes:g}", parameter="minutes"
+            )
         lo, hi = SPEED_RANGE
         if not lo <= self.speed_scale <= hi:
-            raise ScenarioError(f"speed must be {lo:g}-{hi:g}, got {self.speed_scale:g}")
+            raise ScenarioError(
+                f"speed must be {lo:g}-{hi:g}, got {self.speed_scale:g}", parameter="speed"
+            )
         if len(self.added) > MAX_ADDED:
-            raise ScenarioError(f"at most {MAX_ADDED} new posts, got {len(self.added)}")
+            raise ScenarioError(
+                f"at most {MAX_ADDED} new posts, got {len(self.added)}", parameter="add"
+            )
 
     @property
     def is_baseline(self) -> bool:
@@ -99,7 +115,7 @@ def parse_query(search: str | None) -> Scenario:
         added.append((lon, lat))
     disabled = tuple(sorted(p for p in ((query.get("off") or [""])[0]).split(",") if p))
     return Scenario(
-        minutes=_number(query, "minutes", 5.0),
+        minutes=_number(query, "minutes", DEFAULT_MINUTES),
         speed_scale=_number(query, "speed", 1.0),
         added=tuple(added),
         disabled=disabled,
@@ -138,6 +154,53 @@ def apply_click(
     if best_post[0] <= radius:
         return scenario.toggle_post(best_post[1])
     return scenario.add_post(lon, lat)
+
+
+def click_in_district(
+    scenario: Scenario, click: dict, posts: list[dict], outline: shapely.Geometry
+) -> Scenario | None:
+    """Return the scenario after a map ``click`` (``lon``, ``lat``, ``zoom``), or None.
+
+    None when the click would add a new post outside the district ``outline`` (EPSG:4326):
+    such a click changes nothing.
+    """
+    new = apply_click(scenario, click["lon"], click["lat"], click["zoom"], posts)
+    if len(new.added) > len(scenario.added) and not outline.covers(shapely.Point(new.added[-1])):
+        return None
+    return new
+
+
+def movable_posts(scenario: Scenario, movable: list[str] | None) -> list[str]:
+    """Return the posts a suggestion may move: those of ``movable`` still in service."""
+    return [p for p in movable or () if p not in scenario.disabled]
+
+
+def apply_suggestion(scenario: Scenario, suggestion: dict) -> Scenario:
+    """Return the scenario with a suggestion applied.
+
+    Applying takes the posts that may move (``suggestion["movable"]``) out of service: the
+    chosen sites (``suggestion["sites"]``, which may include a post's own site) replace them.
+    """
+    new = scenario
+    for post_id in suggestion.get("movable", []):
+        if post_id not in new.disabled:
+            new = new.toggle_post(post_id)
+    for site in suggestion["sites"]:
+        new = new.add_post(site["lon"], site["lat"])
+    return new
+
+
+def scenario_coverage(model: Any, scenario: Scenario) -> Any:
+    """Return the coverage result of ``scenario`` on ``model`` (a ``CoverageModel``).
+
+    The model memoizes its recent queries, so asking again is cheap.
+    """
+    return model.coverage(
+        scenario.minutes,
+        speed_scale=scenario.speed_scale,
+        extra_posts=scenario.added,
+        disabled_posts=scenario.disabled,
+    )
 
 
 def export_geojson(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> dict:
