@@ -6,42 +6,30 @@ The scenario drives the coverage layers, KPIs and worst grids; suggestions, savi
 from __future__ import annotations
 
 import json
-import math
 
-import shapely
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.language import register_toggle
-from gridmap.coverage.mclp import MCLPError, suggest_posts
-from gridmap.coverage.model import CoverageError
 from gridmap.coverage.scenario import (
     Scenario,
-    ScenarioError,
-    apply_click,
+    apply_suggestion,
+    click_in_district,
     export_csv,
     export_geojson,
+    movable_posts,
     parse_query,
+    scenario_coverage,
 )
-from gridmap.coverage.scenario_store import ScenarioStoreError
+from gridmap.coverage.serialize import clean_dict, json_safe
+from gridmap.coverage.suggest import suggest_posts
+from gridmap.errors import CoverageError, MCLPError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import t
 from gridmap.views.urls import coverage_url
-from layers.planner_figure import GRID_TRACE, NEW_TRACE, POSTS_TRACE, SUGGESTED_TRACE, posts_trace
+from layers.planner_figure import update_scenario, update_suggested
 from ui import planner_ids as ids
 from ui.planner_layout import level_options, weight_options
-from ui.planner_panels import kpi_tiles, suggestion_panel, worst_table
-from web.geo_routes import coverage_for
+from ui.planner_panels import kpi_tiles, method_label, suggestion_panel, worst_table
 from web.runtime import Runtime
-
-
-def _clean(value):
-    """Make figures JSON-safe (NaN -> None)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _kpis(result) -> dict:
-    return {k: _clean(v) for k, v in result.kpis().items()}
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -73,8 +61,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         if trigger == ids.URL or trigger is None:
             return no_update, scenario.minutes, scenario.speed_scale
         if trigger == ids.CLICK_STORE and click:
-            new = apply_click(scenario, click["lon"], click["lat"], click["zoom"], posts)
-            if len(new.added) > len(scenario.added) and not _inside(new.added[-1]):
+            new = click_in_district(scenario, click, posts, district.outline)
+            if new is None:
                 return no_update, no_update, no_update
         elif trigger == ids.MINUTES:
             new = Scenario(float(minutes), scenario.speed_scale, scenario.added, scenario.disabled)
@@ -83,12 +71,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         elif trigger == ids.RESET:
             new = Scenario()
         elif trigger == ids.SUGGEST_APPLY and suggestion:
-            new = scenario
-            for post_id in suggestion.get("movable", []):
-                if post_id not in new.disabled:
-                    new = new.toggle_post(post_id)
-            for site in suggestion["sites"]:
-                new = new.add_post(site["lon"], site["lat"])
+            new = apply_suggestion(scenario, suggestion)
         elif trigger == ids.SAVED_SELECT and saved:
             try:
                 new = parse_query(runtime.scenario_store.load(saved))
@@ -97,9 +80,6 @@ def register(app: Dash, runtime: Runtime) -> None:
         else:
             return no_update, no_update, no_update
         return new.to_query(), new.minutes, new.speed_scale
-
-    def _inside(point: tuple[float, float]) -> bool:
-        return bool(district.outline.covers(shapely.Point(point)))
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -114,41 +94,32 @@ def register(app: Dash, runtime: Runtime) -> None:
     def render(search, lang, worst_level):
         try:
             scenario = parse_query(search)
-            result = coverage_for(scenario)
-            baseline = coverage_for(scenario.baseline())
+            result = scenario_coverage(runtime.coverage_model, scenario)
+            baseline = scenario_coverage(runtime.coverage_model, scenario.baseline())
         except (ScenarioError, CoverageError) as error:
             message = t("error", lang, message=str(error))
             return no_update, no_update, no_update, message, no_update
         version = district.version
         patch = Patch()
-        patch["layout"]["map"]["layers"][0]["source"] = coverage_url(version, "coverage", scenario)
-        patch["layout"]["map"]["layers"][1]["source"] = coverage_url(version, "gaps", scenario)
-        table = result.grid_table().set_index("grid_id")
-        shares = table["population_share"].reindex(villages)
-        patch["data"][GRID_TRACE]["z"] = [_clean(float(v)) for v in shares]
-        patch["data"][GRID_TRACE]["locations"] = village_keys
-        trace = posts_trace(posts, scenario.disabled, lang)
-        for key in ("marker", "text"):
-            patch["data"][POSTS_TRACE][key] = trace[key]
-        patch["data"][NEW_TRACE]["lon"] = [p[0] for p in scenario.added]
-        patch["data"][NEW_TRACE]["lat"] = [p[1] for p in scenario.added]
-        patch["data"][NEW_TRACE]["text"] = [
-            f"{t('planner-new-post', lang)} {i}" for i in range(1, len(scenario.added) + 1)
-        ]
-        method = t(
-            "planner-method-network" if result.method == "network" else "planner-method-straight",
-            lang,
+        update_scenario(
+            patch,
+            coverage_src=coverage_url(version, "coverage", scenario),
+            gaps_src=coverage_url(version, "gaps", scenario),
+            village_keys=village_keys,
+            shares=result.population_shares(villages),
+            posts=posts,
+            disabled=scenario.disabled,
+            added=scenario.added,
+            lang=lang,
         )
-        if result.warnings:
-            method = f"{method} · {'; '.join(result.warnings[:3])}"
         worst = [
-            {k: _clean(v) for k, v in row.items()}
+            clean_dict(row)
             for row in result.worst_grids(level=int(worst_level or 3), n=10).to_dict("records")
         ]
         return (
             patch,
-            kpi_tiles(_kpis(result), _kpis(baseline), lang),
-            method,
+            kpi_tiles(clean_dict(result.kpis()), clean_dict(baseline.kpis()), lang),
+            method_label(result.method, result.warnings, lang),
             "",
             worst_table(worst, lang),
         )
@@ -176,22 +147,17 @@ def register(app: Dash, runtime: Runtime) -> None:
                 scenario.minutes,
                 weight=weight,
                 incidents=incidents,
-                movable=[p for p in movable or () if p not in scenario.disabled],
+                movable=movable_posts(scenario, movable),
                 disabled_posts=scenario.disabled,
                 speed_scale=scenario.speed_scale,
             )
         except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
             return None, t("error", lang, message=str(error)), True, no_update
-        data = json.loads(json.dumps(found.to_dict(), default=_clean))
-        # Applying the suggestion takes the posts that may move out of service: the chosen
-        # sites (which may include a post's own site) replace them.
-        data["movable"] = [p for p in movable or () if p not in scenario.disabled]
+        data = json_safe(found.to_dict())
+        # Kept with the suggestion: applying it takes these posts out of service.
+        data["movable"] = movable_posts(scenario, movable)
         patch = Patch()
-        patch["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in data["sites"]]
-        patch["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in data["sites"]]
-        patch["data"][SUGGESTED_TRACE]["text"] = [
-            t("planner-site", lang, n=i, adds=s["adds"]) for i, s in enumerate(data["sites"], 1)
-        ]
+        update_suggested(patch, data["sites"], lang)
         return data, suggestion_panel(data, lang), False, patch
 
     @app.callback(
@@ -222,8 +188,8 @@ def register(app: Dash, runtime: Runtime) -> None:
     )
     def export(_geojson, _csv, search):
         scenario = parse_query(search)
-        kpis = _kpis(coverage_for(scenario))
-        baseline = _kpis(coverage_for(scenario.baseline()))
+        kpis = clean_dict(scenario_coverage(runtime.coverage_model, scenario).kpis())
+        baseline = clean_dict(scenario_coverage(runtime.coverage_model, scenario.baseline()).kpis())
         if ctx.triggered_id == ids.EXPORT_CSV:
             text = export_csv(scenario, posts, kpis, baseline)
             return {"content": text, "filename": "scenario.csv", "type": "text/csv"}

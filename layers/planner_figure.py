@@ -6,7 +6,10 @@ from gridmap.i18n import name_of, t
 from layers.basemap import map_style
 from layers.coverage_layer import coverage_layers
 
+#: Trace indexes of :func:`planner_figure` (``figure["data"][...]``).
 GRID_TRACE, POSTS_TRACE, NEW_TRACE, SUGGESTED_TRACE = 0, 1, 2, 3
+#: Map layer indexes of :func:`planner_figure` (``figure["layout"]["map"]["layers"][...]``).
+COVERAGE_LAYER, GAPS_LAYER = 0, 1
 ACTIVE, DISABLED = "#1f4e9c", "#9aa3ad"
 
 
@@ -121,3 +124,44 @@ def planner_figure(
             "uirevision": "planner",
         },
     }
+
+
+def update_scenario(
+    figure,
+    *,
+    coverage_src: str,
+    gaps_src: str,
+    village_keys: list[str],
+    shares: list[float | None],
+    posts: list[dict],
+    disabled: tuple[str, ...],
+    added: tuple[tuple[float, float], ...],
+    lang: str,
+) -> None:
+    """Write a scenario into ``figure`` (a figure dict or a ``dash.Patch``), in place.
+
+    Sets the coverage and gap layer sources, the village shares, the posts in and out of
+    service and the new posts; every index comes from this module's constants.
+    """
+    layers = figure["layout"]["map"]["layers"]
+    layers[COVERAGE_LAYER]["source"] = coverage_src
+    layers[GAPS_LAYER]["source"] = gaps_src
+    figure["data"][GRID_TRACE]["z"] = shares
+    figure["data"][GRID_TRACE]["locations"] = village_keys
+    trace = posts_trace(posts, disabled, lang)
+    for key in ("marker", "text"):
+        figure["data"][POSTS_TRACE][key] = trace[key]
+    figure["data"][NEW_TRACE]["lon"] = [p[0] for p in added]
+    figure["data"][NEW_TRACE]["lat"] = [p[1] for p in added]
+    figure["data"][NEW_TRACE]["text"] = [
+        f"{t('planner-new-post', lang)} {i}" for i in range(1, len(added) + 1)
+    ]
+
+
+def update_suggested(figure, sites: list[dict], lang: str) -> None:
+    """Write suggested ``sites`` (``lon``, ``lat``, ``adds``) into ``figure`` in place."""
+    figure["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in sites]
+    figure["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in sites]
+    figure["data"][SUGGESTED_TRACE]["text"] = [
+        t("planner-site", lang, n=i, adds=s["adds"]) for i, s in enumerate(sites, 1)
+    ]

@@ -119,3 +119,11 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         area_after=_pct(after.get("area_share")),
     )
     return [html.Div(summary), html.Div(kpis, className="suggest-kpis"), html.Ol(items)]
+
+
+def method_label(method: str, warnings: list[str], lang: str) -> str:
+    """Return how coverage was computed (network or straight line), with the first 3 warnings."""
+    label = t("planner-method-network" if method == "network" else "planner-method-straight", lang)
+    if warnings:
+        label = f"{label} · {'; '.join(warnings[:3])}"
+    return label

@@ -6,8 +6,8 @@ import json
 
 from flask import Blueprint, Response, abort, request
 
-from gridmap.errors import CoverageError
 from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
+from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
 from web.cache import cache

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from flask import Flask
 
-from tests.test_coverage import INSTANT_WALK, toy_lonlat, toy_model
-from web.coverage_api import create_coverage_blueprint
+import web.coverage_api
+from tests.coverage.toys import INSTANT_WALK, toy_lonlat, toy_model
+from web.cache import cache
+from web.coverage_api import create_blueprint
+
+
+def bare_app() -> Flask:
+    """A bare Flask app with the cache the suggestions are memoized in."""
+    app = Flask(__name__)
+    cache.init_app(app, config={"CACHE_TYPE": "SimpleCache"})
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -18,11 +28,9 @@ def model():
 
 @pytest.fixture
 def client(model):
-    app = Flask(__name__)
+    app = bare_app()
     incidents = toy_lonlat([(200, 1100), (1800, 1100)])
-    app.register_blueprint(
-        create_coverage_blueprint(lambda: model, get_incidents=lambda: incidents)
-    )
+    app.register_blueprint(create_blueprint(lambda: model, get_incidents=lambda: incidents))
     return app.test_client()
 
 
@@ -115,8 +123,52 @@ def test_bad_suggest_parameters_are_400(client, query, parameter):
 
 
 def test_incident_weight_without_incident_data_is_400(model):
-    app = Flask(__name__)
-    app.register_blueprint(create_coverage_blueprint(model))
+    app = bare_app()
+    app.register_blueprint(create_blueprint(model))
     res = app.test_client().get("/api/v1/coverage/suggest?k=1&weight=incidents")
     assert res.status_code == 400
     assert res.get_json()["parameter"] == "weight"
+
+
+def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(model, monkeypatch):
+    points = [toy_lonlat([(200, 1100)])[0]]
+    store = {"version": 1}
+    app = bare_app()
+    app.register_blueprint(
+        create_blueprint(
+            lambda: model,
+            get_incidents=lambda: np.array(points),
+            incident_version=lambda: store["version"],
+        )
+    )
+    client = app.test_client()
+    calls = []
+    real = web.coverage_api.suggest_posts
+
+    def counting(*args, **kwargs):
+        calls.append(len(kwargs["incidents"]))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(web.coverage_api, "suggest_posts", counting)
+    url = "/api/v1/coverage/suggest?k=1&weight=incidents&method=greedy"
+    first = client.get(url).get_json()
+    again = client.get(url).get_json()
+    assert calls == [1] and again == first
+    # A new incident in the east, and the store's version moves on: computed afresh.
+    points.append(toy_lonlat([(1800, 1100)])[0])
+    store["version"] = 2
+    after = client.get(url).get_json()
+    assert calls == [1, 2]
+    assert after["kpis_before"]["incidents"] == 2 != first["kpis_before"]["incidents"]
+    client.get(url)
+    assert calls == [1, 2]
+
+
+def test_domain_errors_are_mapped_to_query_parameters_by_attribute():
+    from gridmap.errors import CoverageError, MCLPError
+    from web.coverage_api import QUERY_PARAMETER, _as_parameter_error
+
+    assert QUERY_PARAMETER["extra_posts"] == "extra"
+    err = _as_parameter_error(CoverageError("no such post", parameter="disabled_posts"), "k")
+    assert err.parameter == "disabled" and "no such post" in str(err)
+    assert _as_parameter_error(MCLPError("too many"), "k").parameter == "k"

@@ -1,95 +1,30 @@
-"""Coverage: travel times, shares per grid against hand-computed values, fallbacks and errors."""
+"""The coverage model: travel times, shares per grid against hand-computed values, errors."""
 
 from __future__ import annotations
 
 import math
 
-import geopandas as gpd
 import networkx as nx
 import numpy as np
-import pandas as pd
 import pytest
 import shapely
 
-from gridmap.coverage.grid_shares import GridIndexError, raster_pieces, worst_grids
-from gridmap.coverage.model import (
-    NETWORK,
-    STRAIGHT_LINE,
-    CoverageError,
-    CoverageModel,
-    CoverageSettings,
-    Raster,
+from gridmap.coverage.model import CoverageModel
+from gridmap.coverage.params import NETWORK, STRAIGHT_LINE, CoverageSettings
+from gridmap.errors import CoverageError, RoadDataError
+from tests.coverage.toys import (
+    EAST_SHARE,
+    HALF_DISC,
+    INSTANT_WALK,
+    MIDDLE_ROAD,
+    UTM,
+    WEST_SHARE,
+    toy_grids,
+    toy_lonlat,
+    toy_model,
+    toy_posts,
+    toy_roads,
 )
-from gridmap.coverage.roadgraph import RoadDataError
-
-UTM = "EPSG:32650"
-X0, Y0 = 500000.0, 3700000.0
-POPULATION = {"SW": 100, "SE": 200, "NW": 300, "NE": 400}
-
-
-def toy_grids(split_sw: bool = False) -> gpd.GeoDataFrame:
-    """A 2 x 2 km district (D) split into four 1 km² grids; SW optionally split in two."""
-    rows = [("D", None, 1, shapely.box(X0, Y0, X0 + 2000, Y0 + 2000), 1000)]
-    for name, (i, j) in {"SW": (0, 0), "SE": (1, 0), "NW": (0, 1), "NE": (1, 1)}.items():
-        x, y = X0 + i * 1000, Y0 + j * 1000
-        rows.append((name, "D", 2, shapely.box(x, y, x + 1000, y + 1000), POPULATION[name]))
-    if split_sw:  # SW's people: 90 in its western half, 10 in its eastern half
-        rows.append(("SW-w", "SW", 3, shapely.box(X0, Y0, X0 + 500, Y0 + 1000), 90))
-        rows.append(("SW-e", "SW", 3, shapely.box(X0 + 500, Y0, X0 + 1000, Y0 + 1000), 10))
-    ids, parent, level, geoms, pop = zip(*rows, strict=True)
-    frame = gpd.GeoDataFrame(
-        {"parent_id": parent, "level": level, "population": pop, "name_zh": ids},
-        geometry=list(geoms),
-        index=pd.Index(list(ids), name="grid_id"),
-        crs=UTM,
-    )
-    return frame.to_crs("EPSG:4326")
-
-
-def toy_posts(*points: tuple[float, float], ids: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    ids = ids or tuple(f"P{k + 1}" for k in range(len(points)))
-    geoms = [shapely.Point(X0 + x, Y0 + y) for x, y in points]
-    gdf = gpd.GeoDataFrame(
-        {"name_zh": [f"警务室{i}" for i in ids]}, geometry=geoms, index=list(ids), crs=UTM
-    )
-    return gdf.to_crs("EPSG:4326")
-
-
-def toy_roads(*lines, speed_kmh: float = 12.6, ids: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
-    ids = ids or tuple(f"r{k + 1}" for k in range(len(lines)))
-    geoms = [shapely.LineString([(X0 + x, Y0 + y) for x, y in line]) for line in lines]
-    gdf = gpd.GeoDataFrame(
-        {"road_id": list(ids), "speed_kmh": [speed_kmh] * len(lines)}, geometry=geoms, crs=UTM
-    )
-    return gdf.to_crs("EPSG:4326")
-
-
-MIDDLE_ROAD = [(0, 1000), (2000, 1000)]  # west to east across the middle
-
-
-def toy_model(
-    posts=((0, 1000),), roads=(MIDDLE_ROAD,), settings=None, split_sw=False, speed_kmh=12.6
-) -> CoverageModel:
-    grids = toy_grids(split_sw)
-    outline = grids.loc["D"].geometry
-    return CoverageModel.from_geodataframes(
-        grids,
-        toy_posts(*posts),
-        toy_roads(*roads, speed_kmh=speed_kmh) if roads else None,
-        outline,
-        crs=UTM,
-        settings=settings or CoverageSettings(),
-    )
-
-
-# Walking is instant but limited to 500 m: what is reached in 5 minutes is then every point
-# within 500 m of a road node reached in time. At 12.6 km/h (3.5 m/s) the post at the west end
-# rides 1050 m in 5 min, so the nodes (every 100 m) up to x = 1000 m are reached: the covered
-# area is the band 0 <= x <= 1000, 500 <= y <= 1500, plus a half disc of 500 m around (1000, 1000).
-INSTANT_WALK = CoverageSettings(walk_kmh=1e9, walk_max_m=500, cell_m=20, simplify_m=0)
-HALF_DISC = math.pi * 500**2 / 2
-WEST_SHARE = 0.5  # SW and NW: half their square is in the band
-EAST_SHARE = HALF_DISC / 2 / 1e6  # SE and NE: a quarter disc each
 
 
 def test_area_and_population_shares_match_the_hand_computed_values():
@@ -139,11 +74,6 @@ def test_travel_minutes_add_the_ride_and_the_walk():
     assert result.minutes_at(lonlat)[0] == pytest.approx(best / 60, rel=1e-4)
     # 350 m from the road is beyond walk_max_m: never reached.
     assert np.isinf(result.minutes_at(toy_lonlat([(550, 1350)]))[0])
-
-
-def toy_lonlat(points):
-    pts = gpd.GeoSeries([shapely.Point(X0 + x, Y0 + y) for x, y in points], crs=UTM)
-    return shapely.get_coordinates(pts.to_crs("EPSG:4326").to_numpy())
 
 
 def test_speed_scale_shortens_the_ride_but_not_the_walk():
@@ -285,30 +215,6 @@ def test_incidents_as_points_or_as_grid_ids():
     assert result.kpis(pts)["incident_share"] == pytest.approx(1 / 3)
 
 
-def test_worst_grids_rank_the_least_covered_first():
-    result = toy_model(settings=INSTANT_WALK).coverage(5)
-    worst = result.worst_grids(level=2, n=4)
-    assert set(worst["grid_id"][:2]) == {"SE", "NE"}
-    assert list(worst["rank"]) == [1, 2, 3, 4]
-    assert worst["population_share"].is_monotonic_increasing
-    assert len(result.worst_grids(level=2, n=1)) == 1
-    with pytest.raises(ValueError, match="by must be"):
-        worst_grids(result.grid_table(), by="votes")
-
-
-def test_worst_grids_break_ties_by_people_left_uncovered():
-    table = pd.DataFrame(
-        {
-            "grid_id": ["a", "b", "c", "d"],
-            "level": [5, 5, 5, 4],
-            "population": [100.0, 400.0, 0.0, 10.0],
-            "covered_population": [50.0, 200.0, 0.0, 0.0],
-            "population_share": [0.5, 0.5, np.nan, 0.0],
-        }
-    )
-    assert list(worst_grids(table, level=5)["grid_id"]) == ["b", "a", "c"]
-
-
 def test_inputs_are_checked_and_named():
     grids = toy_grids()
     with pytest.raises(CoverageError, match="'grids' should be a GeoDataFrame"):
@@ -328,54 +234,6 @@ def test_the_outline_defaults_to_the_level_1_grid_and_utm():
     assert model.crs.to_epsg() == 32650
     assert model.outline.area == pytest.approx(4e6, rel=1e-6)
     assert model.info()["method"] == STRAIGHT_LINE
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_raster_union_equals_the_union_of_the_cells(seed):
-    # Random masks have holes, islands and cells touching only at a corner.
-    outline = shapely.box(0, 0, 1000, 700)
-    raster = Raster.over(outline, 50.0)
-    mask = np.random.default_rng(seed).random(raster.n_cells) < 0.45
-    traced = raster.union(mask)
-    assert traced.is_valid
-    assert traced.symmetric_difference(shapely.union_all(raster.boxes[mask])).area < 1e-6
-    assert traced.area == pytest.approx(mask.sum() * 50.0**2)
-    assert raster.union(np.zeros(raster.n_cells, dtype=bool)).is_empty
-
-
-def test_bad_grid_population_and_duplicate_ids_are_named():
-    grids = toy_grids()
-    grids.loc["NE", "population"] = -5
-    with pytest.raises(GridIndexError, match="population must be a number >= 0 .* NE"):
-        CoverageModel.from_geodataframes(grids, None, None, crs=UTM)
-    twice = pd.concat([toy_grids(), toy_grids().loc[["SW"]]])
-    with pytest.raises(GridIndexError, match="duplicate grid_id SW"):
-        CoverageModel.from_geodataframes(twice, None, None, crs=UTM)
-
-
-def test_missing_population_gives_undefined_population_shares():
-    grids = toy_grids().drop(columns="population")
-    result = CoverageModel.from_geodataframes(grids, toy_posts((0, 1000)), None, crs=UTM).coverage()
-    kpis = result.kpis()
-    assert kpis["population"] == 0 and kpis["population_share"] is None
-    assert kpis["area_share"] > 0
-
-
-@pytest.mark.parametrize("seed", range(4))
-def test_raster_pieces_match_cell_by_cell_intersections(seed):
-    rng = np.random.default_rng(seed)
-    blobs = shapely.buffer(shapely.points(rng.uniform(100, 900, (12, 2))), rng.uniform(20, 150, 12))
-    ring = shapely.box(300, 300, 700, 700).difference(shapely.box(400, 400, 600, 600))  # a hole
-    pair = shapely.MultiPolygon([shapely.box(10, 10, 90, 33), shapely.box(910, 950, 990, 990)])
-    geoms = np.concatenate([blobs, [ring, pair]])
-    raster = Raster.over(shapely.box(0, 0, 1000, 1000), 37.0)
-    cell, geom, area = raster_pieces(
-        geoms, raster.x0, raster.y0, raster.cell_m, raster.nx, raster.ny, raster.i, raster.j
-    )
-    got = np.zeros((raster.n_cells, len(geoms)))
-    np.add.at(got, (cell, geom), area)
-    want = shapely.area(shapely.intersection(raster.boxes[:, None], geoms[None, :]))
-    np.testing.assert_allclose(got, want, atol=1e-6)
 
 
 def test_no_outline_and_no_level_is_named():

@@ -1,0 +1,53 @@
+"""Per-grid shares: population checks, undefined shares, raster pieces."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from gridmap.coverage.grid_shares import raster_pieces
+from gridmap.coverage.model import CoverageModel
+from gridmap.coverage.raster import Raster
+from gridmap.errors import GridIndexError
+from tests.coverage.toys import (
+    UTM,
+    toy_grids,
+    toy_posts,
+)
+
+
+def test_bad_grid_population_and_duplicate_ids_are_named():
+    grids = toy_grids()
+    grids.loc["NE", "population"] = -5
+    with pytest.raises(GridIndexError, match="population must be a number >= 0 .* NE"):
+        CoverageModel.from_geodataframes(grids, None, None, crs=UTM)
+    twice = pd.concat([toy_grids(), toy_grids().loc[["SW"]]])
+    with pytest.raises(GridIndexError, match="duplicate grid_id SW"):
+        CoverageModel.from_geodataframes(twice, None, None, crs=UTM)
+
+
+def test_missing_population_gives_undefined_population_shares():
+    grids = toy_grids().drop(columns="population")
+    result = CoverageModel.from_geodataframes(grids, toy_posts((0, 1000)), None, crs=UTM).coverage()
+    kpis = result.kpis()
+    assert kpis["population"] == 0 and kpis["population_share"] is None
+    assert kpis["area_share"] > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_raster_pieces_match_cell_by_cell_intersections(seed):
+    rng = np.random.default_rng(seed)
+    blobs = shapely.buffer(shapely.points(rng.uniform(100, 900, (12, 2))), rng.uniform(20, 150, 12))
+    ring = shapely.box(300, 300, 700, 700).difference(shapely.box(400, 400, 600, 600))  # a hole
+    pair = shapely.MultiPolygon([shapely.box(10, 10, 90, 33), shapely.box(910, 950, 990, 990)])
+    geoms = np.concatenate([blobs, [ring, pair]])
+    raster = Raster.over(shapely.box(0, 0, 1000, 1000), 37.0)
+    cell, geom, area = raster_pieces(
+        geoms, raster.x0, raster.y0, raster.cell_m, raster.nx, raster.ny, raster.i, raster.j
+    )
+    got = np.zeros((raster.n_cells, len(geoms)))
+    np.add.at(got, (cell, geom), area)
+    want = shapely.area(shapely.intersection(raster.boxes[:, None], geoms[None, :]))
+    np.testing.assert_allclose(got, want, atol=1e-6)
