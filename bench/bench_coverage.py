@@ -19,8 +19,8 @@ from scipy.sparse.csgraph import dijkstra
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gridmap.coverage.suggest import suggest_posts  # noqa: E402
 from gridmap.coverage.model import CoverageModel  # noqa: E402
+from gridmap.coverage.suggest import suggest_posts  # noqa: E402
 
 
 def median_ms(fn, repeats: int) -> tuple[float, object]:

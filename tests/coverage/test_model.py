@@ -253,3 +253,58 @@ def test_cells_list_the_reached_cells_with_their_minutes():
     post_lon, post_lat = toy_lonlat([(0, 1000)])[0]
     assert abs(first["lon"] - post_lon) < 0.002 and abs(first["lat"] - post_lat) < 0.002
     assert first["minutes"] == pytest.approx(np.hypot(50, 50) / 1.25 / 60, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("layers", "kwargs", "parameter", "message"),
+    [
+        (lambda g: (g.to_wkt(), None, None), {}, "grids", "'grids' should be a GeoDataFrame"),
+        (lambda g: (g.set_crs(None, allow_override=True), None, None), {}, "grids", "no CRS"),
+        (lambda g: (g, toy_grids(), None), {}, "posts", "posts: geometry must be Point"),
+        (
+            lambda g: (g, toy_posts((0, 1000)).set_crs(None, allow_override=True), None),
+            {},
+            "posts",
+            "posts has no CRS",
+        ),
+        (
+            lambda g: (g.assign(geometry=g.geometry.representative_point()), None, None),
+            {},
+            "grids",
+            "grids: geometry must be Polygon or MultiPolygon",
+        ),
+        (lambda g: (g, None, None), {"crs": "EPSG:4326"}, "crs", "projected"),
+        (lambda g: (g, None, None), {"outline": shapely.Point(0, 0)}, "outline", "'outline'"),
+    ],
+)
+def test_the_adapter_refuses_bad_crs_and_geometry_types_naming_the_parameter(
+    layers, kwargs, parameter, message
+):
+    with pytest.raises(CoverageError, match=message) as info:
+        CoverageModel.from_geodataframes(*layers(toy_grids()), **kwargs)
+    assert info.value.parameter == parameter
+
+
+def test_query_errors_name_the_parameter():
+    model = toy_model()
+    for kwargs, parameter in (
+        ({"minutes": 99}, "minutes"),
+        ({"speed_scale": 9}, "speed_scale"),
+        ({"disabled_posts": ["P9"]}, "disabled_posts"),
+        ({"extra_posts": [(1, 2, 3)]}, "extra_posts"),
+        ({"extra_posts": [(120.0, 30.0)]}, "extra_posts"),
+    ):
+        with pytest.raises(CoverageError) as info:
+            model.coverage(**kwargs)
+        assert info.value.parameter == parameter
+
+
+def test_population_shares_follow_the_ids_asked_for():
+    result = toy_model(settings=INSTANT_WALK).coverage(5)
+    table = result.grid_table().set_index("grid_id")
+    shares = result.population_shares(["NE", "SW", "nowhere"])
+    assert shares[:2] == [
+        pytest.approx(table.loc["NE", "population_share"]),
+        pytest.approx(table.loc["SW", "population_share"]),
+    ]
+    assert shares[2] is None

@@ -340,3 +340,59 @@ def test_export_csv_quotes_awkward_names():
     posts = [{**POSTS[0], "name_en": 'Post, "one"'}]
     rows = list(csv.reader(io.StringIO(export_csv(Scenario(), posts, {}, {}))))
     assert rows[1][2] == 'Post, "one"'
+
+
+def test_the_minute_and_speed_ranges_come_from_the_coverage_parameters():
+    from gridmap.coverage import params
+    from gridmap.coverage.scenario import MINUTES_RANGE, SPEED_RANGE
+
+    assert MINUTES_RANGE == (params.MIN_MINUTES, params.MAX_MINUTES) == (1.0, 15.0)
+    assert SPEED_RANGE == (params.MIN_SPEED_SCALE, params.MAX_SPEED_SCALE)
+    assert Scenario().minutes == params.DEFAULT_MINUTES
+
+
+def test_a_click_adding_a_post_outside_the_district_changes_nothing():
+    import shapely
+
+    from gridmap.coverage.scenario import click_in_district
+
+    outline = shapely.box(114.0, 33.0, 115.0, 34.0)
+    posts = [{"post_id": "P1", "lon": 114.5, "lat": 33.5}]
+    inside = click_in_district(Scenario(), {"lon": 114.2, "lat": 33.2, "zoom": 13}, posts, outline)
+    assert inside.added == ((114.2, 33.2),)
+    assert (
+        click_in_district(Scenario(), {"lon": 116, "lat": 33.2, "zoom": 13}, posts, outline) is None
+    )
+    # Removing a new post outside the district is fine; so is a click on a post.
+    outside = Scenario(added=((116.0, 33.2),))
+    click = {"lon": 116.0, "lat": 33.2, "zoom": 13}
+    assert click_in_district(outside, click, posts, outline).added == ()
+    on_post = click_in_district(Scenario(), {"lon": 114.5, "lat": 33.5, "zoom": 13}, posts, outline)
+    assert on_post.disabled == ("P1",)
+
+
+def test_applying_a_suggestion_moves_the_movable_posts_to_the_sites():
+    from gridmap.coverage.scenario import apply_suggestion, movable_posts
+
+    scenario = Scenario(disabled=("P2",))
+    assert movable_posts(scenario, ["P1", "P2"]) == ["P1"]
+    assert movable_posts(scenario, None) == []
+    suggestion = {"movable": ["P1", "P2"], "sites": [{"lon": 114.1, "lat": 33.1}]}
+    applied = apply_suggestion(scenario, suggestion)
+    assert applied.disabled == ("P1", "P2")
+    assert applied.added == ((114.1, 33.1),)
+    assert apply_suggestion(Scenario(), {"sites": []}) == Scenario()
+
+
+def test_scenario_coverage_asks_the_model_for_the_scenario():
+    from gridmap.coverage.scenario import scenario_coverage
+
+    class Model:
+        def coverage(self, minutes, **kwargs):
+            return (minutes, kwargs)
+
+    scenario = Scenario(7.0, 1.5, ((114.1, 33.1),), ("P1",))
+    assert scenario_coverage(Model(), scenario) == (
+        7.0,
+        {"speed_scale": 1.5, "extra_posts": ((114.1, 33.1),), "disabled_posts": ("P1",)},
+    )
