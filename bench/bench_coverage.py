@@ -19,6 +19,7 @@ from scipy.sparse.csgraph import dijkstra
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from gridmap.coverage import core  # noqa: E402
 from gridmap.coverage.model import CoverageModel  # noqa: E402
 from gridmap.coverage.suggest import suggest_posts  # noqa: E402
 
@@ -103,7 +104,7 @@ def main() -> None:
         t = np.full(g.n_nodes, np.inf)
         keys = [n for n in dist if not isinstance(n, tuple)]
         t[keys] = [dist[n] for n in keys]
-        return model._cell_seconds(t)
+        return core.cell_seconds(t, model._cell_nodes, model._cell_walk)
 
     nx_repeats = max(3, args.repeats // 3)
     nx_ms, nx_cells = median_ms(with_networkx, nx_repeats)
