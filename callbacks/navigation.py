@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import ALL, Dash, Input, Output, ctx, no_update
 
 from gridmap.views import navigation, url_state
-from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
+from layers.map_figure import grid_click_points
 from ui import ids
 from web.runtime import Runtime
 
@@ -32,11 +32,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             # Back button, deep link or first load: the URL rules; show its view.
             return no_update, state.view
         if trigger == ids.MAP_GRAPH:
-            points = [
-                p
-                for p in (click or {}).get("points") or []
-                if p.get("curveNumber") not in (HEAT_TRACE, INCIDENT_TRACE)
-            ]
+            points = grid_click_points(click)
             grid = navigation.clicked_grid(district, state, points[0]) if points else None
             new = navigation.select(state, grid)
         elif isinstance(trigger, dict) and trigger.get("type") in ("nav-crumb", "stats-child"):
@@ -49,8 +45,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             new = navigation.select(state, found if found in district else None, drill=True)
         else:
             new = url_state.NavState(grid=state.grid, view=view or "drill")
-        if new.grid == district.root_id:
-            new = url_state.NavState(grid=None, view=new.view)
+        new = navigation.canonical(district, new)
         query = url_state.format_query(new)
         # Dash does not rerun this callback for its own URL output, so a step that changes the
         # view (breadcrumb, 'up' and search return to drilling) sets the selector here.

@@ -6,7 +6,7 @@ from dash import Dash, Input, Output, Patch, ctx, no_update
 
 from gridmap.incidents.views import INCIDENT_METRICS
 from gridmap.views import url_state
-from layers.basemap import layer_index
+from layers.basemap import toggled_layers
 from layers.map_figure import POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
@@ -22,15 +22,6 @@ def _apply(patch: Patch, changes: dict[str, object]) -> None:
         for part in head:
             target = target[int(part)] if part.isdigit() else target[part]
         target[int(last) if last.isdigit() else last] = value
-
-
-#: Map layer -> the layer checklist value that shows it.
-LAYER_TOGGLES = {
-    "roads-minor": "roads",
-    "roads-major": "roads",
-    "coverage": "coverage",
-    "gaps": "gaps",
-}
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -85,10 +76,9 @@ def register(app: Dash, runtime: Runtime) -> None:
             post_trace = posts_trace(posts, lang, "posts" in (layers or []))
             for key in ("visible", "text", "name"):
                 patch["data"][POSTS_TRACE][key] = post_trace[key]
-            shown = set(layers or [])
-            for name, toggle in LAYER_TOGGLES.items():
-                index = layer_index(name, bool(runtime.settings.tile_url))
-                patch["layout"]["map"]["layers"][index]["visible"] = toggle in shown
+            toggled = toggled_layers(layers, bool(runtime.settings.tile_url))
+            for index, visible in toggled.items():
+                patch["layout"]["map"]["layers"][index]["visible"] = visible
         summary = summary_for(view.selected)
         chain = summary["chain"] + [summary["grid"]]
         return patch, breadcrumb(chain, lang), detail_panel(summary, lang)

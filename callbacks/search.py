@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, State, no_update
 
-from gridmap.grids.search import GridSearch
-from gridmap.i18n import name_of, t
+from gridmap.grids.search import GridSearch, suggestions
 from ui import ids
 from web.runtime import Runtime
 
@@ -14,14 +13,6 @@ def register(app: Dash, runtime: Runtime) -> None:
     """Register the search callback."""
     district = runtime.district
     index = GridSearch(district)
-
-    def option(grid_id: str, lang: str) -> dict:
-        rec = district.record(grid_id)
-        parent = district.parent(grid_id)
-        where = f" · {name_of(district.record(parent), lang)}" if parent else ""
-        level = t("level-" + str(rec["level"]), lang)
-        label = f"{name_of(rec, lang)} ({level}{where})"
-        return {"label": label, "value": grid_id}
 
     @app.callback(
         Output(ids.SEARCH_DROPDOWN, "options"),
@@ -32,7 +23,4 @@ def register(app: Dash, runtime: Runtime) -> None:
     def suggest(query, value, lang):
         if not query:
             return no_update if value else []
-        found = index.find(query)
-        if value in district and value not in found:
-            found = [value, *found]
-        return [option(g, lang) for g in found]
+        return suggestions(index, district, query, value, lang)

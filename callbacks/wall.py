@@ -9,44 +9,36 @@ comes back, the next refresh tick succeeds and the banner goes by itself, with n
 from __future__ import annotations
 
 import logging
-import math
-import time
-from datetime import UTC, datetime, timedelta
 
-import sqlalchemy as sa
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
-from gridmap.i18n import t
 from gridmap.incidents.density import binned_density
-from gridmap.incidents.store import StoreError
 from gridmap.views.wall import (
-    HEAT_DAYS,
     format_kpis,
     grid_names,
     grid_view,
     newest_village,
     parse_wall_query,
-    refresh_key,
     ticker_rows,
     wall_kpis,
+)
+from gridmap.views.wall_refresh import (
+    client_texts,
+    epoch_ms,
+    heat_start,
+    is_database_unavailable,
+    page_texts,
+    refresh_lang,
+    refresh_state,
+    stale_state,
 )
 from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
 from ui import wall_ids as ids
 from ui.wall_layout import legend, ticker_items
 from web.runtime import Runtime
+from web.wall_updates import population_share
 
 log = logging.getLogger(__name__)
-
-#: Texts the browser needs (clock, freshness, banner, tour caption), sent with the settings.
-CLIENT_TEXTS = (
-    "wall-updated",
-    "wall-updated-min",
-    "wall-updated-never",
-    "wall-stale",
-    "wall-stale-db",
-    "wall-tour-district",
-    "wall-tour-newest",
-)
 
 #: Outputs of ``refresh``, in order (the tests read answers by these).
 REFRESH_OUTPUTS = (
@@ -59,35 +51,15 @@ REFRESH_OUTPUTS = (
     (ids.ERROR_STORE, "data"),
 )
 
-#: Errors of the database (or its file system) that make the wall stale instead of crashing.
-DATA_ERRORS = (sa.exc.SQLAlchemyError, OSError, StoreError)
 
-
-def _now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> None:
-    """Register the wall's callbacks on the wall app (``clock``: tests pass a fake one)."""
+def register(app: Dash, runtime: Runtime) -> None:
+    """Register the wall's callbacks on the wall app ("now" is ``runtime.clock``)."""
     district = runtime.district
+    clock = runtime.clock
     default_refresh = runtime.settings.refresh_seconds
     names = {lang: grid_names(district, lang) for lang in ("zh", "en")}
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
-    shared: dict = {}
-
-    def population_share() -> float | None:
-        # The coverage of today's posts does not change while the app runs: computed once.
-        if "population_share" not in shared:
-            kpis = runtime.coverage_model.coverage(5).kpis()
-            shared["population_share"] = _clean(kpis.get("population_share"))
-        return shared["population_share"]
 
     @app.callback(
         Output(ids.SETTINGS_STORE, "data"),
@@ -104,7 +76,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
         settings = parse_wall_query(search, default_refresh)
         lang = settings.lang
         data = settings.to_dict()
-        data["texts"] = {key: t(key, lang) for key in CLIENT_TEXTS}
+        data["texts"] = client_texts(lang)
         patch = Patch()
         for path, visible in visibility_changes(settings.layers).items():
             target = patch
@@ -121,10 +93,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
             patch,
             legend(settings.layers, lang),
             district.name(lang),
-            [
-                t(k, lang, days=HEAT_DAYS) if k.startswith("wall-legend") else t(k, lang)
-                for k in keys
-            ],
+            page_texts(keys, lang),
         )
 
     @app.callback(
@@ -134,26 +103,25 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
         State(ids.VERSION_STORE, "data"),
     )
     def refresh(_n, settings, known):
-        lang = (settings or {}).get("lang", "zh")
-        if lang not in ("zh", "en"):
-            lang = "zh"
+        lang = refresh_lang(settings)
         store = runtime.incident_store
         now = clock()
         skip = (no_update,) * (len(REFRESH_OUTPUTS) - 3)
         try:
             version = store.version()
-            state = {"version": version, "key": refresh_key(now), "lang": lang}
+            state = refresh_state(version, now, lang)
             if state == known:
                 # Nothing changed: only tell the page the data is fresh.
-                return (*skip, no_update, _now_ms(), None)
-            start = now - timedelta(days=HEAT_DAYS)
-            density = binned_density(store, box, start=start)
-            kpis = format_kpis(wall_kpis(store, now, population_share()))
+                return (*skip, no_update, epoch_ms(clock()), None)
+            density = binned_density(store, box, start=heat_start(now))
+            kpis = format_kpis(wall_kpis(store, now, population_share(5)))
             rows = ticker_rows(store, lang, names[lang], now=now)
             village = newest_village(store)
-        except DATA_ERRORS as error:
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
             log.warning("wall refresh failed: %s", error)
-            return (*skip, no_update, no_update, {"at": _now_ms(), "kind": "database"})
+            return (*skip, no_update, no_update, stale_state(epoch_ms(clock())))
         patch = Patch()
         values = heat_values({"lon": density.lon, "lat": density.lat, "count": density.count})
         for key, value in values.items():
@@ -165,7 +133,7 @@ def register(app: Dash, runtime: Runtime, clock=lambda: datetime.now(UTC)) -> No
             ticker_items(rows, lang),
             newest,
             state,
-            _now_ms(),
+            epoch_ms(clock()),
             None,
         )
 

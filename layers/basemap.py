@@ -91,3 +91,33 @@ def basemap_layers(
             "line": {"width": 2.2},
         },
     ]
+
+
+#: Map layer -> the layer checklist value that shows it.
+LAYER_TOGGLES = {
+    "roads-minor": "roads",
+    "roads-major": "roads",
+    "coverage": "coverage",
+    "gaps": "gaps",
+}
+
+
+def toggled_layers(shown: list[str] | None, has_tiles: bool) -> dict[int, bool]:
+    """Return the visibility of each toggled basemap layer by index, for the checked ``shown``.
+
+    Parameters
+    ----------
+    shown : list of str or None
+        The checked values of the layer checklist (``roads``, ``coverage``, ``gaps``, ...).
+    has_tiles : bool
+        Whether a tile layer comes first (it shifts every index by one).
+
+    Returns
+    -------
+    dict
+        Layer index -> visible.
+    """
+    checked = set(shown or [])
+    return {
+        layer_index(name, has_tiles): toggle in checked for name, toggle in LAYER_TOGGLES.items()
+    }

@@ -61,3 +61,12 @@ def view_changes(view: MapView, grid_url: str, outline: tuple[list, list]) -> di
     changes["layout.uirevision"] = view.selected
     changes[f"data.{SELECTION_TRACE}.lon"], changes[f"data.{SELECTION_TRACE}.lat"] = outline
     return changes
+
+
+def grid_click_points(click: dict | None) -> list[dict]:
+    """Return the points of a map click that can select a grid (not the heat or incident dots)."""
+    return [
+        p
+        for p in (click or {}).get("points") or []
+        if p.get("curveNumber") not in (HEAT_TRACE, INCIDENT_TRACE)
+    ]

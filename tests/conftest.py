@@ -184,3 +184,22 @@ def tiny_app(make_tiny_app):
 def client(tiny_app):
     """Return a Flask test client of the tiny app."""
     return tiny_app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def make_clocked_app(tiny_dir, tmp_path_factory):
+    """Return ``make(clock, **config)``: :func:`make_tiny_app` with the app reading ``clock``."""
+    from app import create_app
+
+    def make(clock, **config):
+        database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
+        settings = {
+            "data_dir": tiny_dir,
+            "lang": "en",
+            "cache_type": "SimpleCache",
+            "database_url": f"sqlite:///{database}",
+            "demo_incidents": False,
+        }
+        return create_app({**settings, **config}, clock=clock)
+
+    return make

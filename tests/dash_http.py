@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from gridmap.views import url_state
+from ui import ids
+
 
 def _key(component_id: Any) -> str:
     if isinstance(component_id, dict):
@@ -70,3 +73,129 @@ def duplicate_output(app, component_id: str, prop: str, trigger_id: str) -> str:
             if any(i["id"] == trigger_id for i in spec["inputs"]):
                 return key.split(".", 1)[1]
     raise KeyError(f"no duplicate output {component_id}.{prop} with input {trigger_id}")
+
+
+# -- the map page's callbacks (render, navigation), shared by the callback tests ----------
+RENDER_OUTPUTS = [
+    (ids.MAP_GRAPH, "figure"),
+    (ids.BREADCRUMB, "children"),
+    (ids.DETAIL_PANEL, "children"),
+]
+NAV_OUTPUTS = [(ids.URL, "search"), (ids.VIEW_SELECT, "value")]
+
+
+# -- helpers --------------------------------------------------------------------------------
+def render(
+    client,
+    search,
+    lang="en",
+    metric="density",
+    layers=("posts", "roads"),
+    size=None,
+    changed=None,
+    filters=None,
+    version=None,
+):
+    """Post the render callback (triggered by ``changed``, the URL by default)."""
+    inputs = [
+        (ids.URL, "search", search),
+        (ids.LANG_STORE, "data", lang),
+        (ids.METRIC_SELECT, "value", metric),
+        (ids.LAYER_CHECKLIST, "value", list(layers)),
+        (ids.MAP_SIZE_STORE, "data", size),
+        (ids.FILTERS_STORE, "data", filters),
+        (ids.VERSION_STORE, "data", version),
+    ]
+    return response_of(call(client, RENDER_OUTPUTS, inputs, changed=changed))
+
+
+def operations(response) -> dict[tuple, object]:
+    """Return the figure Patch as {location tuple: assigned value} (every op an Assign)."""
+    patch = response[ids.MAP_GRAPH]["figure"]
+    assert patch["__dash_patch_update"] == "__dash_patch_update"
+    out = {}
+    for op in patch["operations"]:
+        assert op["operation"] == "Assign", op
+        out[tuple(op["location"])] = op["params"]["value"]
+    return out
+
+
+def holds_geometry(value) -> bool:
+    """Return whether ``value`` holds GeoJSON (coordinates or features) at any depth."""
+    if isinstance(value, dict):
+        if "coordinates" in value or "features" in value:
+            return True
+        return any(holds_geometry(v) for v in value.values())
+    if isinstance(value, list):
+        return any(holds_geometry(v) for v in value)
+    return False
+
+
+def texts(node) -> list[str]:
+    """Return every string child in a serialised Dash component tree, depth first."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [s for n in node for s in texts(n)]
+    if isinstance(node, dict) and "props" in node:
+        return texts(node["props"].get("children"))
+    return []
+
+
+def grids_of(district, locations) -> list[str]:
+    """Return the grid ids the map trace's ``locations`` (short keys) name; KeyError if not keys."""
+    return [district.grid_of_key[k] for k in locations]
+
+
+def crumb_ids(breadcrumb) -> list[str]:
+    return [n["props"]["id"]["index"] for n in breadcrumb if "id" in n["props"]]
+
+
+def navigate(client, search, changed, *, click=None, crumbs=(), up=None, found=None, view=...):
+    """Post the navigation callback with ``changed`` ('id.prop') as the trigger.
+
+    The view selector shows the URL's view unless ``view`` says otherwise.
+    """
+    view = url_state.parse(search).view if view is ... else view
+    crumb_inputs = [(ids.crumb(g), "n_clicks", n) for g, n in crumbs]
+    inputs = [
+        (ids.MAP_GRAPH, "clickData", click),
+        crumb_inputs,
+        [],
+        (ids.UP_BUTTON, "n_clicks", up),
+        (ids.SEARCH_DROPDOWN, "value", found),
+        (ids.VIEW_SELECT, "value", view),
+        (ids.URL, "search", search),
+    ]
+    return call(client, NAV_OUTPUTS, inputs, changed=[changed])
+
+
+def crumb_changed(grid_id: str) -> str:
+    """Return the changedPropIds entry of a click on the breadcrumb button of ``grid_id``."""
+    return json.dumps(ids.crumb(grid_id), sort_keys=True, separators=(",", ":")) + ".n_clicks"
+
+
+def nav_result(resp) -> dict:
+    """Return {'search': ..., 'view': ...} for the outputs that changed (no_update left out)."""
+    if resp.status_code == 204:  # every output no_update
+        return {}
+    body = response_of(resp)
+    out = {}
+    if ids.URL in body:
+        out["search"] = body[ids.URL]["search"]
+    if ids.VIEW_SELECT in body:
+        out["view"] = body[ids.VIEW_SELECT]["value"]
+    return out
+
+
+def find_component(node, component_id):
+    """Return the serialised component with ``component_id`` in a /_dash-layout tree."""
+    if isinstance(node, list):
+        for n in node:
+            if (found := find_component(n, component_id)) is not None:
+                return found
+    elif isinstance(node, dict) and "props" in node:
+        if node["props"].get("id") == component_id:
+            return node
+        return find_component(node["props"].get("children"), component_id)
+    return None

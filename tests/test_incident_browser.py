@@ -11,7 +11,7 @@ import pytest
 
 from gridmap.incidents.filters import LOCAL_TZ
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
-from tests.test_browser import GRAPH, click_grid, wait_map_idle
+from tests.pages.test_browser import GRAPH, click_grid, wait_map_idle
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 import pytest
 
 from gridmap.incidents.filters import IncidentFilters
-from tests.dash_http import call, response_of
-from tests.test_callbacks import nav_result, operations, render
+from tests.dash_http import call, nav_result, operations, render, response_of
 from tests.test_incident_map_domain import INCIDENTS, incident
 from ui import ids
 

@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
 
-from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
+from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_coverage
 from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
 from web.cache import cache
 from web.runtime import current
 
-blueprint = Blueprint("geo", __name__, url_prefix="/geo")
-
 #: The URL carries the data's version, so a payload never changes: browsers keep it a year.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
+Payload = display_geometry.GeoJSONPayload
+
 
 @cache.memoize()
-def _payload(kind: str, level: int) -> display_geometry.GeoJSONPayload:
+def _payload(kind: str, level: int) -> Payload:
     district = current().district
     if kind == "level":
         return display_geometry.level_geojson(district, level)
@@ -29,7 +30,7 @@ def _payload(kind: str, level: int) -> display_geometry.GeoJSONPayload:
     return display_geometry.water_geojson(district)
 
 
-def _send(payload: display_geometry.GeoJSONPayload) -> Response:
+def _send(payload: Payload) -> Response:
     if request.if_none_match.contains(payload.etag):
         response = Response(status=304)
     elif "gzip" in request.accept_encodings:
@@ -44,45 +45,66 @@ def _send(payload: display_geometry.GeoJSONPayload) -> Response:
 
 
 @cache.memoize()
-def _coverage_payload(kind: str, query: str) -> display_geometry.GeoJSONPayload:
-    result = coverage_for(parse_query(query))
+def _coverage_payload(kind: str, query: str) -> Payload:
+    result = scenario_coverage(current().coverage_model, parse_query(query))
     feature = next(f for f in result.geojson()["features"] if f["properties"]["kind"] == kind)
-    return display_geometry.GeoJSONPayload.from_obj(
-        {"type": "FeatureCollection", "features": [feature]}
-    )
+    return Payload.from_obj({"type": "FeatureCollection", "features": [feature]})
 
 
-def coverage_for(scenario: Scenario):
-    """Return the coverage result of a scenario (the model memoizes recent ones)."""
-    return current().coverage_model.coverage(
-        scenario.minutes,
-        speed_scale=scenario.speed_scale,
-        extra_posts=scenario.added,
-        disabled_posts=scenario.disabled,
-    )
+def create_blueprint(
+    version: str,
+    *,
+    layer_payload: Callable[[str, int], Payload] = _payload,
+    coverage_payload: Callable[[str, str], Payload] = _coverage_payload,
+    name: str = "geo",
+    url_prefix: str = "/geo",
+) -> Blueprint:
+    """Build the blueprint serving the display-geometry layers of one data version.
 
+    Parameters
+    ----------
+    version : str
+        The loaded data's version; URLs naming another one answer 404.
+    layer_payload : callable, optional
+        Returns the payload of a layer kind (``level``, ``roads-major``, ``roads-minor``,
+        ``water``) and level (0 for the non-level layers); default memoized.
+    coverage_payload : callable, optional
+        Returns the payload of ``coverage`` or ``gaps`` for a normalised scenario query.
+    name, url_prefix : str
+        Blueprint name and URL prefix.
 
-@blueprint.get("/<version>/coverage-<kind>.geojson")
-def coverage_layer(version: str, kind: str) -> Response:
-    """Serve the coverage or gap polygons of the scenario in the query string."""
-    if version != current().district.version:
-        abort(404, description=f"geometry version {version!r} is not the loaded data's")
-    if kind not in ("coverage", "gaps"):
-        abort(404, description=f"no coverage layer {kind!r}")
-    try:
-        scenario = parse_query(request.query_string.decode())
-        return _send(_coverage_payload(kind, scenario.to_query()))
-    except (ScenarioError, CoverageError) as error:
-        return Response(json.dumps({"error": str(error)}), status=400, mimetype="application/json")
+    Returns
+    -------
+    flask.Blueprint
+        ``GET {prefix}/<version>/<name>.geojson`` and ``.../coverage-<kind>.geojson``.
+    """
+    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
 
+    def check_version(asked: str) -> None:
+        if asked != version:
+            abort(404, description=f"geometry version {asked!r} is not the loaded data's")
 
-@blueprint.get("/<version>/<name>.geojson")
-def layer(version: str, name: str) -> Response:
-    """Serve one geometry layer; 404 for an unknown layer or a stale version."""
-    if version != current().district.version:
-        abort(404, description=f"geometry version {version!r} is not the loaded data's")
-    if name.startswith("level-") and name[6:].isdigit() and int(name[6:]) in LEVELS:
-        return _send(_payload("level", int(name[6:])))
-    if name in ("roads-major", "roads-minor", "water"):
-        return _send(_payload(name, 0))
-    abort(404, description=f"no geometry layer {name!r}")
+    @blueprint.get("/<version>/coverage-<kind>.geojson")
+    def coverage_layer(version: str, kind: str) -> Response:
+        """Serve the coverage or gap polygons of the scenario in the query string."""
+        check_version(version)
+        if kind not in ("coverage", "gaps"):
+            abort(404, description=f"no coverage layer {kind!r}")
+        try:
+            scenario = parse_query(request.query_string.decode())
+            return _send(coverage_payload(kind, scenario.to_query()))
+        except (ScenarioError, CoverageError) as error:
+            body = json.dumps({"error": str(error)})
+            return Response(body, status=400, mimetype="application/json")
+
+    @blueprint.get("/<version>/<name>.geojson")
+    def layer(version: str, name: str) -> Response:
+        """Serve one geometry layer; 404 for an unknown layer or a stale version."""
+        check_version(version)
+        if name.startswith("level-") and name[6:].isdigit() and int(name[6:]) in LEVELS:
+            return _send(layer_payload("level", int(name[6:])))
+        if name in ("roads-major", "roads-minor", "water"):
+            return _send(layer_payload(name, 0))
+        abort(404, description=f"no geometry layer {name!r}")
+
+    return blueprint

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, jsonify
 
+from gridmap.grids.district import District
 from gridmap.grids.schema import LEVELS
 from gridmap.grids.summary import grid_summary
 from web.cache import cache
 from web.runtime import current
-
-blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 @cache.memoize()
@@ -18,25 +19,50 @@ def _summary(grid_id: str) -> dict | None:
     return grid_summary(district, grid_id) if grid_id in district else None
 
 
-@blueprint.get("/health")
-def health():
-    """Report that the server is up and which data it serves."""
-    district = current().district
-    counts = {str(level): len(district.level_ids(level)) for level in LEVELS}
-    return jsonify(
-        status="ok",
-        district=district.record(district.root_id)["name_en"],
-        data_version=district.version,
-        demo=district.is_demo,
-        grids=counts,
-        posts=0 if district.posts is None else len(district.posts),
-    )
+def create_blueprint(
+    district: District,
+    *,
+    summary: Callable[[str], dict | None] = _summary,
+    name: str = "api",
+    url_prefix: str = "/api/v1",
+) -> Blueprint:
+    """Build the blueprint of the health check and the grid summaries.
 
+    Parameters
+    ----------
+    district : District
+        The loaded district the routes describe.
+    summary : callable, optional
+        Returns the summary of a grid id, or None for an unknown id (default: memoized).
+    name, url_prefix : str
+        Blueprint name and URL prefix.
 
-@blueprint.get("/grids/<grid_id>")
-def grid(grid_id: str):
-    """Return a grid, its parent chain and its children with their figures; 404 if unknown."""
-    summary = _summary(grid_id)
-    if summary is None:
-        return jsonify(error=f"no grid with id {grid_id!r}"), 404
-    return jsonify(summary)
+    Returns
+    -------
+    flask.Blueprint
+        ``GET {prefix}/health`` and ``GET {prefix}/grids/<grid_id>`` (404 if unknown).
+    """
+    blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
+
+    @blueprint.get("/health")
+    def health():
+        """Report that the server is up and which data it serves."""
+        counts = {str(level): len(district.level_ids(level)) for level in LEVELS}
+        return jsonify(
+            status="ok",
+            district=district.record(district.root_id)["name_en"],
+            data_version=district.version,
+            demo=district.is_demo,
+            grids=counts,
+            posts=0 if district.posts is None else len(district.posts),
+        )
+
+    @blueprint.get("/grids/<grid_id>")
+    def grid(grid_id: str):
+        """Return a grid, its parent chain and its children with their figures; 404 if unknown."""
+        found = summary(grid_id)
+        if found is None:
+            return jsonify(error=f"no grid with id {grid_id!r}"), 404
+        return jsonify(found)
+
+    return blueprint

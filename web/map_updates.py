@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from gridmap.clock import Clock, system_clock
 from gridmap.coverage.params import DEFAULT_MINUTES
 from gridmap.grids.display_geometry import grid_outline_lines
 from gridmap.grids.metrics import COVERAGE_METRICS, table_values
@@ -16,9 +17,9 @@ from web.cache import cache
 from web.runtime import current
 
 
-def last_year_points(store):
-    """Return the lon/lat of the incidents reported in the last 365 days, as an (n, 2) array."""
-    now = datetime.now(UTC)
+def last_year_points(store, clock: Clock = system_clock):
+    """Return the lon/lat of the incidents reported in the 365 days before ``clock()``, (n, 2)."""
+    now = clock()
     return store.points(start=now - timedelta(days=365), end=now)
 
 
@@ -52,7 +53,9 @@ def view_for(
     if metric in COVERAGE_METRICS:
         result = runtime.coverage_model.coverage(DEFAULT_MINUTES)
         if metric == "coverage-incidents":
-            table = result.grid_table(incidents=last_year_points(runtime.incident_store))
+            table = result.grid_table(
+                incidents=last_year_points(runtime.incident_store, runtime.clock)
+            )
         else:
             table = result.grid_table()
         _, ids = shown_grids(district, state)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from gridmap.grids.district import District
+from gridmap.i18n import name_of, t
 
 _NON_WORD = re.compile(r"[\s'\-_.·]+")
 
@@ -68,3 +69,56 @@ class GridSearch:
             ranked.append((rank, e.level, min(len(k) for k in e.keys), e.grid_id))
         ranked.sort()
         return [r[3] for r in ranked[:limit]]
+
+
+def option_label(district: District, grid_id: str, lang: str) -> str:
+    """Return the search list's label of a grid: its name, its level and its parent's name.
+
+    Parameters
+    ----------
+    district : District
+        The loaded district.
+    grid_id : str
+        A grid of ``district``.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    str
+        For example ``Lizhuang Village 11 (Village · Dong Town 1)``.
+    """
+    rec = district.record(grid_id)
+    parent = district.parent(grid_id)
+    where = f" · {name_of(district.record(parent), lang)}" if parent else ""
+    level = t("level-" + str(rec["level"]), lang)
+    return f"{name_of(rec, lang)} ({level}{where})"
+
+
+def suggestions(
+    index: GridSearch, district: District, query: str, chosen: str | None, lang: str
+) -> list[dict]:
+    """Return the search list's options for ``query``; the ``chosen`` grid stays listed first.
+
+    Parameters
+    ----------
+    index : GridSearch
+        The district's search index.
+    district : District
+        The loaded district.
+    query : str
+        What the user typed (not empty).
+    chosen : str or None
+        The grid already chosen in the list, kept so the list still shows it.
+    lang : str
+        ``zh`` or ``en``.
+
+    Returns
+    -------
+    list of dict
+        ``{"label": ..., "value": grid_id}``, best match first.
+    """
+    found = index.find(query)
+    if chosen in district and chosen not in found:
+        found = [chosen, *found]
+    return [{"label": option_label(district, g, lang), "value": g} for g in found]

@@ -45,3 +45,10 @@ def up(district: District, state: NavState) -> NavState:
     if parent is None:
         return replace(state, grid=None, view="drill")
     return replace(state, grid=None if parent == district.root_id else parent, view="drill")
+
+
+def canonical(district: District, state: NavState) -> NavState:
+    """Return ``state`` with the district itself as no selection (its URL carries no grid)."""
+    if state.grid == district.root_id:
+        return NavState(grid=None, view=state.view)
+    return state

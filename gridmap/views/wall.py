@@ -11,20 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs
 
 import sqlalchemy as sa
 
+from gridmap.clock import LOCAL_TZ
 from gridmap.grids.district import District
 from gridmap.i18n import name_of
 from gridmap.incidents.categories import BY_ID, DONE_STATUSES, OPEN_STATUSES, status_label
 from gridmap.incidents.store import IncidentStore
 from gridmap.settings import LANGUAGES
 from gridmap.views.map_view import fit_zoom
-
-#: The district's clock: China Standard Time.
-LOCAL_TZ = timezone(timedelta(hours=8), "CST")
 
 # -- URL settings (``/wall/?tour=20&order=townships&layers=heat,coverage&refresh=10&lang=en``)
 #: Seconds between two tour steps, and the range accepted from the URL.

@@ -8,7 +8,7 @@ import pytest
 
 from app import create_app
 from gridmap.settings import ROOT
-from tests.test_callbacks import holds_geometry, operations, render
+from tests.dash_http import holds_geometry, operations, render
 
 #: Budget for the raw (uncompressed) level-5 GeoJSON: 1.5 MB, in the 1024-based units the
 #: drill benchmark prints.

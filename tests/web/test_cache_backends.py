@@ -16,7 +16,7 @@ import pytest
 from app import create_app
 from web.cache import cache
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def redis_or_skip():

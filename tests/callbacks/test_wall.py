@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from callbacks.wall import REFRESH_OUTPUTS
 from gridmap.views.wall import format_kpis, wall_kpis
 from tests.dash_http import call, response_of
+from tests.fake_clock import FakeClock
 from tests.incident_fixtures import stored_record
 from ui import wall_ids as ids
 from web.runtime import EXTENSION_KEY
@@ -19,8 +20,14 @@ TOKEN = "wall-test-token"
 
 
 @pytest.fixture(scope="module")
-def app(make_tiny_app):
-    return make_tiny_app(api_token=TOKEN, refresh_seconds=7)
+def clock():
+    # 10:00 in the district: "today" does not end during the test, whatever the real time.
+    return FakeClock("2026-06-15T02:00:00+00:00")
+
+
+@pytest.fixture(scope="module")
+def app(make_clocked_app, clock):
+    return make_clocked_app(clock, api_token=TOKEN, refresh_seconds=7)
 
 
 @pytest.fixture(scope="module")
@@ -136,9 +143,9 @@ def test_bad_url_values_fall_back_to_defaults(client, search):
     assert settings["order"] == "townships" and settings["lang"] == "zh"
 
 
-def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime):
+def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime, clock):
     store = runtime.incident_store
-    now = datetime.now(UTC)
+    now = clock()
     store.insert(
         [
             {**stored_record(f"w{i}", reported_at=now - timedelta(minutes=5 + i)),
@@ -149,7 +156,7 @@ def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime):
     settings = {"lang": "en", "refresh": 7}
     answer = response_of(refresh(client, settings))
     share = runtime.coverage_model.coverage(5).kpis()["population_share"]
-    expected = format_kpis(wall_kpis(store, datetime.now(UTC), share))
+    expected = format_kpis(wall_kpis(store, clock(), share))
     for name, _ in ids.KPIS:
         assert answer[ids.kpi_value(name)]["children"] == expected[name], name
     ticker = json.dumps(answer[ids.TICKER]["children"], ensure_ascii=False)

@@ -1,0 +1,157 @@
+"""The navigation callback (callbacks/navigation.py) through the Flask test client."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.dash_http import (
+    crumb_changed,
+    nav_result,
+    navigate,
+    response_of,
+)
+from ui import ids
+
+
+@pytest.fixture(scope="module")
+def district(tiny_app):
+    return tiny_app.server.extensions["gridmap"].district
+
+
+def test_click_on_grid_drills(client, district):
+    # A click gives the feature's location: the grid's short key, not its id.
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T2"], "z": 1.0}]}
+    resp = navigate(client, "", "map-graph.clickData", click=click)
+    assert nav_result(resp) == {"search": "?grid=T2"}
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T21"]}]}
+    resp = navigate(client, "?grid=T2", "map-graph.clickData", click=click)
+    assert nav_result(resp) == {"search": "?grid=T21"}
+
+
+def test_click_keeps_whole_level_view(client, district):
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T2222"]}]}
+    resp = navigate(client, "?view=level-5", "map-graph.clickData", click=click, view="level-5")
+    assert nav_result(resp) == {"search": "?grid=T2222&view=level-5"}
+
+
+@pytest.mark.parametrize(
+    ("search", "post", "expected"),
+    [
+        ("", "P1", "?grid=T1"),  # district: townships shown
+        ("", "P3", "?grid=T2"),
+        ("?grid=T2", "P2", "?grid=T21"),  # township: villages shown
+        ("?grid=T2", "P3", "?grid=T22"),
+        ("?grid=T2222", "P3", "?grid=T2222"),  # already the grid under the post: no change
+    ],
+)
+def test_click_on_post_selects_grid_under_it(client, search, post, expected):
+    click = {"points": [{"curveNumber": 2, "customdata": post, "lon": 0, "lat": 0}]}
+    resp = navigate(client, search, "map-graph.clickData", click=click)
+    if expected == search:
+        assert nav_result(resp) == {}  # nothing to update
+    else:
+        assert nav_result(resp) == {"search": expected}
+
+
+@pytest.mark.parametrize(
+    "click",
+    [
+        {"points": [{"curveNumber": 0, "location": "NOPE"}]},
+        {"points": [{"curveNumber": 2, "customdata": "P9"}]},
+        {"points": []},
+        None,
+    ],
+)
+def test_click_on_nothing_known_does_nothing(client, click):
+    resp = navigate(client, "?grid=T1", "map-graph.clickData", click=click)
+    assert nav_result(resp) == {}
+
+
+@pytest.mark.parametrize("location", ["zz", "T2"])
+def test_click_on_unknown_key_selects_nothing(client, district, location):
+    # "zz" is no grid's key; "T2" is a grid id, which a click no longer carries.
+    assert location not in district.grid_of_key
+    for search in ("", "?grid=T1", "?view=level-5"):
+        click = {"points": [{"curveNumber": 0, "location": location}]}
+        resp = navigate(client, search, "map-graph.clickData", click=click)
+        assert nav_result(resp) == {}, search
+
+
+def test_breadcrumb_click_goes_up(client):
+    crumbs = [("T", None), ("T1", 1), ("T11", None)]
+    changed = crumb_changed("T1")
+    resp = navigate(client, "?grid=T111&view=level-5", changed, crumbs=crumbs)
+    # Back to drilling: the view selector is told too (Dash does not rerun this callback for
+    # its own URL output, so it would keep showing the whole level).
+    assert nav_result(resp) == {"search": "?grid=T1", "view": "drill"}
+
+
+def test_breadcrumb_to_district_clears_the_grid(client):
+    changed = crumb_changed("T")
+    resp = navigate(client, "?grid=T11", changed, crumbs=[("T", 1), ("T1", None)])
+    assert resp.status_code == 200
+    assert response_of(resp)[ids.URL]["search"] == ""
+
+
+def test_freshly_drawn_breadcrumb_does_nothing(client):
+    changed = crumb_changed("T1")
+    crumbs = [("T", None), ("T1", None), ("T11", None)]
+    resp = navigate(client, "?grid=T111", changed, crumbs=crumbs)
+    assert nav_result(resp) == {}
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("?grid=T1111", {"search": "?grid=T111"}),
+        ("?grid=T11", {"search": "?grid=T1"}),
+        ("?grid=T1", {"search": ""}),
+        ("?grid=T", {"search": ""}),
+        ("?grid=T1&view=level-5", {"search": "", "view": "drill"}),
+        ("?grid=T111&view=level-3", {"search": "?grid=T11", "view": "drill"}),
+        ("?view=level-5", {"search": "", "view": "drill"}),
+        ("", {}),  # the district, drilling: nowhere to go
+    ],
+)
+def test_up_button(client, search, expected):
+    resp = navigate(client, search, "nav-up-button.n_clicks", up=1)
+    assert nav_result(resp) == expected
+
+
+def test_up_from_unknown_grid_clears_it(client):
+    resp = navigate(client, "?grid=NOPE", "nav-up-button.n_clicks", up=1)
+    assert nav_result(resp) == {"search": ""}
+
+
+def test_search_selection_navigates(client):
+    resp = navigate(client, "?view=level-3", "nav-search-dropdown.value", found="T2112")
+    assert nav_result(resp) == {"search": "?grid=T2112", "view": "drill"}
+    resp = navigate(client, "?grid=T1", "nav-search-dropdown.value", found="T2112")
+    assert nav_result(resp) == {"search": "?grid=T2112"}
+    resp = navigate(client, "?grid=T1", "nav-search-dropdown.value", found="NOPE")
+    assert nav_result(resp) == {}
+    resp = navigate(client, "?grid=T1", "nav-search-dropdown.value", found=None)
+    assert nav_result(resp) == {}
+
+
+@pytest.mark.parametrize(
+    ("search", "view", "expected"),
+    [
+        ("?grid=T1", "level-4", {"search": "?grid=T1&view=level-4"}),
+        ("?view=level-4", "drill", {"search": ""}),
+        ("", "level-5", {"search": "?view=level-5"}),
+        ("?grid=T12&view=level-5", None, {"search": "?grid=T12", "view": "drill"}),  # cleared
+    ],
+)
+def test_view_change(client, search, view, expected):
+    resp = navigate(client, search, "map-view-select.value", view=view)
+    assert nav_result(resp) == expected
+
+
+@pytest.mark.parametrize(
+    ("search", "view"),
+    [("?grid=T1&view=level-4", "level-4"), ("?grid=T1", "drill"), ("?view=bogus", "drill")],
+)
+def test_url_change_updates_view_selector(client, search, view):
+    resp = navigate(client, search, "nav-url.search", view="level-5")
+    assert nav_result(resp) == {"view": view}

@@ -1,0 +1,188 @@
+"""The render callback (callbacks/render.py) through the Flask test client."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridmap.i18n import t
+from tests.dash_http import (
+    crumb_ids,
+    grids_of,
+    holds_geometry,
+    operations,
+    render,
+    texts,
+)
+from ui import ids
+
+
+@pytest.fixture(scope="module")
+def district(tiny_app):
+    return tiny_app.server.extensions["gridmap"].district
+
+
+def test_render_district(client, district):
+    resp = render(client, "")
+    ops = operations(resp)
+    assert ops[("data", 0, "locations")] == [district.key_of["T1"], district.key_of["T2"]]
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T1", "T2"]
+    assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-2.geojson"
+    assert ops[("layout", "uirevision")] == "T"
+    centre = ops[("layout", "map", "center")]
+    assert centre == pytest.approx({"lon": 114.84, "lat": 33.74})
+    # The selection outline is the district's boundary ring.
+    lons, lats = ops[("data", 1, "lon")], ops[("data", 1, "lat")]
+    assert min(lons) == pytest.approx(114.80) and max(lons) == pytest.approx(114.88)
+    assert min(lats) == pytest.approx(33.70) and max(lats) == pytest.approx(33.78)
+    assert texts(resp[ids.BREADCRUMB]["children"]) == ["Test District"]
+    assert crumb_ids(resp[ids.BREADCRUMB]["children"]) == []
+    panel = texts(resp[ids.DETAIL_PANEL]["children"])
+    assert "Test District" in panel and "13,600 people" in panel
+
+
+def test_render_township(client, district):
+    top = operations(render(client, ""))
+    resp = render(client, "?grid=T1")
+    ops = operations(resp)
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T11", "T12"]
+    assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-3.geojson"
+    assert ops[("data", 0, "text")] == ["Lizhuang Village 11", "Lizhuang Village 12"]
+    assert ops[("layout", "uirevision")] == "T1"
+    # Centred on the western half; as tall as the district, so (height-bound) the same zoom.
+    assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.82, "lat": 33.74})
+    assert ops[("layout", "map", "zoom")] == top[("layout", "map", "zoom")]
+    village = operations(render(client, "?grid=T11"))
+    assert village[("layout", "map", "zoom")] > ops[("layout", "map", "zoom")]
+    assert max(ops[("data", 1, "lon")]) == pytest.approx(114.84)
+    crumbs = resp[ids.BREADCRUMB]["children"]
+    assert texts(crumbs) == ["Test District", "›", "Dong Town 1"]
+    assert crumb_ids(crumbs) == ["T"]
+    assert "3,600 people" in texts(resp[ids.DETAIL_PANEL]["children"])
+
+
+def test_render_level5_shows_siblings(client, district):
+    parent = operations(render(client, "?grid=T111"))
+    resp = render(client, "?grid=T1111")
+    ops = operations(resp)
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T1111", "T1112"]
+    assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-5.geojson"
+    assert ops[("layout", "uirevision")] == "T1111"
+    # The viewport is the parent's: same as when the parent is selected.
+    assert ops[("layout", "map", "center")] == parent[("layout", "map", "center")]
+    assert ops[("layout", "map", "zoom")] == parent[("layout", "map", "zoom")]
+    # ...but the outline is the selected grid's, not its parent's.
+    assert ops[("data", 1, "lat")] != parent[("data", 1, "lat")]
+    assert max(ops[("data", 1, "lat")]) == pytest.approx(33.72)
+    crumbs = resp[ids.BREADCRUMB]["children"]
+    assert crumb_ids(crumbs) == ["T", "T1", "T11", "T111"]
+    assert texts(crumbs)[-1] == "Grid 1111"
+
+
+def test_render_whole_level(client, district):
+    ops = operations(render(client, "?view=level-5"))
+    assert ops[("data", 0, "locations")] == [district.key_of[g] for g in district.level_ids(5)]
+    assert grids_of(district, ops[("data", 0, "locations")]) == district.level_ids(5)
+    assert len(set(ops[("data", 0, "locations")])) == 16
+    assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-5.geojson"
+    # The hover shows grid ids (not names, not the short keys) and there are no label points
+    # in a whole-level view.
+    assert ops[("data", 0, "text")] == district.level_ids(5)
+    assert ops[("data", 0, "customdata")] == []
+    assert ops[("data", 0, "hovertemplate")].startswith("%{text}<br>")
+    assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.84, "lat": 33.74})
+
+
+def test_render_unknown_grid_falls_back_to_district(client):
+    resp = render(client, "?grid=NOPE")
+    assert operations(resp) == operations(render(client, ""))
+    assert texts(resp[ids.BREADCRUMB]["children"]) == ["Test District"]
+
+
+@pytest.mark.parametrize("search", ["", "?grid=T1", "?grid=T1111", "?view=level-5", "?grid=NOPE"])
+def test_render_never_sends_geometry_inline(client, search):
+    ops = operations(render(client, search))
+    assert isinstance(ops[("data", 0, "geojson")], str)
+    assert ops[("data", 0, "geojson")].startswith("/geo/")
+    inline = [loc for loc, value in ops.items() if holds_geometry(value)]
+    assert inline == []
+
+
+LAYERS_CHANGED = f"{ids.LAYER_CHECKLIST}.value"
+LANG_CHANGED = f"{ids.LANG_STORE}.data"
+POSTS_AND_ROADS = [
+    ("data", 2, "visible"),
+    ("data", 2, "text"),
+    ("data", 2, "name"),
+    ("layout", "map", "layers", 1, "visible"),
+    ("layout", "map", "layers", 2, "visible"),
+]
+
+
+def test_navigation_does_not_resend_posts_or_roads(client):
+    ops = operations(render(client, "?grid=T1", changed=[f"{ids.URL}.search"]))
+    assert [loc for loc in POSTS_AND_ROADS if loc in ops] == []
+    # The initial call (no trigger) does send them.
+    ops = operations(render(client, "?grid=T1", changed=[]))
+    assert [loc for loc in POSTS_AND_ROADS if loc in ops] == POSTS_AND_ROADS
+
+
+@pytest.mark.parametrize(
+    ("layers", "posts", "roads"),
+    [((), False, False), (("posts",), True, False), (("roads",), False, True)],
+)
+def test_layer_toggles(client, district, layers, posts, roads):
+    ops = operations(render(client, "?grid=T1", layers=layers, changed=[LAYERS_CHANGED]))
+    assert ops[("data", 2, "visible")] is posts
+    assert ops[("layout", "map", "layers", 1, "visible")] is roads
+    assert ops[("layout", "map", "layers", 2, "visible")] is roads
+    # The grids are still patched: the same view as before.
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T11", "T12"]
+
+
+def test_metric_change(client):
+    ops = operations(render(client, "?grid=T1", metric="population"))
+    assert ops[("data", 0, "z")] == [1000, 2600]
+    assert ops[("data", 0, "colorbar", "title", "text")] == "Population"
+    assert ops[("data", 0, "hovertemplate")] == "%{text}<br>Population: %{z:,}<extra></extra>"
+    ops = operations(render(client, "?grid=T1", metric="posts"))
+    assert ops[("data", 0, "z")] == [1, 0]
+
+
+def test_map_size_changes_zoom(client):
+    small = operations(render(client, "?grid=T1", size=[300, 200]))
+    big = operations(render(client, "?grid=T1", size=[1800, 1200]))
+    assert small[("layout", "map", "zoom")] < big[("layout", "map", "zoom")]
+    assert small[("layout", "map", "center")] == big[("layout", "map", "center")]
+
+
+def test_language_change_rerenders_in_chinese(client):
+    resp = render(client, "?grid=T1", lang="zh", changed=[LANG_CHANGED])
+    ops = operations(resp)
+    assert ops[("data", 2, "name")] == t("post-trace", "zh")
+    assert ops[("data", 2, "text")][0].startswith("<b>一号警务室</b>")
+    assert ops[("data", 0, "text")] == ["李庄村11", "李庄村12"]
+    assert ops[("data", 0, "colorbar", "title", "text")] == t("metric-density", "zh")
+    assert texts(resp[ids.BREADCRUMB]["children"]) == ["测试区", "›", "东镇1"]
+    assert t("detail-title", "zh") in texts(resp[ids.DETAIL_PANEL]["children"])
+
+
+@pytest.mark.parametrize(
+    ("metric", "column"),
+    [
+        ("coverage-population", "population_share"),
+        ("coverage-area", "area_share"),
+        ("coverage-incidents", "incident_share"),
+    ],
+)
+def test_render_coverage_metrics(client, tiny_app, district, metric, column):
+    runtime = tiny_app.server.extensions["gridmap"]
+    table = runtime.coverage_model.coverage(5).grid_table(
+        incidents=runtime.incident_store.points() if metric == "coverage-incidents" else None
+    )
+    expected = table.set_index("grid_id")[column].reindex(["T1", "T2"])
+    ops = operations(render(client, "", metric=metric))
+    z = ops[("data", 0, "z")]
+    assert [None if v != v else round(float(v), 4) for v in expected] == z
+    # Shares are shown as percentages on a fixed 0-100 % scale.
+    assert ops[("data", 0, "zmin")] == 0 and ops[("data", 0, "zmax")] == 1
+    assert ":.0%}" in ops[("data", 0, "hovertemplate")]

@@ -1,0 +1,97 @@
+"""Pure functions of gridmap/views/map_view.py, on the tiny district."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from gridmap.grids.district import Bounds, load_district
+from gridmap.views.map_view import FIT_PADDING, VIEWPORT_PX, build_view, fit_zoom, shown_grids
+from gridmap.views.url_state import NavState
+
+
+@pytest.fixture(scope="module")
+def district(tiny_dir):
+    return load_district(tiny_dir)
+
+
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
+
+
+def _extent_px(bounds: Bounds, zoom: float) -> tuple[float, float]:
+    """Return the box's (width, height) in pixels at ``zoom`` (512-px world at zoom 0)."""
+    world = 512 * 2**zoom
+    return (
+        world * (bounds.east - bounds.west) / 360,
+        world * (_merc_y(bounds.north) - _merc_y(bounds.south)),
+    )
+
+
+@pytest.mark.parametrize(
+    "bounds",
+    [
+        Bounds(114.80, 33.70, 114.88, 33.78),  # the tiny district
+        Bounds(114.80, 33.70, 114.84, 33.78),  # tall
+        Bounds(114.60, 33.70, 115.20, 33.75),  # wide
+        Bounds(114.8, 33.7, 114.81, 33.701),  # a street
+    ],
+)
+@pytest.mark.parametrize("size", [VIEWPORT_PX, (300, 200), (1600, 400)])
+def test_fit_zoom_fits_and_is_the_largest(bounds, size):
+    zoom = fit_zoom(bounds, size)
+    width, height = _extent_px(bounds, zoom)
+    assert width <= size[0] and height <= size[1]
+    # A little closer and the box no longer fits in the padded viewport.
+    wider, taller = _extent_px(bounds, zoom + 0.05)
+    assert wider > size[0] * FIT_PADDING or taller > size[1] * FIT_PADDING
+
+
+def test_bigger_box_gives_smaller_zoom():
+    small = Bounds(114.80, 33.70, 114.84, 33.74)
+    big = Bounds(114.70, 33.60, 114.94, 33.84)
+    assert fit_zoom(big) < fit_zoom(small)
+    assert fit_zoom(small, (1800, 1280)) > fit_zoom(small)
+
+
+def test_fit_zoom_is_clamped():
+    assert fit_zoom(Bounds(1, 1, 1, 1)) == 18.0  # a point
+    assert fit_zoom(Bounds(114.8, 33.7, 114.8005, 33.7005)) == 18.0
+    assert fit_zoom(Bounds(-180, -80, 180, 80), (300, 200)) == 0.0  # the world in 300 px
+
+
+@pytest.mark.parametrize(
+    ("state", "selected", "shown"),
+    [
+        (NavState(), "T", ["T1", "T2"]),
+        (NavState(grid="T"), "T", ["T1", "T2"]),
+        (NavState(grid="T2"), "T2", ["T21", "T22"]),
+        (NavState(grid="T212"), "T212", ["T2121", "T2122"]),
+        (NavState(grid="T2122"), "T2122", ["T2121", "T2122"]),  # level 5: its siblings
+        (NavState(grid="NOPE"), "T", ["T1", "T2"]),
+        (NavState(view="level-3"), "T", ["T11", "T12", "T21", "T22"]),
+        (NavState(grid="T2122", view="level-2"), "T2122", ["T1", "T2"]),
+    ],
+)
+def test_shown_grids(district, state, selected, shown):
+    assert shown_grids(district, state) == (selected, shown)
+
+
+def test_shown_whole_level_5(district):
+    _, shown = shown_grids(district, NavState(view="level-5"))
+    assert shown == district.level_ids(5)
+    assert len(shown) == 16
+
+
+def test_build_view_drill_and_whole_level(district):
+    view = build_view(district, NavState(grid="T1"), "population", "en")
+    assert (view.level, view.ids, view.values) == (3, ["T11", "T12"], [1000, 2600])
+    assert view.hover == ["Lizhuang Village 11", "Lizhuang Village 12"]
+    assert len(view.points) == 2
+    assert view.metric_label == "Population"
+    assert view.center == pytest.approx((114.82, 33.74))
+    whole = build_view(district, NavState(view="level-4"), "density", "zh")
+    assert whole.level == 4 and len(whole.ids) == 8
+    assert whole.hover == whole.ids and whole.points == []
+    assert whole.center == pytest.approx((114.84, 33.74))
