@@ -14,13 +14,14 @@ from dash import Dash
 import callbacks
 from callbacks import planner as planner_callbacks
 from callbacks import wall as wall_callbacks
+from gridmap.clock import local_today
 from gridmap.demo.history import load_if_empty
 from gridmap.errors import ConfigError, DataError
 from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
 from gridmap.grids.schema import LEVELS
 from gridmap.i18n import name_of, t
-from gridmap.incidents.filters import default_range, local_today
+from gridmap.incidents.filters import default_range
 from gridmap.settings import ROOT, Settings, load_settings
 from gridmap.views.map_view import fit_zoom
 from gridmap.views.urls import layer_urls, url_for_layer
@@ -35,7 +36,7 @@ from web import geo_routes
 from web import grids_api as api
 from web.cache import cache
 from web.coverage_api import create_coverage_blueprint
-from web.incidents_api import create_incidents_blueprint
+from web.incidents_api import create_blueprint as create_incidents_blueprint
 from web.map_updates import level_url, view_for
 from web.runtime import Runtime, bind
 
@@ -85,7 +86,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Dash:
     server.register_blueprint(geo_routes.blueprint)
     server.register_blueprint(
         create_incidents_blueprint(
-            lambda: runtime.incident_store, lambda: runtime.assigner, token=settings.api_token
+            lambda: runtime.incident_store,
+            lambda: runtime.assigner,
+            token=settings.api_token,
+            clock=runtime.clock,
         )
     )
     server.register_blueprint(

@@ -32,7 +32,8 @@ class InsertResult:
 
 def bump(conn: sa.Connection, versions: sa.Table) -> None:
     """Add one to the change counter, inside the writing transaction ``conn``."""
-    conn.execute(sa.update(versions).where(versions.c.id == 1).values(version=versions.c.version + 1))
+    counter = versions.c.version
+    conn.execute(sa.update(versions).where(versions.c.id == 1).values(version=counter + 1))
 
 
 def insert(

@@ -14,8 +14,8 @@ import pytest
 
 from gridmap.incidents.filters import IncidentFilters
 from tests.dash_http import call, response_of
+from tests.incident_fixtures import INCIDENTS, incident
 from tests.test_callbacks import nav_result, operations, render
-from tests.test_incident_map_domain import INCIDENTS, incident
 from ui import ids
 
 MARCH = IncidentFilters("2025-03-01", "2025-03-31").key()

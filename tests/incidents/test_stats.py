@@ -3,11 +3,6 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-try:
-    from incident_fixtures import open_store, stored_record, tiny_grids
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import open_store, stored_record, tiny_grids
-
 from gridmap.incidents.stats import (
     StatsError,
     category_breakdown,
@@ -17,6 +12,7 @@ from gridmap.incidents.stats import (
     trend,
 )
 from gridmap.incidents.store import COLUMNS
+from tests.incident_fixtures import open_store, stored_record, tiny_grids
 
 
 def t(day, hour=0):
