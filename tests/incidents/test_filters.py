@@ -14,7 +14,7 @@ import pytest
 
 from gridmap.clock import LOCAL_TZ, local_today
 from gridmap.grids.district import load_district
-from gridmap.incidents.filters import IncidentFilters, default_range
+from gridmap.incidents.filters import IncidentFilters, chosen_filters, default_range
 from gridmap.incidents.playback import span_days
 from tests.fake_clock import FakeClock
 from tests.incident_fixtures import (
@@ -149,3 +149,51 @@ def test_local_today_uses_shanghai():
     assert local_today(FakeClock(datetime(2025, 12, 31, 17, tzinfo=UTC))) == date(2026, 1, 1)
     assert local_today(FakeClock(datetime(2025, 12, 31, 15, tzinfo=UTC))) == date(2025, 12, 31)
     assert LOCAL_TZ.key == "Asia/Shanghai"
+
+
+# -- chosen_filters: the filter controls normalised -------------------------------------------
+ALL = ["reported", "dispatched", "resolved", "closed"]
+
+
+def test_chosen_filters_whole_range():
+    chosen, last = chosen_filters("2025-03-01", "2025-03-31", [], ALL)
+    assert chosen == IncidentFilters("2025-03-01", "2025-03-31")
+    assert last == 30
+
+
+def test_chosen_filters_cut_times_and_swap_reversed_dates():
+    chosen, last = chosen_filters("2025-03-31T00:00:00", "2025-03-01T12:00:00", None, None)
+    assert (chosen.start, chosen.end) == ("2025-03-01", "2025-03-31") and last == 30
+
+
+def test_chosen_filters_one_day_keeps_the_slider_usable():
+    assert chosen_filters("2025-03-01", "2025-03-01", [], None)[1] == 1
+
+
+def test_chosen_filters_sort_categories_and_statuses():
+    chosen, _ = chosen_filters("2025-03-01", "2025-03-31", ["fire", "flood", "epidemic"], None)
+    assert chosen.categories == ("epidemic", "fire", "flood") and chosen.statuses is None
+    chosen, _ = chosen_filters("2025-03-01", "2025-03-31", [], ["resolved", "closed"])
+    assert chosen.statuses == ("closed", "resolved")
+    # Every status ticked is "every status"; none ticked is "none".
+    assert chosen_filters("2025-03-01", "2025-03-31", [], ALL)[0].statuses is None
+    assert chosen_filters("2025-03-01", "2025-03-31", [], [])[0].statuses == ()
+
+
+@pytest.mark.parametrize(
+    ("offset", "playing", "step", "window"),
+    [
+        (0, True, "week", ("2025-03-01", "2025-03-07")),
+        (7, False, "week", ("2025-03-08", "2025-03-14")),
+        (3, True, "day", ("2025-03-04", "2025-03-04")),
+        (28, True, None, ("2025-03-29", "2025-03-31")),  # no step: a week, cut at the end
+        (0, False, "week", ("2025-03-01", "2025-03-31")),  # not playing, at the start: all
+        (None, False, "day", ("2025-03-01", "2025-03-31")),
+    ],
+)
+def test_chosen_filters_playback_window(offset, playing, step, window):
+    chosen, last = chosen_filters(
+        "2025-03-01", "2025-03-31", [], None, offset=offset, playing=playing, step=step
+    )
+    assert (chosen.start, chosen.end) == window
+    assert last == 30  # the slider spans the whole range, whatever the window

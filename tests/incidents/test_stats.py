@@ -8,6 +8,7 @@ from gridmap.incidents.stats import (
     category_breakdown,
     child_ranking,
     grid_statistics,
+    statistics_filename,
     summary,
     trend,
 )
@@ -150,3 +151,7 @@ def test_grid_statistics_over_a_store(tmp_path):
     assert leaf["summary"]["total"] == 2 and leaf["children"].empty
     with pytest.raises(StatsError, match="unknown grid 'X'"):
         grid_statistics(store, grids, "X")
+
+
+def test_statistics_filename():
+    assert statistics_filename("D-1-2") == "incidents-D-1-2.csv"

@@ -142,3 +142,11 @@ def test_time_span_and_clipping(empty_store):
     assert store.count(**time_clipped(store, wide)) == store.count(**wide)
     # Bounds that cut something are kept.
     assert time_clipped(store, MARCH.store_filters()) == MARCH.store_filters()
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "网格1111"), ("en", "Grid 1111")])
+def test_incident_grid_name(district, lang, name):
+    assert incident_views.incident_grid_name(district, {"g5": "T1111"}, lang) == name
+    # An incident of a grid the district does not hold (or without one) shows a dash.
+    assert incident_views.incident_grid_name(district, {"g5": "X9"}, lang) == "—"
+    assert incident_views.incident_grid_name(district, {}, lang) == "—"
