@@ -5,16 +5,21 @@ from __future__ import annotations
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap.i18n import name_of, t
-from gridmap.incidents.categories import STATUSES
-from gridmap.incidents.filters import IncidentFilters, playback_window, span_days
-from gridmap.incidents.stats import grid_statistics, statistics_csv
-from gridmap.incidents.views import POINTS_FROM_LEVEL, heat, incident_points
+from gridmap.incidents.filters import IncidentFilters, chosen_filters
+from gridmap.incidents.playback import play_step
+from gridmap.incidents.stats import grid_statistics, statistics_csv, statistics_filename
+from gridmap.incidents.views import (
+    POINTS_FROM_LEVEL,
+    heat,
+    incident_grid_name,
+    incident_points,
+)
 from gridmap.views import url_state
 from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, shown_grids
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
-from ui.incident_controls import category_options, status_options, step_options
+from ui.incident_controls import category_options, rank_options, status_options, step_options
 from web.cache import cache
 from web.runtime import Runtime, current
 
@@ -54,22 +59,12 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.LANG_STORE, "data"),
     )
     def filters(start, end, categories, statuses, offset, play, step, lang):
-        start, end = str(start)[:10], str(end)[:10]
-        if end < start:
-            start, end = end, start
-        days = span_days(start, end)
-        first, last = start, end
-        if (play or {}).get("playing") or (offset or 0) > 0:
-            first, last = playback_window(start, end, int(offset or 0), step or "week")
-        every = statuses is None or set(statuses) >= set(STATUSES)
-        chosen = IncidentFilters(
-            start=first,
-            end=last,
-            categories=tuple(sorted(categories or ())),
-            statuses=None if every else tuple(sorted(statuses)),
+        playing = bool((play or {}).get("playing"))
+        chosen, last = chosen_filters(
+            start, end, categories, statuses, offset=offset, playing=playing, step=step
         )
-        label = t("filters-window", lang, start=first, end=last)
-        return chosen.key(), max(days - 1, 1), label
+        label = t("filters-window", lang, start=chosen.start, end=chosen.end)
+        return chosen.key(), last, label
 
     @app.callback(
         Output(ids.PLAY_STORE, "data"),
@@ -85,15 +80,11 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.STEP_RADIO, "value"),
     )
     def play(_clicks, _ticks, lang, state, offset, last, step):
-        playing = bool((state or {}).get("playing"))
         trigger = ctx.triggered_id
-        if trigger == ids.PLAY_BUTTON:
-            # Start from the first day; stopping goes back to the whole range.
-            playing, offset = not playing, 0
-        elif trigger == ids.PLAY_INTERVAL and playing:
-            offset = int(offset or 0) + (7 if step == "week" else 1)
-            if offset > int(last or 0):
-                playing, offset = False, 0
+        playing, offset = play_step(
+            bool((state or {}).get("playing")), offset, last, step,
+            pressed=trigger == ids.PLAY_BUTTON, ticked=trigger == ids.PLAY_INTERVAL,
+        )  # fmt: skip
         label = t("filters-stop" if playing else "filters-play", lang)
         return {"playing": playing}, not playing, label, offset
 
@@ -180,7 +171,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         )
         return {
             "content": text,
-            "filename": f"incidents-{selected}.csv",
+            "filename": statistics_filename(selected),
             "type": "text/csv",
         }
 
@@ -202,9 +193,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         row = runtime.incident_store.get(str(point.get("customdata")))
         if row is None:
             return []
-        grid = row.get("g5")
-        name = name_of(district.record(grid), lang) if grid in district else "—"
-        return detail(row, name, lang)
+        return detail(row, incident_grid_name(district, row, lang), lang)
 
     @app.callback(
         Output(ids.CATEGORY_SELECT, "options"),
@@ -224,11 +213,3 @@ def register(app: Dash, runtime: Runtime) -> None:
             rank_options(lang),
             t("stats-export", lang),
         )
-
-
-def rank_options(lang: str) -> list[dict]:
-    """Return the ranking options of the child table."""
-    return [
-        {"label": t("stats-rank-count", lang), "value": "count"},
-        {"label": t("stats-rank-rate", lang), "value": "per_1000"},
-    ]

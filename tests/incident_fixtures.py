@@ -8,10 +8,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import geopandas as gpd
+import pytest
 import sqlalchemy as sa
 from shapely.geometry import box
 
+from gridmap.grids.district import Bounds
 from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.store import IncidentStore
 
 PG_URL = os.environ.get("GRIDMAP_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -142,3 +145,103 @@ def fixed_clock(start: datetime = NOW, step: timedelta = timedelta(0)):
         return value
 
     return clock
+
+
+# -- the map's incidents (the tiny district of tests/conftest.py: grid ids T, T1, ... T2222) --
+
+PG_URLS = (
+    "postgresql+psycopg://postgres@127.0.0.1:5432/test",
+    "postgresql+psycopg://root@127.0.0.1:5432/test",
+)
+TINY = Bounds(114.80, 33.70, 114.88, 33.78)
+MARCH = IncidentFilters(start="2025-03-01", end="2025-03-31")
+
+
+def incident(rid: str, g5: str, lon: float, lat: float, **fields) -> dict:
+    """Return a store record in level-5 grid ``g5`` of the tiny district."""
+    row = {
+        "id": rid,
+        "category": "neighbourhood",
+        "status": "reported",
+        "reported_at": datetime(2025, 3, 10, 2, tzinfo=UTC),
+        "lon": lon,
+        "lat": lat,
+        **{f"g{level}": g5[:level] for level in range(1, 6)},
+    }
+    row.update(fields)
+    return row
+
+
+#: Five incidents: four in March (three in T1111/T1112, one in T2222), one in June.
+INCIDENTS = [
+    incident("a", "T1111", 114.8025, 33.7025, reported_at=datetime(2025, 3, 10, tzinfo=UTC)),
+    incident(
+        "b",
+        "T1111",
+        114.8075,
+        33.7075,
+        category="security",
+        status="resolved",
+        reported_at=datetime(2025, 3, 11, tzinfo=UTC),
+    ),
+    incident(
+        "c",
+        "T1112",
+        114.8125,
+        33.7325,
+        category="fire",
+        status="dispatched",
+        reported_at=datetime(2025, 3, 12, tzinfo=UTC),
+    ),
+    incident(
+        "d",
+        "T2222",
+        114.8725,
+        33.7725,
+        status="closed",
+        reported_at=datetime(2025, 3, 13, tzinfo=UTC),
+    ),
+    incident("e", "T1111", 114.8025, 33.7025, reported_at=datetime(2025, 6, 1, tzinfo=UTC)),
+]
+
+
+# -- stores ---------------------------------------------------------------------------------
+PG_FOUND: dict[str, str | None] = {}
+
+
+def pg_url() -> str:
+    """Return a PostgreSQL URL that answers, or skip naming why none did."""
+    if "url" not in PG_FOUND:
+        reasons = []
+        PG_FOUND["url"] = None
+        for url in PG_URLS:
+            engine = sa.create_engine(url, connect_args={"connect_timeout": 2})
+            try:
+                with engine.connect() as conn:
+                    conn.execute(sa.text("select 1"))
+                PG_FOUND["url"] = url
+                break
+            except Exception as exc:  # noqa: BLE001 - any failure means "try the next"
+                reasons.append(f"{url.split('//')[1]}: {type(exc).__name__}")
+            finally:
+                engine.dispose()
+        PG_FOUND["reason"] = "; ".join(reasons)
+    if PG_FOUND["url"] is None:
+        reason = f"PostgreSQL not reachable ({PG_FOUND['reason']})"
+        print(reason)
+        pytest.skip(reason)
+    return PG_FOUND["url"]
+
+
+def open_map_store(backend: str, tmp_path) -> IncidentStore:
+    """Open an empty store on ``sqlite`` (a file under tmp_path) or ``postgresql`` (or skip)."""
+    if backend == "sqlite":
+        return IncidentStore(f"sqlite:///{tmp_path / 'incidents.sqlite'}")
+    return IncidentStore(pg_url(), table_prefix=f"t{uuid.uuid4().hex[:12]}_")
+
+
+def close_map_store(store: IncidentStore, backend: str) -> None:
+    """Drop the tables of a PostgreSQL store of :func:`open_map_store`; close the store."""
+    if backend == "postgresql":
+        store.drop()
+    store.dispose()

@@ -29,6 +29,14 @@ def step_options(lang: str) -> list[dict]:
     ]
 
 
+def rank_options(lang: str) -> list[dict]:
+    """Return the ranking options of the statistics' child table in ``lang``."""
+    return [
+        {"label": t("stats-rank-count", lang), "value": "count"},
+        {"label": t("stats-rank-rate", lang), "value": "per_1000"},
+    ]
+
+
 def incident_controls(lang: str, start: str, end: str, refresh_seconds: int) -> html.Div:
     """Return the filter row for incidents between ``start`` and ``end`` (ISO dates)."""
     return html.Div(

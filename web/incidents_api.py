@@ -25,28 +25,24 @@ import hmac
 import io
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from gridmap.incidents.assign import GridAssigner
-from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
-from gridmap.incidents.intake import (
-    FUTURE_TOLERANCE,
-    IntakeError,
-    parse_time,
-    records_of,
-    validate_records,
-)
-from gridmap.incidents.store import (
-    COLUMNS,
-    MAX_LENGTHS,
+from gridmap.clock import Clock, system_clock
+from gridmap.errors import (
+    GridmapError,
     IllegalTransition,
     IncidentNotFound,
-    IncidentStore,
+    IntakeError,
     StoreError,
 )
+from gridmap.incidents.assign import GridAssigner
+from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, records_of, validate_records
+from gridmap.incidents.store import IncidentStore
+from gridmap.incidents.tables import COLUMNS, MAX_LENGTHS
 
 #: Most records accepted in one POST.
 MAX_RECORDS = 1000
@@ -58,14 +54,14 @@ MAX_LIMIT = 10000
 FORMATS = {"json": "application/json", "geojson": "application/geo+json", "csv": "text/csv"}
 
 
-def create_incidents_blueprint(
+def create_blueprint(
     store: IncidentStore | Callable[[], IncidentStore],
     assigner: GridAssigner | Callable[[], GridAssigner],
     *,
     token: str | None,
     max_records: int = MAX_RECORDS,
     max_bytes: int = MAX_BYTES,
-    clock: Callable[[], datetime] | None = None,
+    clock: Clock = system_clock,
     name: str = "incidents",
     url_prefix: str = "/api/v1",
 ) -> Blueprint:
@@ -81,8 +77,9 @@ def create_incidents_blueprint(
         The bearer token (``GRIDMAP_API_TOKEN``); empty or None refuses every request (503).
     max_records, max_bytes : int
         Limits of one POST (413 beyond).
-    clock : callable, optional
-        Returns the current aware datetime (tests pass a fixed one).
+    clock : callable
+        Returns the current aware datetime (default the system clock; the app passes
+        ``runtime.clock``, tests a fake one).
     name, url_prefix : str
         Blueprint name and URL prefix.
 
@@ -91,7 +88,7 @@ def create_incidents_blueprint(
     flask.Blueprint
     """
     blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
-    now = clock or (lambda: datetime.now(UTC))
+    now = clock
 
     def get_store() -> IncidentStore:
         return store if isinstance(store, IncidentStore) else store()
@@ -126,7 +123,7 @@ def create_incidents_blueprint(
         try:
             records = records_of(body)
         except IntakeError as exc:
-            return _error(400, str(exc))
+            return _error_of(exc)
         if not records:
             return _error(400, "no incidents in the request")
         if len(records) > max_records:
@@ -160,33 +157,11 @@ def create_incidents_blueprint(
         body = _read_body(max_bytes)
         if isinstance(body, Response):
             return body
-        if not isinstance(body, dict):
-            return _error(422, 'body must be an object like {"status": "dispatched"}')
-        unknown = sorted(set(body) - {"status", "at", "unit"})
-        if unknown:
-            return _error(422, f"unknown field(s) {unknown}; known: status, at, unit")
-        status = body.get("status")
-        if status not in STATUSES:
-            return _error(422, f"'status' must be one of {', '.join(STATUSES)}, got {status!r}")
-        at = None
-        if body.get("at") not in (None, ""):
-            try:
-                at = parse_time(body["at"])
-            except ValueError as exc:
-                return _error(422, f"'at': {exc}")
-            if at > now() + FUTURE_TOLERANCE:
-                return _error(422, f"'at': {at.isoformat()} is in the future")
-        unit = body.get("unit")
-        if unit is not None and (not isinstance(unit, str) or len(unit) > MAX_LENGTHS["unit"]):
-            return _error(422, f"'unit' must be a string of at most {MAX_LENGTHS['unit']} chars")
         try:
+            status, at, unit = _status_change(body, now)
             row = get_store().update_status(incident_id, status, at=at or now(), unit=unit)
-        except IncidentNotFound as exc:
-            return _error(404, str(exc))
-        except IllegalTransition as exc:
-            return _error(409, str(exc))
-        except StoreError as exc:
-            return _error(422, str(exc))
+        except (IntakeError, StoreError) as exc:
+            return _error_of(exc)
         return _json(_plain(row), 200)
 
     @blueprint.get("/incidents/<incident_id>")
@@ -202,8 +177,8 @@ def create_incidents_blueprint(
         """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
         try:
             filters, limit, offset, fmt = _query_args()
-        except ValueError as exc:
-            return _error(400, str(exc))
+        except GridmapError as exc:
+            return _error_of(exc)
         store_ = get_store()
         rows = store_.query(**filters, limit=limit, offset=offset)
         if fmt == "csv":
@@ -235,12 +210,77 @@ def create_incidents_blueprint(
     return blueprint
 
 
+def _status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | None]:
+    """Return the status, time and unit of a PATCH body.
+
+    Raises
+    ------
+    IntakeError
+        The body is not such an object; ``field`` names the bad field (``"body"`` when the
+        body itself is wrong).
+    """
+    if not isinstance(body, dict):
+        raise IntakeError('body must be an object like {"status": "dispatched"}', field="body")
+    unknown = sorted(set(body) - {"status", "at", "unit"})
+    if unknown:
+        raise IntakeError(
+            f"unknown field(s) {unknown}; known: status, at, unit", field=str(unknown[0])
+        )
+    status = body.get("status")
+    if status not in STATUSES:
+        raise IntakeError(
+            f"'status' must be one of {', '.join(STATUSES)}, got {status!r}", field="status"
+        )
+    at = None
+    if body.get("at") not in (None, ""):
+        try:
+            at = parse_time(body["at"])
+        except ValueError as exc:
+            raise IntakeError(f"'at': {exc}", field="at") from None
+        if at > now() + FUTURE_TOLERANCE:
+            raise IntakeError(f"'at': {at.isoformat()} is in the future", field="at")
+    unit = body.get("unit")
+    if unit is not None and (not isinstance(unit, str) or len(unit) > MAX_LENGTHS["unit"]):
+        raise IntakeError(
+            f"'unit' must be a string of at most {MAX_LENGTHS['unit']} chars", field="unit"
+        )
+    return status, at, unit
+
+
+def _error_of(exc: GridmapError) -> Response:
+    """Answer a domain error by its type and attributes (never by its message).
+
+    Unknown incident 404; illegal workflow change 409; any other store error, or a body
+    field (``field`` set) that cannot be used, 422; a body that is no record at all or a bad
+    query parameter (``parameter`` set), 400.
+    """
+    if isinstance(exc, IncidentNotFound):
+        code = 404
+    elif isinstance(exc, IllegalTransition):
+        code = 409
+    elif isinstance(exc, StoreError) or (isinstance(exc, IntakeError) and exc.field):
+        code = 422
+    else:
+        code = 400
+    return _error(code, str(exc))
+
+
 def _query_args() -> tuple[dict[str, Any], int, int, str]:
+    """Return the filters, limit, offset and format of a GET.
+
+    Raises
+    ------
+    GridmapError
+        A parameter that cannot be used (``parameter`` names it).
+    """
     args = request.args
     known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
     unknown = sorted(set(args) - known)
     if unknown:
-        raise ValueError(f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}")
+        raise GridmapError(
+            f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}",
+            parameter=str(unknown[0]),
+        )
     filters: dict[str, Any] = {}
     if args.get("grid"):
         filters["grid"] = args["grid"]
@@ -252,7 +292,7 @@ def _query_args() -> tuple[dict[str, Any], int, int, str]:
             try:
                 filters[key] = parse_time(args[name])
             except ValueError as exc:
-                raise ValueError(f"'{name}': {exc}") from None
+                raise GridmapError(f"'{name}': {exc}", parameter=name) from None
     for name, key, known_values in (
         ("category", "categories", CATEGORY_IDS),
         ("status", "statuses", STATUSES),
@@ -261,7 +301,9 @@ def _query_args() -> tuple[dict[str, Any], int, int, str]:
         if values:
             bad = sorted(set(values) - set(known_values))
             if bad:
-                raise ValueError(f"unknown {name}(s) {bad}; known: {', '.join(known_values)}")
+                raise GridmapError(
+                    f"unknown {name}(s) {bad}; known: {', '.join(known_values)}", parameter=name
+                )
             filters[key] = values
     limit = _int(args.get("limit", DEFAULT_LIMIT), "limit", 1, MAX_LIMIT)
     offset = _int(args.get("offset", 0), "offset", 0, 10**9)
@@ -270,7 +312,9 @@ def _query_args() -> tuple[dict[str, Any], int, int, str]:
         best = request.accept_mimetypes.best_match(list(FORMATS.values()), "application/json")
         fmt = next(k for k, v in FORMATS.items() if v == best)
     if fmt not in FORMATS:
-        raise ValueError(f"'format' must be one of {', '.join(FORMATS)}, got {fmt!r}")
+        raise GridmapError(
+            f"'format' must be one of {', '.join(FORMATS)}, got {fmt!r}", parameter="format"
+        )
     return filters, limit, offset, fmt
 
 
@@ -278,9 +322,11 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"'{name}' must be an integer, got {value!r}") from None
+        raise GridmapError(f"'{name}' must be an integer, got {value!r}", parameter=name) from None
     if not low <= number <= high:
-        raise ValueError(f"'{name}' must be between {low} and {high}, got {number}")
+        raise GridmapError(
+            f"'{name}' must be between {low} and {high}, got {number}", parameter=name
+        )
     return number
 
 

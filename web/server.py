@@ -9,9 +9,8 @@ from flask import Flask
 
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
-from web import coverage_api, geo_routes, grids_api
+from web import coverage_api, geo_routes, grids_api, incidents_api
 from web.cache import cache
-from web.incidents_api import create_incidents_blueprint
 from web.runtime import Runtime, bind
 
 
@@ -59,7 +58,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
     server.register_blueprint(grids_api.create_blueprint(district))
     server.register_blueprint(geo_routes.create_blueprint(district.version))
     server.register_blueprint(
-        create_incidents_blueprint(
+        incidents_api.create_blueprint(
             lambda: runtime.incident_store,
             lambda: runtime.assigner,
             token=settings.api_token,
@@ -79,6 +78,6 @@ def prepare_incidents(runtime: Runtime) -> None:
     """Load the demo history into an empty store (when asked) and analyze a large one."""
     store = runtime.incident_store
     if runtime.settings.demo_incidents:
-        load_if_empty(store, runtime.district)
+        load_if_empty(store, runtime.district, clock=runtime.clock)
     if not store.has_statistics() and store.count() > 10_000:
         store.analyze()

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 
+from gridmap.clock import Clock, system_clock
 from gridmap.demo.incidents import YEAR_END, demo_incidents, load_demo
 from gridmap.grids.district import District
 from gridmap.incidents.store import IncidentStore
-
-TIME_COLUMNS = ("reported_at", "dispatched_at", "resolved_at", "closed_at")
+from gridmap.incidents.tables import TIME_COLUMNS
 
 
 def week_shift(now: datetime, year_end: datetime = YEAR_END) -> timedelta:
@@ -64,16 +64,20 @@ def shifted(frame: pd.DataFrame, shift: timedelta) -> pd.DataFrame:
 
 
 def load_if_empty(
-    store: IncidentStore, district: District, now: datetime | None = None
+    store: IncidentStore,
+    district: District,
+    now: datetime | None = None,
+    *,
+    clock: Clock = system_clock,
 ) -> tuple[int, timedelta] | None:
     """Load the demo year into an empty store, moved so that it runs up to ``now``.
 
     Returns (stored, shift), or None when the store already holds incidents or the district
-    is not the demo.
+    is not the demo. ``now`` defaults to ``clock()``.
     """
     if not district.is_demo or store.count() > 0:
         return None
-    now = now or datetime.now(UTC)
+    now = now or clock()
     shift = week_shift(now)
     frame = until(shifted(demo_incidents(district.grids), shift), now)
     stored, _ = load_demo(store, district.grids, frame=frame)

@@ -34,27 +34,27 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
+from gridmap.clock import LOCAL_TZ
 from gridmap.errors import DemoError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import LEVELS, WGS84
 from gridmap.incidents.categories import BY_ID, DISPUTE_IDS
-from gridmap.incidents.store import COLUMNS, GRID_COLUMNS
+from gridmap.incidents.tables import COLUMNS, GRID_COLUMNS
 
 SEED = 20220826
-CST = timezone(timedelta(hours=8), "CST")
 YEAR = 2025
-YEAR_START = datetime(YEAR, 1, 1, tzinfo=CST)
-HALF_YEAR_END = datetime(YEAR, 7, 1, tzinfo=CST)
-YEAR_END = datetime(YEAR + 1, 1, 1, tzinfo=CST)
+YEAR_START = datetime(YEAR, 1, 1, tzinfo=LOCAL_TZ)
+HALF_YEAR_END = datetime(YEAR, 7, 1, tzinfo=LOCAL_TZ)
+YEAR_END = datetime(YEAR + 1, 1, 1, tzinfo=LOCAL_TZ)
 #: The moment the statuses describe.
 AS_OF = YEAR_END
-SPRING_FESTIVAL = datetime(YEAR, 1, 29, tzinfo=CST)
+SPRING_FESTIVAL = datetime(YEAR, 1, 29, tzinfo=LOCAL_TZ)
 #: Typical disputes reported in the first half year (the article's figure).
 FIRST_HALF_DISPUTES = 510
 

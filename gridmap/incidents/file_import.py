@@ -27,12 +27,13 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 import geopandas as gpd
 
+from gridmap.clock import Clock, system_clock
 from gridmap.errors import GridmapError, IncidentImportError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import EXTENSIONS, GRIDS, WGS84
 from gridmap.incidents.assign import GridAssigner
@@ -184,8 +185,11 @@ def import_file(
     chunk: int = CHUNK,
     progress: TextIO | None = None,
     now: datetime | None = None,
+    clock: Clock = system_clock,
 ) -> ImportReport:
     """Import one CSV or GeoJSON file; return what was stored, duplicated and refused.
+
+    ``now`` (default ``clock()``) is the present of the "not in the future" rule.
 
     Raises
     ------
@@ -202,7 +206,7 @@ def import_file(
         rows = _geojson_rows(path)
     else:
         raise IncidentImportError(f"{path}: expected a .csv, .geojson or .json file")
-    now = now or datetime.now(UTC)
+    now = now or clock()
     total = count_records(path)
     report = ImportReport(str(path))
     batch: list[tuple[str, dict[str, Any]]] = []

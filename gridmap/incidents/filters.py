@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from gridmap.clock import LOCAL_TZ
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
-
-#: Days are the district's days (China Standard Time).
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
-STEPS = {"day": 1, "week": 7}
+from gridmap.incidents.playback import playback_window, span_days
 
 
 @dataclass(frozen=True)
@@ -68,22 +66,51 @@ def default_range(today: date, days: int = 365) -> tuple[str, str]:
     return (today - timedelta(days=days - 1)).isoformat(), today.isoformat()
 
 
-def local_today(now: datetime | None = None) -> date:
-    """Return today's date in the district."""
-    return (now or datetime.now(LOCAL_TZ)).astimezone(LOCAL_TZ).date()
+def chosen_filters(
+    start: str,
+    end: str,
+    categories: Iterable[str] | None,
+    statuses: Iterable[str] | None,
+    *,
+    offset: int | None = 0,
+    playing: bool = False,
+    step: str | None = "week",
+) -> tuple[IncidentFilters, int]:
+    """Normalise the filter controls into the filters shown and the playback slider's last step.
 
+    Parameters
+    ----------
+    start, end : str
+        The date picker's dates (a time of day after the date is cut; swapped when reversed).
+    categories : iterable of str or None
+        The categories picked (none: every category); kept sorted.
+    statuses : iterable of str or None
+        The statuses ticked: None or every status means every status (``statuses=None``).
+    offset : int, optional
+        The playback slider's day offset; above 0 (or while ``playing``) the filters cover
+        only the playback window of ``step`` (default ``"week"``).
+    playing : bool
+        Whether the playback runs.
+    step : {"day", "week"}, optional
+        Length of the playback window.
 
-def playback_window(start: str, end: str, offset_days: int, step: str) -> tuple[str, str]:
-    """Return the window a playback step shows: ``step`` days from ``start + offset_days``.
-
-    The window never runs past ``end``.
+    Returns
+    -------
+    tuple of (IncidentFilters, int)
+        The filters and the slider's maximum (days of the range less one, at least 1).
     """
-    days = STEPS[step]
-    first = date.fromisoformat(start) + timedelta(days=int(offset_days))
-    last = min(first + timedelta(days=days - 1), date.fromisoformat(end))
-    return first.isoformat(), last.isoformat()
-
-
-def span_days(start: str, end: str) -> int:
-    """Return the number of days from ``start`` to ``end`` inclusive."""
-    return (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
+    start, end = str(start)[:10], str(end)[:10]
+    if end < start:
+        start, end = end, start
+    days = span_days(start, end)
+    first, last = start, end
+    if playing or (offset or 0) > 0:
+        first, last = playback_window(start, end, int(offset or 0), step or "week")
+    every = statuses is None or set(statuses) >= set(STATUSES)
+    chosen = IncidentFilters(
+        start=first,
+        end=last,
+        categories=tuple(sorted(categories or ())),
+        statuses=None if every else tuple(sorted(statuses)),
+    )
+    return chosen, max(days - 1, 1)

@@ -37,10 +37,11 @@ from typing import Any
 
 import numpy as np
 
+from gridmap.clock import Clock, system_clock
 from gridmap.errors import IntakeError  # noqa: F401 (re-exported)
 from gridmap.incidents.assign import OUTSIDE, GridAssigner
 from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, STATUSES
-from gridmap.incidents.store import GRID_COLUMNS, MAX_LENGTHS, TIME_COLUMNS
+from gridmap.incidents.tables import GRID_COLUMNS, MAX_LENGTHS, TIME_COLUMNS
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
 #: Fields a record may carry.
@@ -142,6 +143,7 @@ def validate_records(
     *,
     now: datetime | None = None,
     first_index: int = 0,
+    clock: Clock = system_clock,
 ) -> IntakeResult:
     """Check records and assign their grids; return the clean ones and every problem.
 
@@ -152,15 +154,17 @@ def validate_records(
     assigner : GridAssigner
         The district's grids: a location must fall inside the district.
     now : datetime, optional
-        The present (aware), for the "not in the future" rule; default the current time.
+        The present (aware), for the "not in the future" rule; default ``clock()``.
     first_index : int
         Index of ``records[0]`` in the whole batch or file (the importer validates chunks).
+    clock : callable
+        Gives the present when ``now`` is not given (default the system clock).
 
     Returns
     -------
     IntakeResult
     """
-    now = now or datetime.now(UTC)
+    now = now or clock()
     problems: list[Rejection] = []
     candidates: list[tuple[int, dict[str, Any]]] = []
     for offset, raw in enumerate(records):

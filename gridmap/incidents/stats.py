@@ -26,13 +26,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from gridmap.clock import LOCAL_TZ_NAME
 from gridmap.errors import StatsError  # noqa: F401 (re-exported)
 from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, DONE_STATUSES, OPEN_STATUSES
 
 METRICS: tuple[str, ...] = ("count", "per_1000")
 FREQS: dict[str, str] = {"day": "D", "week": "W-SUN"}
-#: The district's time zone: days and weeks of the trend are local.
-LOCAL_TZ = "Asia/Shanghai"
 
 
 def _times(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -85,7 +84,7 @@ def trend(
     *,
     start: datetime | None = None,
     end: datetime | None = None,
-    tz: str = LOCAL_TZ,
+    tz: str = LOCAL_TZ_NAME,
 ) -> pd.DataFrame:
     """Count incidents reported per day or week, with the periods that have none.
 
@@ -249,7 +248,7 @@ def grid_statistics(
     freq: str = "week",
     metric: str = "count",
     lang: str = "zh",
-    tz: str = LOCAL_TZ,
+    tz: str = LOCAL_TZ_NAME,
 ) -> dict[str, Any]:
     """Run the queries for one grid and return every statistic (adapter over the store).
 
@@ -299,6 +298,11 @@ def grid_statistics(
     else:
         result["children"] = child_ranking({}, grids.iloc[:0], metric, lang)
     return result
+
+
+def statistics_filename(grid_id: str) -> str:
+    """Return the file name of a grid's statistics download."""
+    return f"incidents-{grid_id}.csv"
 
 
 def statistics_csv(stats: dict[str, Any], grid_id: str, name: str, filters: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gridmap.grids.district import District
+from gridmap.i18n import name_of
 from gridmap.incidents.categories import CATEGORIES
 from gridmap.incidents.density import Density, binned_density
 from gridmap.incidents.filters import IncidentFilters
@@ -103,3 +104,9 @@ def category_label(category: str, lang: str) -> str:
     """Return the label of a category id in ``lang`` (the id itself when unknown)."""
     found = _LABELS.get(category)
     return found.label(lang) if found else category
+
+
+def incident_grid_name(district: District, row: dict, lang: str) -> str:
+    """Return the name of the level-5 grid of an incident in ``lang``, or "—" when unknown."""
+    grid = row.get("g5")
+    return name_of(district.record(grid), lang) if grid in district else "—"

@@ -3,12 +3,8 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-try:
-    from incident_fixtures import EAST, NORTH, SOUTH, WEST, tiny_grids
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import EAST, NORTH, SOUTH, WEST, tiny_grids
-
 from gridmap.incidents.assign import OUTSIDE, AssignError, GridAssigner
+from tests.incident_fixtures import EAST, NORTH, SOUTH, WEST, tiny_grids
 
 
 def brute_force(grids, lon, lat):

@@ -4,11 +4,6 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-try:
-    from incident_fixtures import fixed_clock, open_store, pg_reachable, stored_record
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import fixed_clock, open_store, pg_reachable, stored_record
-
 from gridmap.errors import ConfigError
 from gridmap.incidents.categories import CATEGORY_IDS
 from gridmap.incidents.store import (
@@ -18,6 +13,7 @@ from gridmap.incidents.store import (
     StoreError,
 )
 from gridmap.settings import load_settings
+from tests.incident_fixtures import fixed_clock, open_store, pg_reachable, stored_record
 
 T0 = datetime(2025, 3, 1, 8, tzinfo=UTC)
 

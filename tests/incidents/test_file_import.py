@@ -2,14 +2,10 @@ import json
 
 import pytest
 
-try:
-    from incident_fixtures import record, tiny_grids
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import record, tiny_grids
-
 from gridmap.incidents.assign import GridAssigner
 from gridmap.incidents.file_import import IncidentImportError, import_file, main, read_grids
 from gridmap.incidents.store import IncidentStore
+from tests.incident_fixtures import record, tiny_grids
 
 HEADER = "id,category,status,reported_at,resolved_at,lon,lat,reporter,description\n"
 ROWS = [

@@ -2,11 +2,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-try:
-    from incident_fixtures import open_store, tiny_grids
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import open_store, tiny_grids
-
 from gridmap.demo.incidents import (
     FIRST_HALF_DISPUTES,
     HALF_YEAR_END,
@@ -20,6 +15,7 @@ from gridmap.demo.incidents import (
 )
 from gridmap.incidents.assign import GridAssigner
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from tests.incident_fixtures import open_store, tiny_grids
 
 
 @pytest.fixture(scope="module")

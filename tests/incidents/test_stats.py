@@ -3,20 +3,17 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
-try:
-    from incident_fixtures import open_store, stored_record, tiny_grids
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import open_store, stored_record, tiny_grids
-
 from gridmap.incidents.stats import (
     StatsError,
     category_breakdown,
     child_ranking,
     grid_statistics,
+    statistics_filename,
     summary,
     trend,
 )
 from gridmap.incidents.store import COLUMNS
+from tests.incident_fixtures import open_store, stored_record, tiny_grids
 
 
 def t(day, hour=0):
@@ -154,3 +151,7 @@ def test_grid_statistics_over_a_store(tmp_path):
     assert leaf["summary"]["total"] == 2 and leaf["children"].empty
     with pytest.raises(StatsError, match="unknown grid 'X'"):
         grid_statistics(store, grids, "X")
+
+
+def test_statistics_filename():
+    assert statistics_filename("D-1-2") == "incidents-D-1-2.csv"

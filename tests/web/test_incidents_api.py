@@ -5,12 +5,8 @@ import json
 import pytest
 from flask import Flask
 
-try:
-    from incident_fixtures import NOW, open_store, record, tiny_assigner
-except ModuleNotFoundError:  # tests/ imported as a package
-    from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
-
-from web.incidents_api import create_incidents_blueprint
+from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
+from web.incidents_api import create_blueprint
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -19,7 +15,7 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 def make_app(store, token=TOKEN, **kwargs):
     app = Flask(__name__)
     app.register_blueprint(
-        create_incidents_blueprint(store, tiny_assigner(), token=token, clock=lambda: NOW,
+        create_blueprint(store, tiny_assigner(), token=token, clock=lambda: NOW,
                                    **kwargs)
     )  # fmt: skip
     return app
@@ -342,7 +338,7 @@ def test_get_needs_token(filled):
 
 def test_lazy_store_and_assigner(store):
     app = Flask(__name__)
-    app.register_blueprint(create_incidents_blueprint(lambda: store, tiny_assigner, token=TOKEN,
+    app.register_blueprint(create_blueprint(lambda: store, tiny_assigner, token=TOKEN,
                                                       clock=lambda: NOW))  # fmt: skip
     assert post(app.test_client(), record("lazy")).status_code == 201
     assert store.get("lazy") is not None

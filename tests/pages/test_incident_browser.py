@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from gridmap.incidents.filters import LOCAL_TZ
+from gridmap.clock import LOCAL_TZ
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
 from tests.pages.test_browser import GRAPH, click_grid, wait_map_idle
 

@@ -1,0 +1,256 @@
+"""Reads of the incident store: filters as WHERE clauses, rows, frames, points and counts.
+
+Every function takes the engine and the incident table. Time ranges are half-open:
+``start <= reported_at < end``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from gridmap.errors import StoreError
+from gridmap.grids.schema import LEVELS
+from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.tables import COLUMNS
+
+
+def get(engine: sa.Engine, table: sa.Table, incident_id: str) -> dict[str, Any] | None:
+    """Return one incident as a dict, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(sa.select(table).where(table.c.id == incident_id)).mappings().first()
+    return None if row is None else dict(row)
+
+
+def stored_level(engine: sa.Engine, table: sa.Table, grid_id: str) -> int | None:
+    """Return the level at which ``grid_id`` appears in stored incidents (None if none)."""
+    with engine.connect() as conn:
+        for level in LEVELS:
+            column = table.c[f"g{level}"]
+            if conn.execute(sa.select(column).where(column == grid_id).limit(1)).first():
+                return level
+    return None
+
+
+def where_clauses(
+    engine: sa.Engine,
+    table: sa.Table,
+    grid: str | None = None,
+    grid_level: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    categories: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+) -> list[sa.ColumnElement[bool]] | None:
+    """Return the WHERE clauses of the filters of :func:`query` (None: matches nothing).
+
+    Raises
+    ------
+    StoreError
+        A bad grid level, a naive time, an unknown category or status (``field`` names it).
+    """
+    t = table
+    clauses: list[sa.ColumnElement[bool]] = []
+    if grid is not None:
+        if grid_level is None:
+            grid_level = stored_level(engine, table, grid)
+            if grid_level is None:
+                return None
+        if grid_level not in LEVELS:
+            raise StoreError(f"grid level must be 1-5, got {grid_level!r}", field="grid_level")
+        clauses.append(t.c[f"g{grid_level}"] == grid)
+    for name, value in (("start", start), ("end", end)):
+        if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+            raise StoreError(
+                f"{name!r} must be a timezone-aware datetime, got {value!r}", field=name
+            )
+    if start is not None:
+        clauses.append(t.c.reported_at >= start)
+    if end is not None:
+        clauses.append(t.c.reported_at < end)
+    if categories is not None:
+        unknown = sorted(set(categories) - set(CATEGORY_IDS))
+        if unknown:
+            raise StoreError(
+                f"unknown categories {unknown}; known: {', '.join(CATEGORY_IDS)}",
+                field="categories",
+            )
+        clauses.append(t.c.category.in_(list(categories)))
+    if statuses is not None:
+        unknown = sorted(set(statuses) - set(STATUSES))
+        if unknown:
+            raise StoreError(
+                f"unknown statuses {unknown}; known: {', '.join(STATUSES)}", field="statuses"
+            )
+        clauses.append(t.c.status.in_(list(statuses)))
+    return clauses
+
+
+def query(
+    engine: sa.Engine,
+    table: sa.Table,
+    *,
+    grid: str | None = None,
+    grid_level: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    categories: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    columns: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Return the incidents matching every filter given, newest first.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database.
+    table : sqlalchemy.Table
+        The incident table.
+    grid : str, optional
+        A grid id of any level.
+    grid_level : int, optional
+        The level of ``grid`` when known (saves a look-up).
+    start, end : datetime, optional
+        ``start <= reported_at < end`` (aware datetimes).
+    categories, statuses : sequence of str, optional
+        Keep only these (an empty sequence matches nothing).
+    limit, offset : int, optional
+        Paging, in the order newest first, then id.
+    columns : sequence of str, optional
+        Columns to return (all of :data:`~gridmap.incidents.tables.COLUMNS` by default).
+
+    Returns
+    -------
+    list of dict
+    """
+    clauses = where_clauses(engine, table, grid, grid_level, start, end, categories, statuses)
+    if clauses is None:
+        return []
+    t = table
+    cols = [t.c[c] for c in (columns or COLUMNS)]
+    stmt = sa.select(*cols).where(*clauses).order_by(t.c.reported_at.desc(), t.c.id)
+    if limit is not None:
+        stmt = stmt.limit(int(limit))
+    if offset:
+        stmt = stmt.offset(int(offset))
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def frame(engine: sa.Engine, table: sa.Table, **filters: Any) -> pd.DataFrame:
+    """Return :func:`query` as a DataFrame with the columns asked (all by default)."""
+    columns = filters.get("columns") or COLUMNS
+    return pd.DataFrame(query(engine, table, **filters), columns=list(columns))
+
+
+def points(engine: sa.Engine, table: sa.Table, **filters: Any) -> np.ndarray:
+    """Return the lon/lat of the incidents matching the filters, as an (n, 2) float array.
+
+    Filters as in :func:`query` except paging; for heatmaps and demand weights.
+    """
+    clauses = where_clauses(engine, table, **filters)
+    if clauses is None:
+        return np.empty((0, 2))
+    stmt = sa.select(table.c.lon, table.c.lat).where(*clauses)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return np.asarray(rows, dtype=float).reshape(-1, 2)
+
+
+def time_span(engine: sa.Engine, table: sa.Table) -> tuple[datetime | None, datetime | None]:
+    """Return the first and last ``reported_at`` stored (None, None when empty).
+
+    Two seeks on the reported_at index, cheap enough to ask per request.
+    """
+    column = table.c.reported_at
+    with engine.connect() as conn:
+        # Two queries: SQLite seeks the index for a lone min() or max(), not for both.
+        first = conn.execute(sa.select(sa.func.min(column))).scalar()
+        last = conn.execute(sa.select(sa.func.max(column))).scalar()
+    return first, last
+
+
+def count(engine: sa.Engine, table: sa.Table, **filters: Any) -> int:
+    """Return how many incidents match the filters of :func:`query` (no paging)."""
+    clauses = where_clauses(engine, table, **filters)
+    if clauses is None:
+        return 0
+    stmt = sa.select(sa.func.count()).select_from(table).where(*clauses)
+    with engine.connect() as conn:
+        return int(conn.execute(stmt).scalar() or 0)
+
+
+def counts_by_grid(
+    engine: sa.Engine,
+    table: sa.Table,
+    level: int,
+    *,
+    by: str | None = None,
+    grid: str | None = None,
+    grid_level: int | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    categories: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
+) -> pd.Series | pd.DataFrame:
+    """Count incidents per grid of ``level`` (``GROUP BY g<level>``), for the choropleth.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database.
+    table : sqlalchemy.Table
+        The incident table.
+    level : int
+        1..5: the level whose grids are counted.
+    by : {None, "status", "category"}
+        Also split the counts by this column.
+    grid, grid_level, start, end, categories, statuses
+        Filters, as in :func:`query` (``grid`` restricts to one parent's children).
+
+    Returns
+    -------
+    pandas.Series or DataFrame
+        Without ``by``: a Series of int counts indexed by grid id (grids with no incident
+        are absent). With ``by``: a DataFrame, one row per grid, one column per known
+        value (every status in workflow order, or every category in display order).
+    """
+    if level not in LEVELS:
+        raise StoreError(f"level must be 1-5, got {level!r}", parameter="level")
+    if by not in (None, "status", "category"):
+        raise StoreError(f"'by' must be None, 'status' or 'category', got {by!r}", parameter="by")
+    clauses = where_clauses(engine, table, grid, grid_level, start, end, categories, statuses)
+    key = table.c[f"g{level}"]
+    if clauses is None:
+        empty = pd.Series(dtype="int64", name="count")
+        return empty.rename_axis("grid_id") if by is None else empty.to_frame().iloc[:, :0]
+    if by is None:
+        stmt = sa.select(key, sa.func.count()).where(*clauses).group_by(key)
+        with engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return (
+            pd.Series({r[0]: int(r[1]) for r in rows}, dtype="int64", name="count")
+            .rename_axis("grid_id")
+            .sort_index()
+        )
+    # One pass, one column per known value (SUM(CASE ...)): streams along the covering
+    # index, where GROUP BY g<l>, <by> would need a temporary B-tree.
+    known = STATUSES if by == "status" else CATEGORY_IDS
+    column = table.c[by]
+    sums = [sa.func.sum(sa.case((column == value, 1), else_=0)) for value in known]
+    stmt = sa.select(key, *sums).where(*clauses).group_by(key)
+    with engine.connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame(
+        [[int(v or 0) for v in r[1:]] for r in rows],
+        index=pd.Index([r[0] for r in rows], dtype=object, name="grid_id"),
+        columns=pd.Index(list(known), dtype=object, name=by),
+        dtype="int64",
+    ).sort_index()

@@ -1,0 +1,266 @@
+"""Writes of the incident store: idempotent inserts and workflow status changes (compare-and-set).
+
+Every function takes the plain parts of a store: the engine, the two tables and a clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from gridmap.clock import Clock
+from gridmap.errors import IllegalTransition, IncidentNotFound, StoreError
+from gridmap.incidents.categories import STATUSES, TRANSITIONS
+from gridmap.incidents.engine import upsert_insert
+from gridmap.incidents.tables import COLUMNS, REQUIRED, STATUS_TIME, TIME_COLUMNS, sqlite_time
+
+#: Rows per INSERT call (SQLAlchemy splits it further into multi-row VALUES batches).
+BATCH = 50_000
+
+
+@dataclass(frozen=True)
+class InsertResult:
+    """What :meth:`IncidentStore.insert` did: ids stored and ids already present."""
+
+    stored: tuple[str, ...]
+    duplicates: tuple[str, ...]
+
+
+def bump(conn: sa.Connection, versions: sa.Table) -> None:
+    """Add one to the change counter, inside the writing transaction ``conn``."""
+    counter = versions.c.version
+    conn.execute(sa.update(versions).where(versions.c.id == 1).values(version=counter + 1))
+
+
+def insert(
+    engine: sa.Engine,
+    table: sa.Table,
+    versions: sa.Table,
+    records: Iterable[Mapping[str, Any]],
+    clock: Clock,
+) -> InsertResult:
+    """Store new incidents; ids already stored (or repeated in the batch) are ignored.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database.
+    table, versions : sqlalchemy.Table
+        The incident table and the change counter.
+    records : iterable of mapping
+        Validated records (see :mod:`gridmap.incidents.intake`) with at least
+        :data:`~gridmap.incidents.tables.REQUIRED`; times are aware datetimes; missing
+        optional columns are NULL.
+    clock : callable
+        Gives ``updated_at`` of records without one.
+
+    Returns
+    -------
+    InsertResult
+        Ids stored now and ids that were duplicates, each in input order.
+    """
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    repeated: list[str] = []
+    now = clock()
+    for index, record in enumerate(records):
+        missing = [c for c in REQUIRED if record.get(c) is None]
+        if missing:
+            raise StoreError(
+                f"record {index} ({record.get('id')!r}) lacks {missing}",
+                field=missing[0],
+                record=index,
+            )
+        rid = str(record["id"])
+        for name in (*TIME_COLUMNS, "updated_at"):
+            value = record.get(name)
+            if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
+                raise StoreError(
+                    f"record {index} ({rid!r}): {name} must be a timezone-aware datetime, "
+                    f"got {value!r}",
+                    field=name,
+                    record=index,
+                )
+        if rid in seen:
+            repeated.append(rid)
+            continue
+        seen.add(rid)
+        row = {c: record.get(c) for c in COLUMNS}
+        row["id"] = rid
+        row["lon"], row["lat"] = float(row["lon"]), float(row["lat"])
+        row["updated_at"] = record.get("updated_at") or now
+        rows.append(row)
+    stored: set[str] = set()
+    dialect = engine.dialect.name
+    statement = (
+        upsert_insert(dialect, table).on_conflict_do_nothing(index_elements=["id"])
+        .returning(table.c.id)
+    )  # fmt: skip
+    with engine.begin() as conn:
+        if dialect == "sqlite":
+            stored.update(_insert_sqlite(conn, table, rows))
+        elif engine.dialect.driver == "psycopg":
+            stored.update(_insert_psycopg(conn, table, rows))
+        else:
+            for start in range(0, len(rows), BATCH):
+                chunk = rows[start : start + BATCH]
+                stored.update(conn.execute(statement, chunk).scalars().all())
+        if stored:
+            bump(conn, versions)
+    ordered = tuple(r["id"] for r in rows if r["id"] in stored)
+    dupes = tuple(r["id"] for r in rows if r["id"] not in stored) + tuple(repeated)
+    return InsertResult(stored=ordered, duplicates=dupes)
+
+
+def _insert_sqlite(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert on SQLite with multi-row VALUES statements built here, returning new ids.
+
+    Same SQL as the SQLAlchemy path (``ON CONFLICT (id) DO NOTHING RETURNING id``, so the
+    ids are exact even with concurrent writers) but about 3x faster: times are formatted
+    once, in SQLAlchemy's SQLite storage format, instead of through per-row processors.
+    """
+    times = {*TIME_COLUMNS, "updated_at"}
+    one = "(" + ",".join("?" * len(COLUMNS)) + ")"
+    head = f'INSERT INTO "{table.name}" ({",".join(COLUMNS)}) VALUES '
+    tail = " ON CONFLICT (id) DO NOTHING RETURNING id"
+    per = 999  # 999 x 18 parameters stays under SQLite's limit of 32,766
+    stored: list[str] = []
+    for start in range(0, len(rows), per):
+        chunk = rows[start : start + per]
+        params = [(sqlite_time(row[c]) if c in times else row[c]) for row in chunk for c in COLUMNS]
+        sql = head + ",".join([one] * len(chunk)) + tail
+        stored.extend(r[0] for r in conn.exec_driver_sql(sql, tuple(params)))
+    return stored
+
+
+def _insert_psycopg(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[str]:
+    """Insert on PostgreSQL with psycopg's pipelined ``executemany(..., returning=True)``.
+
+    About 10x faster than SQLAlchemy's multi-row VALUES here, whose long statements
+    psycopg re-parses for every page.
+    """
+    sql = (
+        f'INSERT INTO "{table.name}" ({",".join(COLUMNS)}) '
+        f"VALUES ({','.join(['%s'] * len(COLUMNS))}) ON CONFLICT (id) DO NOTHING RETURNING id"
+    )
+    params = [tuple(row[c] for c in COLUMNS) for row in rows]
+    stored: list[str] = []
+    if not params:
+        return stored
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(sql, params, returning=True)
+        while True:
+            stored.extend(r[0] for r in cursor.fetchall())
+            if not cursor.nextset():
+                break
+    finally:
+        cursor.close()
+    return stored
+
+
+def update_status(
+    engine: sa.Engine,
+    table: sa.Table,
+    versions: sa.Table,
+    incident_id: str,
+    status: str,
+    *,
+    clock: Clock,
+    at: datetime | None = None,
+    unit: str | None = None,
+) -> dict[str, Any]:
+    """Move an incident along the workflow and set the time of the new status.
+
+    Allowed changes are :data:`gridmap.incidents.categories.TRANSITIONS`; asking for the
+    status it already has changes nothing (a retried request succeeds). Reopening
+    (``resolved -> dispatched``) clears ``resolved_at``.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The database.
+    table, versions : sqlalchemy.Table
+        The incident table and the change counter.
+    incident_id : str
+        The incident's id.
+    status : str
+        One of ``reported``, ``dispatched``, ``resolved``, ``closed``.
+    clock : callable
+        Gives ``updated_at``, and ``at`` when not given.
+    at : datetime, optional
+        When it happened (aware); default now. Not before the earlier stages' times.
+    unit : str, optional
+        Responsible unit to record (e.g. when dispatching to another unit).
+
+    Returns
+    -------
+    dict
+        The incident after the change.
+
+    Raises
+    ------
+    IncidentNotFound
+        Unknown id.
+    IllegalTransition
+        The workflow does not allow the change.
+    StoreError
+        Unknown status, or ``at`` before an earlier stage.
+    """
+    if status not in STATUSES:
+        raise StoreError(
+            f"unknown status {status!r}; known: {', '.join(STATUSES)}",
+            field="status",
+            record=incident_id,
+        )
+    at = at or clock()
+    if at.tzinfo is None:
+        raise StoreError("'at' must be timezone-aware", field="at", record=incident_id)
+    t = table
+    with engine.begin() as conn:
+        row = conn.execute(sa.select(t).where(t.c.id == incident_id)).mappings().first()
+        if row is None:
+            raise IncidentNotFound(f"no incident with id {incident_id!r}", record=incident_id)
+        current = row["status"]
+        if current == status:
+            return dict(row)
+        if status not in TRANSITIONS[current]:
+            allowed = ", ".join(sorted(TRANSITIONS[current])) or "none (final)"
+            raise IllegalTransition(
+                f"incident {incident_id!r}: cannot go from {current!r} to {status!r}; "
+                f"allowed from {current!r}: {allowed}",
+                field="status",
+                record=incident_id,
+            )
+        earlier = [c for c in TIME_COLUMNS if row[c] is not None]
+        latest = max(earlier, key=lambda c: row[c])
+        if at < row[latest]:
+            raise StoreError(
+                f"incident {incident_id!r}: time {at.isoformat()} is before "
+                f"{latest} {row[latest].isoformat()}",
+                field="at",
+                record=incident_id,
+            )
+        values: dict[str, Any] = {"status": status, "updated_at": clock()}
+        values[STATUS_TIME[status]] = at
+        if current == "resolved" and status == "dispatched":
+            values["resolved_at"] = None
+        if unit is not None:
+            values["unit"] = unit
+        # Compare-and-set on the status read above: a concurrent change makes this a no-op.
+        done = conn.execute(
+            sa.update(t).where(t.c.id == incident_id, t.c.status == current).values(values)
+        )
+        if done.rowcount != 1:
+            raise IllegalTransition(
+                f"incident {incident_id!r} changed while updating; read it again",
+                field="status",
+                record=incident_id,
+            )
+        bump(conn, versions)
+        updated = conn.execute(sa.select(t).where(t.c.id == incident_id)).mappings().one()
+    return dict(updated)

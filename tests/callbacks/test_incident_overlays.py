@@ -1,0 +1,226 @@
+"""Incident callbacks of the main map: the heat and point overlays and the incident metrics.
+
+Posted over HTTP the way the browser posts them.
+The app runs on the tiny district (tests/conftest.py) with its own SQLite database holding
+the incidents of tests/incident_fixtures.py (INCIDENTS): in March 2025, a and b in T1111 (100
+people), c in T1112 (200 people), d in T2222; e in T1111 in June.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from gridmap.incidents.filters import IncidentFilters
+from tests.callbacks.incident_support import (
+    MARCH,
+    incident_app,
+    overlay_prop_of,
+    store_of,
+    unchanged,
+)
+from tests.dash_http import call, operations, render, response_of
+from tests.incident_fixtures import INCIDENTS, incident
+from ui import ids
+
+
+@pytest.fixture(scope="module")
+def app(make_tiny_app):
+    return incident_app(make_tiny_app)
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def store(app):
+    return store_of(app)
+
+
+@pytest.fixture(scope="module")
+def overlay_prop(app) -> str:
+    return overlay_prop_of(app)
+
+
+# -- overlays -------------------------------------------------------------------------------
+def overlays(client, prop, search, key=MARCH, layers=("posts", "roads", "heat", "incidents"),
+             lang="en", size=None, version=1):  # fmt: skip
+    inputs = [
+        (ids.URL, "search", search),
+        (ids.FILTERS_STORE, "data", key),
+        (ids.VERSION_STORE, "data", version),
+        (ids.LAYER_CHECKLIST, "value", list(layers)),
+        (ids.LANG_STORE, "data", lang),
+        (ids.MAP_SIZE_STORE, "data", size),
+    ]
+    return call(client, [(ids.MAP_GRAPH, prop)], inputs, changed=[f"{ids.FILTERS_STORE}.data"])
+
+
+@pytest.mark.parametrize(
+    ("search", "total"),
+    [("", 4), ("?grid=T1", 3), ("?grid=T111", 3), ("?grid=T1112", 3), ("?grid=T2", 1)],
+)
+def test_heat_counts_the_matching_incidents(client, overlay_prop, search, total):
+    ops = operations(response_of(overlays(client, overlay_prop, search)))
+    lon, lat, z = ops[("data", 3, "lon")], ops[("data", 3, "lat")], ops[("data", 3, "z")]
+    assert len(lon) == len(lat) == len(z) > 0
+    assert sum(z) == total
+    assert ops[("data", 3, "visible")] is True
+    assert 3 <= ops[("data", 3, "radius")] <= 40
+    # Every bin centre lies in the district.
+    assert all(114.80 <= x <= 114.88 for x in lon) and all(33.70 <= y <= 33.78 for y in lat)
+
+
+def test_heat_follows_filters(client, overlay_prop):
+    fire = IncidentFilters("2025-03-01", "2025-03-31", ("fire",)).key()
+    ops = operations(response_of(overlays(client, overlay_prop, "", key=fire)))
+    assert ops[("data", 3, "z")] == [1]
+    assert ops[("data", 3, "lon")] == [pytest.approx(114.81225, abs=0.001)]
+    nothing = IncidentFilters("2025-03-01", "2025-03-31", statuses=()).key()
+    ops = operations(response_of(overlays(client, overlay_prop, "", key=nothing)))
+    assert ops[("data", 3, "z")] == []
+    year = IncidentFilters("2025-01-01", "2025-12-31").key()
+    assert sum(operations(response_of(overlays(client, overlay_prop, "", key=year)))[
+        ("data", 3, "z")
+    ]) == 5  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("search", "expected"),
+    [
+        ("?grid=T111", ["c", "b", "a"]),  # level 4: its level-5 children are shown
+        ("?grid=T1111", ["c", "b", "a"]),  # level 5: its parent's incidents
+        ("?grid=T11", ["c", "b", "a"]),  # level 3: level-4 grids are shown
+        ("?grid=T22", ["d"]),
+    ],
+)
+def test_points_at_level_4_and_deeper(client, overlay_prop, search, expected):
+    ops = operations(response_of(overlays(client, overlay_prop, search)))
+    assert ops[("data", 4, "customdata")] == expected
+    assert ops[("data", 4, "visible")] is True
+    by_id = {r["id"]: r for r in INCIDENTS}
+    assert ops[("data", 4, "lon")] == [by_id[i]["lon"] for i in expected]
+    assert ops[("data", 4, "lat")] == [by_id[i]["lat"] for i in expected]
+    assert len(ops[("data", 4, "marker")]["color"]) == len(expected)
+    assert len(ops[("data", 4, "text")]) == len(expected)
+
+
+def test_point_hover_text(client, overlay_prop):
+    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111")))
+    assert ops[("data", 4, "text")][1] == "<b>Public security</b><br>Resolved · 2025-03-11 00:00"
+    zh = operations(response_of(overlays(client, overlay_prop, "?grid=T111", lang="zh")))
+    assert zh[("data", 4, "text")][1].startswith("<b>治安问题</b><br>已办结")
+
+
+@pytest.mark.parametrize("search", ["", "?grid=T1", "?grid=T2", "?view=level-5", "?view=level-4"])
+def test_no_points_above_level_4_or_in_whole_level_views(client, overlay_prop, search):
+    ops = operations(response_of(overlays(client, overlay_prop, search)))
+    assert ops[("data", 4, "visible")] is False
+    assert ("data", 4, "customdata") not in ops
+    assert ops[("data", 3, "visible")] is True
+
+
+def test_overlays_hidden_when_unticked(client, overlay_prop):
+    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111", layers=("posts",))))
+    assert ops == {("data", 3, "visible"): False, ("data", 4, "visible"): False}
+    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111", layers=("heat",))))
+    assert ops[("data", 3, "visible")] is True and ops[("data", 4, "visible")] is False
+    ops = operations(
+        response_of(overlays(client, overlay_prop, "?grid=T111", layers=("incidents",)))
+    )
+    assert ops[("data", 3, "visible")] is False and ops[("data", 4, "customdata")] == [
+        "c",
+        "b",
+        "a",
+    ]
+
+
+def test_overlays_wait_for_filters(client, overlay_prop):
+    assert unchanged(overlays(client, overlay_prop, "?grid=T111", key=None))
+
+
+# -- render with incident metrics ------------------------------------------------------------
+FILTERS_CHANGED = [f"{ids.FILTERS_STORE}.data"]
+VERSION_CHANGED = [f"{ids.VERSION_STORE}.data"]
+
+
+@pytest.mark.parametrize(
+    ("search", "metric", "z"),
+    [
+        ("?grid=T111", "incidents", [2, 1]),
+        ("?grid=T111", "incidents-per-1000", [20.0, 5.0]),  # 2/100 and 1/200 people
+        ("", "incidents", [3, 1]),
+        ("", "incidents-per-1000", [0.83, 0.1]),  # 3/3600 and 1/10000 people
+        ("?grid=T22", "incidents", [0, 1]),
+    ],
+)
+def test_render_incident_metrics(client, store, search, metric, z):
+    for changed in (None, FILTERS_CHANGED, VERSION_CHANGED):
+        resp = render(
+            client, search, metric=metric, filters=MARCH, version=store.version(), changed=changed
+        )
+        assert operations(resp)[("data", 0, "z")] == z
+
+
+def test_render_incident_metric_follows_filters(client, store):
+    fire = IncidentFilters("2025-03-01", "2025-03-31", ("fire",)).key()
+    resp = render(client, "?grid=T111", metric="incidents", filters=fire, version=store.version())
+    assert operations(resp)[("data", 0, "z")] == [0, 1]
+
+
+def test_render_incident_metric_waits_for_filters(client):
+    resp = call(
+        client,
+        [(ids.MAP_GRAPH, "figure"), (ids.BREADCRUMB, "children"), (ids.DETAIL_PANEL, "children")],
+        [
+            (ids.URL, "search", "?grid=T111"),
+            (ids.LANG_STORE, "data", "en"),
+            (ids.METRIC_SELECT, "value", "incidents"),
+            (ids.LAYER_CHECKLIST, "value", ["posts"]),
+            (ids.MAP_SIZE_STORE, "data", None),
+            (ids.FILTERS_STORE, "data", None),
+            (ids.VERSION_STORE, "data", None),
+        ],
+    )
+    assert unchanged(resp)
+
+
+@pytest.mark.parametrize("changed", [FILTERS_CHANGED, VERSION_CHANGED])
+@pytest.mark.parametrize("metric", ["density", "population", "staff"])
+def test_render_ignores_filters_and_version_for_other_metrics(client, store, changed, metric):
+    resp = call(
+        client,
+        [(ids.MAP_GRAPH, "figure"), (ids.BREADCRUMB, "children"), (ids.DETAIL_PANEL, "children")],
+        [
+            (ids.URL, "search", "?grid=T111"),
+            (ids.LANG_STORE, "data", "en"),
+            (ids.METRIC_SELECT, "value", metric),
+            (ids.LAYER_CHECKLIST, "value", ["posts"]),
+            (ids.MAP_SIZE_STORE, "data", None),
+            (ids.FILTERS_STORE, "data", MARCH),
+            (ids.VERSION_STORE, "data", store.version()),
+        ],
+        changed=changed,
+    )
+    assert unchanged(resp)
+
+
+def test_render_new_version_gives_new_counts(client, store):
+    key = IncidentFilters("2023-05-01", "2023-05-31").key()
+    before = render(client, "?grid=T111", metric="incidents", filters=key, version=store.version())
+    assert operations(before)[("data", 0, "z")] == [0, 0]
+    store.insert(
+        [incident("may-2023", "T1112", 114.81, 33.73, reported_at=datetime(2023, 5, 3, tzinfo=UTC))]
+    )
+    after = render(
+        client,
+        "?grid=T111",
+        metric="incidents",
+        filters=key,
+        version=store.version(),
+        changed=VERSION_CHANGED,
+    )
+    assert operations(after)[("data", 0, "z")] == [0, 1]

@@ -1,0 +1,200 @@
+"""Incident callbacks of the main map: the statistics panel, its export, incident detail and
+drill-down from the panel. Posted over HTTP the way the browser posts them.
+The app runs on the tiny district (tests/conftest.py) with its own SQLite database holding
+the incidents of tests/incident_fixtures.py (INCIDENTS): in March 2025, a and b in T1111 (100
+people), c in T1112 (200 people), d in T2222; e in T1111 in June.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.callbacks.incident_support import (
+    MARCH,
+    find,
+    incident_app,
+    store_of,
+    strings,
+    unchanged,
+)
+from tests.dash_http import call, nav_result, response_of
+from ui import ids
+
+
+@pytest.fixture(scope="module")
+def app(make_tiny_app):
+    return incident_app(make_tiny_app)
+
+
+@pytest.fixture()
+def client(app):
+    return app.server.test_client()
+
+
+@pytest.fixture(scope="module")
+def store(app):
+    return store_of(app)
+
+
+# -- statistics and export ------------------------------------------------------------------
+def statistics(client, search, key=MARCH, lang="en", rank="count", version=1):
+    inputs = [
+        (ids.URL, "search", search),
+        (ids.FILTERS_STORE, "data", key),
+        (ids.VERSION_STORE, "data", version),
+        (ids.LANG_STORE, "data", lang),
+        (ids.STATS_RANK, "value", rank),
+    ]
+    return call(client, [(ids.STATS_PANEL, "children")], inputs)
+
+
+def tile(panel, key) -> list[str]:
+    found = find(panel, f"stats-{key}")
+    assert found is not None, key
+    return strings(found)
+
+
+def test_statistics_panel_figures(client, store):
+    panel = response_of(statistics(client, "", version=store.version()))[ids.STATS_PANEL][
+        "children"
+    ]
+    assert tile(panel, "total") == ["Total", "4"]
+    assert tile(panel, "open") == ["Open", "2"]  # a reported, c dispatched
+    assert tile(panel, "resolved") == ["Resolved", "2"]  # b resolved, d closed
+    assert tile(panel, "rate") == ["Resolution rate", "50.0%"]
+    # One row per child grid, each a button that drills into it.
+    assert find(panel, ids.stats_child("T1")) is not None
+    assert find(panel, ids.stats_child("T2")) is not None
+    assert strings(find(panel, ids.stats_child("T1"))) == ["Dong Town 1"]
+
+
+def test_statistics_of_a_grid_and_in_chinese(client, store):
+    panel = response_of(statistics(client, "?grid=T1112", lang="zh", version=store.version()))[
+        ids.STATS_PANEL
+    ]["children"]
+    assert tile(panel, "total") == ["总数", "1"]
+    assert tile(panel, "open") == ["未办结", "1"]
+    assert find(panel, "stats-trend") is not None
+
+
+def test_statistics_wait_for_filters(client):
+    assert unchanged(statistics(client, "", key=None))
+
+
+def test_export_csv(client, store):
+    resp = call(
+        client,
+        [(ids.STATS_DOWNLOAD, "data")],
+        [(ids.STATS_EXPORT, "n_clicks", 1)],
+        [
+            (ids.URL, "search", ""),
+            (ids.FILTERS_STORE, "data", MARCH),
+            (ids.VERSION_STORE, "data", store.version()),
+            (ids.LANG_STORE, "data", "en"),
+            (ids.STATS_RANK, "value", "count"),
+        ],
+    )
+    out = response_of(resp)[ids.STATS_DOWNLOAD]["data"]
+    assert out["filename"] == "incidents-T.csv"
+    assert out["type"] == "text/csv"
+    lines = out["content"].splitlines()
+    assert lines[0] == "grid,T,Test District"
+    assert lines[1].startswith("filters,") and "," not in lines[1][len("filters,") :]
+    assert {"total,4", "open,2", "resolved,2", "resolution_rate,0.5"} <= set(lines)
+    assert {"trend", "categories", "children"} <= set(lines)
+    children = lines[lines.index("children") + 1 :]
+    header = children[0].split(",")
+    assert "grid_id" in header and "count" in header
+    rows = {r.split(",")[header.index("grid_id")]: r.split(",") for r in children[1:] if r}
+    assert set(rows) == {"T1", "T2"}
+    assert rows["T1"][header.index("count")] == "3"
+    assert rows["T2"][header.index("count")] == "1"
+
+
+# -- incident detail ------------------------------------------------------------------------
+def detail(client, click, search="?grid=T111", lang="en", changed=None):
+    return call(
+        client,
+        [(ids.INCIDENT_DETAIL, "children")],
+        [(ids.MAP_GRAPH, "clickData", click), (ids.URL, "search", search)],
+        [(ids.LANG_STORE, "data", lang)],
+        changed=changed,
+    )
+
+
+def test_click_on_an_incident_shows_it(client):
+    click = {"points": [{"curveNumber": 4, "pointNumber": 1, "customdata": "b"}]}
+    children = response_of(detail(client, click))[ids.INCIDENT_DETAIL]["children"]
+    text = strings(children)
+    assert text[0] == "Incident"
+    assert "b" in text and "Public security" in text and "Resolved" in text
+    assert "Grid 1111" in text  # the level-5 grid's name
+    assert "2025-03-11 00:00" in text
+    zh = strings(response_of(detail(client, click, lang="zh"))[ids.INCIDENT_DETAIL]["children"])
+    assert zh[0] == "事件详情" and "治安问题" in zh and "网格1111" in zh
+
+
+@pytest.mark.parametrize(
+    "click",
+    [
+        {"points": [{"curveNumber": 0, "location": "k1", "customdata": "T1111"}]},
+        {"points": [{"curveNumber": 3, "lon": 114.81, "lat": 33.71}]},
+        {"points": [{"curveNumber": 2, "customdata": "P1"}]},
+        {"points": []},
+        None,
+    ],
+)
+def test_other_clicks_leave_the_detail(client, click):
+    assert unchanged(detail(client, click))
+
+
+def test_unknown_incident_and_navigation_clear_the_detail(client):
+    click = {"points": [{"curveNumber": 4, "customdata": "no-such-id"}]}
+    assert response_of(detail(client, click))[ids.INCIDENT_DETAIL]["children"] == []
+    good = {"points": [{"curveNumber": 4, "customdata": "a"}]}
+    cleared = detail(client, good, changed=[f"{ids.URL}.search"])
+    assert response_of(cleared)[ids.INCIDENT_DETAIL]["children"] == []
+
+
+# -- navigation -----------------------------------------------------------------------------
+NAV_OUTPUTS = [(ids.URL, "search"), (ids.VIEW_SELECT, "value")]
+
+
+def child_key(grid_id: str) -> str:
+    return json.dumps(ids.stats_child(grid_id), sort_keys=True, separators=(",", ":"))
+
+
+def navigate(client, search, changed, children=(), click=None):
+    inputs = [
+        (ids.MAP_GRAPH, "clickData", click),
+        [],
+        [(ids.stats_child(g), "n_clicks", n) for g, n in children],
+        (ids.UP_BUTTON, "n_clicks", None),
+        (ids.SEARCH_DROPDOWN, "value", None),
+        (ids.VIEW_SELECT, "value", "drill"),
+        (ids.URL, "search", search),
+    ]
+    return call(client, NAV_OUTPUTS, inputs, changed=[changed])
+
+
+def test_stats_child_row_drills(client):
+    resp = navigate(client, "", f"{child_key('T2')}.n_clicks", [("T1", None), ("T2", 1)])
+    assert nav_result(resp) == {"search": "?grid=T2"}
+    resp = navigate(
+        client, "?grid=T11", f"{child_key('T112')}.n_clicks", [("T111", None), ("T112", 2)]
+    )
+    assert nav_result(resp) == {"search": "?grid=T112"}
+
+
+def test_freshly_drawn_stats_rows_do_nothing(client):
+    resp = navigate(client, "", f"{child_key('T1')}.n_clicks", [("T1", None), ("T2", None)])
+    assert nav_result(resp) == {}
+
+
+@pytest.mark.parametrize("curve", [3, 4])
+def test_clicks_on_heat_or_incidents_do_not_navigate(client, curve):
+    click = {"points": [{"curveNumber": curve, "customdata": "a", "lon": 114.81, "lat": 33.71}]}
+    resp = navigate(client, "?grid=T111", f"{ids.MAP_GRAPH}.clickData", click=click)
+    assert nav_result(resp).get("search", "?grid=T111") == "?grid=T111"

@@ -1,0 +1,152 @@
+"""What the map shows of incidents: counts and rates per grid, the heat, points, time clipping.
+
+Grids of the tiny district (tests/conftest.py): level 2 splits west/east, level 3 south/north,
+level 4 west/east, level 5 south/north. So T1111 is 114.80-114.82 E x 33.70-33.72 N, T1112 is
+the box north of it (33.72-33.74), T2222 the north-east corner. Level-5 populations are
+100, 200, ... 1600 in id order: T1111 100, T1112 200, T2222 1600, T1 3600, T2 10000.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from gridmap.grids.district import load_district
+from gridmap.incidents import views as incident_views
+from gridmap.incidents.filters import IncidentFilters
+from gridmap.incidents.views import heat, incident_points, incident_values
+from tests.incident_fixtures import (
+    INCIDENTS,
+    MARCH,
+    close_map_store,
+    open_map_store,
+)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store(request, tmp_path):
+    """Yield an empty store on SQLite (a file) or PostgreSQL (unique tables, dropped after)."""
+    store = open_map_store(request.param, tmp_path)
+    try:
+        yield store
+    finally:
+        close_map_store(store, request.param)
+
+
+@pytest.fixture()
+def store(empty_store):
+    empty_store.insert(INCIDENTS)
+    return empty_store
+
+
+@pytest.fixture(scope="module")
+def district(tiny_dir):
+    return load_district(tiny_dir)
+
+
+# -- incident_values ------------------------------------------------------------------------
+def test_incident_counts_per_grid(store, district):
+    assert incident_values(store, district, "incidents", ["T1111", "T1112"], MARCH) == [2, 1]
+    assert incident_values(store, district, "incidents", ["T1", "T2"], MARCH) == [3, 1]
+    assert incident_values(store, district, "incidents", ["T1121", "T1122"], MARCH) == [0, 0]
+    # The June incident counts when the range holds it.
+    year = IncidentFilters("2025-01-01", "2025-12-31")
+    assert incident_values(store, district, "incidents", ["T1111", "T1112"], year) == [3, 1]
+    assert incident_values(store, district, "incidents", [], MARCH) == []
+
+
+def test_incident_counts_follow_filters(store, district):
+    fire = IncidentFilters("2025-03-01", "2025-03-31", ("fire",))
+    assert incident_values(store, district, "incidents", ["T1111", "T1112"], fire) == [0, 1]
+    done = IncidentFilters("2025-03-01", "2025-03-31", statuses=("resolved", "closed"))
+    assert incident_values(store, district, "incidents", ["T1", "T2"], done) == [1, 1]
+    nothing = IncidentFilters("2025-03-01", "2025-03-31", statuses=())
+    assert incident_values(store, district, "incidents", ["T1", "T2"], nothing) == [0, 0]
+
+
+def test_incidents_per_1000(store, district):
+    # T1111: 2 / 100 people; T1112: 1 / 200 people.
+    assert incident_values(store, district, "incidents-per-1000", ["T1111", "T1112"], MARCH) == [
+        20.0,
+        5.0,
+    ]
+    # T1: 3 / 3600 -> 0.83; T2: 1 / 10000 -> 0.1.
+    assert incident_values(store, district, "incidents-per-1000", ["T1", "T2"], MARCH) == [
+        0.83,
+        0.1,
+    ]
+
+
+def test_heat_bins_positions_inside_the_focus_grid(store, district):
+    assert heat(store, district, "T", MARCH).total == 4
+    # In a drill, only the incidents of the focus grid count (T1 holds 3 of March's 4).
+    assert heat(store, district, "T1", MARCH).total == 3
+    assert heat(store, district, "T11", MARCH).total == 3
+    assert heat(store, district, "T2", MARCH).total == 1
+
+
+def test_heat_from_grid_counts_beyond_max_binned(store, district, monkeypatch):
+    import gridmap.incidents.views as views
+
+    monkeypatch.setattr(views, "MAX_BINNED", 0)
+    density = heat(store, district, "T1", MARCH)
+    # One point per level-5 grid with incidents, at its label point, weighted by its count.
+    expected = {district.label_points[g]: n for g, n in (("T1111", 2), ("T1112", 1))}
+    assert dict(zip(zip(density.lon, density.lat, strict=True), density.count, strict=True)) == (
+        expected
+    )
+    assert density.cell_deg > 0
+
+
+# -- incident_points ------------------------------------------------------------------------
+POINT_COLUMNS = {"id", "category", "status", "reported_at", "lon", "lat", "g3"}
+
+
+def test_incident_points_columns_and_grid(store):
+    # T111 holds T1111 (a, b, and e in June) and T1112 (c); newest first.
+    rows = incident_points(store, "T111", 4, MARCH)
+    assert [r["id"] for r in rows] == ["c", "b", "a"]
+    for row in rows:
+        assert set(row) == POINT_COLUMNS
+        assert row["g3"] == "T11"
+        assert row["reported_at"].tzinfo is not None
+    assert rows[0]["lon"] == pytest.approx(114.8125) and rows[0]["lat"] == pytest.approx(33.7325)
+    assert [r["id"] for r in incident_points(store, "T1112", 5, MARCH)] == ["c"]
+    assert [r["id"] for r in incident_points(store, "T2", 2, MARCH)] == ["d"]
+    fire = IncidentFilters("2025-03-01", "2025-03-31", ("fire",))
+    assert [r["id"] for r in incident_points(store, "T111", 4, fire)] == ["c"]
+    nothing = IncidentFilters("2025-03-01", "2025-03-31", statuses=())
+    assert incident_points(store, "T111", 4, nothing) == []
+
+
+def test_incident_points_limit_newest_first(store, monkeypatch):
+    year = IncidentFilters("2025-01-01", "2025-12-31")
+    assert [r["id"] for r in incident_points(store, "T1", 2, year)] == ["e", "c", "b", "a"]
+    monkeypatch.setattr(incident_views, "MAX_POINTS", 2)
+    assert [r["id"] for r in incident_points(store, "T1", 2, year)] == ["e", "c"]
+
+
+def test_time_span_and_clipping(empty_store):
+    from gridmap.incidents.views import time_clipped
+
+    wide = IncidentFilters(start="2000-01-01", end="2030-12-31").store_filters()
+    assert empty_store.time_span() == (None, None)
+    # With no incident stored, nothing changes.
+    assert time_clipped(empty_store, wide) == wide
+    store = empty_store
+    store.insert(INCIDENTS)
+    first, last = store.time_span()
+    times = [r["reported_at"] for r in store.query()]
+    assert (first, last) == (min(times), max(times))
+    # Bounds that hold every incident are dropped; the counts stay the same.
+    assert "start" not in time_clipped(store, wide) and "end" not in time_clipped(store, wide)
+    assert store.count(**time_clipped(store, wide)) == store.count(**wide)
+    # Bounds that cut something are kept.
+    assert time_clipped(store, MARCH.store_filters()) == MARCH.store_filters()
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "网格1111"), ("en", "Grid 1111")])
+def test_incident_grid_name(district, lang, name):
+    assert incident_views.incident_grid_name(district, {"g5": "T1111"}, lang) == name
+    # An incident of a grid the district does not hold (or without one) shows a dash.
+    assert incident_views.incident_grid_name(district, {"g5": "X9"}, lang) == "—"
+    assert incident_views.incident_grid_name(district, {}, lang) == "—"
