@@ -184,3 +184,11 @@ def tiny_app(make_tiny_app):
 def client(tiny_app):
     """Return a Flask test client of the tiny app."""
     return tiny_app.server.test_client()
+
+
+@pytest.fixture(scope="session")
+def tiny_district(tiny_dir):
+    """Return the tiny district loaded as a District (shared: do not modify it)."""
+    from gridmap.grids.district import load_district
+
+    return load_district(tiny_dir)
