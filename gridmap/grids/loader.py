@@ -19,7 +19,7 @@ from gridmap.grids.checks import (
     check_roads,
 )
 from gridmap.grids.layer_file import find_layer_file, read_layer, read_layer_problems
-from gridmap.grids.schema import EXTENSIONS, LAYERS, LEVELS, META_FILE
+from gridmap.grids.schema import EXTENSIONS, LAYERS, LEVELS, LEVELS_TEXT, META_FILE
 
 __all__ = ["DistrictData", "check_folder", "find_layer_file", "load_folder", "read_layer"]
 
@@ -53,7 +53,7 @@ def _read_meta(path: Path) -> tuple[dict, list[Problem]]:
         for k, n in counts.items()
     )
     if not ok:
-        message = f"expected_counts must map levels 1-5 to counts >= 0, got {counts!r}"
+        message = f"expected_counts must map levels {LEVELS_TEXT} to counts >= 0, got {counts!r}"
         return meta, [Problem(path.name, "meta", message)]
     return meta, []
 

@@ -10,7 +10,7 @@ import numpy as np
 from gridmap.errors import Problem
 from gridmap.grids.checks.geometry import polygon_problems, spatial_problems
 from gridmap.grids.checks.values import as_float, optional_text, record_ids, unique_problems
-from gridmap.grids.schema import LEVELS
+from gridmap.grids.schema import LEVELS, LEVELS_TEXT
 
 #: Message of the ``level`` problem for a grid without a usable level.
 LEVEL_MISSING = "level is missing"
@@ -102,7 +102,10 @@ def _level_problems(
     """Return the ``level`` problems: bad values, level-1 count and level-1 parent."""
     problems = []
     for i in np.nonzero(~ok)[0]:
-        message = LEVEL_MISSING if np.isnan(raw[i]) else f"level {raw[i]:g} is not one of 1-5"
+        if np.isnan(raw[i]):
+            message = LEVEL_MISSING
+        else:
+            message = f"level {raw[i]:g} is not one of {LEVELS_TEXT}"
         problems.append(Problem(file, "level", message, (ids[i],)))
     top = np.nonzero(ok & (raw == 1))[0]
     if len(top) == 0:
