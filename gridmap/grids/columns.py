@@ -133,14 +133,20 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def _integers(
-    values: pd.Series, column: str, labels: np.ndarray, file: str
-) -> tuple[pd.Series, list[Problem]]:
-    """Return ``values`` as Int64 (NA where bad) and a problem per unusable value."""
+def _numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Return the mask of the values given (not blank) and the values as float (NaN if not)."""
     given = _text(values).notna().to_numpy()
     number = pd.to_numeric(values.where(given), errors="coerce").to_numpy(
         dtype=float, na_value=np.nan, copy=True
     )
+    return given, number
+
+
+def _integers(
+    values: pd.Series, column: str, labels: np.ndarray, file: str
+) -> tuple[pd.Series, list[Problem]]:
+    """Return ``values`` as Int64 (NA where bad) and a problem per unusable value."""
+    given, number = _numbers(values)
     with np.errstate(invalid="ignore"):
         not_int = given & ~(np.isfinite(number) & (np.mod(number, 1) == 0))
         negative = given & ~not_int & (number < 0) & (column in _COUNTS)
@@ -159,10 +165,7 @@ def _floats(
     values: pd.Series, column: str, labels: np.ndarray, file: str
 ) -> tuple[pd.Series, list[Problem]]:
     """Return ``values`` as float (NaN where missing) and a problem per unusable value."""
-    given = _text(values).notna().to_numpy()
-    number = pd.to_numeric(values.where(given), errors="coerce").to_numpy(
-        dtype=float, na_value=np.nan, copy=True
-    )
+    given, number = _numbers(values)
     bad = given & ~np.isfinite(number)
     problems = [
         Problem(
