@@ -53,15 +53,17 @@ def optional_text(values: pd.Series) -> np.ndarray:
 def as_float(values: pd.Series) -> np.ndarray:
     """Return a numeric column as float with NaN for missing or unparseable values.
 
+    ``level`` and ``population`` may hold numbers, numeric text or nothing.
+
     Parameters
     ----------
     values : pandas.Series
-        Any column.
+        A numeric column, as read or as coerced by the loader.
 
     Returns
     -------
     numpy.ndarray
-        Float per value.
+        One float per value.
     """
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
