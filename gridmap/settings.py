@@ -12,7 +12,11 @@ from gridmap.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parent.parent
 PREFIX = "GRIDMAP_"
+#: Languages of the interface; the first is the default.
 LANGUAGES = ("zh", "en")
+DEFAULT_LANG = LANGUAGES[0]
+#: Seconds between two refreshes of live views: the range accepted (setting and URL).
+REFRESH_RANGE = (1, 3600)
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,7 @@ class Settings:
     data_dir: Path = ROOT / "data" / "geo"
     host: str = "127.0.0.1"
     port: int = 8050
-    lang: str = "zh"
+    lang: str = DEFAULT_LANG
     cache_type: str = "SimpleCache"
     cache_dir: Path = ROOT / "instance" / "cache"
     cache_redis_url: str = "redis://127.0.0.1:6379/0"
@@ -48,8 +52,11 @@ class Settings:
             raise ConfigError(f"{PREFIX}LANG must be one of {LANGUAGES}, got {self.lang!r}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"{PREFIX}PORT must be 1-65535, got {self.port}")
-        if not 1 <= self.refresh_seconds <= 3600:
-            raise ConfigError(f"{PREFIX}REFRESH_SECONDS must be 1-3600, got {self.refresh_seconds}")
+        low, high = REFRESH_RANGE
+        if not low <= self.refresh_seconds <= high:
+            raise ConfigError(
+                f"{PREFIX}REFRESH_SECONDS must be {low}-{high}, got {self.refresh_seconds}"
+            )
         if self.tile_url and "{z}" not in self.tile_url:
             raise ConfigError(
                 f"{PREFIX}TILE_URL must be a raster tile template with {{z}}/{{x}}/{{y}}, "

@@ -203,3 +203,11 @@ def make_clocked_app(tiny_dir, tmp_path_factory):
         return create_app({**settings, **config}, clock=clock)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tiny_district(tiny_dir):
+    """Return the tiny district loaded as a District (shared: do not modify it)."""
+    from gridmap.grids.district import load_district
+
+    return load_district(tiny_dir)

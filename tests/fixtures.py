@@ -223,3 +223,21 @@ def _split(polygon: shapely.Polygon, k: int, rng: np.random.Generator) -> list:
     cells = shapely.voronoi_polygons(shapely.multipoints(points[:k]), extend_to=polygon)
     parts = shapely.intersection(np.asarray(cells.geoms), polygon)
     return [p for p in parts if not p.is_empty]
+
+
+#: File name the check tests give their in-memory grids, and the level counts of grid_frame().
+CHECKED_FILE = "grids.gpkg"
+GRID_FRAME_COUNTS = {1: 1, 2: 2, 3: 4, 4: 8, 5: 16}
+
+
+def rules(problems) -> set[str]:
+    """Return the rules the ``problems`` break."""
+    return {p.rule for p in problems}
+
+
+def only(problems, rule):
+    """Return the problems of ``rule``, asserting there are some, all in CHECKED_FILE."""
+    found = [p for p in problems if p.rule == rule]
+    assert found, f"no {rule} problem in {problems}"
+    assert all(p.file == CHECKED_FILE for p in found)
+    return found

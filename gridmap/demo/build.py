@@ -32,11 +32,11 @@ from gridmap.demo.reference import (
     DISTRICT_ZH,
     REFERENCE_DIR,
     UTM,
-    WGS84,
     load_reference,
 )
 from gridmap.demo.roads import build_roads
 from gridmap.demo.tessellation import adjacency, density, relax, sample_seeds, tessellate
+from gridmap.grids.schema import WGS84
 
 #: Where the industrial cluster zone is drawn: between the town seat and 王店 (lng, lat).
 INDUSTRIAL_CENTRE = (114.861, 33.702)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from gridmap.demo.build import DemoData
+from gridmap.demo.reference import UTM
 
 
 def readme_text(data: DemoData) -> str:
@@ -12,7 +13,7 @@ def readme_text(data: DemoData) -> str:
     top = g[g["level"] == 1].iloc[0]
     share = top["pop_urban"] / top["population"]
     roads = data.roads["road_class"].value_counts().to_dict()
-    area = float(data.water.to_crs("EPSG:32650").area.sum()) / 1e6
+    area = float(data.water.to_crs(UTM).area.sum()) / 1e6
     synth3 = int(((g["level"] == 3) & (g["synthetic"] == 1)).sum())
     per_level = ", ".join(f"L{k} {v:,}" for k, v in counts.items())
     per_class = ", ".join(f"{k} {v:,}" for k, v in roads.items())

@@ -10,12 +10,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gridmap.grids.schema import WGS84
+
 #: Folder of the reference files, relative to the repository root.
 REFERENCE_DIR = Path(__file__).resolve().parents[2] / "data" / "reference" / "huaiyang"
 
 #: Metric CRS used while building (UTM zone 50N).
 UTM = "EPSG:32650"
-WGS84 = "EPSG:4326"
 
 DISTRICT_CODE = "411603"
 DISTRICT_ZH = "淮阳区"

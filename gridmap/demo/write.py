@@ -8,6 +8,7 @@ from pathlib import Path
 import pyogrio
 
 from gridmap.demo.build import DemoData
+from gridmap.grids.schema import META_FILE
 
 #: Fixed GeoPackage timestamp, so two builds give byte-identical files.
 GPKG_DATE = "2022-08-26T00:00:00.000Z"
@@ -44,7 +45,7 @@ def write_demo(data: DemoData, out: Path, readme: str | None = None) -> list[Pat
             written.append(path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
-    meta = out / "district.json"
+    meta = out / META_FILE
     meta.write_text(json.dumps(data.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     written.append(meta)
     if readme is not None:

@@ -9,11 +9,13 @@ EXTENSIONS: tuple[str, ...] = (".gpkg", ".geojson", ".json", ".shp")
 
 #: Every grid level, from the district (1) to the smallest grid (5).
 LEVELS: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: The levels as messages name them: ``1-5``.
+LEVELS_TEXT = f"{LEVELS[0]}-{LEVELS[-1]}"
 
 #: Road classes understood in ``roads.*`` ``road_class`` column.
 ROAD_CLASSES: tuple[str, ...] = ("arterial", "county", "village", "street", "path")
 
-#: Metric CRS used where areas or distances are computed when the data gives none.
+#: The CRS every layer is read into and served in (lon/lat degrees).
 WGS84 = "EPSG:4326"
 
 

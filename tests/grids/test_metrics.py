@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
 import pytest
 
-from gridmap.grids.district import load_district
-from gridmap.grids.metrics import METRICS, metric_values
+from gridmap.grids.district import District, load_district
+from gridmap.grids.metrics import (
+    ALL_METRICS,
+    COVERAGE_METRICS,
+    DEFAULT_METRIC,
+    METRICS,
+    is_share,
+    metric_values,
+    table_values,
+)
 
 
 @pytest.fixture(scope="module")
@@ -27,3 +39,67 @@ def test_metric_values(district):
     assert density == pytest.approx(1000 / area, rel=1e-3)
     for metric in METRICS:
         assert len(metric_values(district, metric, district.level_ids(5))) == 16
+
+
+def test_metric_menu():
+    assert DEFAULT_METRIC in METRICS
+    assert ALL_METRICS == (
+        "population",
+        "density",
+        "area",
+        "staff",
+        "posts",
+        "residents-per-staff",
+        "coverage-population",
+        "coverage-area",
+        "coverage-incidents",
+        "incidents",
+        "incidents-per-1000",
+    )
+
+
+@pytest.mark.parametrize(
+    ("metric", "share"),
+    [("coverage-population", True), ("coverage-area", True), ("coverage-incidents", True),
+     ("population", False), ("density", False), ("incidents", False), ("nope", False)],
+)  # fmt: skip
+def test_is_share(metric, share):
+    assert is_share(metric) is share
+
+
+def test_table_values_reindexes_rounds_and_turns_nan_into_none():
+    table = pd.DataFrame({"population_share": [0.123456, np.nan]}, index=["A", "B"])
+    assert table_values(table, "population_share", ["B", "A", "C"]) == [None, 0.1235, None]
+    assert COVERAGE_METRICS["coverage-population"] == "population_share"
+
+
+def test_metric_values_of_the_tiny_district(tiny_district):
+    d = tiny_district
+    assert metric_values(d, "population", ["T", "T2112"]) == [13_600, 1000]
+    assert metric_values(d, "posts", ["T2112", "T2111"]) == [1, 0]
+    (area,) = metric_values(d, "area", ["T"])
+    assert area == round(d.record("T")["area_km2"], 3) == pytest.approx(65.793, abs=1e-3)
+    (density,) = metric_values(d, "density", ["T"])
+    assert density == round(13_600 / d.record("T")["area_km2"], 1) == pytest.approx(206.7, abs=0.1)
+    assert metric_values(d, "residents-per-staff", ["T", "T2112"]) == [850.0, 1000.0]
+    assert metric_values(d, "density", []) == []
+
+
+def test_metric_values_are_kept_on_the_district(tiny_district):
+    metric_values(tiny_district, "staff", ["T"])
+    assert tiny_district.memo[("metric", "staff")]["T2222"] == 1
+
+
+def test_metrics_without_population_or_staff(tiny_district):
+    grids = tiny_district.data.grids.copy()
+    grids["population"] = pd.array([None] * len(grids), dtype="Int64")
+    grids.loc["T1", "staff"] = 0
+    d = District(replace(tiny_district.data, grids=grids))
+    assert metric_values(d, "population", ["T"]) == [None]
+    assert metric_values(d, "density", ["T"]) == [None]
+    assert metric_values(d, "residents-per-staff", ["T", "T1"]) == [None, None]
+
+
+def test_unknown_metric_names_the_known_ones(tiny_district):
+    with pytest.raises(KeyError, match=r"unknown metric 'coverage-area'; known: \['area', "):
+        metric_values(tiny_district, "coverage-area", ["T"])

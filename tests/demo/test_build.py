@@ -1,4 +1,4 @@
-"""Tests of the committed demo data in data/geo and of the demo generator (small configuration)."""
+"""Tests of gridmap.demo.build: the committed demo data in data/geo and small builds."""
 
 from __future__ import annotations
 
@@ -13,10 +13,8 @@ from geopandas.testing import assert_geodataframe_equal
 
 from gridmap.demo import DemoConfig, build_demo, write_demo
 from gridmap.demo.config import SMALL
-from gridmap.demo.grouping import apportion
-from gridmap.demo.population import split_population
 
-GEO = Path(__file__).resolve().parents[1] / "data" / "geo"
+GEO = Path(__file__).resolve().parents[2] / "data" / "geo"
 UTM = "EPSG:32650"
 EXPECTED = {1: 1, 2: 21, 3: 484, 4: 2073, 5: 6438}
 POPULATION = 1_022_322
@@ -203,12 +201,3 @@ def test_small_build_tiles_exactly():
 def test_impossible_counts_are_refused(config, match):
     with pytest.raises(ValueError, match=match):
         build_demo(config)
-
-
-def test_apportion_and_population_errors():
-    assert apportion(10, [1, 1, 2], [1, 1, 1], [5, 5, 5]) == [3, 2, 5]
-    assert apportion(4, [0, 0, 9], [1, 1, 1], [5, 5, 2]) == [1, 1, 2]
-    with pytest.raises(ValueError, match="cannot split 20 into 3 parts"):
-        apportion(20, [1, 1, 1], [1, 1, 1], [5, 5, 5])
-    with pytest.raises(ValueError, match="no urban cell"):
-        split_population(np.ones(3), np.zeros(3, dtype=bool), 100, 0.5)
