@@ -7,7 +7,7 @@ from dash import Dash, Input, Output, Patch, State, ctx, no_update
 from gridmap.i18n import name_of, t
 from gridmap.incidents.filters import IncidentFilters, chosen_filters
 from gridmap.incidents.playback import play_step
-from gridmap.incidents.stats import grid_statistics, statistics_csv, statistics_filename
+from gridmap.incidents.stats import statistics_csv, statistics_filename
 from gridmap.incidents.views import (
     POINTS_FROM_LEVEL,
     heat,
@@ -20,25 +20,8 @@ from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 from ui.incident_controls import category_options, rank_options, status_options, step_options
-from web.cache import cache
-from web.runtime import Runtime, current
-
-
-@cache.memoize()
-def statistics_for(grid_id: str, filters_key: str, version: int, rank: str, lang: str) -> dict:
-    """Return a grid's incident statistics (memoized by filters and the store's version)."""
-    runtime = current()
-    f = IncidentFilters.from_key(filters_key).store_filters()
-    return grid_statistics(
-        runtime.incident_store,
-        runtime.district.grids,
-        grid_id,
-        start=f["start"],
-        end=f["end"],
-        categories=f["categories"],
-        metric=rank,
-        lang=lang,
-    )
+from web.incident_updates import statistics_for
+from web.runtime import Runtime
 
 
 def register(app: Dash, runtime: Runtime) -> None:

@@ -12,7 +12,9 @@ import logging
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
+from gridmap.coverage.params import DEFAULT_MINUTES
 from gridmap.incidents.density import binned_density
+from gridmap.settings import LANGUAGES
 from gridmap.views.wall import (
     format_kpis,
     grid_names,
@@ -57,7 +59,7 @@ def register(app: Dash, runtime: Runtime) -> None:
     district = runtime.district
     clock = runtime.clock
     default_refresh = runtime.settings.refresh_seconds
-    names = {lang: grid_names(district, lang) for lang in ("zh", "en")}
+    names = {lang: grid_names(district, lang) for lang in LANGUAGES}
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
 
@@ -114,7 +116,7 @@ def register(app: Dash, runtime: Runtime) -> None:
                 # Nothing changed: only tell the page the data is fresh.
                 return (*skip, no_update, epoch_ms(clock()), None)
             density = binned_density(store, box, start=heat_start(now))
-            kpis = format_kpis(wall_kpis(store, now, population_share(5)))
+            kpis = format_kpis(wall_kpis(store, now, population_share(DEFAULT_MINUTES)))
             rows = ticker_rows(store, lang, names[lang], now=now)
             village = newest_village(store)
         except Exception as error:

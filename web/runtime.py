@@ -62,7 +62,7 @@ class Runtime:
         if self._scenarios is None:
             from gridmap.coverage.scenario_store import ScenarioStore
 
-            self._scenarios = ScenarioStore(self.engine)
+            self._scenarios = ScenarioStore(self.engine, clock=self.clock)
         return self._scenarios
 
     @property

@@ -11,8 +11,7 @@ import shapely
 from pyproj import CRS
 
 from gridmap.errors import CoverageError
-
-_WGS84 = "EPSG:4326"
+from gridmap.grids.schema import WGS84
 
 
 def check_gdf(gdf: Any, name: str, types: tuple[int, ...]) -> None:
@@ -81,7 +80,7 @@ def metric_outline(
                 f"{type(outline).__name__}",
                 parameter="outline",
             )
-        outline_m = gpd.GeoSeries([outline], crs=_WGS84).to_crs(metric).iloc[0]
+        outline_m = gpd.GeoSeries([outline], crs=WGS84).to_crs(metric).iloc[0]
     if outline_m.is_empty or outline_m.area <= 0:
         raise CoverageError("the district outline is empty", parameter="outline")
     return shapely.make_valid(outline_m) if not outline_m.is_valid else outline_m

@@ -35,8 +35,8 @@ from gridmap.coverage.raster import Raster
 from gridmap.coverage.result import CoverageResult
 from gridmap.coverage.roadgraph import RoadGraph, build_road_graph
 from gridmap.errors import CoverageError
+from gridmap.grids.schema import WGS84
 
-_WGS84 = "EPSG:4326"
 _MEMO_SIZE = 16
 
 
@@ -70,8 +70,8 @@ class CoverageModel:
         self.graph = graph if graph is not None and graph.n_nodes > 0 else None
         self.method = NETWORK if self.graph is not None else STRAIGHT_LINE
         self.build_warnings = list(road_warnings)
-        self._to_wgs = Transformer.from_crs(self.crs, _WGS84, always_xy=True)
-        self._from_wgs = Transformer.from_crs(_WGS84, self.crs, always_xy=True)
+        self._to_wgs = Transformer.from_crs(self.crs, WGS84, always_xy=True)
+        self._from_wgs = Transformer.from_crs(WGS84, self.crs, always_xy=True)
         self.outline_buffered = outline.buffer(1.0)
         shapely.prepare(self.outline_buffered)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 
+from gridmap.clock import Clock, system_clock
 from gridmap.coverage.scenario import parse_query
 from gridmap.errors import ScenarioStoreError  # noqa: F401 (re-exported)
 
@@ -15,8 +14,9 @@ MAX_NAME = 80
 class ScenarioStore:
     """Named scenarios in table ``<prefix>scenarios`` of ``engine``'s database."""
 
-    def __init__(self, engine: sa.Engine, table_prefix: str = ""):
+    def __init__(self, engine: sa.Engine, table_prefix: str = "", clock: Clock = system_clock):
         self.engine = engine
+        self.clock = clock
         self.metadata = sa.MetaData()
         self.table = sa.Table(
             f"{table_prefix}scenarios",
@@ -39,7 +39,7 @@ class ScenarioStore:
         if len(name) > MAX_NAME:
             raise ScenarioStoreError(f"scenario name longer than {MAX_NAME} characters")
         clean = parse_query(query).to_query()  # refuses a bad scenario before storing it
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = self.clock().isoformat(timespec="seconds")
         with self.engine.begin() as conn:
             conn.execute(sa.delete(self.table).where(self.table.c.name == name))
             conn.execute(sa.insert(self.table).values(name=name, query=clean, saved_at=now))

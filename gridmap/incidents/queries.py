@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from gridmap.errors import StoreError
-from gridmap.grids.schema import LEVELS
+from gridmap.grids.schema import LEVELS, LEVELS_TEXT
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 from gridmap.incidents.tables import COLUMNS
 
@@ -62,7 +62,9 @@ def where_clauses(
             if grid_level is None:
                 return None
         if grid_level not in LEVELS:
-            raise StoreError(f"grid level must be 1-5, got {grid_level!r}", field="grid_level")
+            raise StoreError(
+                f"grid level must be {LEVELS_TEXT}, got {grid_level!r}", field="grid_level"
+            )
         clauses.append(t.c[f"g{grid_level}"] == grid)
     for name, value in (("start", start), ("end", end)):
         if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
@@ -223,7 +225,7 @@ def counts_by_grid(
         value (every status in workflow order, or every category in display order).
     """
     if level not in LEVELS:
-        raise StoreError(f"level must be 1-5, got {level!r}", parameter="level")
+        raise StoreError(f"level must be {LEVELS_TEXT}, got {level!r}", parameter="level")
     if by not in (None, "status", "category"):
         raise StoreError(f"'by' must be None, 'status' or 'category', got {by!r}", parameter="by")
     clauses = where_clauses(engine, table, grid, grid_level, start, end, categories, statuses)

@@ -21,7 +21,7 @@ from gridmap.grids.district import District
 from gridmap.i18n import name_of
 from gridmap.incidents.categories import BY_ID, DONE_STATUSES, OPEN_STATUSES, status_label
 from gridmap.incidents.store import IncidentStore
-from gridmap.settings import LANGUAGES
+from gridmap.settings import DEFAULT_LANG, LANGUAGES, REFRESH_RANGE  # noqa: F401 (the wall's URL ranges)
 from gridmap.views.map_view import fit_zoom
 
 # -- URL settings (``/wall/?tour=20&order=townships&layers=heat,coverage&refresh=10&lang=en``)
@@ -34,9 +34,6 @@ DEFAULT_ORDER = "townships"
 #: Map layers the URL may switch on; the default set.
 LAYERS = ("heat", "coverage", "gaps", "posts")
 DEFAULT_LAYERS = ("heat", "coverage")
-#: Seconds between two refreshes accepted from the URL (default: the app's refresh_seconds).
-REFRESH_RANGE = (1, 3600)
-DEFAULT_LANG = "zh"
 #: The heatmap shows the incidents of the last HEAT_DAYS days.
 HEAT_DAYS = 7
 #: Rows of the ticker.

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
-from gridmap.coverage import scenario_store
 from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
 from gridmap.coverage.scenario_store import MAX_NAME, ScenarioStore, ScenarioStoreError
 from gridmap.errors import GridmapError
+from tests.fake_clock import FakeClock
 
 PG_URLS = (
     [os.environ["GRIDMAP_TEST_PG_URL"]]
@@ -83,26 +83,15 @@ def test_save_replaces_a_name(store):
     assert store.names() == ["plan"]
 
 
-class _Clock:
-    """Stands in for ``datetime`` in the store: ``now`` returns ``at``."""
-
-    at = datetime(2025, 3, 1, 8, tzinfo=UTC)
-
-    @classmethod
-    def now(cls, tz=None):
-        return cls.at
-
-
-def test_names_newest_first(store, monkeypatch):
-    monkeypatch.setattr(scenario_store, "datetime", _Clock)
-    monkeypatch.setattr(_Clock, "at", datetime(2025, 3, 1, 8, tzinfo=UTC))
+def test_names_newest_first(store):
+    store.clock = clock = FakeClock(datetime(2025, 3, 1, 8, tzinfo=UTC))
     store.save("b", "?minutes=3")
     store.save("a", "?minutes=4")
     assert store.names() == ["a", "b"]  # saved in the same second: by name
-    _Clock.at += timedelta(seconds=1)
+    clock.advance(seconds=1)
     store.save("c", "?minutes=6")
     assert store.names() == ["c", "a", "b"]
-    _Clock.at += timedelta(minutes=1)
+    clock.advance(minutes=1)
     store.save("b", "?minutes=7")  # re-saving makes it the newest
     assert store.names() == ["b", "c", "a"]
 
