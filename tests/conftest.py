@@ -12,6 +12,8 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
+from tests.incident_fixtures import INCIDENTS, close_map_store, open_map_store
+
 
 def pytest_configure(config):
     """Keep test apps off the repository's own database and skip the demo history load.
@@ -208,6 +210,32 @@ def make_clocked_app(tiny_dir, tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_district(tiny_dir):
     """Return the tiny district loaded as a District (shared: do not modify it)."""
+    from gridmap.grids.district import load_district
+
+    return load_district(tiny_dir)
+
+
+# -- incident stores on both backends (tests of incidents and the demo history) -----------
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_store(request, tmp_path):
+    """Yield an empty store on SQLite (a file) or PostgreSQL (unique tables, dropped after)."""
+    store = open_map_store(request.param, tmp_path)
+    try:
+        yield store
+    finally:
+        close_map_store(store, request.param)
+
+
+@pytest.fixture()
+def store(empty_store):
+    """Return a store holding the INCIDENTS of tests/incident_fixtures.py."""
+    empty_store.insert(INCIDENTS)
+    return empty_store
+
+
+@pytest.fixture(scope="module")
+def district(tiny_dir):
+    """Return the tiny district (module-scoped)."""
     from gridmap.grids.district import load_district
 
     return load_district(tiny_dir)

@@ -17,32 +17,8 @@ from gridmap.demo import history as demo_history
 from gridmap.demo.incidents import YEAR_END
 from gridmap.grids.district import load_district
 from tests.incident_fixtures import (
-    INCIDENTS,
-    close_map_store,
     incident,
-    open_map_store,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_store(request, tmp_path):
-    """Yield an empty store on SQLite (a file) or PostgreSQL (unique tables, dropped after)."""
-    store = open_map_store(request.param, tmp_path)
-    try:
-        yield store
-    finally:
-        close_map_store(store, request.param)
-
-
-@pytest.fixture()
-def store(empty_store):
-    empty_store.insert(INCIDENTS)
-    return empty_store
-
-
-@pytest.fixture(scope="module")
-def district(tiny_dir):
-    return load_district(tiny_dir)
 
 
 # -- demo history ---------------------------------------------------------------------------

@@ -10,37 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from gridmap.grids.district import load_district
 from gridmap.incidents import views as incident_views
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.views import heat, incident_points, incident_values
 from tests.incident_fixtures import (
     INCIDENTS,
     MARCH,
-    close_map_store,
-    open_map_store,
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_store(request, tmp_path):
-    """Yield an empty store on SQLite (a file) or PostgreSQL (unique tables, dropped after)."""
-    store = open_map_store(request.param, tmp_path)
-    try:
-        yield store
-    finally:
-        close_map_store(store, request.param)
-
-
-@pytest.fixture()
-def store(empty_store):
-    empty_store.insert(INCIDENTS)
-    return empty_store
-
-
-@pytest.fixture(scope="module")
-def district(tiny_dir):
-    return load_district(tiny_dir)
 
 
 # -- incident_values ------------------------------------------------------------------------

@@ -17,28 +17,11 @@ from tests.callbacks.incident_support import (
     ALL_STATUSES,
     FILTER_OUTPUTS,
     PLAY_OUTPUTS,
-    incident_app,
-    store_of,
     unchanged,
 )
 from tests.dash_http import call, response_of
 from tests.incident_fixtures import incident
 from ui import ids
-
-
-@pytest.fixture(scope="module")
-def app(make_tiny_app):
-    return incident_app(make_tiny_app)
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def store(app):
-    return store_of(app)
 
 
 def filters(client, start, end, categories=(), statuses=ALL_STATUSES, offset=0, play=None,

@@ -15,29 +15,12 @@ import pytest
 from gridmap.incidents.filters import IncidentFilters
 from tests.callbacks.incident_support import (
     MARCH,
-    incident_app,
     overlay_prop_of,
-    store_of,
     unchanged,
 )
 from tests.dash_http import call, operations, render, response_of
 from tests.incident_fixtures import INCIDENTS, incident
 from ui import ids
-
-
-@pytest.fixture(scope="module")
-def app(make_tiny_app):
-    return incident_app(make_tiny_app)
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def store(app):
-    return store_of(app)
 
 
 @pytest.fixture(scope="module")

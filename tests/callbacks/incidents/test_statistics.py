@@ -14,28 +14,11 @@ import pytest
 from tests.callbacks.incident_support import (
     MARCH,
     find,
-    incident_app,
-    store_of,
     strings,
     unchanged,
 )
 from tests.dash_http import call, nav_result, response_of
 from ui import ids
-
-
-@pytest.fixture(scope="module")
-def app(make_tiny_app):
-    return incident_app(make_tiny_app)
-
-
-@pytest.fixture()
-def client(app):
-    return app.server.test_client()
-
-
-@pytest.fixture(scope="module")
-def store(app):
-    return store_of(app)
 
 
 # -- statistics and export ------------------------------------------------------------------
