@@ -1,8 +1,10 @@
-"""Which files of assets/ each page loads: every page lists its own, the rest are ignored."""
+"""Each page's Dash app and the files of assets/ it loads (the rest are ignored)."""
 
 from __future__ import annotations
 
 import re
+
+from dash import Dash
 
 from gridmap.settings import ROOT
 
@@ -32,3 +34,29 @@ def assets_ignore(page: str) -> str:
     """
     own = "|".join(re.escape(name) for name in PAGE_ASSETS[page])
     return rf"^(?!(?:{own})$)"
+
+
+def page_app(server, page: str, title: str, prefix: str = "/") -> Dash:
+    """Return the Dash app of ``page`` at ``prefix`` on ``server``, loading only its own assets.
+
+    Parameters
+    ----------
+    server : flask.Flask
+        The server the pages share.
+    page : str
+        A key of :data:`PAGE_ASSETS` (also the Dash app's name, except for the main map).
+    title : str
+        The browser tab's title.
+    prefix : str
+        The page's URL prefix (``/planner/``); the main map is at ``/``.
+    """
+    return Dash(
+        server.name if page == "main" else page,
+        server=server,
+        url_base_pathname=prefix,
+        assets_folder=ASSETS_FOLDER,
+        assets_ignore=assets_ignore(page),
+        title=title,
+        update_title=None,
+        serve_locally=True,
+    )

@@ -11,7 +11,7 @@ from gridmap.i18n import t
 from gridmap.incidents.filters import default_range
 from gridmap.views.urls import layer_urls, level_url
 from layers.map_figure import map_figure
-from pages.assets import ASSETS_FOLDER, assets_ignore
+from pages.assets import page_app
 from ui.layout import page
 from web.map_updates import view_for
 from web.runtime import Runtime
@@ -48,15 +48,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
         The map page's app.
     """
     settings, district = runtime.settings, runtime.district
-    app = Dash(
-        server.name,
-        server=server,
-        assets_folder=ASSETS_FOLDER,
-        assets_ignore=assets_ignore("main"),
-        title=t("app-title", settings.lang),
-        update_title=None,
-        serve_locally=True,
-    )
+    app = page_app(server, "main", t("app-title", settings.lang))
     with server.app_context():
         figure = initial_figure(runtime)
     attribution = str(district.meta.get("attribution", ""))

@@ -10,7 +10,7 @@ from gridmap.i18n import name_of, t
 from gridmap.views.map_view import fit_zoom
 from gridmap.views.urls import layer_urls, url_for_layer
 from layers.planner_figure import planner_figure
-from pages.assets import ASSETS_FOLDER, assets_ignore
+from pages.assets import page_app
 from ui.planner_layout import planner_page
 from web.runtime import Runtime
 
@@ -31,16 +31,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
         The planner's app.
     """
     settings, district = runtime.settings, runtime.district
-    planner = Dash(
-        "planner",
-        server=server,
-        url_base_pathname="/planner/",
-        assets_folder=ASSETS_FOLDER,
-        assets_ignore=assets_ignore("planner"),
-        title=t("planner-title", settings.lang),
-        update_title=None,
-        serve_locally=True,
-    )
+    planner = page_app(server, "planner", t("planner-title", settings.lang), "/planner/")
     version = district.version
     urls = layer_urls(version)
     villages = district.level_ids(3)

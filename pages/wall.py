@@ -10,7 +10,7 @@ from gridmap.i18n import name_of, t
 from gridmap.views.urls import layer_urls, url_for_layer
 from gridmap.views.wall import DEFAULT_LAYERS, WallSettings, tour_views
 from layers.wall_figure import wall_figure
-from pages.assets import ASSETS_FOLDER, assets_ignore
+from pages.assets import page_app
 from ui.wall_layout import wall_page
 from web.runtime import Runtime
 
@@ -32,16 +32,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
     """
     settings, district = runtime.settings, runtime.district
     defaults = WallSettings(layers=DEFAULT_LAYERS, refresh=settings.refresh_seconds)
-    wall = Dash(
-        "wall",
-        server=server,
-        url_base_pathname="/wall/",
-        assets_folder=ASSETS_FOLDER,
-        assets_ignore=assets_ignore("wall"),
-        title=t("wall-title", defaults.lang),
-        update_title=None,
-        serve_locally=True,
-    )
+    wall = page_app(server, "wall", t("wall-title", defaults.lang), "/wall/")
     version = district.version
     towns = district.level_ids(2)
     townships = {

@@ -158,11 +158,11 @@ def make_tiny_app(tiny_dir, tmp_path_factory):
     """Return a function building a dashboard on the tiny district with a database of its own.
 
     Its keyword arguments are settings added to (or overriding) the English, SimpleCache,
-    no-demo-history defaults.
+    no-demo-history defaults; ``clock`` (optional) is the app's clock.
     """
     from app import create_app
 
-    def make(**config):
+    def make(clock=None, **config):
         database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
         settings = {
             "data_dir": tiny_dir,
@@ -171,7 +171,7 @@ def make_tiny_app(tiny_dir, tmp_path_factory):
             "database_url": f"sqlite:///{database}",
             "demo_incidents": False,
         }
-        return create_app({**settings, **config})
+        return create_app({**settings, **config}, **({"clock": clock} if clock else {}))
 
     return make
 
@@ -189,22 +189,9 @@ def client(tiny_app):
 
 
 @pytest.fixture(scope="session")
-def make_clocked_app(tiny_dir, tmp_path_factory):
+def make_clocked_app(make_tiny_app):
     """Return ``make(clock, **config)``: :func:`make_tiny_app` with the app reading ``clock``."""
-    from app import create_app
-
-    def make(clock, **config):
-        database = tmp_path_factory.mktemp("db") / "tiny.sqlite"
-        settings = {
-            "data_dir": tiny_dir,
-            "lang": "en",
-            "cache_type": "SimpleCache",
-            "database_url": f"sqlite:///{database}",
-            "demo_incidents": False,
-        }
-        return create_app({**settings, **config}, clock=clock)
-
-    return make
+    return make_tiny_app
 
 
 @pytest.fixture(scope="session")
