@@ -1,4 +1,12 @@
-"""Fixture helpers of the incident tests: a tiny synthetic five-level district, stores, records."""
+"""Fixture helpers of the incident tests: a tiny synthetic five-level district, stores, records.
+
+Grids of the tiny district (tests/conftest.py): level 2 splits west/east, level 3 south/north,
+level 4 west/east, level 5 south/north. So T1111 is 114.80-114.82 E x 33.70-33.72 N, T1112 is
+the box north of it (33.72-33.74), T2222 the north-east corner. Level-5 populations are
+100, 200, ... 1600 in id order: T1111 100, T1112 200, T2222 1600, T1 3600, T2 10000.
+INCIDENTS (below): in March 2025, a and b in T1111 (100 people), c in T1112 (200 people),
+d in T2222; e in T1111 in June.
+"""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
 """What the map shows of incidents: counts and rates per grid, the heat, points, time clipping.
 
-Grids of the tiny district (tests/conftest.py): level 2 splits west/east, level 3 south/north,
-level 4 west/east, level 5 south/north. So T1111 is 114.80-114.82 E x 33.70-33.72 N, T1112 is
-the box north of it (33.72-33.74), T2222 the north-east corner. Level-5 populations are
-100, 200, ... 1600 in id order: T1111 100, T1112 200, T2222 1600, T1 3600, T2 10000.
+The tiny district and its incidents: see tests/incident_fixtures.py.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """Incident callbacks of the main map: the heat and point overlays and the incident metrics.
 
 Posted over HTTP the way the browser posts them.
-The app runs on the tiny district (tests/conftest.py) with its own SQLite database holding
-the incidents of tests/incident_fixtures.py (INCIDENTS): in March 2025, a and b in T1111 (100
-people), c in T1112 (200 people), d in T2222; e in T1111 in June.
+The app holds the incidents of tests/incident_fixtures.py (see there).
 """
 
 from __future__ import annotations
