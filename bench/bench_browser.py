@@ -1,11 +1,11 @@
 """Browser benchmark: what a person waits for in Chromium, from a click until the page is idle.
 
-Serves the demo district with ``python app.py`` (its own SQLite file, the demo year loaded) and drives
-Debian's Chromium with Playwright. For each step it prints the median of several runs of the time from
-the action until the page is idle: no request in flight and the map not drawing for a quiet window.
-In the same run it times the floor (a bare Plotly ``Choroplethmap`` page with the same level-5 polygons,
-recoloured with ``Plotly.restyle``) and the naive baseline (the same polygons inlined in the figure, drawn
-with ``Plotly.newPlot``). Not a test: it asserts nothing.
+Serves the demo district with ``python app.py`` (its own SQLite file, the demo year loaded) and
+drives Debian's Chromium with Playwright. For each step it prints the median of several runs of the
+time from the action until the page is idle: no request in flight and the map not drawing for a
+quiet window. In the same run it times the floor (a bare Plotly ``Choroplethmap`` page with the same
+level-5 polygons, recoloured with ``Plotly.restyle``) and the naive baseline (the same polygons
+inlined in the figure, drawn with ``Plotly.newPlot``). Not a test: it asserts nothing.
 
 Usage: ``python bench/bench_browser.py [--runs 5] [--data-dir data/geo]``
 """
