@@ -29,7 +29,9 @@ TOKEN_RIGHTS = ("intake", "read", "dispatch")
 #: kiosk links). An action missing here is refused to everyone.
 RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Read the map, its grids and their figures (counts, shares) inside the scope.
-    "view-map": (frozenset(ROLES), frozenset({"read", "wall"})),
+    "view-map": (frozenset(ROLES), frozenset({"read"})),
+    # Display geometry: grid outlines, roads, water, coverage polygons (the wall draws them too).
+    "view-geometry": (frozenset(ROLES), frozenset({"read", "wall"})),
     # Read single incidents: positions, descriptions, reporters, units.
     "read-incidents": (
         frozenset({"admin", "commander", "township", "viewer"}),

@@ -91,3 +91,8 @@ def test_check_rights():
     assert err.value.field == "rights"
     with pytest.raises(AccessError, match="got none"):
         check_rights([])
+
+
+def test_a_kiosk_draws_geometry_but_not_the_map_page():
+    kiosk = Principal(name="wall", kind="kiosk", rights=frozenset({"wall"}))
+    assert allowed(kiosk, "view-geometry") and not allowed(kiosk, "view-map")
