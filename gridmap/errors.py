@@ -130,3 +130,11 @@ class ScenarioError(GridmapError):
 
 class DemoError(GridmapError):
     """The grids cannot host the demo history (no level-5 grid, wrong CRS)."""
+
+
+class AccessError(GridmapError):
+    """An account, token or kiosk link that cannot be made or used (``field`` names what)."""
+
+
+class AuthError(GridmapError):
+    """Sign-in refused: unknown name, wrong password, disabled or locked account."""

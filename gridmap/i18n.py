@@ -191,6 +191,34 @@ TEXTS: dict[str, dict[str, str]] = {
     "wall-legend-posts": {"zh": "警务室", "en": "Police posts"},
     "wall-tour-district": {"zh": "全区", "en": "Whole district"},
     "wall-tour-newest": {"zh": "最新事件", "en": "Newest incident"},
+    "login-title": {"zh": "登录", "en": "Sign in"},
+    "login-name": {"zh": "用户名", "en": "User name"},
+    "login-password": {"zh": "密码", "en": "Password"},
+    "login-submit": {"zh": "登录", "en": "Sign in"},
+    "login-refused": {"zh": "用户名或密码错误", "en": "Wrong name or password"},
+    "login-locked": {
+        "zh": "连续登录失败次数过多，账号已临时锁定，请15分钟后再试",
+        "en": "Too many failed sign-ins: the account is locked for 15 minutes",
+    },
+    "login-too-many": {
+        "zh": "登录尝试过于频繁，请稍后再试",
+        "en": "Too many sign-in attempts: please wait a minute",
+    },
+    "login-csrf": {
+        "zh": "页面已过期，请重新提交",
+        "en": "The form has expired: please send it again",
+    },
+    "login-demo": {
+        "zh": "演示账号（仅演示数据）：点击即可登录",
+        "en": "Demo accounts (demo data only): click to sign in",
+    },
+    "login-other-lang": {"zh": "English", "en": "中文"},
+    "role-admin": {"zh": "管理员", "en": "Administrator"},
+    "role-commander": {"zh": "指挥中心", "en": "Command centre"},
+    "role-township": {"zh": "乡镇（街道）", "en": "Township officer"},
+    "role-planner": {"zh": "规划人员", "en": "Planner"},
+    "role-viewer": {"zh": "只读查看", "en": "Viewer"},
+    "sign-out": {"zh": "退出", "en": "Sign out"},
 }
 
 

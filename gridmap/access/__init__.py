@@ -1,0 +1,1 @@
+"""Who may do what: roles, rights, grid scopes, accounts, tokens, kiosk links, the audit trail."""
