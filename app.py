@@ -21,7 +21,7 @@ from pages import main as main_page
 from pages import planner as planner_page
 from pages import wall as wall_page
 from web.runtime import Runtime
-from web.server import init_server, prepare_incidents
+from web.server import init_access, init_server, prepare_incidents
 
 
 def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system_clock) -> Dash:
@@ -50,8 +50,9 @@ def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system
     init_server(server, runtime)
     prepare_incidents(runtime)
     app = main_page.create(server, runtime)
-    planner_page.create(server, runtime)
-    wall_page.create(server, runtime)
+    planner = planner_page.create(server, runtime)
+    wall = wall_page.create(server, runtime)
+    init_access(server, runtime, (app, planner, wall))
     return app
 
 

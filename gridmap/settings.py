@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -17,6 +18,8 @@ LANGUAGES = ("zh", "en")
 DEFAULT_LANG = LANGUAGES[0]
 #: Seconds between two refreshes of live views: the range accepted (setting and URL).
 REFRESH_RANGE = (1, 3600)
+#: A rate limit as Flask-Limiter reads it ("10 per minute", "100/hour").
+_RATE = re.compile(r"\d+\s*(per|/)\s*\d*\s*(second|minute|hour|day)s?")
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,22 @@ class Settings:
     api_token: str = ""
     demo_incidents: bool = True
     refresh_seconds: int = 10
+    secret_key_file: Path = ROOT / "instance" / "secret_key"
+    session_secure: bool = False
+    frame_ancestors: str = "'self'"
+    login_limit: str = "10 per minute"
+    login_name_limit: str = "5 per minute"
+    limiter_storage: str = ""
+    demo_accounts: bool = True
+
+    @property
+    def rate_limit_storage(self) -> str:
+        """Return where sign-in attempts are counted (Redis when the cache is shared there)."""
+        if self.limiter_storage:
+            return self.limiter_storage
+        if self.cache_type.endswith("RedisCache"):
+            return self.cache_redis_url
+        return "memory://"
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -56,6 +75,19 @@ class Settings:
         if not low <= self.refresh_seconds <= high:
             raise ConfigError(
                 f"{PREFIX}REFRESH_SECONDS must be {low}-{high}, got {self.refresh_seconds}"
+            )
+        for name in ("login_limit", "login_name_limit"):
+            value = getattr(self, name)
+            if not _RATE.fullmatch(value):
+                raise ConfigError(
+                    f"{PREFIX}{name.upper()} must read like '10 per minute', got {value!r}"
+                )
+        if self.limiter_storage and not self.limiter_storage.startswith(
+            ("memory://", "redis://", "rediss://")
+        ):
+            raise ConfigError(
+                f"{PREFIX}LIMITER_STORAGE must be memory:// or a redis:// URL, "
+                f"got {self.limiter_storage!r}"
             )
         if self.tile_url and "{z}" not in self.tile_url:
             raise ConfigError(

@@ -51,9 +51,31 @@ def serve(flask_app) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def sign_in_page(page, base_url: str, name: str) -> None:
+    """Sign the browser context of ``page`` in as the demo account ``name`` (cookies kept)."""
+    import re
+
+    from gridmap.access.demo_accounts import demo_password
+
+    html = page.request.get(f"{base_url}/login").text()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    answer = page.request.post(
+        f"{base_url}/login",
+        form={"name": name, "password": demo_password(name), "csrf_token": token, "next": "/"},
+        headers={"Origin": base_url},
+        max_redirects=0,
+    )
+    assert answer.status == 302, answer.text()[:300]
+
+
 @contextmanager
-def browser_page(base_url: str, width: int = 1600, height: int = 1000):
-    """Yield (page, foreign) where ``foreign`` collects every request to another host."""
+def browser_page(
+    base_url: str, width: int = 1600, height: int = 1000, user: str | None = "demo-commander"
+):
+    """Yield (page, foreign) where ``foreign`` collects every request to another host.
+
+    The page is signed in as the demo account ``user`` (None: anonymous).
+    """
     from playwright.sync_api import sync_playwright
 
     own = urlparse(base_url).netloc
@@ -71,6 +93,8 @@ def browser_page(base_url: str, width: int = 1600, height: int = 1000):
                     foreign.append(request.url)
 
             page.on("request", watch)
+            if user:
+                sign_in_page(page, base_url, user)
             yield page, foreign
         finally:
             browser.close()

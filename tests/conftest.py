@@ -12,6 +12,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
+from tests.auth_support import signed_in
 from tests.incident_fixtures import INCIDENTS, close_map_store, open_map_store
 
 
@@ -24,6 +25,7 @@ def pytest_configure(config):
     os.environ.setdefault("GRIDMAP_DATABASE_FILE", str(folder / "default.sqlite"))
     os.environ.setdefault("GRIDMAP_DEMO_INCIDENTS", "false")
     os.environ.setdefault("GRIDMAP_CACHE_DIR", str(folder / "cache"))
+    os.environ.setdefault("GRIDMAP_SECRET_KEY_FILE", str(folder / "secret_key"))
 
 
 ORIGIN = (114.80, 33.70)
@@ -170,6 +172,9 @@ def make_tiny_app(tiny_dir, tmp_path_factory):
             "cache_type": "SimpleCache",
             "database_url": f"sqlite:///{database}",
             "demo_incidents": False,
+            # Tests sign in hundreds of times: the limits of the sign-in tests are their own.
+            "login_limit": "100000 per minute",
+            "login_name_limit": "100000 per minute",
         }
         return create_app({**settings, **config}, **({"clock": clock} if clock else {}))
 
@@ -185,7 +190,7 @@ def tiny_app(make_tiny_app):
 @pytest.fixture()
 def client(tiny_app):
     """Return a Flask test client of the tiny app."""
-    return tiny_app.server.test_client()
+    return signed_in(tiny_app)
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"/(_dash-layout|_dash-dependencies|_reload-hash)?", "view-map"),
     (r"POST", r"/_dash-update-component", "view-map"),
     # Display geometry (grid outlines, roads, water; coverage polygons are coverage figures).
-    (r"GET", r"/geo/[^/]+/[a-z0-9-]+\.geojson", "view-geometry"),
+    (r"GET", r"/geo/[^/]+/[^/]+\.geojson", "view-geometry"),
     # The JSON API.
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
     (r"GET", r"/api/v1/coverage(/suggest)?", "coverage"),

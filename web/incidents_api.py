@@ -59,6 +59,7 @@ def create_blueprint(
     assigner: GridAssigner | Callable[[], GridAssigner],
     *,
     token: str | None,
+    guarded: bool = False,
     max_records: int = MAX_RECORDS,
     max_bytes: int = MAX_BYTES,
     clock: Clock = system_clock,
@@ -75,6 +76,9 @@ def create_blueprint(
         The district's grids, for the "inside the district" rule and grid ids.
     token : str or None
         The bearer token (``GRIDMAP_API_TOKEN``); empty or None refuses every request (503).
+    guarded : bool
+        True when the app's request guard (:mod:`web.auth`) checks people, tokens and rights
+        before the blueprint: then ``token`` is not checked here.
     max_records, max_bytes : int
         Limits of one POST (413 beyond).
     clock : callable
@@ -98,6 +102,8 @@ def create_blueprint(
 
     @blueprint.before_request
     def _authorize() -> Response | None:
+        if guarded:
+            return None  # the app's request guard (web.auth) has checked who asks and may
         if not token:
             return _error(503, "incident API disabled: GRIDMAP_API_TOKEN is not set")
         header = request.headers.get("Authorization", "")

@@ -44,6 +44,8 @@ class Runtime:
         self._scenarios = None
         self._incidents = incident_store
         self._assigner = None
+        self._accounts = None
+        self._audit = None
 
     @property
     def engine(self):
@@ -64,6 +66,30 @@ class Runtime:
 
             self._scenarios = ScenarioStore(self.engine, clock=self.clock)
         return self._scenarios
+
+    @property
+    def accounts(self):
+        """Return the store of people, API tokens and kiosk links (tables made on first use)."""
+        if self._accounts is None:
+            from gridmap.access.accounts import AccountStore
+
+            store = AccountStore(self.engine, clock=self.clock)
+            with self._lock:
+                if self._accounts is None:
+                    self._accounts = store
+        return self._accounts
+
+    @property
+    def audit(self):
+        """Return the append-only audit trail."""
+        if self._audit is None:
+            from gridmap.access.audit import AuditLog
+
+            log = AuditLog(self.engine, clock=self.clock)
+            with self._lock:
+                if self._audit is None:
+                    self._audit = log
+        return self._audit
 
     @property
     def incident_store(self):

@@ -19,7 +19,7 @@ from flask import Flask, Response
 
 def content_security_policy(script_hashes: Iterable[str], frame_ancestors: str) -> str:
     """Return the CSP header value: self only, plus what Dash and Plotly need (see module doc)."""
-    hashes = " ".join(f"'{h}'" for h in sorted(set(script_hashes)))
+    hashes = " ".join(h if h.startswith("'") else f"'{h}'" for h in sorted(set(script_hashes)))
     directives = {
         "default-src": "'self'",
         "script-src": f"'self' 'unsafe-eval' {hashes}".strip(),

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import secrets
+import sys
 from typing import Any
 
 from flask import Flask
 
+from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
 from web import coverage_api, geo_routes, grids_api, incidents_api
+from web.auth import AuthSettings, init_auth
 from web.cache import cache
 from web.runtime import Runtime, bind
+from web.security import content_security_policy, install_headers
 
 
 def cache_config(settings: Settings, prefix: str) -> dict[str, Any]:
@@ -52,7 +56,14 @@ def init_server(server: Flask, runtime: Runtime) -> None:
         Settings, district, clock and the lazily built models of the app.
     """
     settings, district = runtime.settings, runtime.district
-    server.secret_key = settings.secret_key or secrets.token_hex(16)
+    server.secret_key = secret_key(settings)
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_secure,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
     bind(server, runtime)
     cache.init_app(server, config=cache_config(settings, f"gridmap:{district.version}:"))
     server.register_blueprint(grids_api.create_blueprint(district))
@@ -62,6 +73,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             lambda: runtime.incident_store,
             lambda: runtime.assigner,
             token=settings.api_token,
+            guarded=True,
             clock=runtime.clock,
         )
     )
@@ -72,6 +84,68 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             incident_version=lambda: runtime.incident_store.version(),
         )
     )
+
+
+def secret_key(settings: Settings) -> str:
+    """Return the Flask secret: the setting, else one kept in ``secret_key_file``.
+
+    A key kept on disk lets sessions survive a restart and be shared by the workers of one
+    machine; it is made (random, readable by the owner only) on first start.
+    """
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.secret_key_file
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    try:
+        with open(path, "x", encoding="ascii") as out:  # "x": another worker may be first
+            out.write(key)
+        path.chmod(0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    return key
+
+
+def init_access(server: Flask, runtime: Runtime, apps) -> None:
+    """Bind sign-in, the request guard and the security headers (after the pages exist).
+
+    On the demo district the demo accounts are made (and listed on the sign-in page); on any
+    other district with no account at all, an ``admin`` with a random password is made and
+    the password printed once.
+    """
+    settings, district = runtime.settings, runtime.district
+    accounts = runtime.accounts
+    listed: tuple = ()
+    if district.is_demo and settings.demo_accounts:
+        listed = tuple(ensure_demo_accounts(accounts, district.level_ids(2)))
+    else:
+        password = accounts.ensure_first_admin()
+        if password:
+            print(
+                f"First start: made the administrator 'admin' with the one-time password "
+                f"{password} (shown once; change it: python app.py user passwd admin)",
+                file=sys.stderr,
+                flush=True,
+            )
+    init_auth(
+        server,
+        accounts,
+        runtime.audit,
+        AuthSettings(
+            api_token=settings.api_token,
+            demo_accounts=listed,
+            lang=settings.lang,
+            login_limit=settings.login_limit,
+            name_limit=settings.login_name_limit,
+            limiter_storage=settings.rate_limit_storage,
+        ),
+    )
+    hashes = [h for app in apps for h in app.csp_hashes()]
+    install_headers(server, content_security_policy(hashes, settings.frame_ancestors))
 
 
 def prepare_incidents(runtime: Runtime) -> None:

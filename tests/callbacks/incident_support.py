@@ -6,6 +6,7 @@ The app holds the incidents of tests/incident_fixtures.py (see there).
 from __future__ import annotations
 
 from gridmap.incidents.filters import IncidentFilters
+from tests.auth_support import signed_in
 from tests.dash_http import response_of
 from tests.incident_fixtures import INCIDENTS
 from ui import ids
@@ -39,7 +40,7 @@ def store_of(app):
 
 def overlay_prop_of(app) -> str:
     """Return ``figure@<hash>``: the overlays callback's duplicate map output."""
-    deps = app.server.test_client().get("/_dash-dependencies").get_json()
+    deps = signed_in(app).get("/_dash-dependencies").get_json()
     outputs = [d["output"] for d in deps if d["output"].startswith(f"{ids.MAP_GRAPH}.figure@")]
     assert len(outputs) == 1, outputs
     return outputs[0].split(".", 1)[1]

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from gridmap.coverage.scenario import Scenario, parse_query
+from tests.auth_support import signed_in
 from tests.dash_http import call, response_of
 from ui import planner_ids as ids
 
@@ -27,7 +28,7 @@ def app(make_tiny_app):
 
 @pytest.fixture()
 def client(app):
-    return app.server.test_client()
+    return signed_in(app)
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def version(app):
 @pytest.fixture(scope="module")
 def outputs(app):
     """The planner's callback outputs as the browser sees them (/_dash-dependencies)."""
-    deps = app.server.test_client().get(f"{PREFIX}/_dash-dependencies").get_json()
+    deps = signed_in(app).get(f"{PREFIX}/_dash-dependencies").get_json()
     return [d["output"] for d in deps]
 
 

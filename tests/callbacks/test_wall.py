@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from callbacks.wall import REFRESH_OUTPUTS
 from gridmap.views.wall import format_kpis, wall_kpis
+from tests.auth_support import signed_in
 from tests.dash_http import call, response_of
 from tests.fake_clock import FakeClock
 from tests.incident_fixtures import stored_record
@@ -37,7 +38,7 @@ def runtime(app):
 
 @pytest.fixture()
 def client(app):
-    return app.server.test_client()
+    return signed_in(app)
 
 
 def dependency(client, first_output: str) -> dict:

@@ -8,6 +8,7 @@ import pytest
 
 from app import create_app
 from gridmap.settings import ROOT
+from tests.auth_support import signed_in
 from tests.dash_http import holds_geometry, operations, render
 
 #: Budget for the raw (uncompressed) level-5 GeoJSON: 1.5 MB, in the 1024-based units the
@@ -24,7 +25,7 @@ def demo_app():
 
 @pytest.fixture(scope="module")
 def demo_client(demo_app):
-    return demo_app.server.test_client()
+    return signed_in(demo_app)
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.auth_support import signed_in
 from tests.dash_http import (
     find_component,
     grids_of,
@@ -57,7 +58,7 @@ def test_tile_server_shifts_the_road_layers(tiny_dir):
 
     tile_url = "http://127.0.0.1:8080/{z}/{x}/{y}.png"
     app = create_app({"data_dir": tiny_dir, "lang": "en", "tile_url": tile_url})
-    tile_client = app.server.test_client()
+    tile_client = signed_in(app)
     layout = tile_client.get("/_dash-layout").get_json()
     layers = find_component(layout, ids.MAP_GRAPH)["props"]["figure"]["layout"]["map"]["layers"]
     assert layers[0]["sourcetype"] == "raster" and layers[0]["source"] == [tile_url]

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
+from tests.auth_support import signed_in
 from web.cache import cache
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def redis_or_skip():
 def test_filesystem_cache_is_shared_between_two_apps(tiny_dir, tmp_path):
     config = {"data_dir": tiny_dir, "cache_type": "FileSystemCache", "cache_dir": tmp_path}
     first, second = create_app(config), create_app(config)
-    assert first.server.test_client().get("/api/v1/grids/T1").status_code == 200
+    assert signed_in(first).get("/api/v1/grids/T1").status_code == 200
     stored = set(os.listdir(tmp_path))
     assert stored, "the first app stored nothing in the shared cache"
     # The second app (another worker) finds the memoized summary instead of computing it.
@@ -41,7 +42,7 @@ def test_filesystem_cache_is_shared_between_two_apps(tiny_dir, tmp_path):
 
         key = _summary.make_cache_key(_summary.uncached, "T1")
         assert cache.get(key) is not None
-    assert second.server.test_client().get("/api/v1/grids/T1").get_json()["grid"]["grid_id"] == "T1"
+    assert signed_in(second).get("/api/v1/grids/T1").get_json()["grid"]["grid_id"] == "T1"
 
 
 @pytest.mark.redis
@@ -52,7 +53,7 @@ def test_redis_cache_stores_memoized_results(tiny_dir, monkeypatch):
     prefix = f"gridmap:{district.version}:"
     for key in client.scan_iter(prefix + "*"):
         client.delete(key)
-    resp = app.server.test_client().get("/api/v1/grids/T2")
+    resp = signed_in(app).get("/api/v1/grids/T2")
     assert resp.status_code == 200
     keys = list(client.scan_iter(prefix + "*"))
     assert keys, "nothing was stored in Redis under the app's key prefix"
@@ -64,6 +65,13 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+TOKEN = "gunicorn-test-token"
+
+
+def _authorized(url: str) -> urllib.request.Request:
+    return urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
 
 
 def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
@@ -78,6 +86,7 @@ def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
         GRIDMAP_CACHE_TYPE="FileSystemCache",
         GRIDMAP_CACHE_DIR=str(tmp_path / "cache"),
         GRIDMAP_SECRET_KEY=uuid.uuid4().hex,
+        GRIDMAP_API_TOKEN=TOKEN,
     )
     proc = subprocess.Popen(
         [str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_server()"],
@@ -101,9 +110,9 @@ def test_gunicorn_with_two_workers_serves_the_app(tiny_dir, tmp_path):
         assert body is not None, "gunicorn did not answer within 60 s"
         assert '"status":"ok"' in body.replace(" ", "")
         for _ in range(20):
-            with urllib.request.urlopen(f"{base}/api/v1/grids/T1", timeout=5) as r:
+            with urllib.request.urlopen(_authorized(f"{base}/api/v1/grids/T1"), timeout=5) as r:
                 assert r.status == 200
-        with urllib.request.urlopen(f"{base}/", timeout=5) as r:
+        with urllib.request.urlopen(_authorized(f"{base}/"), timeout=5) as r:
             assert "_dash-config" in r.read().decode()
         # Both workers started (gunicorn logs one "Booting worker" line per worker).
         proc.terminate()

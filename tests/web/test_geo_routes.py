@@ -30,7 +30,7 @@ def test_gzip_and_plain_carry_the_same_geojson(client, district, level):
     assert zipped.headers["Content-Encoding"] == "gzip"
     assert plain.mimetype == zipped.mimetype == "application/geo+json"
     assert gzip.decompress(zipped.data) == plain.data
-    assert plain.headers["Vary"] == "Accept-Encoding"
+    assert "Accept-Encoding" in plain.headers["Vary"]  # and Cookie: answers depend on who asks
     assert plain.headers["ETag"] == zipped.headers["ETag"]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.auth_support import signed_in
 from tests.callbacks.incident_support import incident_app, store_of
 
 
@@ -16,7 +17,7 @@ def app(make_tiny_app):
 @pytest.fixture()
 def client(app):
     """Return a test client of the incident app."""
-    return app.server.test_client()
+    return signed_in(app)
 
 
 @pytest.fixture(scope="module")
