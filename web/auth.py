@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 
 from gridmap.access.accounts import AccountStore
 from gridmap.access.audit import AuditLog
-from gridmap.access.roles import Principal, allowed
+from gridmap.access.roles import Principal, Scope, allowed
 from gridmap.errors import AuthError
 from web.access_rules import PUBLIC, UNSAFE_METHODS, is_api, required_action
 from web.login_page import login_html
@@ -58,6 +58,12 @@ class AuthSettings:
 def current_principal() -> Principal | None:
     """Return who asks in the current request (None: anonymous)."""
     return getattr(g, "principal", None)
+
+
+def current_scope() -> Scope:
+    """Return the grids the current request may see (nothing for an anonymous one)."""
+    principal = current_principal()
+    return principal.scope if principal is not None else Scope.of([])
 
 
 def _address() -> str:

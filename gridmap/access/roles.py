@@ -85,6 +85,25 @@ class Scope:
         roots = set(self.roots)
         return any(g in roots for g in chain)
 
+    def within(self, level_of) -> list[tuple[int, str]] | None:
+        """Return the scope as the incident store's ``within`` filter: (level, id) per root.
+
+        Parameters
+        ----------
+        level_of : callable
+            Returns a grid's level (``District.level_of``); roots unknown to the district are
+            dropped (they see nothing).
+        """
+        if self.roots is None:
+            return None
+        out = []
+        for root in self.roots:
+            try:
+                out.append((int(level_of(root)), root))
+            except (KeyError, ValueError):
+                continue
+        return out
+
     def key(self) -> str:
         """Return a short, stable text of the scope (for cache keys and the audit trail)."""
         return "*" if self.roots is None else ",".join(self.roots)

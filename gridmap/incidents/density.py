@@ -53,6 +53,7 @@ def binned_density(
     end: datetime | None = None,
     categories: list[str] | None = None,
     statuses: list[str] | None = None,
+    within: list[tuple[int, str]] | None = None,
     bins_across: int = BINS_ACROSS,
 ) -> Density:
     """Count the incidents matching the filters in square bins over ``bounds``.
@@ -66,8 +67,8 @@ def binned_density(
         Where the incidents are.
     bounds : Bounds
         The area shown (lon/lat).
-    grid, grid_level, start, end, categories, statuses
-        Filters, as in :meth:`IncidentStore.query`.
+    grid, grid_level, start, end, categories, statuses, within
+        Filters, as in :meth:`IncidentStore.query` (``within``: the reader's scope).
     bins_across : int
         About how many bins across the longer side of ``bounds``.
     """
@@ -79,6 +80,7 @@ def binned_density(
         end=end,
         categories=categories,
         statuses=statuses,
+        within=within,
     )
     if clauses is None:
         return Density([], [], [], cell)

@@ -46,8 +46,12 @@ def where_clauses(
     end: datetime | None = None,
     categories: Sequence[str] | None = None,
     statuses: Sequence[str] | None = None,
+    within: Sequence[tuple[int, str]] | None = None,
 ) -> list[sa.ColumnElement[bool]] | None:
     """Return the WHERE clauses of the filters of :func:`query` (None: matches nothing).
+
+    ``within`` is a reader's scope: (level, grid id) of each subtree it may see; None sees
+    every incident, an empty sequence none.
 
     Raises
     ------
@@ -90,6 +94,14 @@ def where_clauses(
                 f"unknown statuses {unknown}; known: {', '.join(STATUSES)}", field="statuses"
             )
         clauses.append(t.c.status.in_(list(statuses)))
+    if within is not None:
+        roots = list(within)
+        if not roots:
+            return None
+        bad = [level for level, _ in roots if level not in LEVELS]
+        if bad:
+            raise StoreError(f"scope levels must be {LEVELS_TEXT}, got {bad}", field="within")
+        clauses.append(sa.or_(*(t.c[f"g{level}"] == grid_id for level, grid_id in roots)))
     return clauses
 
 
@@ -106,6 +118,7 @@ def query(
     limit: int | None = None,
     offset: int = 0,
     columns: Sequence[str] | None = None,
+    within: Sequence[tuple[int, str]] | None = None,
 ) -> list[dict[str, Any]]:
     """Return the incidents matching every filter given, newest first.
 
@@ -127,12 +140,16 @@ def query(
         Paging, in the order newest first, then id.
     columns : sequence of str, optional
         Columns to return (all of :data:`~gridmap.incidents.tables.COLUMNS` by default).
+    within : sequence of (level, grid id), optional
+        The reader's scope (see :func:`where_clauses`).
 
     Returns
     -------
     list of dict
     """
-    clauses = where_clauses(engine, table, grid, grid_level, start, end, categories, statuses)
+    clauses = where_clauses(
+        engine, table, grid, grid_level, start, end, categories, statuses, within
+    )
     if clauses is None:
         return []
     t = table
@@ -201,6 +218,7 @@ def counts_by_grid(
     end: datetime | None = None,
     categories: Sequence[str] | None = None,
     statuses: Sequence[str] | None = None,
+    within: Sequence[tuple[int, str]] | None = None,
 ) -> pd.Series | pd.DataFrame:
     """Count incidents per grid of ``level`` (``GROUP BY g<level>``), for the choropleth.
 
@@ -214,7 +232,7 @@ def counts_by_grid(
         1..5: the level whose grids are counted.
     by : {None, "status", "category"}
         Also split the counts by this column.
-    grid, grid_level, start, end, categories, statuses
+    grid, grid_level, start, end, categories, statuses, within
         Filters, as in :func:`query` (``grid`` restricts to one parent's children).
 
     Returns
@@ -228,7 +246,9 @@ def counts_by_grid(
         raise StoreError(f"level must be {LEVELS_TEXT}, got {level!r}", parameter="level")
     if by not in (None, "status", "category"):
         raise StoreError(f"'by' must be None, 'status' or 'category', got {by!r}", parameter="by")
-    clauses = where_clauses(engine, table, grid, grid_level, start, end, categories, statuses)
+    clauses = where_clauses(
+        engine, table, grid, grid_level, start, end, categories, statuses, within
+    )
     key = table.c[f"g{level}"]
     if clauses is None:
         empty = pd.Series(dtype="int64", name="count")

@@ -96,3 +96,10 @@ def test_check_rights():
 def test_a_kiosk_draws_geometry_but_not_the_map_page():
     kiosk = Principal(name="wall", kind="kiosk", rights=frozenset({"wall"}))
     assert allowed(kiosk, "view-geometry") and not allowed(kiosk, "view-map")
+
+
+def test_scope_as_a_store_filter():
+    levels = {"T": 1, "T1": 2, "T12": 3}
+    assert Scope.everything().within(levels.__getitem__) is None
+    assert Scope.of(["T12", "T1", "NOPE"]).within(levels.__getitem__) == [(2, "T1"), (3, "T12")]
+    assert Scope.of([]).within(levels.__getitem__) == []

@@ -253,3 +253,22 @@ def test_concurrent_writers_store_each_id_once(store):
     stored = [rid for r in results for rid in r.stored]
     assert sorted(stored) == sorted(r["id"] for r in records)  # each id stored exactly once
     assert store.count() == 300
+
+
+def test_within_limits_to_the_readers_subtrees(empty_store):
+    from tests.incident_fixtures import INCIDENTS
+
+    store = empty_store
+    store.insert(INCIDENTS)
+    everything = {r["id"] for r in store.query()}
+    t1 = {r["id"] for r in store.query(within=[(2, "T1")])}
+    t2 = {r["id"] for r in store.query(within=[(2, "T2")])}
+    assert t1 and t2 and t1 | t2 == everything and not t1 & t2
+    assert {r["id"] for r in store.query(within=[(5, "T1111"), (2, "T2")])} <= everything
+    assert store.query(within=[]) == []
+    assert store.count(within=[(2, "T1")]) == len(t1)
+    counts = store.counts_by_grid(2, within=[(2, "T1")])
+    assert list(counts.index) == ["T1"]
+    with pytest.raises(StoreError, match="scope levels must be 1-5") as err:
+        store.query(within=[(9, "T1")])
+    assert err.value.field == "within"
