@@ -27,11 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, sign_in_page  # noqa: E402
 
 GRAPH = "#map-graph .js-plotly-plot"
 PLANNER_GRAPH = "#planner-map .js-plotly-plot"
 QUIET_MS = 250
+#: The shared API token of the benchmark's server (for its JSON look-ups).
+TOKEN = "bench-browser-token"
 
 # Counts requests in flight and stamps the last network or map activity (performance.now()).
 WATCH_JS = """
@@ -105,6 +107,7 @@ def start_server(data_dir: Path, folder: Path) -> tuple[subprocess.Popen, str]:
         GRIDMAP_DEMO_INCIDENTS="true",
         # The live-refresh poll would land inside a measured wait: make it rare.
         GRIDMAP_REFRESH_SECONDS="3600",
+        GRIDMAP_API_TOKEN=TOKEN,
     )
     log = open(folder / "server.log", "w")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen(
@@ -125,16 +128,18 @@ def start_server(data_dir: Path, folder: Path) -> tuple[subprocess.Popen, str]:
 
 def get_json(url: str) -> dict:
     """GET ``url`` as JSON."""
-    with urllib.request.urlopen(url, timeout=30) as r:
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=30) as r:
         return json.loads(r.read())
 
 
 class Page:
     """One Chromium page with the activity watcher, and a byte counter on the wire."""
 
-    def __init__(self, browser, width: int = 1600, height: int = 1000):
+    def __init__(self, browser, base: str, width: int = 1600, height: int = 1000):
         self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
+        sign_in_page(self.page, base, "demo-commander")
         self.page.add_init_script(WATCH_JS)
         self.cdp = self.context.new_cdp_session(self.page)
         self.cdp.send("Network.enable")
@@ -203,7 +208,7 @@ def set_props(page, component: str, props: dict) -> None:
 
 def first_load(browser, base: str) -> tuple[float, int, int]:
     """Return (ms to the drawn map, bytes on the wire, requests) of a cold first load of ``/``."""
-    p = Page(browser)
+    p = Page(browser, base)
     try:
         p.page.goto(base + "/")
         p.page.wait_for_selector(GRAPH, timeout=60_000)
@@ -216,7 +221,7 @@ def first_load(browser, base: str) -> tuple[float, int, int]:
 def main_page_steps(browser, base: str, root: str) -> dict[str, float]:
     """Time the drills, breadcrumb, back, language, filter and metric changes on ``/``."""
     out: dict[str, float] = {}
-    p = Page(browser)
+    p = Page(browser, base)
     page = p.page
     try:
         page.goto(base + "/")
@@ -254,7 +259,7 @@ def main_page_steps(browser, base: str, root: str) -> dict[str, float]:
 def planner_steps(browser, base: str, spot: tuple[float, float]) -> dict[str, float]:
     """Time a what-if click (a new post) and a suggestion on the planner."""
     out: dict[str, float] = {}
-    p = Page(browser)
+    p = Page(browser, base)
     page = p.page
     try:
         page.goto(base + "/planner/")
@@ -282,7 +287,7 @@ def floor_and_naive(browser, base: str, version: str, center: list, zoom: float)
     plotly = _plotly_url(base)
     html = FLOOR_HTML.format(plotly=base + plotly)
     out = {}
-    p = Page(browser)
+    p = Page(browser, base)
     page = p.page
     try:
         page.goto(base + "/api/v1/health")
@@ -326,7 +331,8 @@ def floor_and_naive(browser, base: str, version: str, center: list, zoom: float)
 
 def _plotly_url(base: str) -> str:
     """Return the path of plotly.min.js as the app serves it."""
-    with urllib.request.urlopen(base + "/", timeout=30) as r:
+    request = urllib.request.Request(base + "/", headers={"Authorization": f"Bearer {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=30) as r:
         text = r.read().decode()
     start = text.find("/_dash-component-suites/plotly/")
     if start < 0:

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 import plotly.express as px  # noqa: E402
 
 from app import create_app  # noqa: E402
+from tests.auth_support import signed_in  # noqa: E402
 from tests.dash_http import call  # noqa: E402
 from ui import ids  # noqa: E402
 from web.cache import cache  # noqa: E402
@@ -93,7 +94,7 @@ def main() -> None:
     )
     startup = time.perf_counter() - start
     district = app.server.extensions["gridmap"].district
-    client = app.server.test_client()
+    client = signed_in(app)  # a person, as in the browser
 
     # A path from the district down to a level-5 grid: the first child at every level.
     path = [district.root_id]

@@ -27,6 +27,7 @@ from gridmap.demo.incidents import demo_incidents, records  # noqa: E402
 from gridmap.grids.district import load_district  # noqa: E402
 from gridmap.incidents.filters import IncidentFilters  # noqa: E402
 from gridmap.incidents.store import IncidentStore  # noqa: E402
+from tests.auth_support import signed_in  # noqa: E402
 from tests.dash_http import call, duplicate_output  # noqa: E402
 from ui import ids  # noqa: E402
 
@@ -116,7 +117,7 @@ def main() -> None:
     )
     runtime = app.server.extensions["gridmap"]
     store, district = runtime.incident_store, runtime.district
-    client = app.server.test_client()
+    client = signed_in(app)  # a person, as in the browser
     global OVERLAY_OUTPUT
     OVERLAY_OUTPUT = duplicate_output(app, ids.MAP_GRAPH, "figure", ids.FILTERS_STORE)
     total = store.count()

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 from app import create_app  # noqa: E402
 from gridmap.coverage.model import CoverageModel  # noqa: E402
 from gridmap.coverage.scenario import Scenario  # noqa: E402
+from tests.auth_support import signed_in  # noqa: E402
 from tests.dash_http import call  # noqa: E402
 from ui import planner_ids as pids  # noqa: E402
 
@@ -41,7 +42,7 @@ def main() -> None:
                       "demo_incidents": False})  # fmt: skip
     runtime = app.server.extensions["gridmap"]
     district = runtime.district
-    client = app.server.test_client()
+    client = signed_in(app)  # a person, as in the browser
     start = time.perf_counter()
     model = runtime.coverage_model
     build_s = time.perf_counter() - start

@@ -33,6 +33,8 @@ import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -55,7 +57,12 @@ def post_json(url: str, body: object, headers: dict | None = None) -> tuple[int,
     request = urllib.request.Request(
         url,
         data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **(headers or {})},
+        # The kiosk key travels in the URL; a cookie-like credential must come from the site.
+        headers={
+            "Content-Type": "application/json",
+            "Origin": url.split("/wall/")[0],
+            **(headers or {}),
+        },  # fmt: skip
         method="POST",
     )
     try:
@@ -134,6 +141,11 @@ def main(argv: list[str] | None = None) -> int:
         "GRIDMAP_API_TOKEN": TOKEN,
         "GRIDMAP_DEMO_INCIDENTS": "true",
     }
+    # The wall runs on a kiosk link, as on a command centre's screen.
+    from gridmap.access.accounts import AccountStore
+
+    key = AccountStore(sa.create_engine(f"sqlite:///{folder / 'soak.sqlite'}")).add_kiosk("soak")
+    kiosk = f"kiosk={key}"
     log = open(folder / "server.log", "w")  # noqa: SIM115 - closed at the end
     server = subprocess.Popen(
         [sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env, stdout=log, stderr=log
@@ -141,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, str]] = []
     try:
         started = time.monotonic()
-        wait_up(base + "/wall/", 300)
+        wait_up(base + "/api/v1/health", 300)
         print(f"server up in {time.monotonic() - started:.1f} s (pid {server.pid})", flush=True)
         with sync_playwright() as p:
             browser = p.chromium.launch(
@@ -153,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             errors: list[str] = []
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(base + "/wall/?refresh=1&tour=5")
+            page.goto(base + f"/wall/?{kiosk}&refresh=1&tour=5")
             page.wait_for_function(
                 "() => (document.querySelector('#wall-kpi-today-value')?.textContent ?? '—')"
                 " !== '—'",
@@ -161,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             page.wait_for_timeout(3000)
             # Warm the server's refresh path once before the first memory reading.
-            post_json(base + "/wall/_dash-update-component", refresh_body(None))
+            post_json(base + f"/wall/_dash-update-component?{kiosk}", refresh_body(None))
             rss0, heap0 = rss_mib(server.pid), js_heap_mib(page)
             nodes0 = page.evaluate("() => document.getElementsByTagName('*').length")
 
@@ -188,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     inserted += code == 201
                 start = time.perf_counter()
-                code, answer = post_json(base + "/wall/_dash-update-component", refresh_body(known))
+                code, answer = post_json(
+                    base + f"/wall/_dash-update-component?{kiosk}", refresh_body(known)
+                )
                 latencies.append(time.perf_counter() - start)
                 if code != 200:
                     failures += 1

@@ -59,4 +59,7 @@ def page_app(server, page: str, title: str, prefix: str = "/") -> Dash:
         title=title,
         update_title=None,
         serve_locally=True,
+        # Gzip every text answer of the shared server (pages, scripts, callbacks, API) through
+        # flask-compress; one app enabling it is enough, it binds to the server.
+        compress=page == "main",
     )
