@@ -176,13 +176,30 @@ def _floats(
     return pd.Series(number, index=values.index), problems
 
 
+def _pinyin(given: pd.Series, names: pd.Series) -> pd.Series:
+    """Return the pinyin column: as given, else made from the Chinese name (pypinyin).
+
+    Search finds a grid by its pinyin (``liuhu``, ``liu hu``) and initials: a county's files
+    rarely carry a pinyin column, so it is computed, one syllable per character, lower case.
+    """
+    missing = given.isna() & names.notna()
+    if not missing.any():
+        return given.fillna("")
+    from pypinyin import lazy_pinyin
+
+    made = [" ".join(lazy_pinyin(str(n))).lower() for n in names[missing]]
+    out = given.copy()
+    out[missing] = made
+    return out.fillna("")
+
+
 def _defaults(frame: gpd.GeoDataFrame, layer: Layer) -> gpd.GeoDataFrame:
     """Fill the optional columns' defaults of ``layer``."""
     if "name_en" in frame.columns and "name_zh" in frame.columns:
         frame["name_en"] = frame["name_en"].where(frame["name_en"].notna(), frame["name_zh"])
     if layer is GRIDS:
         frame["code"] = frame["code"].where(frame["code"].notna(), frame["grid_id"])
-        frame["pinyin"] = frame["pinyin"].fillna("")
+        frame["pinyin"] = _pinyin(frame["pinyin"], frame["name_zh"])
         frame["kind"] = frame["kind"].fillna("")
         if not frame["level"].isna().any():
             frame["level"] = frame["level"].astype("int64")

@@ -6,13 +6,17 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import shapely
 from pyogrio.errors import DataLayerError, DataSourceError
 
 from gridmap.errors import DataError, Problem
+from gridmap.grids.aliases import resolve_columns
 from gridmap.grids.columns import ID_COLUMN, coerce_columns, record_labels
-from gridmap.grids.schema import EXTENSIONS, LAYERS, WGS84, Layer
+from gridmap.grids.encoding import shapefile_encoding
+from gridmap.grids.road_classes import normalise_class
+from gridmap.grids.schema import EXTENSIONS, LAYERS, ROAD_CLASSES, WGS84, Layer
 
 #: Layer by file stem.
 _BY_STEM: dict[str, Layer] = {layer.stem: layer for layer in LAYERS}
@@ -95,7 +99,13 @@ def read_layer(path: str | Path, layer: Layer | str) -> gpd.GeoDataFrame:
     return frame
 
 
-def read_layer_problems(path: Path, layer: Layer) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+def read_layer_problems(
+    path: Path,
+    layer: Layer,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
+    notes: list[str] | None = None,
+) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """Return the coerced layer (None if unusable) and the problems found reading it.
 
     Parameters
@@ -104,6 +114,15 @@ def read_layer_problems(path: Path, layer: Layer) -> tuple[gpd.GeoDataFrame | No
         The layer file.
     layer : Layer
         Its schema layer.
+    mapping : dict, optional
+        ``district.json``'s column mapping of this layer (schema column -> file column);
+        without it the common aliases of :mod:`gridmap.grids.aliases` are recognised.
+    encoding : str, optional
+        A Shapefile's text encoding forced by ``district.json``; else its ``.cpg``, else
+        detected (:mod:`gridmap.grids.encoding`).
+    notes : list of str, optional
+        Receives what was decided on the way (mapping used, encoding, classes mapped), for
+        ``app.py check`` to print.
 
     Returns
     -------
@@ -114,15 +133,29 @@ def read_layer_problems(path: Path, layer: Layer) -> tuple[gpd.GeoDataFrame | No
         Every problem found; never raises on bad data.
     """
     name = path.name
+    notes = [] if notes is None else notes
+    options: dict = {}
+    if path.suffix.lower() == ".shp":
+        chosen, how = shapefile_encoding(path, encoding)
+        if chosen:
+            options["encoding"] = chosen
+        if how == "detected":
+            notes.append(f"{name}: text read as {chosen} (detected: no .cpg file)")
+        elif how == "forced":
+            notes.append(f"{name}: text read as {chosen} (encoding set in district.json)")
     try:
-        raw = _read_file(path)
-    except (DataSourceError, DataLayerError, OSError, ValueError) as exc:
+        raw = _read_file(path, **options)
+    except (DataSourceError, DataLayerError, OSError, ValueError, LookupError) as exc:
         return None, [Problem(name, "file-read", f"cannot read the file: {exc}")]
     if raw.crs is None:
         hint = " (add its .prj file)" if path.suffix.lower() == ".shp" else ""
         message = f"the file has no CRS{hint}; every layer needs one, any will do"
         return None, [Problem(name, "crs", message)]
-    problems: list[Problem] = []
+    renames, problems = resolve_columns(layer, raw.columns, mapping, name)
+    if renames:
+        raw = raw.rename(columns=renames)
+        used = ", ".join(f"{schema} <- {source}" for source, schema in renames.items())
+        notes.append(f"{name}: columns {used}")
     missing = [c.name for c in layer.columns if c.required and c.name not in raw.columns]
     for column in missing:
         message = f"required column {column!r} is missing (columns: {', '.join(raw.columns)})"
@@ -146,7 +179,24 @@ def read_layer_problems(path: Path, layer: Layer) -> tuple[gpd.GeoDataFrame | No
         return None, problems + [Problem(name, "crs", message, tuple(labels[off]))]
 
     frame, problems_values = coerce_columns(frame, layer, labels, name)
+    if layer.stem == "roads":
+        frame = _road_classes(frame, name, notes)
     return frame, problems + problems_values
+
+
+def _road_classes(frame: gpd.GeoDataFrame, name: str, notes: list[str]) -> gpd.GeoDataFrame:
+    """Map written road classes onto the schema's; leave out roads an e-bike may not use."""
+    mapped = [normalise_class(v, ROAD_CLASSES) for v in frame["road_class"]]
+    if not any(done for _, done in mapped):
+        return frame
+    frame = frame.copy()
+    frame["road_class"] = [value for value, _ in mapped]
+    closed = frame["road_class"].isna() & pd.Series([d for _, d in mapped], index=frame.index)
+    notes.append(f"{name}: road classes mapped ({sum(d for _, d in mapped)} segments)")
+    if closed.any():
+        notes.append(f"{name}: {int(closed.sum())} motorway segment(s) left out (no e-bikes)")
+        frame = frame[~closed]
+    return frame
 
 
 def _off_the_globe(geometry: gpd.GeoSeries) -> np.ndarray:
@@ -163,11 +213,10 @@ def _off_the_globe(geometry: gpd.GeoSeries) -> np.ndarray:
     return ~inside & ~np.isnan(bounds).all(axis=1)
 
 
-def _read_file(path: Path) -> gpd.GeoDataFrame:
+def _read_file(path: Path, **options) -> gpd.GeoDataFrame:
     """Read ``path`` with pyogrio, the first spatial layer of a GeoPackage."""
     if not path.is_file():
         raise OSError(f"{path} is not a file")
-    options: dict = {}
     if path.suffix.lower() == ".gpkg":
         spatial = [str(n) for n, g in pyogrio.list_layers(path) if g]
         if not spatial:

@@ -11,6 +11,7 @@ import geopandas as gpd
 import shapely
 
 from gridmap.errors import DataError, Problem
+from gridmap.grids.aliases import check_mapping
 from gridmap.grids.checks import (
     LEVEL_MISSING,
     check_geometry_types,
@@ -35,6 +36,8 @@ class DistrictData:
     water: gpd.GeoDataFrame | None = None
     meta: dict = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    #: What the loader decided on the way (column mapping, encodings, classes), for ``check``.
+    notes: list[str] = field(default_factory=list)
 
 
 def _read_meta(path: Path) -> tuple[dict, list[Problem]]:
@@ -79,6 +82,15 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
         return None, [Problem(str(folder), "folder", "the data folder does not exist")]
     problems: list[Problem] = []
     files: dict[str, Path] = {}
+    notes: list[str] = []
+    meta: dict = {}
+    if (folder / META_FILE).is_file():
+        files[Path(META_FILE).stem] = folder / META_FILE
+        meta, found = _read_meta(folder / META_FILE)
+        problems += found
+    mapping, found = check_mapping(meta)
+    problems += found
+    encoding = meta.get("encoding") if isinstance(meta.get("encoding"), str) else None
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for layer in LAYERS:
         try:
@@ -95,13 +107,9 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
             frames[layer.stem] = None
             continue
         files[layer.stem] = path
-        frames[layer.stem], found = read_layer_problems(path, layer)
-        problems += found
-
-    meta: dict = {}
-    if (folder / META_FILE).is_file():
-        files[Path(META_FILE).stem] = folder / META_FILE
-        meta, found = _read_meta(folder / META_FILE)
+        frames[layer.stem], found = read_layer_problems(
+            path, layer, mapping.get(layer.stem), encoding, notes
+        )
         problems += found
 
     grids = frames["grids"]
@@ -140,6 +148,7 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
         water=frames["water"],
         meta=meta,
         files=files,
+        notes=notes,
     )
     return data, problems
 

@@ -130,6 +130,8 @@ def test_grid_defaults():
     frame, problems = coerce_columns(kept, GRIDS, labels, "grids.gpkg")
     assert problems == []
     assert frame.loc["d", "code"] == "d"
-    assert (frame.loc["d", "pinyin"], frame.loc["d", "kind"]) == ("", "")
+    # Without a pinyin column, search gets one made from the Chinese name (pypinyin).
+    assert frame.loc["d", "name_zh"] == "网格d"
+    assert (frame.loc["d", "pinyin"], frame.loc["d", "kind"]) == ("wang ge d", "")
     assert frame["level"].dtype == np.int64
     assert list(frame.columns[:3]) == ["parent_id", "level", "name_zh"]
