@@ -20,6 +20,7 @@ from gridmap.grids.checks import (
     check_roads,
 )
 from gridmap.grids.layer_file import find_layer_file, read_layer, read_layer_problems
+from gridmap.grids.noding import node_roads
 from gridmap.grids.schema import EXTENSIONS, LAYERS, LEVELS, LEVELS_TEXT, META_FILE
 
 __all__ = ["DistrictData", "check_folder", "find_layer_file", "load_folder", "read_layer"]
@@ -134,7 +135,15 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
         name = files["posts"].name
         problems += _guarded(check_posts, name, frames["posts"], outline, name)
     if frames["roads"] is not None:
-        problems += check_roads(frames["roads"], files["roads"].name)
+        name = files["roads"].name
+        problems += check_roads(frames["roads"], name)
+        # The road graph joins segments at shared end points only: split where they meet.
+        frames["roads"], junctions = node_roads(frames["roads"])
+        if junctions:
+            notes.append(
+                f"{name}: {junctions} junction(s) where roads met without a shared point: "
+                "split there"
+            )
     if frames["water"] is not None:
         water = frames["water"]
         problems += check_geometry_types(water, ("Polygon", "MultiPolygon"), files["water"].name)
