@@ -24,6 +24,8 @@ from gridmap.errors import MCLPError
 DEFAULT_CANDIDATE_SPACING_M: float = 1000.0
 #: Most new posts one suggestion may place.
 MAX_K: int = 50
+#: What a suggestion may cover.
+WEIGHTS = ("population", "incidents", "area")
 
 
 @dataclass(frozen=True)
@@ -106,8 +108,10 @@ def suggest_posts(
         New posts to place (1-50). Posts in ``movable`` are placed on top of these.
     minutes : float
         Time limit, 1-15.
-    weight : {"population", "incidents"}
-        What to cover: residents (uniform within each level-5 grid) or incident points.
+    weight : {"population", "incidents", "area"}
+        What to cover: residents (uniform within each level-5 grid), incident points, or area
+        (every 100 m cell alike). Without any population figure, ``population`` falls back to
+        ``area`` and the suggestion's ``weight`` says so.
     incidents : optional
         Incident points (GeoSeries, or (n, 2) lon/lat), needed for ``weight="incidents"``.
     candidates : iterable of (lon, lat), optional
@@ -136,9 +140,9 @@ def suggest_posts(
     speed_scale = check_speed_scale(speed_scale)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
         raise MCLPError(f"k must be an integer from 1 to {MAX_K}, got {k!r}", parameter="k")
-    if weight not in ("population", "incidents"):
+    if weight not in WEIGHTS:
         raise MCLPError(
-            f"weight must be 'population' or 'incidents', got {weight!r}", parameter="weight"
+            f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}", parameter="weight"
         )
     if weight == "incidents" and incidents is None:
         raise MCLPError("weight='incidents' needs incidents", parameter="weight")
@@ -159,16 +163,27 @@ def suggest_posts(
     raster = model.raster
     limit = minutes * 60.0
 
-    # Demand: uncovered cells, weighted by people or incidents.
+    # Demand: uncovered cells, weighted by people, incidents or area.
     if weight == "population":
         cell_w = model.index.cell_population(raster.n_cells)
-    else:
+        if not cell_w.sum() > 0:
+            # A district without population figures: cover the most area instead, and say so.
+            weight, cell_w = "area", np.ones(raster.n_cells)
+    if weight == "area":
+        cell_w = np.ones(raster.n_cells)
+    elif weight == "incidents":
         xy = _incident_xy(model, incidents)
         cell_w = np.zeros(raster.n_cells)
         if len(xy):
             _, cell = cKDTree(raster.centres).query(xy)
             np.add.at(cell_w, cell, 1.0)
     demand = np.nonzero(~base.covered & (cell_w > 0))[0]
+    if not len(demand):
+        what = {"population": "resident", "incidents": "incident", "area": "place"}[weight]
+        raise MCLPError(
+            f"nothing to cover: every {what} is already within {minutes:g} minutes",
+            parameter="weight",
+        )
     d_xy = raster.centres[demand]
 
     # Candidates: (x, y), road node (or -1), seconds from the site to that node, label.
@@ -194,11 +209,13 @@ def suggest_posts(
     keep = np.nonzero(useful)[0]
     total_k = k + len(movable)
     if len(keep) < total_k:
-        # Nothing (or too little) left to cover: pad with any candidates so k sites exist.
-        keep = np.arange(min(len(cand_xy), max(total_k, len(keep))))
+        # Fewer useful sites than asked: pad with other candidates inside the district.
+        rest = np.setdiff1d(np.arange(len(cand_xy)), keep)
+        keep = np.sort(np.concatenate([keep, rest[: total_k - len(keep)]]))
     if len(keep) < total_k:
         raise MCLPError(
-            f"k = {k} is more than the {len(keep)} candidate sites available", parameter="k"
+            f"k = {k} is more than the {len(keep)} candidate sites inside the district",
+            parameter="k",
         )
     cand_xy, cand_node, cand_off = cand_xy[keep], cand_node[keep], cand_off[keep]
     labels = [labels[i] for i in keep]
@@ -287,11 +304,16 @@ def _candidates(
             return xy, np.asarray(node), np.asarray(d) / model.settings.walk_mps, labels
         return xy, np.full(len(xy), -1), np.zeros(len(xy)), labels
     if model.method == NETWORK:
-        node = _thin(model.graph.xy, spacing)
+        # Roads run past the boundary: a new post must stand inside the district.
+        inside = np.nonzero(shapely.covers(model.outline_buffered, shapely.points(model.graph.xy)))[
+            0
+        ]
+        node = inside[_thin(model.graph.xy[inside], spacing)]
         labels = [f"road node {n}" for n in node]
         return model.graph.xy[node], node, np.zeros(len(node)), labels
     centres = model.raster.centres
-    pick = _thin(centres, spacing)
+    inside = np.nonzero(shapely.covers(model.outline_buffered, shapely.points(centres)))[0]
+    pick = inside[_thin(centres[inside], spacing)]
     return centres[pick], np.full(len(pick), -1), np.zeros(len(pick)), [f"cell {i}" for i in pick]
 
 

@@ -76,3 +76,37 @@ def test_incident_weighted_suggestion_goes_where_the_incidents_are():
     assert s.sites[0]["site"] == "candidate #1"
     assert s.solution.objective == pytest.approx(5)
     assert s.kpis_after["covered_incidents"] == pytest.approx(5)
+
+
+def test_default_candidates_stand_inside_the_district():
+    # The road runs 1.5 km past the district's east edge: no suggested post may stand there.
+    model = toy_model(roads=([(0, 1000), (3500, 1000)],), settings=CoverageSettings(cell_m=50))
+    s = suggest_posts(model, k=3, candidate_spacing_m=200)
+    east_edge = toy_lonlat([(2000, 1000)])[0][0]
+    assert all(site["lon"] <= east_edge + 1e-6 for site in s.sites)
+
+
+def test_without_population_the_suggestion_covers_area_and_says_so():
+    from tests.coverage.toys import toy_grids, toy_posts, toy_roads
+
+    grids = toy_grids()
+    grids["population"] = 0
+    from gridmap.coverage.model import CoverageModel
+
+    model = CoverageModel.from_geodataframes(
+        grids, toy_posts((0, 1000)), toy_roads(MIDDLE_ROAD), grids.loc["D"].geometry,
+        crs="EPSG:32650", settings=CoverageSettings(cell_m=50),
+    )  # fmt: skip
+    s = suggest_posts(model, k=1, candidate_spacing_m=300)
+    assert s.weight == "area" and s.to_dict()["weight"] == "area"
+    assert s.sites and s.solution.objective > 0
+    explicit = suggest_posts(model, k=1, candidate_spacing_m=300, weight="area")
+    assert explicit.solution.objective == pytest.approx(s.solution.objective)
+
+
+def test_nothing_left_to_cover_is_a_clear_error():
+    # The one incident is next to the post: nothing is left to reach.
+    model = toy_model(settings=INSTANT_WALK)
+    near = toy_lonlat([(100, 1000)])
+    with pytest.raises(MCLPError, match="nothing to cover: every incident is already within 5"):
+        suggest_posts(model, k=1, minutes=5, weight="incidents", incidents=near)

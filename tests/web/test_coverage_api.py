@@ -131,7 +131,7 @@ def test_incident_weight_without_incident_data_is_400(model):
 
 
 def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(model, monkeypatch):
-    points = [toy_lonlat([(200, 1100)])[0]]
+    points = [toy_lonlat([(1800, 1100)])[0]]  # out of reach of today's posts
     store = {"version": 1}
     app = bare_app()
     app.register_blueprint(
@@ -152,10 +152,11 @@ def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(mo
     monkeypatch.setattr(web.coverage_api, "suggest_posts", counting)
     url = "/api/v1/coverage/suggest?k=1&weight=incidents&method=greedy"
     first = client.get(url).get_json()
+    assert "sites" in first, first
     again = client.get(url).get_json()
     assert calls == [1] and again == first
-    # A new incident in the east, and the store's version moves on: computed afresh.
-    points.append(toy_lonlat([(1800, 1100)])[0])
+    # A new incident in the west, and the store's version moves on: computed afresh.
+    points.append(toy_lonlat([(200, 1100)])[0])
     store["version"] = 2
     after = client.get(url).get_json()
     assert calls == [1, 2]
