@@ -15,14 +15,19 @@ configured the API answers 503 and stores nothing, it is never open):
 ``GET /api/v1/incidents[/<id>]``
     Filters ``grid`` (any level), ``from``/``to`` (ISO-8601, ``from <= reported_at < to``),
     ``category`` and ``status`` (comma-separated or repeated), ``limit`` (default 1,000, at most
-    10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header.
+    10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header. CSV cells are
+    spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`).
+
+Scope: every answer holds only the incidents inside the asker's grids (the principal's
+:class:`~gridmap.access.roles.Scope`, filtered in SQL). An incident outside them answers 404
+exactly like an unknown id (GET and PATCH); a ``grid=`` outside them answers 403 naming the
+parameter; a sender limited to some grids has each record elsewhere refused ("outside the
+token's grid"). Every POST and every status change is one row of the audit trail.
 """
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -30,7 +35,9 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from gridmap.access.roles import Principal, Scope
 from gridmap.clock import Clock, system_clock
+from gridmap.csv_cells import csv_text
 from gridmap.errors import (
     GridmapError,
     IllegalTransition,
@@ -41,8 +48,10 @@ from gridmap.errors import (
 from gridmap.incidents.assign import GridAssigner
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, records_of, validate_records
+from gridmap.incidents.scoping import GridChains
 from gridmap.incidents.store import IncidentStore
-from gridmap.incidents.tables import COLUMNS, MAX_LENGTHS
+from gridmap.incidents.tables import COLUMNS, MAX_LENGTHS, STATUS_TIME
+from web.auth import LEGACY_TOKEN
 
 #: Most records accepted in one POST.
 MAX_RECORDS = 1000
@@ -52,6 +61,11 @@ MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_LIMIT = 1000
 MAX_LIMIT = 10000
 FORMATS = {"json": "application/json", "geojson": "application/geo+json", "csv": "text/csv"}
+#: Most incident ids listed in the audit row of one POST (the counts are always complete).
+AUDIT_IDS = 50
+
+#: ``audit(actor, action, target, address=..., detail=...)``, as :meth:`AuditLog.record`.
+Audit = Callable[..., None]
 
 
 def create_blueprint(
@@ -60,6 +74,8 @@ def create_blueprint(
     *,
     token: str | None,
     guarded: bool = False,
+    principal: Callable[[], Principal | None] = lambda: LEGACY_TOKEN,
+    audit: Audit | None = None,
     max_records: int = MAX_RECORDS,
     max_bytes: int = MAX_BYTES,
     clock: Clock = system_clock,
@@ -79,6 +95,14 @@ def create_blueprint(
     guarded : bool
         True when the app's request guard (:mod:`web.auth`) checks people, tokens and rights
         before the blueprint: then ``token`` is not checked here.
+    principal : callable
+        Returns who asks in the current request (:func:`web.auth.current_principal` in the
+        app); its scope bounds every answer and write (None: nothing). Default: the holder of
+        ``token``, which sees the whole district.
+    audit : callable, optional
+        ``audit(actor, action, target, address=, detail=)`` (:meth:`AuditLog.record`): one row
+        per POST (``incident-write``, the ids stored, clipped) and per status change
+        (``incident-status``). None records nothing.
     max_records, max_bytes : int
         Limits of one POST (413 beyond).
     clock : callable
@@ -99,6 +123,36 @@ def create_blueprint(
 
     def get_assigner() -> GridAssigner:
         return assigner if isinstance(assigner, GridAssigner) else assigner()
+
+    trees: dict[int, tuple[GridAssigner, GridChains]] = {}
+
+    def tree() -> GridChains:
+        """Return the grid chains of the current assigner (built once per assigner)."""
+        current = get_assigner()
+        found = trees.get(id(current))
+        if found is None or found[0] is not current:
+            found = (current, GridChains(current.ancestors))
+            trees.clear()
+            trees[id(current)] = found
+        return found[1]
+
+    def who() -> Principal | None:
+        return principal()
+
+    def scope_of(asker: Principal | None) -> Scope:
+        return asker.scope if asker is not None else Scope.of([])
+
+    def record(action: str, target: str, detail: dict[str, Any]) -> None:
+        if audit is None:
+            return
+        asker = who()
+        audit(
+            asker.label() if asker is not None else "anonymous",
+            action,
+            target,
+            address=request.remote_addr or "",
+            detail=detail,
+        )
 
     @blueprint.before_request
     def _authorize() -> Response | None:
@@ -136,9 +190,26 @@ def create_blueprint(
             return _error(
                 413, f"batch of {len(records)} incidents; at most {max_records} per request"
             )
-        result = validate_records(records, get_assigner(), now=now())
+        scope = scope_of(who())
+        result = validate_records(
+            records, get_assigner(), now=now(), scope=None if scope.is_all else scope
+        )
         inserted = get_store().insert(result.records)
         rejected = [r.as_dict() for r in result.rejected]
+        stored = list(inserted.stored)
+        # One row per batch (a 1,000-record batch is one write): counts, and the ids clipped.
+        record(
+            "incident-write",
+            ",".join(stored[:AUDIT_IDS]),
+            {
+                "received": len(records),
+                "stored": len(stored),
+                "duplicates": len(inserted.duplicates),
+                "rejected": len(result.rejected_indexes),
+                "ids": stored[:AUDIT_IDS],
+                "more_ids": max(0, len(stored) - AUDIT_IDS),
+            },
+        )
         payload = {
             "received": len(records),
             "stored": len(inserted.stored),
@@ -165,15 +236,20 @@ def create_blueprint(
             return body
         try:
             status, at, unit = _status_change(body, now)
-            row = get_store().update_status(incident_id, status, at=at or now(), unit=unit)
+            row = get_store().update_status(
+                incident_id, status, at=at or now(), unit=unit,
+                within=tree().within(scope_of(who())),
+            )  # fmt: skip
         except (IntakeError, StoreError) as exc:
             return _error_of(exc)
+        detail = {"status": status, "at": row.get(STATUS_TIME.get(status, "")), "unit": unit}
+        record("incident-status", incident_id, {k: v for k, v in detail.items() if v})
         return _json(_plain(row), 200)
 
     @blueprint.get("/incidents/<incident_id>")
     def get_incident(incident_id: str) -> Response:
-        """Return one incident; 404 if unknown."""
-        row = get_store().get(incident_id)
+        """Return one incident; 404 if unknown or outside the asker's scope."""
+        row = get_store().get(incident_id, within=tree().within(scope_of(who())))
         if row is None:
             return _error(404, f"no incident with id {incident_id!r}")
         return _json(_plain(row), 200)
@@ -185,8 +261,12 @@ def create_blueprint(
             filters, limit, offset, fmt = _query_args()
         except GridmapError as exc:
             return _error_of(exc)
+        scope, grids = scope_of(who()), tree()
+        if "grid" in filters and not grids.contains(scope, filters["grid"]):
+            return _error(403, f"'grid': {filters['grid']!r} is outside your grids",
+                          parameter="grid")  # fmt: skip
         store_ = get_store()
-        rows = store_.query(**filters, limit=limit, offset=offset)
+        rows = store_.query(**filters, limit=limit, offset=offset, within=grids.within(scope))
         if fmt == "csv":
             return Response(
                 _csv(rows), 200, mimetype="text/csv",
@@ -361,12 +441,9 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(_plain(row))
-    return out.getvalue()
+    """Return ``rows`` as a spreadsheet-safe CSV document (BOM, formula cells neutralised)."""
+    plain = (_plain(row) for row in rows)
+    return csv_text(COLUMNS, ([p.get(c) for c in COLUMNS] for p in plain))
 
 
 def _json(payload: Any, code: int, mimetype: str = "application/json") -> Response:
@@ -376,8 +453,13 @@ def _json(payload: Any, code: int, mimetype: str = "application/json") -> Respon
     return response
 
 
-def _error(code: int, message: str, *, auth: bool = False) -> Response:
-    response = _json({"error": message, "status": code}, code)
+def _error(
+    code: int, message: str, *, auth: bool = False, parameter: str | None = None
+) -> Response:
+    payload: dict[str, Any] = {"error": message, "status": code}
+    if parameter:
+        payload["parameter"] = parameter
+    response = _json(payload, code)
     if auth:
         response.headers["WWW-Authenticate"] = 'Bearer realm="gridmap"'
     return response

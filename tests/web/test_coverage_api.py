@@ -30,7 +30,7 @@ def model():
 def client(model):
     app = bare_app()
     incidents = toy_lonlat([(200, 1100), (1800, 1100)])
-    app.register_blueprint(create_blueprint(lambda: model, get_incidents=lambda: incidents))
+    app.register_blueprint(create_blueprint(lambda: model, get_incidents=lambda scope: incidents))
     return app.test_client()
 
 
@@ -137,7 +137,7 @@ def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(mo
     app.register_blueprint(
         create_blueprint(
             lambda: model,
-            get_incidents=lambda: np.array(points),
+            get_incidents=lambda scope: np.array(points),
             incident_version=lambda: store["version"],
         )
     )

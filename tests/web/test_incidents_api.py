@@ -308,7 +308,8 @@ def test_get_csv(filled):
         get(filled, "?grid=D-1", headers={**AUTH, "Accept": "text/csv"}),
     ):
         assert r.status_code == 200 and r.mimetype == "text/csv"
-        rows = list(csv.DictReader(io.StringIO(r.data.decode())))
+        assert r.data.startswith("\ufeff".encode())  # the BOM: Excel reads it as UTF-8
+        rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
         assert [row["id"] for row in rows] == ["g1"]
         assert rows[0]["reported_at"] == "2025-03-01T00:00:00+00:00" and rows[0]["g2"] == "D-1"
 
