@@ -5,8 +5,9 @@ import json
 import pytest
 from flask import Flask
 
+from gridmap.access.roles import Principal, Scope
 from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
-from web.incidents_api import create_blueprint
+from web.incidents_api import AUDIT_IDS, create_blueprint
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -343,3 +344,148 @@ def test_lazy_store_and_assigner(store):
                                                       clock=lambda: NOW))  # fmt: skip
     assert post(app.test_client(), record("lazy")).status_code == 201
     assert store.get("lazy") is not None
+
+
+# -- scope: only the asker's grids (bare app, a fake principal) -----------------------------
+EVERY_RIGHT = frozenset({"intake", "read", "dispatch"})
+WEST = Principal("west-app", "token", rights=EVERY_RIGHT, scope=Scope.of(["D-1"]))
+ALL = Principal("hq", "token", rights=EVERY_RIGHT)
+#: Descriptions and units a hostile sender may post: they come back as text, never markup, and
+#: as neutralised cells in CSV.
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "@SUM(A1)",
+    "-2+3",
+]
+
+
+@pytest.fixture
+def scoped(store):
+    """Return (client, asker, audit rows): the asker is switched by ``asker["who"] = ...``."""
+    asker = {"who": ALL}
+    rows = []
+
+    def audit(actor, action, target="", *, address="", detail=None):
+        rows.append({"actor": actor, "action": action, "target": target,
+                     "address": address, "detail": detail})  # fmt: skip
+
+    app = make_app(store, principal=lambda: asker["who"], audit=audit)
+    client = app.test_client()
+    post(client, [record("w1"), record("w2", lat=33.75),
+                  record("e1", lon=114.95, lat=33.77, description="东边的秘密")])  # fmt: skip
+    rows.clear()
+    asker["who"] = WEST
+    return client, asker, rows
+
+
+def test_scoped_list_holds_only_the_incidents_inside(scoped):
+    client, _, _ = scoped
+    body = get(client).json
+    assert sorted(i["id"] for i in body["incidents"]) == ["w1", "w2"] and body["count"] == 2
+    features = json.loads(get(client, "?format=geojson").data)["features"]
+    assert sorted(f["id"] for f in features) == ["w1", "w2"]
+    text = get(client, "?format=csv").data.decode("utf-8-sig")
+    assert "e1" not in text and "东边的秘密" not in text and "114.95" not in text
+    assert [i["id"] for i in get(client, "?grid=D-1-2").json["incidents"]] == ["w2"]
+
+
+@pytest.mark.parametrize("grid", ["D-2", "D-2-2-2-2", "D", "nowhere"])
+def test_a_grid_filter_outside_the_scope_is_403_naming_the_parameter(scoped, grid):
+    client, _, _ = scoped
+    for fmt in ("json", "csv", "geojson"):
+        r = get(client, f"?grid={grid}&format={fmt}")
+        assert r.status_code == 403 and r.mimetype == "application/json"
+        assert r.json["parameter"] == "grid"
+        assert r.json["error"] == f"'grid': {grid!r} is outside your grids"
+
+
+def test_an_incident_outside_the_scope_is_404_like_an_unknown_one(scoped, store):
+    client, _, rows = scoped
+    outside, unknown = get(client, "/e1"), get(client, "/zz")
+    assert outside.status_code == unknown.status_code == 404
+    assert outside.json == {**unknown.json, "error": unknown.json["error"].replace("zz", "e1")}
+    assert get(client, "/w1").json["id"] == "w1"
+    changed, ghost = patch(client, "e1", {"status": "dispatched"}), patch(client, "zz", {
+        "status": "dispatched"})  # fmt: skip
+    assert changed.status_code == ghost.status_code == 404
+    assert changed.json["error"] == "no incident with id 'e1'"
+    assert store.get("e1")["status"] == "reported" and rows == []
+
+
+@pytest.mark.parametrize("who", [None, Principal("nobody", "token", rights=EVERY_RIGHT,
+                                                  scope=Scope.of([]))])  # fmt: skip
+def test_no_principal_or_an_empty_scope_sees_nothing(scoped, who):
+    client, asker, _ = scoped
+    asker["who"] = who
+    assert get(client).json["count"] == 0
+    assert get(client, "/w1").status_code == 404
+    assert patch(client, "w1", {"status": "dispatched"}).status_code == 404
+    assert get(client, "?grid=D-1").status_code == 403
+
+
+def test_a_scoped_sender_has_each_record_outside_its_grid_refused(scoped, store):
+    client, _, rows = scoped
+    r = post(client, [record("n1"), record("n2", lon=114.95, lat=33.77), record("n3", lat=33.75)])
+    assert r.status_code == 207
+    assert r.json["stored_ids"] == ["n1", "n3"]
+    assert r.json["rejected"] == [
+        {"index": 1, "id": "n2", "field": "lon/lat",
+         "message": "(114.95, 33.77) is outside the token's grid D-1"}
+    ]  # fmt: skip
+    assert store.get("n2") is None
+    assert post(client, record("n4", lon=114.95, lat=33.77)).status_code == 422
+    assert [row["detail"]["stored"] for row in rows] == [2, 0]
+
+
+def test_writes_and_status_changes_are_audited(scoped):
+    client, asker, rows = scoped
+    post(client, [record("a1"), record("a2")])
+    patch(client, "a1", {"status": "dispatched", "unit": "派出所"})
+    assert [(r["actor"], r["action"], r["target"]) for r in rows] == [
+        ("token:west-app", "incident-write", "a1,a2"),
+        ("token:west-app", "incident-status", "a1"),
+    ]
+    assert rows[0]["detail"] == {"received": 2, "stored": 2, "duplicates": 0, "rejected": 0,
+                                 "ids": ["a1", "a2"], "more_ids": 0}  # fmt: skip
+    assert rows[1]["detail"] == {"status": "dispatched", "at": NOW, "unit": "派出所"}
+    assert rows[1]["address"] == "127.0.0.1"
+
+
+def test_a_big_batch_is_one_audit_row_with_the_ids_clipped(store):
+    rows = []
+    app = make_app(store, audit=lambda *a, **k: rows.append((a, k)))
+    batch = [record(f"b{i:03}", description=None) for i in range(120)]
+    assert post(app.test_client(), batch).status_code == 201
+    ((args, kwargs),) = rows
+    assert args[:2] == ("token:GRIDMAP_API_TOKEN", "incident-write")
+    assert kwargs["detail"]["stored"] == 120 and kwargs["detail"]["more_ids"] == 120 - AUDIT_IDS
+    assert kwargs["detail"]["ids"] == [f"b{i:03}" for i in range(AUDIT_IDS)]
+
+
+def test_hostile_text_comes_back_as_plain_json_text_and_neutralised_csv_cells(scoped):
+    client, asker, _ = scoped
+    batch = [record(f"x{k}", description=text, unit=text, reported_at=f"2025-03-0{k + 1}T00:00Z")
+             for k, text in enumerate(HOSTILE)]  # fmt: skip
+    assert post(client, batch).status_code == 201
+    r = get(client, "?category=neighbourhood&from=2025-03-01T00:00Z&to=2025-03-07T01:00Z")
+    assert r.mimetype == "application/json"
+    by_id = {i["id"]: i for i in r.json["incidents"]}
+    for k, text in enumerate(HOSTILE):
+        assert by_id[f"x{k}"]["description"] == text == by_id[f"x{k}"]["unit"]
+        assert get(client, f"/x{k}").json["description"] == text
+    r = get(client, "?format=csv&from=2025-03-01T00:00Z&to=2025-03-07T01:00Z")
+    assert r.mimetype == "text/csv"
+    cells = {row["id"]: row for row in csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")))}
+    expected = {
+        "<script>alert(1)</script>": "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>': '"><img src=x onerror=alert(1)>',
+        '=HYPERLINK("http://x","y")': '\'=HYPERLINK("http://x","y")',
+        "+1": "'+1",
+        "@SUM(A1)": "'@SUM(A1)",
+        "-2+3": "'-2+3",
+    }
+    for k, text in enumerate(HOSTILE):
+        assert cells[f"x{k}"]["description"] == expected[text] == cells[f"x{k}"]["unit"]
