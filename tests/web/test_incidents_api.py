@@ -6,7 +6,8 @@ import pytest
 from flask import Flask
 
 from gridmap.access.roles import Principal, Scope
-from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
+from tests.auth_support import signed_in
+from tests.incident_fixtures import INCIDENTS, NOW, open_store, record, tiny_assigner
 from web.incidents_api import AUDIT_IDS, create_blueprint
 
 TOKEN = "s3cret-token"
@@ -489,3 +490,126 @@ def test_hostile_text_comes_back_as_plain_json_text_and_neutralised_csv_cells(sc
     }
     for k, text in enumerate(HOSTILE):
         assert cells[f"x{k}"]["description"] == expected[text] == cells[f"x{k}"]["unit"]
+
+
+# -- scope through the real app: signed in as demo-township (T1), a token with --grid ------
+SECRET = "T2-秘密-description"
+
+
+@pytest.fixture(scope="module")
+def real_app(make_tiny_app):
+    """The tiny app with INCIDENTS stored (a, b, c, e in T1; d in T2, with a secret text)."""
+    app = make_tiny_app()
+    runtime = app.server.extensions["gridmap"]
+    rows = [dict(r, description=SECRET, unit="T2-unit") if r["id"] == "d" else r
+            for r in INCIDENTS]  # fmt: skip
+    runtime.incident_store.insert(rows)
+    return app
+
+
+@pytest.fixture(scope="module")
+def west_token(real_app):
+    """Return the bearer header of a token made with ``--grid T1``."""
+    accounts = real_app.server.extensions["gridmap"].accounts
+    secret = accounts.add_token("west-app", ["intake", "read", "dispatch"], grid="T1")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def t1_record(rid, **fields):
+    """A record of the tiny app's district in T1111 (fields override)."""
+    base = {"id": rid, "category": "neighbourhood", "reported_at": "2025-03-20T08:00:00Z",
+            "lon": 114.805, "lat": 33.705}  # fmt: skip
+    return {**base, **fields}
+
+
+def answers_of(client, headers=None):
+    """Every read of the incidents API, as (name, text of the answer)."""
+    paths = ["", "?format=geojson", "?format=csv", "?grid=T1", "?status=closed", "/d"]
+    for path in paths:
+        r = client.get(f"/api/v1/incidents{path}", headers=headers or {})
+        yield path, r.status_code, r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["demo-township", "token"])
+def test_t2s_incidents_never_come_back_to_t1(real_app, west_token, who):
+    client = (
+        signed_in(real_app, "demo-township") if who != "token" else real_app.server.test_client()
+    )
+    headers = west_token if who == "token" else {}
+    for path, status, text in answers_of(client, headers):
+        assert SECRET not in text and "T2-unit" not in text and "114.8725" not in text, path
+        assert "T2222" not in text, path
+        assert status in (200, 404), path
+    body = client.get("/api/v1/incidents?limit=100", headers=headers).json
+    assert {"a", "b", "c", "e"} <= {i["id"] for i in body["incidents"]}
+    assert "d" not in {i["id"] for i in body["incidents"]}
+    outside = client.get("/api/v1/incidents/d", headers=headers)
+    unknown = client.get("/api/v1/incidents/zz", headers=headers)
+    assert outside.status_code == unknown.status_code == 404
+    assert outside.json["error"] == unknown.json["error"].replace("zz", "d")
+    r = client.get("/api/v1/incidents?grid=T2", headers=headers)
+    assert r.status_code == 403 and r.json["parameter"] == "grid"
+    r = client.patch("/api/v1/incidents/d", json={"status": "dispatched"}, headers=headers)
+    assert r.status_code == 404
+    store = real_app.server.extensions["gridmap"].incident_store
+    assert store.get("d")["status"] == "closed"
+
+
+def test_t2_sees_its_incident_and_only_it(real_app):
+    viewer = signed_in(real_app, "demo-viewer")  # T2, read-only
+    body = viewer.get("/api/v1/incidents").json
+    assert [i["id"] for i in body["incidents"]] == ["d"]
+    assert body["incidents"][0]["description"] == SECRET
+    assert viewer.get("/api/v1/incidents/a").status_code == 404
+
+
+def test_a_status_change_by_the_township_is_audited(real_app):
+    township = signed_in(real_app, "demo-township")
+    r = township.patch("/api/v1/incidents/a", json={"status": "dispatched"})
+    assert r.status_code == 200
+    audit = real_app.server.extensions["gridmap"].audit
+    (row,) = audit.query(action="incident-status", actor="user:demo-township")
+    assert row["target"] == "a" and json.loads(row["detail"])["status"] == "dispatched"
+
+
+def test_a_token_with_a_grid_stores_only_inside_it_and_is_audited(real_app, west_token):
+    client = real_app.server.test_client()
+    batch = [t1_record("tok-1"), t1_record("tok-2", lon=114.87, lat=33.77), t1_record("tok-3")]
+    r = client.post("/api/v1/incidents", json=batch, headers=west_token)
+    assert r.status_code == 207 and r.json["stored_ids"] == ["tok-1", "tok-3"]
+    assert r.json["rejected"] == [
+        {"index": 1, "id": "tok-2", "field": "lon/lat",
+         "message": "(114.87, 33.77) is outside the token's grid T1"}
+    ]  # fmt: skip
+    audit = real_app.server.extensions["gridmap"].audit
+    (row,) = audit.query(action="incident-write", actor="token:west-app")
+    assert row["target"] == "tok-1,tok-3"
+    assert json.loads(row["detail"])["ids"] == ["tok-1", "tok-3"]
+    assert json.loads(row["detail"])["rejected"] == 1
+
+
+def test_hostile_text_through_the_app_is_plain_json_and_neutral_csv(real_app, west_token):
+    client = real_app.server.test_client()
+    batch = [t1_record(f"xss-{k}", description=text, unit=text,
+                       reported_at=f"2025-04-0{k + 1}T00:00:00Z")
+             for k, text in enumerate(HOSTILE)]  # fmt: skip
+    assert client.post("/api/v1/incidents", json=batch, headers=west_token).status_code == 201
+    township = signed_in(real_app, "demo-township")
+    window = "from=2025-04-01T00:00:00Z&to=2025-04-08T00:00:00Z"
+    r = township.get(f"/api/v1/incidents?{window}")
+    assert r.mimetype == "application/json"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    texts = {i["id"]: (i["description"], i["unit"]) for i in r.json["incidents"]}
+    assert texts == {f"xss-{k}": (t, t) for k, t in enumerate(HOSTILE)}
+    csv_answer = township.get(f"/api/v1/incidents?{window}&format=csv")
+    rows = list(csv.DictReader(io.StringIO(csv_answer.data.decode("utf-8-sig"))))
+    cells = {row["id"]: row["description"] for row in rows}
+    assert cells == {
+        "xss-0": "<script>alert(1)</script>",
+        "xss-1": '"><img src=x onerror=alert(1)>',
+        "xss-2": '\'=HYPERLINK("http://x","y")',
+        "xss-3": "'+1",
+        "xss-4": "'@SUM(A1)",
+        "xss-5": "'-2+3",
+    }
+    assert all(row["unit"] == row["description"] for row in rows)
