@@ -250,3 +250,31 @@ def test_incident_weighted_suggestions_count_only_the_scope_and_key_on_it(model)
     assert r.status_code == 400 and r.get_json()["parameter"] == "weight"
     population = "/api/v1/coverage/suggest?k=1&method=greedy"
     assert client.get(population).get_json()["kpis_before"]["incidents"] == 0
+
+
+# -- through the real app: T1's figures only -------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_with_incidents(make_tiny_app):
+    from tests.incident_fixtures import INCIDENTS
+
+    app = make_tiny_app()
+    app.server.extensions["gridmap"].incident_store.insert(INCIDENTS)  # 4 in T1, d in T2
+    return app
+
+
+def test_the_township_gets_t1s_grids_and_incidents_only(tiny_with_incidents):
+    from tests.auth_support import signed_in
+
+    township = signed_in(tiny_with_incidents, "demo-township")
+    body = township.get("/api/v1/coverage?geometry=0").get_json()
+    ids = {g["grid_id"] for g in body["grids"]} | {g["grid_id"] for g in body["worst"]}
+    assert ids and all(g.startswith("T1") for g in ids)
+    assert body["kpis"]["incidents"] == 4 and body["kpis"]["population"] == 3600
+    assert {g["grid_id"] for g in body["worst"]} <= {f"T1{a}{b}{c}" for a in "12" for b in "12"
+                                                     for c in "12"}  # fmt: skip
+    commander = signed_in(tiny_with_incidents, "demo-commander")
+    whole = commander.get("/api/v1/coverage?geometry=0").get_json()
+    assert whole["kpis"]["incidents"] == 5 and len(whole["grids"]) == 31
+    url = "/api/v1/coverage/suggest?k=1&weight=incidents&method=greedy"
+    assert township.get(url).get_json()["kpis_before"]["incidents"] == 4
+    assert commander.get(url).get_json()["kpis_before"]["incidents"] == 5
