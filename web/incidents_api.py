@@ -126,20 +126,14 @@ def create_blueprint(
     def get_assigner() -> GridAssigner:
         return assigner if isinstance(assigner, GridAssigner) else assigner()
 
-    trees: dict[int, tuple[GridAssigner, GridChains]] = {}
+    built: list[tuple[GridAssigner, GridChains]] = []
 
     def tree() -> GridChains:
         """Return the grid chains of the current assigner (built once per assigner)."""
         current = get_assigner()
-        found = trees.get(id(current))
-        if found is None or found[0] is not current:
-            found = (current, GridChains(current.ancestors))
-            trees.clear()
-            trees[id(current)] = found
-        return found[1]
-
-    def who() -> Principal | None:
-        return principal()
+        if not built or built[0][0] is not current:
+            built[:] = [(current, GridChains(current.ancestors))]
+        return built[0][1]
 
     def scope_of(asker: Principal | None) -> Scope:
         return asker.scope if asker is not None else Scope.of([])
@@ -147,7 +141,7 @@ def create_blueprint(
     def record(action: str, target: str, detail: dict[str, Any]) -> None:
         if audit is None:
             return
-        asker = who()
+        asker = principal()
         audit(
             asker.label() if asker is not None else "anonymous",
             action,
@@ -192,7 +186,7 @@ def create_blueprint(
             return error(
                 413, f"batch of {len(records)} incidents; at most {max_records} per request"
             )
-        scope = scope_of(who())
+        scope = scope_of(principal())
         result = validate_records(
             records, get_assigner(), now=now(), scope=None if scope.is_all else scope
         )
@@ -240,7 +234,7 @@ def create_blueprint(
             status, at, unit = status_change(body, now)
             row = get_store().update_status(
                 incident_id, status, at=at or now(), unit=unit,
-                within=tree().within(scope_of(who())),
+                within=tree().within(scope_of(principal())),
             )  # fmt: skip
         except (IntakeError, StoreError) as exc:
             return _error_of(exc)
@@ -251,7 +245,7 @@ def create_blueprint(
     @blueprint.get("/incidents/<incident_id>")
     def get_incident(incident_id: str) -> Response:
         """Return one incident; 404 if unknown or outside the asker's scope."""
-        row = get_store().get(incident_id, within=tree().within(scope_of(who())))
+        row = get_store().get(incident_id, within=tree().within(scope_of(principal())))
         if row is None:
             return error(404, f"no incident with id {incident_id!r}")
         return json_answer(_plain(row), 200)
@@ -263,7 +257,7 @@ def create_blueprint(
             filters, limit, offset, fmt = query_args()
         except GridmapError as exc:
             return _error_of(exc)
-        scope, grids = scope_of(who()), tree()
+        scope, grids = scope_of(principal()), tree()
         if "grid" in filters and not grids.contains(scope, filters["grid"]):
             return error(403, f"'grid': {filters['grid']!r} is outside your grids",
                           parameter="grid")  # fmt: skip
