@@ -1,4 +1,9 @@
-"""JSON API of the police circle: GET /api/v1/coverage and /api/v1/coverage/suggest."""
+"""JSON API of the police circle: GET /api/v1/coverage and /api/v1/coverage/suggest.
+
+Both answer within the asker's grids: the per-grid figures, the worst grids and the KPIs are those
+of the grids inside the scope, and incident figures count only the incidents inside it. The scope
+is part of every memo key, beside the incident store's version.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,11 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
 
+from gridmap.access.roles import Scope
+from gridmap.coverage.grid_shares import rows_within
 from gridmap.coverage.kpis import worst_grids
 from gridmap.coverage.mclp import DEFAULT_TIME_LIMIT_S
 from gridmap.coverage.model import CoverageModel
@@ -49,22 +57,65 @@ class CoverageBlueprint(Blueprint):
         self,
         name: str,
         get_model: Callable[[], CoverageModel],
-        get_incidents: Callable[[], Any] | None,
+        get_incidents: Callable[[Scope], Any] | None,
         incident_version: Callable[[], int] | None,
         url_prefix: str,
+        get_scope: Callable[[], Scope] = Scope.everything,
     ):
         super().__init__(name, __name__, url_prefix=url_prefix)
         self.get_model = get_model
         self.get_incidents = get_incidents
         self.incident_version = incident_version
+        self.get_scope = get_scope
 
-    def incidents(self) -> Any:
-        """Return the incident points, or None without incident data."""
-        return self.get_incidents() if self.get_incidents is not None else None
+    def incidents(self, scope: Scope) -> Any:
+        """Return the points of the incidents inside ``scope``, or None when there are none."""
+        if self.get_incidents is None:
+            return None
+        points = self.get_incidents(scope)
+        return points if points is not None and len(points) else None
 
     def version(self) -> int:
         """Return the incident store's version (0 when it is not known)."""
         return int(self.incident_version()) if self.incident_version is not None else 0
+
+
+# The per-grid figures with incidents read every incident point of the scope and place each on
+# the raster: memoized by (minutes, speed, posts, incident version, scope), primitives only.
+@cache.memoize()
+def figures(
+    blueprint: str,
+    minutes: float,
+    speed: float,
+    extra: tuple[tuple[float, float], ...],
+    disabled: tuple[str, ...],
+    incident_version: int,
+    roots: tuple[str, ...] | None,
+) -> dict:
+    """Return the KPIs and per-grid table of one coverage query, within a scope.
+
+    Parameters
+    ----------
+    blueprint : str
+        Name under which the :class:`CoverageBlueprint` is registered on the current app.
+    minutes, speed, extra, disabled
+        The query, already checked.
+    incident_version : int
+        The incident store's version (part of the key: new incidents, new figures).
+    roots : tuple of str or None
+        The scope's roots (``Scope.roots``; None: the whole district), part of the key.
+
+    Returns
+    -------
+    dict
+        ``kpis`` (of the scope's grids) and ``table`` (a DataFrame of the scope's rows).
+    """
+    bp = current_app.blueprints[blueprint]
+    result = bp.get_model().coverage(
+        minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled)
+    )
+    table = rows_within(result.grid_table(bp.incidents(Scope(roots))), roots)
+    return {"kpis": result.kpis_of(table), "table": table}
 
 
 # The suggestion (seconds of MILP) is memoized with flask-caching on primitive arguments only.
@@ -84,6 +135,7 @@ def suggestion(
     method: str,
     time_limit: float,
     incident_version: int,
+    roots: tuple[str, ...] | None = None,
 ) -> dict:
     """Return the JSON-ready suggestion of :func:`gridmap.coverage.suggest.suggest_posts`.
 
@@ -95,6 +147,9 @@ def suggestion(
         The query, already checked (see :func:`create_blueprint`).
     incident_version : int
         The incident store's version when ``weight`` is ``"incidents"`` (part of the key).
+    roots : tuple of str or None
+        The asker's scope (``Scope.roots``) when ``weight`` is ``"incidents"``: only the
+        incidents inside it weigh. A population suggestion reads no incident and is shared.
 
     Raises
     ------
@@ -103,7 +158,7 @@ def suggestion(
         parameter (``k`` when it names none).
     """
     bp = current_app.blueprints[blueprint]
-    incs = bp.incidents() if weight == "incidents" else None
+    incs = bp.incidents(Scope(roots)) if weight == "incidents" else None
     if weight == "incidents" and incs is None:
         raise ParameterError("weight", "no incident data is available")
     try:
@@ -122,6 +177,13 @@ def suggestion(
     except (MCLPError, CoverageError) as err:
         raise _as_parameter_error(err, "k") from None
     return found.to_dict()
+
+
+def _worst(table: pd.DataFrame, level: int | None, n: int) -> pd.DataFrame:
+    """Return the ``n`` worst-covered grids of ``level`` (default the deepest level present)."""
+    if table.empty:
+        return table.iloc[:0]
+    return worst_grids(table, level=level or int(table["level"].max()), n=n)
 
 
 def _number(name: str, default: float, lo: float, hi: float, integer: bool = False) -> float:
@@ -184,8 +246,9 @@ def _flag(name: str, default: bool) -> bool:
 def create_blueprint(
     get_model: Callable[[], CoverageModel] | CoverageModel,
     *,
-    get_incidents: Callable[[], Any] | None = None,
+    get_incidents: Callable[[Scope], Any] | None = None,
     incident_version: Callable[[], int] | None = None,
+    scope: Callable[[], Scope] = Scope.everything,
     url_prefix: str = "/api/v1",
     name: str = "coverage_api",
 ) -> Blueprint:
@@ -198,11 +261,15 @@ def create_blueprint(
     get_model : callable or CoverageModel
         Returns the (already built) :class:`CoverageModel` of the current data.
     get_incidents : callable, optional
-        Returns incident points (GeoSeries or (n, 2) lon/lat) for the incident figures and
-        ``weight=incidents``; without it incident figures are zero.
+        ``get_incidents(scope)`` returns the points of the incidents inside a
+        :class:`~gridmap.access.roles.Scope` (GeoSeries or (n, 2) lon/lat) for the incident
+        figures and ``weight=incidents``; without it incident figures are zero.
     incident_version : callable, optional
         Returns the incident store's version (an int bumped by every write), part of the key
-        of memoized suggestions weighted by incidents.
+        of the memoized figures and suggestions weighted by incidents.
+    scope : callable, optional
+        Returns the grids the current request may see (:func:`web.auth.current_scope` in the
+        app; default the whole district).
     url_prefix : str
         Where the routes are mounted.
     name : str
@@ -222,7 +289,7 @@ def create_blueprint(
         A bad parameter answers 400 ``{"error": ..., "parameter": ...}``.
     """
     model_of = get_model if callable(get_model) else (lambda: get_model)
-    bp = CoverageBlueprint(name, model_of, get_incidents, incident_version, url_prefix)
+    bp = CoverageBlueprint(name, model_of, get_incidents, incident_version, url_prefix, scope)
 
     @bp.errorhandler(ParameterError)
     def bad_parameter(err: ParameterError):
@@ -244,18 +311,21 @@ def create_blueprint(
             result = m.coverage(minutes, speed, extra_posts=extra, disabled_posts=disabled)
         except CoverageError as err:
             raise _as_parameter_error(err, "minutes") from None
-        incs = bp.incidents()
-        table = result.grid_table(incs)
+        found = figures(
+            request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
+            bp.version(), bp.get_scope().roots,
+        )  # fmt: skip
+        table = found["table"]
         rows = table if level is None else table[table["level"] == level]
         body = {
             "minutes": result.minutes,
             "method": result.method,
             "speed_scale": result.speed_scale,
             "posts": result.post_ids,
-            "kpis": result.kpis(incs),
+            "kpis": found["kpis"],
             "warnings": result.warnings,
             "grids": records(rows),
-            "worst": records(worst_grids(table, level=level or int(table["level"].max()), n=worst)),
+            "worst": records(_worst(table, level, worst)),
         }
         if geometry:
             body["geojson"] = result.geojson()
@@ -273,7 +343,9 @@ def create_blueprint(
         disabled = _ids("disabled", set(m.post_ids))
         method = _choice("method", "auto", ("auto", "milp", "greedy"))
         time_limit = _number("time_limit", DEFAULT_TIME_LIMIT_S, 0.1, 60.0)
-        version = bp.version() if weight == "incidents" else 0
+        by_incidents = weight == "incidents"
+        version = bp.version() if by_incidents else 0
+        roots = bp.get_scope().roots if by_incidents else None
         body = suggestion(
             request.blueprint,
             k,
@@ -285,6 +357,7 @@ def create_blueprint(
             method,
             time_limit,
             version,
+            roots,
         )
         return jsonify(body)
 

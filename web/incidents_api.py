@@ -15,22 +15,28 @@ configured the API answers 503 and stores nothing, it is never open):
 ``GET /api/v1/incidents[/<id>]``
     Filters ``grid`` (any level), ``from``/``to`` (ISO-8601, ``from <= reported_at < to``),
     ``category`` and ``status`` (comma-separated or repeated), ``limit`` (default 1,000, at most
-    10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header.
+    10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header. CSV cells are
+    spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`).
+
+Scope: every answer holds only the incidents inside the asker's grids (the principal's
+:class:`~gridmap.access.roles.Scope`, filtered in SQL). An incident outside them answers 404
+exactly like an unknown id (GET and PATCH); a ``grid=`` outside them answers 403 naming the
+parameter; a sender limited to some grids has each record elsewhere refused ("outside the
+token's grid"). Every POST and every status change is one row of the audit trail.
 """
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, request
 
+from gridmap.access.roles import Principal, Scope
 from gridmap.clock import Clock, system_clock
+from gridmap.csv_cells import csv_text
 from gridmap.errors import (
     GridmapError,
     IllegalTransition,
@@ -39,19 +45,29 @@ from gridmap.errors import (
     StoreError,
 )
 from gridmap.incidents.assign import GridAssigner
-from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
-from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, records_of, validate_records
+from gridmap.incidents.intake import records_of, validate_records
+from gridmap.incidents.scoping import GridChains
 from gridmap.incidents.store import IncidentStore
-from gridmap.incidents.tables import COLUMNS, MAX_LENGTHS
+from gridmap.incidents.tables import COLUMNS, STATUS_TIME
+from web.auth import LEGACY_TOKEN
+from web.incident_requests import (
+    FORMATS,
+    error,
+    json_answer,
+    query_args,
+    read_body,
+    status_change,
+)
 
 #: Most records accepted in one POST.
 MAX_RECORDS = 1000
 #: Largest request body accepted, in bytes (2 MiB).
 MAX_BYTES = 2 * 1024 * 1024
-#: Default and largest ``limit`` of a GET.
-DEFAULT_LIMIT = 1000
-MAX_LIMIT = 10000
-FORMATS = {"json": "application/json", "geojson": "application/geo+json", "csv": "text/csv"}
+#: Most incident ids listed in the audit row of one POST (the counts are always complete).
+AUDIT_IDS = 50
+
+#: ``audit(actor, action, target, address=..., detail=...)``, as :meth:`AuditLog.record`.
+Audit = Callable[..., None]
 
 
 def create_blueprint(
@@ -60,6 +76,8 @@ def create_blueprint(
     *,
     token: str | None,
     guarded: bool = False,
+    principal: Callable[[], Principal | None] = lambda: LEGACY_TOKEN,
+    audit: Audit | None = None,
     max_records: int = MAX_RECORDS,
     max_bytes: int = MAX_BYTES,
     clock: Clock = system_clock,
@@ -79,6 +97,14 @@ def create_blueprint(
     guarded : bool
         True when the app's request guard (:mod:`web.auth`) checks people, tokens and rights
         before the blueprint: then ``token`` is not checked here.
+    principal : callable
+        Returns who asks in the current request (:func:`web.auth.current_principal` in the
+        app); its scope bounds every answer and write (None: nothing). Default: the holder of
+        ``token``, which sees the whole district.
+    audit : callable, optional
+        ``audit(actor, action, target, address=, detail=)`` (:meth:`AuditLog.record`): one row
+        per POST (``incident-write``, the ids stored, clipped) and per status change
+        (``incident-status``). None records nothing.
     max_records, max_bytes : int
         Limits of one POST (413 beyond).
     clock : callable
@@ -100,30 +126,54 @@ def create_blueprint(
     def get_assigner() -> GridAssigner:
         return assigner if isinstance(assigner, GridAssigner) else assigner()
 
+    built: list[tuple[GridAssigner, GridChains]] = []
+
+    def tree() -> GridChains:
+        """Return the grid chains of the current assigner (built once per assigner)."""
+        current = get_assigner()
+        if not built or built[0][0] is not current:
+            built[:] = [(current, GridChains(current.ancestors))]
+        return built[0][1]
+
+    def scope_of(asker: Principal | None) -> Scope:
+        return asker.scope if asker is not None else Scope.of([])
+
+    def record(action: str, target: str, detail: dict[str, Any]) -> None:
+        if audit is None:
+            return
+        asker = principal()
+        audit(
+            asker.label() if asker is not None else "anonymous",
+            action,
+            target,
+            address=request.remote_addr or "",
+            detail=detail,
+        )
+
     @blueprint.before_request
     def _authorize() -> Response | None:
         if guarded:
             return None  # the app's request guard (web.auth) has checked who asks and may
         if not token:
-            return _error(503, "incident API disabled: GRIDMAP_API_TOKEN is not set")
+            return error(503, "incident API disabled: GRIDMAP_API_TOKEN is not set")
         header = request.headers.get("Authorization", "")
         scheme, _, given = header.partition(" ")
         if not header:
-            return _error(401, "missing 'Authorization: Bearer <token>' header", auth=True)
+            return error(401, "missing 'Authorization: Bearer <token>' header", auth=True)
         if scheme.lower() != "bearer" or not given.strip():
-            return _error(401, "Authorization header must be 'Bearer <token>'", auth=True)
+            return error(401, "Authorization header must be 'Bearer <token>'", auth=True)
         if not hmac.compare_digest(given.strip().encode(), token.encode()):
-            return _error(401, "invalid token", auth=True)
+            return error(401, "invalid token", auth=True)
         return None
 
     @blueprint.errorhandler(413)
     def _too_large(_exc) -> Response:
-        return _error(413, f"request body larger than {max_bytes} bytes")
+        return error(413, f"request body larger than {max_bytes} bytes")
 
     @blueprint.post("/incidents")
     def post_incidents() -> Response:
         """Store one incident or a batch; report the refused ones."""
-        body = _read_body(max_bytes)
+        body = read_body(max_bytes)
         if isinstance(body, Response):
             return body
         try:
@@ -131,14 +181,31 @@ def create_blueprint(
         except IntakeError as exc:
             return _error_of(exc)
         if not records:
-            return _error(400, "no incidents in the request")
+            return error(400, "no incidents in the request")
         if len(records) > max_records:
-            return _error(
+            return error(
                 413, f"batch of {len(records)} incidents; at most {max_records} per request"
             )
-        result = validate_records(records, get_assigner(), now=now())
+        scope = scope_of(principal())
+        result = validate_records(
+            records, get_assigner(), now=now(), scope=None if scope.is_all else scope
+        )
         inserted = get_store().insert(result.records)
         rejected = [r.as_dict() for r in result.rejected]
+        stored = list(inserted.stored)
+        # One row per batch (a 1,000-record batch is one write): counts, and the ids clipped.
+        record(
+            "incident-write",
+            ",".join(stored[:AUDIT_IDS]),
+            {
+                "received": len(records),
+                "stored": len(stored),
+                "duplicates": len(inserted.duplicates),
+                "rejected": len(result.rejected_indexes),
+                "ids": stored[:AUDIT_IDS],
+                "more_ids": max(0, len(stored) - AUDIT_IDS),
+            },
+        )
         payload = {
             "received": len(records),
             "stored": len(inserted.stored),
@@ -155,38 +222,47 @@ def create_blueprint(
             code = 201
         else:
             code = 200
-        return _json(payload, code)
+        return json_answer(payload, code)
 
     @blueprint.patch("/incidents/<incident_id>")
     def patch_incident(incident_id: str) -> Response:
         """Change the status of one incident (dispatch workflow)."""
-        body = _read_body(max_bytes)
+        body = read_body(max_bytes)
         if isinstance(body, Response):
             return body
         try:
-            status, at, unit = _status_change(body, now)
-            row = get_store().update_status(incident_id, status, at=at or now(), unit=unit)
+            status, at, unit = status_change(body, now)
+            row = get_store().update_status(
+                incident_id, status, at=at or now(), unit=unit,
+                within=tree().within(scope_of(principal())),
+            )  # fmt: skip
         except (IntakeError, StoreError) as exc:
             return _error_of(exc)
-        return _json(_plain(row), 200)
+        detail = {"status": status, "at": row.get(STATUS_TIME.get(status, "")), "unit": unit}
+        record("incident-status", incident_id, {k: v for k, v in detail.items() if v})
+        return json_answer(_plain(row), 200)
 
     @blueprint.get("/incidents/<incident_id>")
     def get_incident(incident_id: str) -> Response:
-        """Return one incident; 404 if unknown."""
-        row = get_store().get(incident_id)
+        """Return one incident; 404 if unknown or outside the asker's scope."""
+        row = get_store().get(incident_id, within=tree().within(scope_of(principal())))
         if row is None:
-            return _error(404, f"no incident with id {incident_id!r}")
-        return _json(_plain(row), 200)
+            return error(404, f"no incident with id {incident_id!r}")
+        return json_answer(_plain(row), 200)
 
     @blueprint.get("/incidents")
     def list_incidents() -> Response:
         """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
         try:
-            filters, limit, offset, fmt = _query_args()
+            filters, limit, offset, fmt = query_args()
         except GridmapError as exc:
             return _error_of(exc)
+        scope, grids = scope_of(principal()), tree()
+        if "grid" in filters and not grids.contains(scope, filters["grid"]):
+            return error(403, f"'grid': {filters['grid']!r} is outside your grids",
+                          parameter="grid")  # fmt: skip
         store_ = get_store()
-        rows = store_.query(**filters, limit=limit, offset=offset)
+        rows = store_.query(**filters, limit=limit, offset=offset, within=grids.within(scope))
         if fmt == "csv":
             return Response(
                 _csv(rows), 200, mimetype="text/csv",
@@ -202,55 +278,18 @@ def create_blueprint(
                 }
                 for r in rows
             ]
-            return _json(
+            return json_answer(
                 {"type": "FeatureCollection", "features": features},
                 200,
                 mimetype=FORMATS["geojson"],
             )
-        return _json(
+        return json_answer(
             {"count": len(rows), "limit": limit, "offset": offset,
              "version": store_.version(), "incidents": [_plain(r) for r in rows]},
             200,
         )  # fmt: skip
 
     return blueprint
-
-
-def _status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | None]:
-    """Return the status, time and unit of a PATCH body.
-
-    Raises
-    ------
-    IntakeError
-        The body is not such an object; ``field`` names the bad field (``"body"`` when the
-        body itself is wrong).
-    """
-    if not isinstance(body, dict):
-        raise IntakeError('body must be an object like {"status": "dispatched"}', field="body")
-    unknown = sorted(set(body) - {"status", "at", "unit"})
-    if unknown:
-        raise IntakeError(
-            f"unknown field(s) {unknown}; known: status, at, unit", field=str(unknown[0])
-        )
-    status = body.get("status")
-    if status not in STATUSES:
-        raise IntakeError(
-            f"'status' must be one of {', '.join(STATUSES)}, got {status!r}", field="status"
-        )
-    at = None
-    if body.get("at") not in (None, ""):
-        try:
-            at = parse_time(body["at"])
-        except ValueError as exc:
-            raise IntakeError(f"'at': {exc}", field="at") from None
-        if at > now() + FUTURE_TOLERANCE:
-            raise IntakeError(f"'at': {at.isoformat()} is in the future", field="at")
-    unit = body.get("unit")
-    if unit is not None and (not isinstance(unit, str) or len(unit) > MAX_LENGTHS["unit"]):
-        raise IntakeError(
-            f"'unit' must be a string of at most {MAX_LENGTHS['unit']} chars", field="unit"
-        )
-    return status, at, unit
 
 
 def _error_of(exc: GridmapError) -> Response:
@@ -268,92 +307,7 @@ def _error_of(exc: GridmapError) -> Response:
         code = 422
     else:
         code = 400
-    return _error(code, str(exc))
-
-
-def _query_args() -> tuple[dict[str, Any], int, int, str]:
-    """Return the filters, limit, offset and format of a GET.
-
-    Raises
-    ------
-    GridmapError
-        A parameter that cannot be used (``parameter`` names it).
-    """
-    args = request.args
-    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
-    unknown = sorted(set(args) - known)
-    if unknown:
-        raise GridmapError(
-            f"unknown parameter(s) {unknown}; known: {', '.join(sorted(known))}",
-            parameter=str(unknown[0]),
-        )
-    filters: dict[str, Any] = {}
-    if args.get("grid"):
-        filters["grid"] = args["grid"]
-    if args.get("level"):
-        level = _int(args["level"], "level", 1, 5)
-        filters["grid_level"] = level
-    for name, key in (("from", "start"), ("to", "end")):
-        if args.get(name):
-            try:
-                filters[key] = parse_time(args[name])
-            except ValueError as exc:
-                raise GridmapError(f"'{name}': {exc}", parameter=name) from None
-    for name, key, known_values in (
-        ("category", "categories", CATEGORY_IDS),
-        ("status", "statuses", STATUSES),
-    ):
-        values = [v for raw in args.getlist(name) for v in raw.split(",") if v]
-        if values:
-            bad = sorted(set(values) - set(known_values))
-            if bad:
-                raise GridmapError(
-                    f"unknown {name}(s) {bad}; known: {', '.join(known_values)}", parameter=name
-                )
-            filters[key] = values
-    limit = _int(args.get("limit", DEFAULT_LIMIT), "limit", 1, MAX_LIMIT)
-    offset = _int(args.get("offset", 0), "offset", 0, 10**9)
-    fmt = args.get("format")
-    if fmt is None:
-        best = request.accept_mimetypes.best_match(list(FORMATS.values()), "application/json")
-        fmt = next(k for k, v in FORMATS.items() if v == best)
-    if fmt not in FORMATS:
-        raise GridmapError(
-            f"'format' must be one of {', '.join(FORMATS)}, got {fmt!r}", parameter="format"
-        )
-    return filters, limit, offset, fmt
-
-
-def _int(value: Any, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise GridmapError(f"'{name}' must be an integer, got {value!r}", parameter=name) from None
-    if not low <= number <= high:
-        raise GridmapError(
-            f"'{name}' must be between {low} and {high}, got {number}", parameter=name
-        )
-    return number
-
-
-def _read_body(max_bytes: int) -> Any:
-    """Return the parsed JSON body, or an error response (413 too large, 400 malformed)."""
-    length = request.content_length
-    if length is not None and length > max_bytes:
-        return _error(413, f"request body of {length} bytes; at most {max_bytes}")
-    data = request.stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        return _error(413, f"request body larger than {max_bytes} bytes")
-    if not data.strip():
-        return _error(400, "empty body; expected JSON")
-    try:
-        return json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        return _error(400, "body is not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        return _error(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
-    except RecursionError:
-        return _error(400, "malformed JSON: nested too deeply")
+    return error(code, str(exc))
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
@@ -361,23 +315,6 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(_plain(row))
-    return out.getvalue()
-
-
-def _json(payload: Any, code: int, mimetype: str = "application/json") -> Response:
-    response = jsonify(payload)
-    response.status_code = code
-    response.mimetype = mimetype
-    return response
-
-
-def _error(code: int, message: str, *, auth: bool = False) -> Response:
-    response = _json({"error": message, "status": code}, code)
-    if auth:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="gridmap"'
-    return response
+    """Return ``rows`` as a spreadsheet-safe CSV document (BOM, formula cells neutralised)."""
+    plain = (_plain(row) for row in rows)
+    return csv_text(COLUMNS, ([p.get(c) for c in COLUMNS] for p in plain))

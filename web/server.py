@@ -12,7 +12,7 @@ from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
 from web import coverage_api, geo_routes, grids_api, incidents_api
-from web.auth import AuthSettings, init_auth
+from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.runtime import Runtime, bind
 from web.security import content_security_policy, install_headers
@@ -66,7 +66,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
     )
     bind(server, runtime)
     cache.init_app(server, config=cache_config(settings, f"gridmap:{district.version}:"))
-    server.register_blueprint(grids_api.create_blueprint(district))
+    server.register_blueprint(grids_api.create_blueprint(district, scope=current_scope))
     server.register_blueprint(geo_routes.create_blueprint(district.version))
     server.register_blueprint(
         incidents_api.create_blueprint(
@@ -74,14 +74,19 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             lambda: runtime.assigner,
             token=settings.api_token,
             guarded=True,
+            principal=current_principal,
+            audit=lambda *args, **kwargs: runtime.audit.record(*args, **kwargs),
             clock=runtime.clock,
         )
     )
     server.register_blueprint(
         coverage_api.create_blueprint(
             lambda: runtime.coverage_model,
-            get_incidents=runtime.incident_points,
+            get_incidents=lambda scope: runtime.incident_store.points(
+                within=scope.within(district.level_of)
+            ),
             incident_version=lambda: runtime.incident_store.version(),
+            scope=current_scope,
         )
     )
 

@@ -352,3 +352,30 @@ def grid_table(
 
 def _share(part: np.ndarray, total: np.ndarray) -> np.ndarray:
     return np.divide(part, total, out=np.full(len(total), np.nan), where=total > 0)
+
+
+def rows_within(table: pd.DataFrame, roots: tuple[str, ...] | None) -> pd.DataFrame:
+    """Return the rows of a :func:`grid_table` inside the subtrees of ``roots``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`grid_table` (columns ``grid_id``, ``parent_id``, ``level``).
+    roots : tuple of str or None
+        A reader's scope (:attr:`gridmap.access.roles.Scope.roots`): None keeps every row, an
+        empty tuple none; ids the table does not hold keep nothing.
+
+    Returns
+    -------
+    DataFrame
+        The rows kept, in the table's order.
+    """
+    if roots is None:
+        return table
+    inside = dict.fromkeys(table["grid_id"].astype(str), False)
+    wanted = set(roots)
+    # Walk down the levels: a grid is inside when it is a root or its parent is inside.
+    order = table.sort_values("level", kind="stable")
+    for grid_id, parent_id in zip(order["grid_id"], order["parent_id"], strict=True):
+        inside[str(grid_id)] = str(grid_id) in wanted or inside.get(str(parent_id), False)
+    return table[[inside[str(g)] for g in table["grid_id"]]]

@@ -9,7 +9,11 @@ from gridmap.errors import GridIndexError
 
 
 def district_kpis(table: pd.DataFrame) -> dict:
-    """District figures from the level-1 row(s) of a :func:`grid_table` (or all roots).
+    """District figures from the top rows of a :func:`grid_table`: those without a parent in it.
+
+    For the whole table these are the level-1 row(s); for the rows of a reader's scope
+    (:func:`gridmap.coverage.grid_shares.rows_within`) the scope's own roots, so the figures
+    are the scope's (a root inside another root's subtree is not counted twice).
 
     Returns
     -------
@@ -18,7 +22,7 @@ def district_kpis(table: pd.DataFrame) -> dict:
         ``covered_population``, ``population_share``, ``uncovered_population``, ``incidents``,
         ``covered_incidents``, ``incident_share`` (shares None when undefined).
     """
-    roots = table[table["parent_id"].isna()]
+    roots = table[~table["parent_id"].isin(table["grid_id"])]
     area = float(roots["area_km2"].sum())
     cov_area = float(roots["covered_area_km2"].sum())
     pop = float(roots["population"].sum())

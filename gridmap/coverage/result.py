@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.coverage.grid_shares import grid_table
+from gridmap.coverage.grid_shares import grid_table, rows_within
 from gridmap.coverage.kpis import district_kpis
 from gridmap.coverage.kpis import worst_grids as _worst_grids
 from gridmap.coverage.params import STRAIGHT_LINE
@@ -187,15 +187,28 @@ class CoverageResult:
         shares = self.grid_table().set_index("grid_id")["population_share"].reindex(grid_ids)
         return [None if not np.isfinite(v) else float(v) for v in shares.to_numpy(dtype=float)]
 
-    def kpis(self, incidents: Any = None) -> dict:
-        """District figures, with the minutes, method, posts and warnings."""
+    def kpis(self, incidents: Any = None, roots: tuple[str, ...] | None = None) -> dict:
+        """District figures, with the minutes, method, posts and warnings.
+
+        Parameters
+        ----------
+        incidents : optional
+            As in :meth:`grid_table`.
+        roots : tuple of str, optional
+            A reader's scope (``Scope.roots``): the figures are then those of these subtrees
+            (None: the whole district).
+        """
+        return self.kpis_of(rows_within(self.grid_table(incidents), roots))
+
+    def kpis_of(self, table: pd.DataFrame) -> dict:
+        """Figures of the top rows of ``table`` (a grid table, or a scope's rows of one)."""
         out = {
             "minutes": self.minutes,
             "method": self.method,
             "speed_scale": self.speed_scale,
             "posts": len(self.post_ids),
         }
-        out.update(district_kpis(self.grid_table(incidents)))
+        out.update(district_kpis(table))
         out["warnings"] = list(self.warnings)
         return out
 

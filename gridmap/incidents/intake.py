@@ -23,7 +23,9 @@ unit            no       responsible unit, up to 100 characters (default: the ca
 Times: ISO-8601 (``2025-03-01T08:30:00+08:00``, ``2025-03-01T00:30:00Z``). A time without an
 offset is taken as **UTC**. Times must be in order (reported <= dispatched <= resolved <=
 closed) and not more than 10 minutes in the future. Every problem is reported, each naming the
-record (index in the batch, and its id when readable) and the field.
+record (index in the batch, and its id when readable) and the field. A sender limited to some
+grids (a token made with ``--grid``) may only report incidents inside them: a record elsewhere is
+refused (field ``lon/lat``, "outside the token's grid").
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from typing import Any
 
 import numpy as np
 
+from gridmap.access.roles import Scope
 from gridmap.clock import Clock, system_clock
 from gridmap.errors import IntakeError  # noqa: F401 (re-exported)
 from gridmap.incidents.assign import OUTSIDE, GridAssigner
@@ -144,6 +147,7 @@ def validate_records(
     now: datetime | None = None,
     first_index: int = 0,
     clock: Clock = system_clock,
+    scope: Scope | None = None,
 ) -> IntakeResult:
     """Check records and assign their grids; return the clean ones and every problem.
 
@@ -159,6 +163,8 @@ def validate_records(
         Index of ``records[0]`` in the whole batch or file (the importer validates chunks).
     clock : callable
         Gives the present when ``now`` is not given (default the system clock).
+    scope : Scope, optional
+        The sender's grids: a location outside them is refused (default: the whole district).
 
     Returns
     -------
@@ -187,7 +193,17 @@ def validate_records(
                     )
                 )  # fmt: skip
                 continue
-            clean.update(zip(GRID_COLUMNS, assigner.ancestors[cell], strict=True))
+            chain = assigner.ancestors[cell]
+            if scope is not None and not scope.contains(chain):
+                problems.append(
+                    Rejection(
+                        index, clean["id"], "lon/lat",
+                        f"({clean['lon']}, {clean['lat']}) is outside the token's grid "
+                        f"{', '.join(scope.roots or ()) or '(none)'}",
+                    )
+                )  # fmt: skip
+                continue
+            clean.update(zip(GRID_COLUMNS, chain, strict=True))
             good.append((index, clean))
     problems.sort(key=lambda p: p.index)
     return IntakeResult(

@@ -20,10 +20,23 @@ from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 from gridmap.incidents.tables import COLUMNS
 
 
-def get(engine: sa.Engine, table: sa.Table, incident_id: str) -> dict[str, Any] | None:
-    """Return one incident as a dict, or None."""
+def get(
+    engine: sa.Engine,
+    table: sa.Table,
+    incident_id: str,
+    within: Sequence[tuple[int, str]] | None = None,
+) -> dict[str, Any] | None:
+    """Return one incident as a dict, or None (also when it lies outside ``within``).
+
+    ``within`` is the reader's scope as in :func:`where_clauses`: an incident outside it is
+    answered exactly like an unknown one.
+    """
+    clauses = where_clauses(engine, table, within=within)
+    if clauses is None:
+        return None
+    stmt = sa.select(table).where(table.c.id == incident_id, *clauses)
     with engine.connect() as conn:
-        row = conn.execute(sa.select(table).where(table.c.id == incident_id)).mappings().first()
+        row = conn.execute(stmt).mappings().first()
     return None if row is None else dict(row)
 
 

@@ -161,17 +161,23 @@ class IncidentStore:
         *,
         at: datetime | None = None,
         unit: str | None = None,
+        within: Sequence[tuple[int, str]] | None = None,
     ) -> dict[str, Any]:
-        """Move an incident along the workflow (:func:`writes.update_status`)."""
+        """Move an incident along the workflow (:func:`writes.update_status`).
+
+        ``within`` is the writer's scope: an incident outside it is not found.
+        """
         return writes.update_status(
             self.engine, self.table, self.version_table, incident_id, status,
-            clock=self.clock, at=at, unit=unit,
+            clock=self.clock, at=at, unit=unit, within=within,
         )  # fmt: skip
 
     # -- reads ------------------------------------------------------------------------------
-    def get(self, incident_id: str) -> dict[str, Any] | None:
-        """Return one incident as a dict, or None."""
-        return queries.get(self.engine, self.table, incident_id)
+    def get(
+        self, incident_id: str, *, within: Sequence[tuple[int, str]] | None = None
+    ) -> dict[str, Any] | None:
+        """Return one incident as a dict, or None (unknown, or outside the scope ``within``)."""
+        return queries.get(self.engine, self.table, incident_id, within=within)
 
     def grid_level(self, grid_id: str) -> int | None:
         """Return the level at which ``grid_id`` appears in stored incidents (None if none)."""

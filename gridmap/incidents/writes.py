@@ -5,7 +5,7 @@ Every function takes the plain parts of a store: the engine, the two tables and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +16,7 @@ from gridmap.clock import Clock
 from gridmap.errors import IllegalTransition, IncidentNotFound, StoreError
 from gridmap.incidents.categories import STATUSES, TRANSITIONS
 from gridmap.incidents.engine import upsert_insert
+from gridmap.incidents.queries import where_clauses
 from gridmap.incidents.tables import COLUMNS, REQUIRED, STATUS_TIME, TIME_COLUMNS, sqlite_time
 
 #: Rows per INSERT call (SQLAlchemy splits it further into multi-row VALUES batches).
@@ -173,6 +174,7 @@ def update_status(
     clock: Clock,
     at: datetime | None = None,
     unit: str | None = None,
+    within: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
     """Move an incident along the workflow and set the time of the new status.
 
@@ -196,6 +198,9 @@ def update_status(
         When it happened (aware); default now. Not before the earlier stages' times.
     unit : str, optional
         Responsible unit to record (e.g. when dispatching to another unit).
+    within : sequence of (level, grid id), optional
+        The writer's scope (as in :func:`gridmap.incidents.queries.where_clauses`): an
+        incident outside it is not found, exactly like an unknown one.
 
     Returns
     -------
@@ -205,7 +210,7 @@ def update_status(
     Raises
     ------
     IncidentNotFound
-        Unknown id.
+        Unknown id, or an incident outside ``within``.
     IllegalTransition
         The workflow does not allow the change.
     StoreError
@@ -221,8 +226,12 @@ def update_status(
     if at.tzinfo is None:
         raise StoreError("'at' must be timezone-aware", field="at", record=incident_id)
     t = table
+    scope = where_clauses(engine, table, within=within)
     with engine.begin() as conn:
-        row = conn.execute(sa.select(t).where(t.c.id == incident_id)).mappings().first()
+        row = None
+        if scope is not None:
+            stmt = sa.select(t).where(t.c.id == incident_id, *scope)
+            row = conn.execute(stmt).mappings().first()
         if row is None:
             raise IncidentNotFound(f"no incident with id {incident_id!r}", record=incident_id)
         current = row["status"]

@@ -51,3 +51,31 @@ def test_raster_pieces_match_cell_by_cell_intersections(seed):
     np.add.at(got, (cell, geom), area)
     want = shapely.area(shapely.intersection(raster.boxes[:, None], geoms[None, :]))
     np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+# -- rows within a reader's scope -----------------------------------------------------------
+def _tree() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "grid_id": ["T", "T1", "T2", "T11", "T12", "T21"],
+            "parent_id": [None, "T", "T", "T1", "T1", "T2"],
+            "level": [1, 2, 2, 3, 3, 3],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("roots", "kept"),
+    [
+        (None, ["T", "T1", "T2", "T11", "T12", "T21"]),
+        (("T1",), ["T1", "T11", "T12"]),
+        (("T12", "T2"), ["T2", "T12", "T21"]),
+        (("T1", "T11"), ["T1", "T11", "T12"]),
+        (("nowhere",), []),
+        ((), []),
+    ],
+)
+def test_rows_within_keep_the_subtrees_of_the_roots(roots, kept):
+    from gridmap.coverage.grid_shares import rows_within
+
+    assert list(rows_within(_tree(), roots)["grid_id"]) == kept

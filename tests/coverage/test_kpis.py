@@ -35,3 +35,18 @@ def test_worst_grids_break_ties_by_people_left_uncovered():
         }
     )
     assert list(worst_grids(table, level=5)["grid_id"]) == ["b", "a", "c"]
+
+
+def test_kpis_of_a_scope_are_those_of_its_grids_counted_once():
+    result = toy_model(settings=INSTANT_WALK).coverage(5)
+    table = result.grid_table()
+    whole = result.kpis()
+    assert whole["population"] == pytest.approx(table.loc[table["level"] == 1, "population"].sum())
+    rows = table.set_index("grid_id")
+    for roots in (("SE",), ("SE", "NW"), ("SE", "D")):
+        scoped = result.kpis(roots=roots)
+        top = ["D"] if "D" in roots else list(roots)
+        assert scoped["population"] == pytest.approx(rows.loc[top, "population"].sum())
+        assert scoped["covered_area_km2"] == pytest.approx(rows.loc[top, "covered_area_km2"].sum())
+    assert result.kpis(roots=())["population"] == 0
+    assert result.kpis(roots=())["population_share"] is None

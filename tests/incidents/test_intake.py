@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from gridmap.access.roles import Scope
 from gridmap.errors import IntakeError
 from gridmap.incidents.categories import BY_ID
 from gridmap.incidents.intake import (
@@ -203,3 +204,30 @@ def test_a_batch_keeps_the_good_ones_in_order(assigner):
     assert result.rejected[0].as_dict() == {
         "index": 101, "id": "b", "field": "category", "message": result.rejected[0].message,
     }  # fmt: skip
+
+
+# -- a sender limited to some grids ---------------------------------------------------------
+@pytest.mark.parametrize(
+    ("roots", "kept", "message"),
+    [
+        (("D-1",), ["west"], "(114.95, 33.77) is outside the token's grid D-1"),
+        (("D-1-1", "D-2-2"), ["west", "east"], None),
+        (("D-2-2-2-2",), ["east"], "(114.81, 33.705) is outside the token's grid D-2-2-2-2"),
+        ((), [], "(114.81, 33.705) is outside the token's grid (none)"),
+    ],
+)
+def test_records_outside_the_senders_grids_are_refused(assigner, roots, kept, message):
+    batch = [record("west"), record("east", lon=114.95, lat=33.77)]
+    result = validate_records(batch, assigner, now=NOW, scope=Scope.of(roots))
+    assert [r["id"] for r in result.records] == kept
+    refused = [(r.field, r.message) for r in result.rejected]
+    assert all(field == "lon/lat" for field, _ in refused)
+    assert len(refused) == 2 - len(kept)
+    if message:
+        assert message in [m for _, m in refused]
+
+
+def test_the_whole_district_scope_refuses_nothing(assigner):
+    batch = [record("west"), record("east", lon=114.95, lat=33.77)]
+    for scope in (None, Scope.everything()):
+        assert len(validate_records(batch, assigner, now=NOW, scope=scope).records) == 2

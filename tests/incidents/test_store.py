@@ -272,3 +272,28 @@ def test_within_limits_to_the_readers_subtrees(empty_store):
     with pytest.raises(StoreError, match="scope levels must be 1-5") as err:
         store.query(within=[(9, "T1")])
     assert err.value.field == "within"
+
+
+# -- a reader's scope on one incident -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("within", "found"),
+    [(None, True), ([(2, "D-2")], True), ([(3, "D-1-1"), (2, "D-2")], True),
+     ([(2, "D-1")], False), ([], False)],
+)  # fmt: skip
+def test_get_and_update_status_within_a_scope(store, within, found):
+    store.insert(sample())  # r3 lies in D-2-1-1-1
+    assert (store.get("r3", within=within) is not None) is found
+    if found:
+        row = store.update_status("r3", "dispatched", at=T0 + timedelta(days=7), within=within)
+        assert row["status"] == "dispatched"
+        return
+    version = store.version()
+    with pytest.raises(IncidentNotFound, match="no incident with id 'r3'"):
+        store.update_status("r3", "dispatched", within=within)
+    assert store.get("r3")["status"] == "reported" and store.version() == version
+
+
+def test_get_within_a_scope_of_a_bad_level_is_refused(store):
+    with pytest.raises(StoreError, match="scope levels must be") as caught:
+        store.get("r3", within=[(9, "D")])
+    assert caught.value.field == "within"

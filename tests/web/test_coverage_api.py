@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 import web.coverage_api
+from gridmap.access.roles import Scope
 from tests.coverage.toys import INSTANT_WALK, toy_lonlat, toy_model
 from web.cache import cache
 from web.coverage_api import create_blueprint
@@ -30,7 +31,7 @@ def model():
 def client(model):
     app = bare_app()
     incidents = toy_lonlat([(200, 1100), (1800, 1100)])
-    app.register_blueprint(create_blueprint(lambda: model, get_incidents=lambda: incidents))
+    app.register_blueprint(create_blueprint(lambda: model, get_incidents=lambda scope: incidents))
     return app.test_client()
 
 
@@ -137,7 +138,7 @@ def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(mo
     app.register_blueprint(
         create_blueprint(
             lambda: model,
-            get_incidents=lambda: np.array(points),
+            get_incidents=lambda scope: np.array(points),
             incident_version=lambda: store["version"],
         )
     )
@@ -173,3 +174,108 @@ def test_domain_errors_are_mapped_to_query_parameters_by_attribute():
     err = _as_parameter_error(CoverageError("no such post", parameter="disabled_posts"), "k")
     assert err.parameter == "disabled" and "no such post" in str(err)
     assert _as_parameter_error(MCLPError("too many"), "k").parameter == "k"
+
+
+# -- scope: the asker's grids only ----------------------------------------------------------
+def scoped_app(model, asker, calls):
+    """A bare app whose asker's scope is ``asker["scope"]``; ``calls`` lists incident reads."""
+    points = toy_lonlat([(200, 1100), (1800, 1100), (1900, 1200)])
+    grid_of = ["NW", "NE", "NE"]  # where each point lies (the toy's 2 x 2 grids)
+
+    def incidents(scope):
+        calls.append(scope.key())
+        keep = [scope.contains(("D", g)) for g in grid_of]
+        return points[keep]
+
+    app = bare_app()
+    app.register_blueprint(
+        create_blueprint(
+            lambda: model,
+            get_incidents=incidents,
+            incident_version=lambda: asker["version"],
+            scope=lambda: asker["scope"],
+        )
+    )
+    return app.test_client()
+
+
+def test_coverage_figures_hold_only_the_grids_and_incidents_inside(model):
+    asker, calls = {"scope": Scope.of(["NW"]), "version": 1}, []
+    client = scoped_app(model, asker, calls)
+    body = client.get("/api/v1/coverage?geometry=0").get_json()
+    assert [g["grid_id"] for g in body["grids"]] == ["NW"]
+    assert [g["grid_id"] for g in body["worst"]] == ["NW"]
+    nw = body["grids"][0]
+    assert body["kpis"]["incidents"] == 1 == nw["incidents"]
+    assert body["kpis"]["population"] == nw["population"]
+    asker["scope"] = Scope.everything()
+    everything = client.get("/api/v1/coverage?geometry=0").get_json()
+    assert everything["kpis"]["incidents"] == 3
+    assert everything["kpis"]["population"] > body["kpis"]["population"]
+    asker["scope"] = Scope.of([])
+    nothing = client.get("/api/v1/coverage?geometry=0&level=2").get_json()
+    assert nothing["grids"] == [] and nothing["worst"] == [] and nothing["kpis"]["incidents"] == 0
+
+
+def test_coverage_with_incidents_is_memoized_by_scope_and_incident_version(model):
+    asker, calls = {"scope": Scope.of(["NE"]), "version": 1}, []
+    client = scoped_app(model, asker, calls)
+    url = "/api/v1/coverage?geometry=0&minutes=4"
+    first = client.get(url).get_json()
+    assert client.get(url + "&level=2").get_json()["kpis"] == first["kpis"]
+    assert calls == ["NE"]  # the second asked the same figures: no incident read
+    asker["scope"] = Scope.of(["NW"])
+    assert client.get(url).get_json()["kpis"]["incidents"] == 1
+    assert calls == ["NE", "NW"]
+    asker["version"] = 2
+    client.get(url)
+    assert calls == ["NE", "NW", "NW"]
+    client.get(url + "&speed_scale=0.5")
+    client.get(url + "&disabled=P1")
+    assert len(calls) == 5
+
+
+def test_incident_weighted_suggestions_count_only_the_scope_and_key_on_it(model):
+    asker, calls = {"scope": Scope.of(["NE"]), "version": 1}, []
+    client = scoped_app(model, asker, calls)
+    url = "/api/v1/coverage/suggest?k=1&weight=incidents&method=greedy"
+    east = client.get(url).get_json()
+    assert east["kpis_before"]["incidents"] == 2
+    asker["scope"] = Scope.of(["NW"])
+    west = client.get(url).get_json()
+    assert west["kpis_before"]["incidents"] == 1
+    client.get(url)
+    assert calls == ["NE", "NW"]
+    asker["scope"] = Scope.of(["SW"])  # no incident inside: as if there were no incident data
+    r = client.get(url)
+    assert r.status_code == 400 and r.get_json()["parameter"] == "weight"
+    population = "/api/v1/coverage/suggest?k=1&method=greedy"
+    assert client.get(population).get_json()["kpis_before"]["incidents"] == 0
+
+
+# -- through the real app: T1's figures only -------------------------------------------------
+@pytest.fixture(scope="module")
+def tiny_with_incidents(make_tiny_app):
+    from tests.incident_fixtures import INCIDENTS
+
+    app = make_tiny_app()
+    app.server.extensions["gridmap"].incident_store.insert(INCIDENTS)  # 4 in T1, d in T2
+    return app
+
+
+def test_the_township_gets_t1s_grids_and_incidents_only(tiny_with_incidents):
+    from tests.auth_support import signed_in
+
+    township = signed_in(tiny_with_incidents, "demo-township")
+    body = township.get("/api/v1/coverage?geometry=0").get_json()
+    ids = {g["grid_id"] for g in body["grids"]} | {g["grid_id"] for g in body["worst"]}
+    assert ids and all(g.startswith("T1") for g in ids)
+    assert body["kpis"]["incidents"] == 4 and body["kpis"]["population"] == 3600
+    assert {g["grid_id"] for g in body["worst"]} <= {f"T1{a}{b}{c}" for a in "12" for b in "12"
+                                                     for c in "12"}  # fmt: skip
+    commander = signed_in(tiny_with_incidents, "demo-commander")
+    whole = commander.get("/api/v1/coverage?geometry=0").get_json()
+    assert whole["kpis"]["incidents"] == 5 and len(whole["grids"]) == 31
+    url = "/api/v1/coverage/suggest?k=1&weight=incidents&method=greedy"
+    assert township.get(url).get_json()["kpis_before"]["incidents"] == 4
+    assert commander.get(url).get_json()["kpis_before"]["incidents"] == 5

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from flask import Flask
+
+from gridmap.access.roles import Scope
+from gridmap.grids.summary import grid_summary
+from tests.auth_support import signed_in
+from web.grids_api import create_blueprint
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +88,44 @@ def test_grid_briefs_carry_the_map_key(client, district):
     assert body["grid"]["key"] == district.key_of["T1"]
     assert [c["key"] for c in body["children"]] == [district.key_of[c] for c in ("T11", "T12")]
     assert [b["key"] for b in body["chain"]] == [district.key_of["T"]]
+
+
+# -- scope: a grid outside the asker's grids is 403 -----------------------------------------
+def test_grids_outside_the_scope_are_403_through_the_app(tiny_app):
+    township = signed_in(tiny_app, "demo-township")  # T1
+    assert township.get("/api/v1/grids/T1").status_code == 200
+    body = township.get("/api/v1/grids/T11").get_json()
+    assert [c["grid_id"] for c in body["children"]] == ["T111", "T112"]
+    assert [p["post_id"] for p in body["posts"]] == ["P1"]
+    for grid_id in ("T", "T2", "T2222"):
+        resp = township.get(f"/api/v1/grids/{grid_id}")
+        assert resp.status_code == 403 and resp.is_json
+        assert resp.get_json() == {"error": f"grid {grid_id!r} is outside your grids"}
+    assert township.get("/api/v1/grids/NOPE").status_code == 404
+    viewer = signed_in(tiny_app, "demo-viewer")  # T2
+    assert viewer.get("/api/v1/grids/T1").status_code == 403
+    assert [p["post_id"] for p in viewer.get("/api/v1/grids/T2").get_json()["posts"]] == [
+        "P2",
+        "P3",
+    ]
+
+
+def test_only_children_and_posts_inside_are_listed(tiny_district):
+    """Deny by default: a summary naming a grid or post outside the scope loses it."""
+
+    def summary(grid_id):
+        found = grid_summary(tiny_district, grid_id)
+        foreign = grid_summary(tiny_district, "T2")
+        return {**found, "children": found["children"] + [foreign["grid"]],
+                "posts": found["posts"] + foreign["posts"]}  # fmt: skip
+
+    app = Flask(__name__)
+    app.register_blueprint(
+        create_blueprint(tiny_district, summary=summary, scope=lambda: Scope.of(["T1"]))
+    )
+    body = app.test_client().get("/api/v1/grids/T1").get_json()
+    assert [c["grid_id"] for c in body["children"]] == ["T11", "T12"]
+    assert [p["post_id"] for p in body["posts"]] == ["P1"]
+    everything = Flask(__name__)
+    everything.register_blueprint(create_blueprint(tiny_district, summary=summary))
+    assert len(everything.test_client().get("/api/v1/grids/T1").get_json()["children"]) == 3

@@ -5,8 +5,10 @@ import json
 import pytest
 from flask import Flask
 
-from tests.incident_fixtures import NOW, open_store, record, tiny_assigner
-from web.incidents_api import create_blueprint
+from gridmap.access.roles import Principal, Scope
+from tests.auth_support import signed_in
+from tests.incident_fixtures import INCIDENTS, NOW, open_store, record, tiny_assigner
+from web.incidents_api import AUDIT_IDS, create_blueprint
 
 TOKEN = "s3cret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -308,7 +310,8 @@ def test_get_csv(filled):
         get(filled, "?grid=D-1", headers={**AUTH, "Accept": "text/csv"}),
     ):
         assert r.status_code == 200 and r.mimetype == "text/csv"
-        rows = list(csv.DictReader(io.StringIO(r.data.decode())))
+        assert r.data.startswith("\ufeff".encode())  # the BOM: Excel reads it as UTF-8
+        rows = list(csv.DictReader(io.StringIO(r.data.decode("utf-8-sig"))))
         assert [row["id"] for row in rows] == ["g1"]
         assert rows[0]["reported_at"] == "2025-03-01T00:00:00+00:00" and rows[0]["g2"] == "D-1"
 
@@ -342,3 +345,271 @@ def test_lazy_store_and_assigner(store):
                                                       clock=lambda: NOW))  # fmt: skip
     assert post(app.test_client(), record("lazy")).status_code == 201
     assert store.get("lazy") is not None
+
+
+# -- scope: only the asker's grids (bare app, a fake principal) -----------------------------
+EVERY_RIGHT = frozenset({"intake", "read", "dispatch"})
+WEST = Principal("west-app", "token", rights=EVERY_RIGHT, scope=Scope.of(["D-1"]))
+ALL = Principal("hq", "token", rights=EVERY_RIGHT)
+#: Descriptions and units a hostile sender may post: they come back as text, never markup, and
+#: as neutralised cells in CSV.
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    '=HYPERLINK("http://x","y")',
+    "+1",
+    "@SUM(A1)",
+    "-2+3",
+]
+
+
+@pytest.fixture
+def scoped(store):
+    """Return (client, asker, audit rows): the asker is switched by ``asker["who"] = ...``."""
+    asker = {"who": ALL}
+    rows = []
+
+    def audit(actor, action, target="", *, address="", detail=None):
+        rows.append({"actor": actor, "action": action, "target": target,
+                     "address": address, "detail": detail})  # fmt: skip
+
+    app = make_app(store, principal=lambda: asker["who"], audit=audit)
+    client = app.test_client()
+    post(client, [record("w1"), record("w2", lat=33.75),
+                  record("e1", lon=114.95, lat=33.77, description="东边的秘密")])  # fmt: skip
+    rows.clear()
+    asker["who"] = WEST
+    return client, asker, rows
+
+
+def test_scoped_list_holds_only_the_incidents_inside(scoped):
+    client, _, _ = scoped
+    body = get(client).json
+    assert sorted(i["id"] for i in body["incidents"]) == ["w1", "w2"] and body["count"] == 2
+    features = json.loads(get(client, "?format=geojson").data)["features"]
+    assert sorted(f["id"] for f in features) == ["w1", "w2"]
+    text = get(client, "?format=csv").data.decode("utf-8-sig")
+    assert "e1" not in text and "东边的秘密" not in text and "114.95" not in text
+    assert [i["id"] for i in get(client, "?grid=D-1-2").json["incidents"]] == ["w2"]
+
+
+@pytest.mark.parametrize("grid", ["D-2", "D-2-2-2-2", "D", "nowhere"])
+def test_a_grid_filter_outside_the_scope_is_403_naming_the_parameter(scoped, grid):
+    client, _, _ = scoped
+    for fmt in ("json", "csv", "geojson"):
+        r = get(client, f"?grid={grid}&format={fmt}")
+        assert r.status_code == 403 and r.mimetype == "application/json"
+        assert r.json["parameter"] == "grid"
+        assert r.json["error"] == f"'grid': {grid!r} is outside your grids"
+
+
+def test_an_incident_outside_the_scope_is_404_like_an_unknown_one(scoped, store):
+    client, _, rows = scoped
+    outside, unknown = get(client, "/e1"), get(client, "/zz")
+    assert outside.status_code == unknown.status_code == 404
+    assert outside.json == {**unknown.json, "error": unknown.json["error"].replace("zz", "e1")}
+    assert get(client, "/w1").json["id"] == "w1"
+    changed, ghost = patch(client, "e1", {"status": "dispatched"}), patch(client, "zz", {
+        "status": "dispatched"})  # fmt: skip
+    assert changed.status_code == ghost.status_code == 404
+    assert changed.json["error"] == "no incident with id 'e1'"
+    assert store.get("e1")["status"] == "reported" and rows == []
+
+
+@pytest.mark.parametrize("who", [None, Principal("nobody", "token", rights=EVERY_RIGHT,
+                                                  scope=Scope.of([]))])  # fmt: skip
+def test_no_principal_or_an_empty_scope_sees_nothing(scoped, who):
+    client, asker, _ = scoped
+    asker["who"] = who
+    assert get(client).json["count"] == 0
+    assert get(client, "/w1").status_code == 404
+    assert patch(client, "w1", {"status": "dispatched"}).status_code == 404
+    assert get(client, "?grid=D-1").status_code == 403
+
+
+def test_a_scoped_sender_has_each_record_outside_its_grid_refused(scoped, store):
+    client, _, rows = scoped
+    r = post(client, [record("n1"), record("n2", lon=114.95, lat=33.77), record("n3", lat=33.75)])
+    assert r.status_code == 207
+    assert r.json["stored_ids"] == ["n1", "n3"]
+    assert r.json["rejected"] == [
+        {"index": 1, "id": "n2", "field": "lon/lat",
+         "message": "(114.95, 33.77) is outside the token's grid D-1"}
+    ]  # fmt: skip
+    assert store.get("n2") is None
+    assert post(client, record("n4", lon=114.95, lat=33.77)).status_code == 422
+    assert [row["detail"]["stored"] for row in rows] == [2, 0]
+
+
+def test_writes_and_status_changes_are_audited(scoped):
+    client, asker, rows = scoped
+    post(client, [record("a1"), record("a2")])
+    patch(client, "a1", {"status": "dispatched", "unit": "派出所"})
+    assert [(r["actor"], r["action"], r["target"]) for r in rows] == [
+        ("token:west-app", "incident-write", "a1,a2"),
+        ("token:west-app", "incident-status", "a1"),
+    ]
+    assert rows[0]["detail"] == {"received": 2, "stored": 2, "duplicates": 0, "rejected": 0,
+                                 "ids": ["a1", "a2"], "more_ids": 0}  # fmt: skip
+    assert rows[1]["detail"] == {"status": "dispatched", "at": NOW, "unit": "派出所"}
+    assert rows[1]["address"] == "127.0.0.1"
+
+
+def test_a_big_batch_is_one_audit_row_with_the_ids_clipped(store):
+    rows = []
+    app = make_app(store, audit=lambda *a, **k: rows.append((a, k)))
+    batch = [record(f"b{i:03}", description=None) for i in range(120)]
+    assert post(app.test_client(), batch).status_code == 201
+    ((args, kwargs),) = rows
+    assert args[:2] == ("token:GRIDMAP_API_TOKEN", "incident-write")
+    assert kwargs["detail"]["stored"] == 120 and kwargs["detail"]["more_ids"] == 120 - AUDIT_IDS
+    assert kwargs["detail"]["ids"] == [f"b{i:03}" for i in range(AUDIT_IDS)]
+
+
+def test_hostile_text_comes_back_as_plain_json_text_and_neutralised_csv_cells(scoped):
+    client, asker, _ = scoped
+    batch = [record(f"x{k}", description=text, unit=text, reported_at=f"2025-03-0{k + 1}T00:00Z")
+             for k, text in enumerate(HOSTILE)]  # fmt: skip
+    assert post(client, batch).status_code == 201
+    r = get(client, "?category=neighbourhood&from=2025-03-01T00:00Z&to=2025-03-07T01:00Z")
+    assert r.mimetype == "application/json"
+    by_id = {i["id"]: i for i in r.json["incidents"]}
+    for k, text in enumerate(HOSTILE):
+        assert by_id[f"x{k}"]["description"] == text == by_id[f"x{k}"]["unit"]
+        assert get(client, f"/x{k}").json["description"] == text
+    r = get(client, "?format=csv&from=2025-03-01T00:00Z&to=2025-03-07T01:00Z")
+    assert r.mimetype == "text/csv"
+    cells = {row["id"]: row for row in csv.DictReader(io.StringIO(r.data.decode("utf-8-sig")))}
+    expected = {
+        "<script>alert(1)</script>": "<script>alert(1)</script>",
+        '"><img src=x onerror=alert(1)>': '"><img src=x onerror=alert(1)>',
+        '=HYPERLINK("http://x","y")': '\'=HYPERLINK("http://x","y")',
+        "+1": "'+1",
+        "@SUM(A1)": "'@SUM(A1)",
+        "-2+3": "'-2+3",
+    }
+    for k, text in enumerate(HOSTILE):
+        assert cells[f"x{k}"]["description"] == expected[text] == cells[f"x{k}"]["unit"]
+
+
+# -- scope through the real app: signed in as demo-township (T1), a token with --grid ------
+SECRET = "T2-秘密-description"
+
+
+@pytest.fixture(scope="module")
+def real_app(make_tiny_app):
+    """The tiny app with INCIDENTS stored (a, b, c, e in T1; d in T2, with a secret text)."""
+    app = make_tiny_app()
+    runtime = app.server.extensions["gridmap"]
+    rows = [dict(r, description=SECRET, unit="T2-unit") if r["id"] == "d" else r
+            for r in INCIDENTS]  # fmt: skip
+    runtime.incident_store.insert(rows)
+    return app
+
+
+@pytest.fixture(scope="module")
+def west_token(real_app):
+    """Return the bearer header of a token made with ``--grid T1``."""
+    accounts = real_app.server.extensions["gridmap"].accounts
+    secret = accounts.add_token("west-app", ["intake", "read", "dispatch"], grid="T1")
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def t1_record(rid, **fields):
+    """A record of the tiny app's district in T1111 (fields override)."""
+    base = {"id": rid, "category": "neighbourhood", "reported_at": "2025-03-20T08:00:00Z",
+            "lon": 114.805, "lat": 33.705}  # fmt: skip
+    return {**base, **fields}
+
+
+def answers_of(client, headers=None):
+    """Every read of the incidents API, as (name, text of the answer)."""
+    paths = ["", "?format=geojson", "?format=csv", "?grid=T1", "?status=closed", "/d"]
+    for path in paths:
+        r = client.get(f"/api/v1/incidents{path}", headers=headers or {})
+        yield path, r.status_code, r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["demo-township", "token"])
+def test_t2s_incidents_never_come_back_to_t1(real_app, west_token, who):
+    client = (
+        signed_in(real_app, "demo-township") if who != "token" else real_app.server.test_client()
+    )
+    headers = west_token if who == "token" else {}
+    for path, status, text in answers_of(client, headers):
+        assert SECRET not in text and "T2-unit" not in text and "114.8725" not in text, path
+        assert "T2222" not in text, path
+        assert status in (200, 404), path
+    body = client.get("/api/v1/incidents?limit=100", headers=headers).json
+    assert {"a", "b", "c", "e"} <= {i["id"] for i in body["incidents"]}
+    assert "d" not in {i["id"] for i in body["incidents"]}
+    outside = client.get("/api/v1/incidents/d", headers=headers)
+    unknown = client.get("/api/v1/incidents/zz", headers=headers)
+    assert outside.status_code == unknown.status_code == 404
+    assert outside.json["error"] == unknown.json["error"].replace("zz", "d")
+    r = client.get("/api/v1/incidents?grid=T2", headers=headers)
+    assert r.status_code == 403 and r.json["parameter"] == "grid"
+    r = client.patch("/api/v1/incidents/d", json={"status": "dispatched"}, headers=headers)
+    assert r.status_code == 404
+    store = real_app.server.extensions["gridmap"].incident_store
+    assert store.get("d")["status"] == "closed"
+
+
+def test_t2_sees_its_incident_and_only_it(real_app):
+    viewer = signed_in(real_app, "demo-viewer")  # T2, read-only
+    body = viewer.get("/api/v1/incidents").json
+    assert [i["id"] for i in body["incidents"]] == ["d"]
+    assert body["incidents"][0]["description"] == SECRET
+    assert viewer.get("/api/v1/incidents/a").status_code == 404
+
+
+def test_a_status_change_by_the_township_is_audited(real_app):
+    township = signed_in(real_app, "demo-township")
+    r = township.patch("/api/v1/incidents/a", json={"status": "dispatched"})
+    assert r.status_code == 200
+    audit = real_app.server.extensions["gridmap"].audit
+    (row,) = audit.query(action="incident-status", actor="user:demo-township")
+    assert row["target"] == "a" and json.loads(row["detail"])["status"] == "dispatched"
+
+
+def test_a_token_with_a_grid_stores_only_inside_it_and_is_audited(real_app, west_token):
+    client = real_app.server.test_client()
+    batch = [t1_record("tok-1"), t1_record("tok-2", lon=114.87, lat=33.77), t1_record("tok-3")]
+    r = client.post("/api/v1/incidents", json=batch, headers=west_token)
+    assert r.status_code == 207 and r.json["stored_ids"] == ["tok-1", "tok-3"]
+    assert r.json["rejected"] == [
+        {"index": 1, "id": "tok-2", "field": "lon/lat",
+         "message": "(114.87, 33.77) is outside the token's grid T1"}
+    ]  # fmt: skip
+    audit = real_app.server.extensions["gridmap"].audit
+    (row,) = audit.query(action="incident-write", actor="token:west-app")
+    assert row["target"] == "tok-1,tok-3"
+    assert json.loads(row["detail"])["ids"] == ["tok-1", "tok-3"]
+    assert json.loads(row["detail"])["rejected"] == 1
+
+
+def test_hostile_text_through_the_app_is_plain_json_and_neutral_csv(real_app, west_token):
+    client = real_app.server.test_client()
+    batch = [t1_record(f"xss-{k}", description=text, unit=text,
+                       reported_at=f"2025-04-0{k + 1}T00:00:00Z")
+             for k, text in enumerate(HOSTILE)]  # fmt: skip
+    assert client.post("/api/v1/incidents", json=batch, headers=west_token).status_code == 201
+    township = signed_in(real_app, "demo-township")
+    window = "from=2025-04-01T00:00:00Z&to=2025-04-08T00:00:00Z"
+    r = township.get(f"/api/v1/incidents?{window}")
+    assert r.mimetype == "application/json"
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    texts = {i["id"]: (i["description"], i["unit"]) for i in r.json["incidents"]}
+    assert texts == {f"xss-{k}": (t, t) for k, t in enumerate(HOSTILE)}
+    csv_answer = township.get(f"/api/v1/incidents?{window}&format=csv")
+    rows = list(csv.DictReader(io.StringIO(csv_answer.data.decode("utf-8-sig"))))
+    cells = {row["id"]: row["description"] for row in rows}
+    assert cells == {
+        "xss-0": "<script>alert(1)</script>",
+        "xss-1": '"><img src=x onerror=alert(1)>',
+        "xss-2": '\'=HYPERLINK("http://x","y")',
+        "xss-3": "'+1",
+        "xss-4": "'@SUM(A1)",
+        "xss-5": "'-2+3",
+    }
+    assert all(row["unit"] == row["description"] for row in rows)
