@@ -27,7 +27,7 @@ from gridmap.coverage.params import (
     MIN_SPEED_SCALE,
 )
 from gridmap.coverage.serialize import records
-from gridmap.coverage.suggest import MAX_K, suggest_posts
+from gridmap.coverage.suggest import MAX_K, WEIGHTS, suggest_posts
 from gridmap.errors import CoverageError, GridmapError, MCLPError, ParameterError
 from web.cache import cache
 
@@ -338,7 +338,7 @@ def create_blueprint(
         k = int(_number("k", 10, 1, MAX_K, integer=True))
         minutes = _number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
         speed = _number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
-        weight = _choice("weight", "population", ("population", "incidents"))
+        weight = _choice("weight", "population", WEIGHTS)
         movable = _ids("movable", set(m.post_ids))
         disabled = _ids("disabled", set(m.post_ids))
         method = _choice("method", "auto", ("auto", "milp", "greedy"))
