@@ -91,9 +91,7 @@ class ScenarioStore:
                 if holder is not None and holder != owner:
                     raise taken
                 conn.execute(sa.delete(t).where(t.c.name == name, t.c.owner == owner))
-                conn.execute(
-                    sa.insert(t).values(name=name, query=clean, saved_at=now, owner=owner)
-                )
+                conn.execute(sa.insert(t).values(name=name, query=clean, saved_at=now, owner=owner))
         except sa.exc.IntegrityError:
             # Someone else saved the same new name between our check and our insert.
             raise taken from None

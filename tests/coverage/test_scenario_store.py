@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 import sqlalchemy as sa
 
-from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
 from gridmap.coverage import migrate
+from gridmap.coverage.scenario import Scenario, ScenarioError, parse_query
 from gridmap.coverage.scenario_store import MAX_NAME, NOBODY, ScenarioStore, ScenarioStoreError
 from gridmap.errors import GridmapError
 from tests.fake_clock import FakeClock
@@ -156,7 +156,7 @@ def test_each_owner_sees_only_their_own(store):
     assert store.names("bob") == ["bob's"]
     assert store.load("ann's", "ann") == "?minutes=6"
     # Someone else's scenario is "not there" (its name is not confirmed by loading).
-    with pytest.raises(ScenarioStoreError, match="no saved scenario called \"ann's\""):
+    with pytest.raises(ScenarioStoreError, match='no saved scenario called "ann\'s"'):
         store.load("ann's", "bob")
 
 
