@@ -34,11 +34,11 @@ from gridmap.views.wall_refresh import (
     refresh_state,
     stale_state,
 )
+from gridmap.views.wall_scope import scope_roots, scope_title, scope_views
 from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
 from ui import wall_ids as ids
-from ui.wall_layout import legend, ticker_items
-from gridmap.views.wall_scope import scope_roots, scope_title, scope_views
 from ui.user_badge import user_badge
+from ui.wall_layout import legend, ticker_items
 from web.auth import current_scope
 from web.runtime import Runtime
 from web.signed_in import signed_in_info
