@@ -6,6 +6,25 @@
   "use strict";
   var TZ = "Asia/Shanghai";
   var loadedAt = Date.now();
+  // The status of the last refused callback (401, 403) of this wall, 0 after a good one.
+  var refused = 0;
+
+  // The server refuses a revoked kiosk link (or an ended session) with 401/403 on the next
+  // refresh; Dash only logs that, so the wall watches its own callback answers.
+  if (window.fetch && !window.fetch.wallWatched) {
+    var plainFetch = window.fetch;
+    window.fetch = function (resource, init) {
+      var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
+      var answer = plainFetch.apply(this, arguments);
+      if (url.indexOf("/wall/_dash-update-component") === -1) return answer;
+      return answer.then(function (response) {
+        if (response.status === 401 || response.status === 403) refused = response.status;
+        else if (response.ok) refused = 0;
+        return response;
+      });
+    };
+    window.fetch.wallWatched = true;
+  }
 
   function noUpdate() {
     return window.dash_clientside.no_update;
@@ -35,9 +54,20 @@
     });
     var radius = views ? heatRadius(mapScale(views.size || [1240, 800])) : noUpdate();
     if (!settings) {
-      return [clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate(), radius];
+      return [
+        clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate(),
+        radius,
+      ];
     }
     var texts = settings.texts || {};
+    if (refused) {
+      // Not stale but refused: the link (or the session) no longer opens this wall.
+      var notice = texts[settings.kiosk ? "wall-link-invalid" : "wall-signed-out"];
+      return [
+        clock, date, notice, "wall-freshness wall-freshness-stale", "", true, notice, false,
+        radius,
+      ];
+    }
     var refresh = Math.max(1, settings.refresh || 10);
     var since = received || loadedAt;
     var age = Math.max(0, Math.floor((now - since) / 1000));
@@ -60,6 +90,8 @@
       "wall-freshness" + (stale ? " wall-freshness-stale" : ""),
       banner,
       !stale,
+      "",
+      true,
       radius,
     ];
   }
@@ -122,7 +154,8 @@
     var lang = settings && settings.lang === "en" ? "en" : "zh";
     var towns = views.townships || [];
     var view = views.district;
-    var caption = texts["wall-tour-district"] || view[lang];
+    // A scoped wall's home is its own grid(s): caption it by name, not "whole district".
+    var caption = views.scoped ? view[lang] : texts["wall-tour-district"] || view[lang];
     if (step % 2 === 1) {
       var useNewest = settings && settings.order === "newest" && newest;
       if (useNewest) {
@@ -139,5 +172,9 @@
     return [{ step: step, id: view.id, center: view.center, zoom: view.zoom }, caption];
   }
 
-  window.wallDisplay = { tick: tick, tour: tour };
+  window.wallDisplay = {
+    tick: tick,
+    tour: tour,
+    refused: function () { return refused; },
+  };
 })();

@@ -29,7 +29,10 @@ from layers.planner_figure import update_scenario, update_suggested
 from ui import planner_ids as ids
 from ui.planner_layout import level_options, weight_options
 from ui.planner_panels import kpi_tiles, method_label, suggestion_panel, worst_table
+from ui.user_badge import user_badge
+from web import scenario_saves
 from web.runtime import Runtime
+from web.signed_in import signed_in_info
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -74,7 +77,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             new = apply_suggestion(scenario, suggestion)
         elif trigger == ids.SAVED_SELECT and saved:
             try:
-                new = parse_query(runtime.scenario_store.load(saved))
+                new = parse_query(scenario_saves.load(runtime, saved))
             except (ScenarioStoreError, ScenarioError):
                 return no_update, no_update, no_update
         else:
@@ -170,14 +173,18 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.LANG_STORE, "data"),
     )
     def save(_clicks, _path, name, search, lang):
-        store = runtime.scenario_store
         status = ""
         if ctx.triggered_id == ids.SAVE_BUTTON:
-            try:
-                status = t("planner-saved-ok", lang, name=store.save(name, search or ""))
-            except (ScenarioStoreError, ScenarioError) as error:
-                status = t("error", lang, message=str(error))
-        return status, [{"label": n, "value": n} for n in store.names()]
+            status = _save_status(runtime, name, search, lang)
+        return status, saved_options(scenario_saves.entries(runtime), lang)
+
+    @app.callback(
+        Output(ids.USER, "children"),
+        Input(ids.URL, "pathname"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def user(_path, lang):
+        return user_badge(signed_in_info(), lang)
 
     @app.callback(
         Output(ids.DOWNLOAD, "data"),
@@ -227,3 +234,30 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("planner-export-geojson", lang),
             t("planner-export-csv", lang),
         )
+
+
+def _save_status(runtime: Runtime, name, search, lang: str) -> str:
+    """Save the scenario for the signed-in person; return the status line (ok or why not)."""
+    try:
+        return t("planner-saved-ok", lang, name=scenario_saves.save(runtime, name, search or ""))
+    except ScenarioStoreError as error:
+        if error.field == "owner":
+            return t("planner-save-not-yours", lang, name=(name or "").strip())
+        if error.field == "principal":
+            return t("planner-save-refused", lang)
+        return t("error", lang, message=str(error))
+    except ScenarioError as error:
+        return t("error", lang, message=str(error))
+
+
+def saved_options(entries: list[dict], lang: str) -> list[dict]:
+    """Return the saved-scenario menu; an administrator's (with owners) names each owner."""
+    return [
+        {
+            "label": f"{e['name']} · {e['owner'] or t('planner-owner-nobody', lang)}"
+            if "owner" in e
+            else e["name"],
+            "value": e["name"],
+        }
+        for e in entries
+    ]

@@ -34,10 +34,14 @@ from gridmap.views.wall_refresh import (
     refresh_state,
     stale_state,
 )
+from gridmap.views.wall_scope import scope_roots, scope_title, scope_views
 from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
 from ui import wall_ids as ids
+from ui.user_badge import user_badge
 from ui.wall_layout import legend, ticker_items
+from web.auth import current_scope
 from web.runtime import Runtime
+from web.signed_in import signed_in_info
 from web.wall_updates import population_share
 
 log = logging.getLogger(__name__)
@@ -71,14 +75,20 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.LEGEND, "children"),
         Output(ids.TITLE, "children"),
         Output({"type": "wall-i18n", "index": ALL}, "children"),
+        Output(ids.VIEWS_STORE, "data"),
+        Output(ids.USER, "children"),
         Input(ids.URL, "search"),
         prevent_initial_call="initial_duplicate",
     )
     def configure(search):
         settings = parse_wall_query(search, default_refresh)
         lang = settings.lang
+        info = signed_in_info()
+        roots = scope_roots(district, current_scope().roots)
         data = settings.to_dict()
         data["texts"] = client_texts(lang)
+        # The browser tells a revoked kiosk link from a person's ended session.
+        data["kiosk"] = bool(info and info["kind"] == "kiosk")
         patch = Patch()
         for path, visible in visibility_changes(settings.layers).items():
             target = patch
@@ -87,15 +97,18 @@ def register(app: Dash, runtime: Runtime) -> None:
                 target = target[part]
             target[parts[-1]] = visible
         patch["data"][TOWNSHIP_TRACE]["text"] = [names[lang][g] for g in towns]
-        keys = [o["id"]["index"] for o in ctx.outputs_list[-1]]
+        texts = next(o for o in ctx.outputs_list if isinstance(o, list))
+        keys = [o["id"]["index"] for o in texts]
         return (
             data,
             settings.refresh * 1000,
             settings.tour * 1000,
             patch,
             legend(settings.layers, lang),
-            district.name(lang),
+            scope_title(district, roots, lang),
             page_texts(keys, lang),
+            scope_views(district, roots),
+            user_badge(info, lang),
         )
 
     @app.callback(
@@ -108,17 +121,21 @@ def register(app: Dash, runtime: Runtime) -> None:
         lang = refresh_lang(settings)
         store = runtime.incident_store
         now = clock()
+        # Every figure counts only the incidents inside the reader's scope.
+        scope = current_scope()
+        within = scope.within(district.level_of)
         skip = (no_update,) * (len(REFRESH_OUTPUTS) - 3)
         try:
             version = store.version()
-            state = refresh_state(version, now, lang)
+            state = refresh_state(version, now, lang, scope.key())
             if state == known:
                 # Nothing changed: only tell the page the data is fresh.
                 return (*skip, no_update, epoch_ms(clock()), None)
-            density = binned_density(store, box, start=heat_start(now))
-            kpis = format_kpis(wall_kpis(store, now, population_share(DEFAULT_MINUTES)))
-            rows = ticker_rows(store, lang, names[lang], now=now)
-            village = newest_village(store)
+            density = binned_density(store, box, start=heat_start(now), within=within)
+            share = population_share(DEFAULT_MINUTES, scope.key())
+            kpis = format_kpis(wall_kpis(store, now, share, within=within))
+            rows = ticker_rows(store, lang, names[lang], now=now, within=within)
+            village = newest_village(store, within=within)
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
@@ -159,6 +176,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.FRESHNESS, "className"),
         Output(ids.STALE_BANNER, "children"),
         Output(ids.STALE_BANNER, "hidden"),
+        Output(ids.INVALID, "children"),
+        Output(ids.INVALID, "hidden"),
         # The heat radius, scaled to the map's size once it is drawn (and after a resize).
         Output(ids.MAP, "figure", allow_duplicate=True),
         Input(ids.TICK_INTERVAL, "n_intervals"),

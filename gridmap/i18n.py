@@ -219,6 +219,22 @@ TEXTS: dict[str, dict[str, str]] = {
     "role-planner": {"zh": "规划人员", "en": "Planner"},
     "role-viewer": {"zh": "只读查看", "en": "Viewer"},
     "sign-out": {"zh": "退出", "en": "Sign out"},
+    "user-kiosk": {"zh": "大屏链接：{name}", "en": "Wall link: {name}"},
+    "planner-save-not-yours": {
+        "zh": "名称“{name}”已被他人的方案使用，未覆盖；请换一个名称",
+        "en": "The name “{name}” belongs to someone else's scenario; it was not replaced. "
+        "Choose another name",
+    },
+    "planner-save-refused": {"zh": "您无权保存方案", "en": "You may not save scenarios"},
+    "planner-owner-nobody": {"zh": "无主（旧数据）", "en": "no owner (older data)"},
+    "wall-link-invalid": {
+        "zh": "此大屏链接已失效，请向管理员索取新链接",
+        "en": "This wall link is no longer valid: ask an administrator for a new one",
+    },
+    "wall-signed-out": {
+        "zh": "登录已失效，请重新登录",
+        "en": "You are no longer signed in: sign in again",
+    },
 }
 
 

@@ -52,6 +52,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
         home["zoom"],
         defaults.layers,
     )
-    wall.layout = wall_page(figure, views, defaults, district.name(defaults.lang), district.is_demo)
+    # The tour's views depend on the reader's scope: the page's first callback sends them.
+    wall.layout = wall_page(figure, None, defaults, district.name(defaults.lang), district.is_demo)
     wall_callbacks.register(wall, runtime)
     return wall

@@ -27,6 +27,7 @@ SAVED_SELECT = "planner-saved-select"
 EXPORT_GEOJSON = "planner-export-geojson"
 EXPORT_CSV = "planner-export-csv"
 DOWNLOAD = "planner-download"
+USER = "planner-user"
 
 
 def text(key: str) -> dict:

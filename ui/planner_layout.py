@@ -45,6 +45,8 @@ def planner_page(
                 ],
                 className="page-links",
             ),
+            # Who is signed in (filled on load: the layout is the same for everyone).
+            html.Div(id=ids.USER, className="page-links user-badge"),
             html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
         ],
         className="app-header",

@@ -21,6 +21,9 @@ STALE_BANNER = "wall-stale-banner"
 TICKER = "wall-ticker"
 TOUR_CAPTION = "wall-tour-caption"
 LEGEND = "wall-legend"
+USER = "wall-user"
+#: The full-screen notice of a wall that may no longer read (revoked link, ended session).
+INVALID = "wall-invalid"
 
 #: KPI tiles, in display order: (KPI name in gridmap.views.wall.wall_kpis, translation key).
 KPIS = (

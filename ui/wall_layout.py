@@ -95,7 +95,7 @@ def ticker_items(rows: list[dict], lang: str) -> list:
 
 def wall_page(
     figure: dict,
-    views: dict,
+    views: dict | None,
     settings: WallSettings,
     district_name: str,
     demo: bool,
@@ -106,8 +106,9 @@ def wall_page(
     ----------
     figure : dict
         The initial map (:func:`layers.wall_figure.wall_figure`).
-    views : dict
-        The tour's views (:func:`gridmap.views.wall.tour_views`), read by the browser.
+    views : dict or None
+        The tour's views (:func:`gridmap.views.wall.tour_views`), read by the browser; None
+        until the page learns its reader's scope (the wall's ``configure`` sets them).
     settings : WallSettings
         Default settings (intervals before the URL is read).
     district_name : str
@@ -150,6 +151,8 @@ def wall_page(
                         ],
                         className="wall-date-block",
                     ),
+                    # Who is signed in (filled when the page reads its URL).
+                    html.Div(id=ids.USER, className="wall-user"),
                 ],
                 className="wall-time-block",
             ),
@@ -194,6 +197,7 @@ def wall_page(
             kpi_tiles(lang),
             html.Main([map_panel, ticker], className="wall-main"),
             html.Div("", id=ids.STALE_BANNER, className="wall-stale", hidden=True, role="alert"),
+            html.Div("", id=ids.INVALID, className="wall-invalid", hidden=True, role="alert"),
         ],
         className="wall",
         lang=lang,

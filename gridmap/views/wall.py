@@ -152,15 +152,23 @@ def refresh_key(now: datetime) -> str:
 
 
 # -- KPIs ---------------------------------------------------------------------------------
-def _resolved_since(store: IncidentStore, start: datetime) -> int:
+def _resolved_since(store: IncidentStore, start: datetime, within=None) -> int:
     t = store.table
-    stmt = sa.select(sa.func.count()).select_from(t).where(t.c.resolved_at >= start)
+    clauses = store.where_clauses(within=within)
+    if clauses is None:
+        return 0
+    stmt = sa.select(sa.func.count()).select_from(t).where(t.c.resolved_at >= start, *clauses)
     with store.engine.connect() as conn:
         return int(conn.execute(stmt).scalar() or 0)
 
 
-def wall_kpis(store: IncidentStore, now: datetime, population_share: float | None) -> dict:
-    """Return the wall's KPIs.
+def wall_kpis(
+    store: IncidentStore,
+    now: datetime,
+    population_share: float | None,
+    within: list[tuple[int, str]] | None = None,
+) -> dict:
+    """Return the wall's KPIs, counting only the incidents ``within`` the wall's scope.
 
     Parameters
     ----------
@@ -170,6 +178,8 @@ def wall_kpis(store: IncidentStore, now: datetime, population_share: float | Non
         The current time (aware).
     population_share : float or None
         Share of the population within 5 minutes of a post (the coverage model's KPI).
+    within : list of (level, grid id), optional
+        The scope (the store's filter): None counts every incident, [] none.
 
     Returns
     -------
@@ -180,13 +190,15 @@ def wall_kpis(store: IncidentStore, now: datetime, population_share: float | Non
         incidents resolved or closed; None without any), ``population_share``.
     """
     today, week = day_start(now), week_start(now)
-    week_count = store.count(start=week)
-    week_done = store.count(start=week, statuses=list(DONE_STATUSES)) if week_count else 0
+    week_count = store.count(start=week, within=within)
+    week_done = (
+        store.count(start=week, statuses=list(DONE_STATUSES), within=within) if week_count else 0
+    )
     return {
-        "today": store.count(start=today),
+        "today": store.count(start=today, within=within),
         "week": week_count,
-        "open": store.count(statuses=list(OPEN_STATUSES)),
-        "resolved_today": _resolved_since(store, today),
+        "open": store.count(statuses=list(OPEN_STATUSES), within=within),
+        "resolved_today": _resolved_since(store, today, within),
         "resolution_rate": week_done / week_count if week_count else None,
         "population_share": population_share,
     }
@@ -215,6 +227,7 @@ def ticker_rows(
     names: Mapping[str, str] | None = None,
     limit: int = TICKER_ROWS,
     now: datetime | None = None,
+    within: list[tuple[int, str]] | None = None,
 ) -> list[dict]:
     """Return the newest incidents, newest first, as the ticker shows them.
 
@@ -230,6 +243,8 @@ def ticker_rows(
         Rows.
     now : datetime, optional
         The current time: incidents of an earlier day show their date before the time.
+    within : list of (level, grid id), optional
+        The scope (the store's filter): None shows every incident, [] none.
 
     Returns
     -------
@@ -241,7 +256,7 @@ def ticker_rows(
     """
     names = names or {}
     today = day_start(now).date() if now is not None else None
-    rows = store.query(limit=limit, columns=list(TICKER_COLUMNS))
+    rows = store.query(limit=limit, columns=list(TICKER_COLUMNS), within=within)
     out = []
     for row in rows:
         local = row["reported_at"].astimezone(LOCAL_TZ)
@@ -266,9 +281,9 @@ def ticker_rows(
     return out
 
 
-def newest_village(store: IncidentStore) -> str | None:
-    """Return the village (level-3 grid id) of the newest incident, or None."""
-    rows = store.query(limit=1, columns=["g3"])
+def newest_village(store: IncidentStore, within=None) -> str | None:
+    """Return the village (level-3 grid id) of the newest incident ``within`` scope, or None."""
+    rows = store.query(limit=1, columns=["g3"], within=within)
     return rows[0]["g3"] if rows else None
 
 

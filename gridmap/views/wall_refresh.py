@@ -24,6 +24,8 @@ CLIENT_TEXTS = (
     "wall-stale-db",
     "wall-tour-district",
     "wall-tour-newest",
+    "wall-link-invalid",
+    "wall-signed-out",
 )
 
 #: The languages of the wall's texts.
@@ -62,9 +64,13 @@ def refresh_lang(settings: Mapping | None) -> str:
     return lang if lang in WALL_LANGS else DEFAULT_LANG
 
 
-def refresh_state(version: int, now: datetime, lang: str) -> dict:
-    """Return what the page keeps of a refresh: equal states need no new figures."""
-    return {"version": version, "key": refresh_key(now), "lang": lang}
+def refresh_state(version: int, now: datetime, lang: str, scope: str = "*") -> dict:
+    """Return what the page keeps of a refresh: equal states need no new figures.
+
+    ``scope`` is the reader's scope key (:meth:`Scope.key`): another reader on the same page
+    (a person signing in where a kiosk link was) gets its own figures.
+    """
+    return {"version": version, "key": refresh_key(now), "lang": lang, "scope": scope}
 
 
 def finite_or_none(value):

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 import pytest
 
 from gridmap.coverage.scenario import Scenario, parse_query
-from tests.auth_support import signed_in
+from tests.auth_support import sign_in, signed_in
 from tests.dash_http import call, response_of
 from ui import planner_ids as ids
 
@@ -508,6 +508,97 @@ def test_selecting_an_unknown_saved_name_does_nothing(client):
     assert response_of(resp) == {}
 
 
+# --- saved scenarios belong to their owner -------------------------------------------------
+
+SECOND_PLANNER = ("planner-two", "a long password for planner two")
+
+
+@pytest.fixture(scope="module")
+def planners(app):
+    """Two planners and an administrator, each signed in on a client of their own."""
+    runtime = app.server.extensions["gridmap"]
+    runtime.accounts.add_user(SECOND_PLANNER[0], "planner", [], SECOND_PLANNER[1])
+    second = app.server.test_client()
+    assert sign_in(second, *SECOND_PLANNER).status_code == 302
+    return {
+        "one": signed_in(app, "demo-planner"),
+        "two": second,
+        "admin": signed_in(app, "demo-admin"),
+    }
+
+
+def values(options) -> list[str]:
+    return [o["value"] for o in options]
+
+
+def test_each_planner_sees_and_loads_only_their_own_scenarios(app, planners):
+    one, two, admin = planners["one"], planners["two"], planners["admin"]
+    status, options = save(one, "own-one", "?minutes=7")
+    assert status == "Saved: own-one" and values(options) == ["own-one"]
+    status, options = save(two, "own-two", "?minutes=9")
+    assert status == "Saved: own-two" and values(options) == ["own-two"]
+    # Loading someone else's scenario by its name does nothing.
+    resp = edit(two, "?minutes=5", saved="own-one", changed=f"{ids.SAVED_SELECT}.value")
+    assert response_of(resp) == {}
+    new, minutes, _ = edited(
+        edit(one, "?minutes=5", saved="own-one", changed=f"{ids.SAVED_SELECT}.value")
+    )
+    assert minutes == 7
+    # The administrator sees both, each with its owner, and may load them.
+    _, options = save(admin, "", "", changed=f"{ids.URL}.pathname")
+    labels = {o["value"]: o["label"] for o in options}
+    assert labels["own-one"] == "own-one · demo-planner"
+    assert labels["own-two"] == "own-two · planner-two"
+    new, minutes, _ = edited(
+        edit(admin, "?minutes=5", saved="own-two", changed=f"{ids.SAVED_SELECT}.value")
+    )
+    assert minutes == 9
+    # Every save is in the audit trail, with the person and the name.
+    rows = app.server.extensions["gridmap"].audit.query(action="scenario-save")
+    assert {(r["actor"], r["target"]) for r in rows} >= {
+        ("user:demo-planner", "own-one"),
+        ("user:planner-two", "own-two"),
+    }
+
+
+def test_saving_over_someone_elses_name_is_refused_in_both_languages(app, planners):
+    one, two = planners["one"], planners["two"]
+    save(one, "contested", "?minutes=6")
+    status, options = save(two, "contested", "?minutes=12")
+    assert status == (
+        "The name “contested” belongs to someone else's scenario; it was not replaced. "
+        "Choose another name"
+    )
+    assert "contested" not in values(options)
+    resp = call(
+        two,
+        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
+        [(ids.SAVE_NAME, "value", "contested"), (ids.URL, "search", "?minutes=12"),
+         (ids.LANG_STORE, "data", "zh")],
+        changed=[f"{ids.SAVE_BUTTON}.n_clicks"],
+        prefix=PREFIX,
+    )  # fmt: skip
+    assert response_of(resp)[ids.SAVE_STATUS]["children"].startswith("名称“contested”已被他人")
+    # The owner's scenario is untouched.
+    _, minutes, _ = edited(
+        edit(one, "?minutes=5", saved="contested", changed=f"{ids.SAVED_SELECT}.value")
+    )
+    assert minutes == 6
+
+
+def test_the_header_names_the_person_and_offers_sign_out(planners):
+    resp = call(
+        planners["two"],
+        [(ids.USER, "children")],
+        [(ids.URL, "pathname", "/planner/"), (ids.LANG_STORE, "data", "en")],
+        prefix=PREFIX,
+    )
+    badge = response_of(resp)[ids.USER]["children"]
+    assert texts(badge) == ["planner-two · Planner", "Sign out"]
+    assert badge[1]["props"]["href"] == "/logout"
+
+
 def export(client, which, search):
     button = ids.EXPORT_CSV if which == "csv" else ids.EXPORT_GEOJSON
     resp = call(
@@ -546,3 +637,16 @@ def test_export_geojson(client):
     assert doc["properties"]["kpis"]["incident_share"] is None
     statuses = {f["properties"]["post_id"]: f["properties"]["status"] for f in doc["features"]}
     assert statuses == {"P1": "active", "P2": "active", "P3": "active", "new-1": "new"}
+
+
+def test_a_refused_save_says_so_in_both_languages(app):
+    from flask import g
+
+    from callbacks.planner import _save_status
+    from gridmap.access.roles import Principal, Scope
+
+    runtime = app.server.extensions["gridmap"]
+    with app.server.test_request_context("/planner/_dash-update-component"):
+        g.principal = Principal("vera", "user", role="viewer", scope=Scope.of(["T2"]))
+        assert _save_status(runtime, "x", "?minutes=5", "en") == "You may not save scenarios"
+        assert _save_status(runtime, "x", "?minutes=5", "zh") == "您无权保存方案"

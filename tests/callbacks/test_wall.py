@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from callbacks.wall import REFRESH_OUTPUTS
 from gridmap.views.wall import format_kpis, wall_kpis
-from tests.auth_support import signed_in
+from tests.auth_support import ORIGIN, signed_in
 from tests.dash_http import call, response_of
 from tests.fake_clock import FakeClock
 from tests.incident_fixtures import stored_record
@@ -209,3 +209,124 @@ def test_missing_settings_do_not_crash(client):
     assert ids.LAST_OK_STORE in answer
     answer = response_of(refresh(client, {"lang": "klingon"}))
     assert ids.LAST_OK_STORE in answer
+
+
+# --- the wall's scope: a kiosk link of one township, a township officer ----------------------
+
+
+def kiosk_client(app, key: str):
+    """Return a client that opened the wall with ``?kiosk=KEY`` (the key is then a cookie)."""
+    client = app.server.test_client()
+    client.environ_base["HTTP_ORIGIN"] = ORIGIN
+    assert client.get(f"/wall/?kiosk={key}").status_code == 200
+    return client
+
+
+@pytest.fixture(scope="module")
+def hall(app, runtime):
+    """A client of the wall signed in by a kiosk link scoped to township T1."""
+    return kiosk_client(app, runtime.accounts.add_kiosk("hall", grid="T1"))
+
+
+@pytest.fixture(scope="module")
+def both_townships(runtime, clock):
+    """Today's incidents in T1 (two) and T2 (three, one newer than every T1 one)."""
+    now = clock()
+    t1 = [
+        {**stored_record(f"scope-t1-{i}", reported_at=now - timedelta(minutes=30 + i)),
+         "g1": "T", "g2": "T1", "g3": "T12", "g4": "T121", "g5": "T1211"}
+        for i in range(2)
+    ]  # fmt: skip
+    t2 = [
+        {**stored_record(f"scope-t2-{i}", reported_at=now - timedelta(minutes=i), lon=114.9),
+         "g1": "T", "g2": "T2", "g3": "T21", "g4": "T211", "g5": "T2111"}
+        for i in range(3)
+    ]  # fmt: skip
+    runtime.incident_store.insert(t1 + t2)
+
+
+def test_a_kiosk_wall_of_t1_shows_no_t2_incident(hall, runtime, clock, both_townships):
+    answer = response_of(refresh(hall, {"lang": "en", "refresh": 7}))
+    ticker = json.dumps(answer[ids.TICKER]["children"], ensure_ascii=False)
+    assert "scope-t1-0" in ticker and "scope-t1-1" in ticker
+    assert "scope-t2" not in ticker and "Dong Town 2" not in ticker
+    store, now = runtime.incident_store, clock()
+    within = [(2, "T1")]
+    expected = format_kpis(wall_kpis(store, now, None, within=within))
+    everything = format_kpis(wall_kpis(store, now, None))
+    assert expected["today"] != everything["today"]  # the T2 incidents count elsewhere
+    for name in ("today", "week", "open", "resolved_today", "resolution_rate"):
+        assert answer[ids.kpi_value(name)]["children"] == expected[name], name
+    # The coverage KPI is T1's people, not the district's.
+    table = runtime.coverage_model.coverage(5).grid_table().set_index("grid_id")
+    t1_share = table.loc["T1", "covered_population"] / table.loc["T1", "population"]
+    assert answer[ids.kpi_value("population_share")]["children"] == f"{t1_share:.1%}"
+    # Heat: only T1's incidents (the T2 ones are far east, at lon 114.9).
+    ops = {
+        op["location"][-1]: op["params"]["value"] for op in answer[ids.MAP]["figure"]["operations"]
+    }
+    assert 114.9 not in [round(x, 1) for x in ops["lon"]]
+    assert sum(ops["z"]) == store.count(start=now - timedelta(days=7), within=within)
+    # The newest incident of the scope is in T1, though a T2 one is newer.
+    assert answer[ids.NEWEST_STORE]["data"]["id"].startswith("T1")
+    assert answer[ids.VERSION_STORE]["data"]["scope"] == "T1"
+
+
+def test_a_kiosk_wall_of_t1_is_titled_and_toured_by_t1(hall):
+    answer = configure(hall, "?lang=en")
+    assert answer[ids.TITLE]["children"] == "Dong Town 1"
+    views = answer[ids.VIEWS_STORE]["data"]
+    assert views["scoped"] is True and views["district"]["id"] == "T1"
+    assert [v["id"] for v in views["townships"]] == ["T11", "T12"]
+    assert answer[ids.SETTINGS_STORE]["data"]["kiosk"] is True
+    # The kiosk is named, with no sign-out link (there is no session to end).
+    badge = answer[ids.USER]["children"]
+    assert [c["props"]["children"] for c in badge] == ["Wall link: hall"]
+
+
+def test_a_person_with_the_wall_role_sees_their_own_scope(app, both_townships):
+    officer = signed_in(app, "demo-township")  # scope: T1
+    answer = response_of(refresh(officer, {"lang": "en", "refresh": 7}))
+    ticker = json.dumps(answer[ids.TICKER]["children"], ensure_ascii=False)
+    assert "scope-t1-0" in ticker and "scope-t2" not in ticker
+    configured = configure(officer, "?lang=en")
+    assert configured[ids.TITLE]["children"] == "Dong Town 1"
+    assert configured[ids.SETTINGS_STORE]["data"]["kiosk"] is False
+    badge = configured[ids.USER]["children"]
+    assert badge[0]["props"]["children"] == "demo-township · Township officer"
+    assert badge[1]["props"] == {"children": "Sign out", "href": "/logout", "className": "sign-out"}
+
+
+def test_the_whole_district_wall_is_titled_by_the_district(client, both_townships):
+    answer = configure(client, "?lang=en")  # demo-commander: every grid
+    assert answer[ids.TITLE]["children"] == "Test District"
+    views = answer[ids.VIEWS_STORE]["data"]
+    assert views["scoped"] is False and [v["id"] for v in views["townships"]] == ["T1", "T2"]
+    ticker = json.dumps(response_of(refresh(client, {"lang": "en"}))[ids.TICKER]["children"])
+    assert "scope-t2-0" in ticker
+
+
+def test_a_revoked_kiosk_link_is_refused_on_the_next_refresh(app, runtime):
+    key = runtime.accounts.add_kiosk("hall-to-revoke", grid="T1")
+    wall = kiosk_client(app, key)
+    settings = configure(wall, "?lang=en")[ids.SETTINGS_STORE]["data"]
+    # The page carries the notice of both cases, in the wall's language.
+    assert settings["texts"]["wall-link-invalid"].startswith("This wall link is no longer valid")
+    assert configure(wall, "?lang=zh")[ids.SETTINGS_STORE]["data"]["texts"][
+        "wall-link-invalid"
+    ].startswith("此大屏链接已失效")
+    assert refresh(wall, settings).status_code == 200
+    runtime.accounts.revoke_kiosk("hall-to-revoke")
+    refused = refresh(wall, settings)
+    assert refused.status_code == 401
+    assert refused.get_json() == {"error": "sign in or send 'Authorization: Bearer <token>'"}
+    # The page itself now sends the wall to the sign-in page.
+    again = wall.get("/wall/")
+    assert again.status_code == 302 and again.headers["Location"].startswith("/login")
+
+
+def test_a_person_without_the_wall_role_is_refused(app):
+    planner = signed_in(app, "demo-planner")
+    answer = refresh(planner, {"lang": "en"})
+    assert answer.status_code == 403
+    assert answer.get_json() == {"error": "user:demo-planner may not view-wall"}

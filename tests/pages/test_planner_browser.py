@@ -46,6 +46,10 @@ def test_click_adds_then_removes_a_post_offline(app):
         page.wait_for_selector(POSTS_KPI)
         before = int(page.locator(POSTS_KPI).inner_text())
         assert before == 3
+        # The header names the signed-in person and their role, with a sign-out link.
+        page.wait_for_selector("#planner-user .user-name")
+        assert page.locator("#planner-user .user-name").inner_text().startswith("demo-commander · ")
+        assert page.locator("#planner-user a.sign-out").get_attribute("href") == "/logout"
         wait_map_idle(page)
 
         click_map(page, *ROAD_JUNCTION)

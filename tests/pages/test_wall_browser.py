@@ -262,3 +262,36 @@ def test_an_incident_posted_to_the_api_shows_up(app):
             timeout=10_000,
         )
         assert "Reported" in first.inner_text()
+
+
+def test_a_kiosk_link_opens_its_scope_then_stops_when_revoked(app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    runtime = app.server.extensions[EXTENSION_KEY]
+    key = runtime.accounts.add_kiosk("hall-browser", grid="T1")
+    with serve(app.server) as base, browser_page(base, 1920, 1080, user=None) as (page, _):
+        page.goto(base + f"/wall/?kiosk={key}&refresh=1&tour=3600")
+        wait_map_ready(page)
+        wait_kpis(page)
+        page.wait_for_selector(".wall-ticker-row")
+        page.wait_for_function(
+            "() => document.querySelector('#wall-title')?.textContent === '东镇1'"
+        )
+        assert page.locator("#wall-user").inner_text() == "大屏链接：hall-browser"
+        assert page.locator("#wall-user a").count() == 0  # a kiosk has no sign-out
+        rows = page.locator(".wall-ticker-row").all_inner_texts()
+        assert rows and not any("东镇2" in r for r in rows), rows
+        expected = runtime.incident_store.count(
+            start=datetime.now(UTC) - timedelta(days=7), within=[(2, "T1")]
+        )
+        assert expected < runtime.incident_store.count(start=datetime.now(UTC) - timedelta(days=7))
+        assert page.locator("#wall-invalid").is_hidden()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(ARTIFACTS / "wall-kiosk-t1.png"))
+
+        runtime.accounts.revoke_kiosk("hall-browser")
+        page.wait_for_selector("#wall-invalid", state="visible", timeout=15_000)
+        assert page.locator("#wall-invalid").inner_text().startswith("此大屏链接已失效")
+        assert page.locator(BANNER).is_hidden()  # not the generic stale banner
+        assert page.evaluate("() => window.wallDisplay.refused()") == 401
+        page.screenshot(path=str(ARTIFACTS / "wall-kiosk-revoked.png"))

@@ -221,3 +221,27 @@ def test_now_is_only_read_from_the_argument(filled):
     later = NOW + timedelta(days=7)
     kpis = wall_kpis(filled, later, None)
     assert kpis["today"] == 0 and kpis["week"] == 0 and kpis["resolved_today"] == 0
+
+
+@pytest.mark.parametrize(
+    ("within", "expected"),
+    [
+        # D-1: a, b today; a, b, d this week (b resolved, d closed); open a, g; resolved b, f.
+        ([(2, "D-1")], {"today": 2, "week": 3, "open": 2, "resolved_today": 2}),
+        # D-2: c this week (dispatched); open c, e; nothing resolved.
+        ([(2, "D-2")], {"today": 0, "week": 1, "open": 2, "resolved_today": 0}),
+        ([], {"today": 0, "week": 0, "open": 0, "resolved_today": 0}),
+    ],
+)
+def test_kpis_within_a_scope(filled, within, expected):
+    kpis = wall_kpis(filled, NOW, None, within=within)
+    assert {k: kpis[k] for k in expected} == expected
+    rates = {"D-1": pytest.approx(2 / 3), "D-2": 0.0}
+    assert kpis["resolution_rate"] == (rates[within[0][1]] if within else None)
+
+
+def test_ticker_and_newest_village_within_a_scope(filled):
+    assert [r["id"] for r in ticker_rows(filled, "en", within=[(2, "D-2")])] == ["c", "e"]
+    assert newest_village(filled, within=[(2, "D-2")]) == "D-2-1"
+    assert ticker_rows(filled, "en", within=[]) == []
+    assert newest_village(filled, within=[]) is None

@@ -47,9 +47,14 @@ def test_refresh_lang(settings, lang):
 
 def test_refresh_state_changes_with_the_local_hour():
     state = wr.refresh_state(3, NOW, "en")
-    assert state == {"version": 3, "key": "2026-06-15T10", "lang": "en"}
+    assert state == {"version": 3, "key": "2026-06-15T10", "lang": "en", "scope": "*"}
     assert wr.refresh_state(3, NOW + timedelta(minutes=59), "en") == state
     assert wr.refresh_state(3, NOW + timedelta(hours=1), "en") != state
+
+
+def test_refresh_state_changes_with_the_scope():
+    assert wr.refresh_state(3, NOW, "en", "T1") != wr.refresh_state(3, NOW, "en", "T2")
+    assert wr.refresh_state(3, NOW, "en", "T1")["scope"] == "T1"
 
 
 @pytest.mark.parametrize(
