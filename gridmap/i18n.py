@@ -219,6 +219,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "role-planner": {"zh": "规划人员", "en": "Planner"},
     "role-viewer": {"zh": "只读查看", "en": "Viewer"},
     "sign-out": {"zh": "退出", "en": "Sign out"},
+    "scope-outside": {"zh": "不在您的管辖范围内", "en": "Outside your area"},
+    "scope-outside-hint": {
+        "zh": "您可查看的网格（含下级网格）：{grids}",
+        "en": "The grids you can see (with the grids inside them): {grids}",
+    },
+    "header-signed-in": {"zh": "当前用户", "en": "Signed in as"},
 }
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import District
-from gridmap.views.map_view import shown_grids
+from gridmap.views.map_view import home_grid, in_scope, scoped_state, shown_grids
 from gridmap.views.url_state import NavState
 
 
-def clicked_grid(district: District, state: NavState, point: dict) -> str | None:
+def clicked_grid(
+    district: District, state: NavState, point: dict, scope: Scope | None = None
+) -> str | None:
     """Return the grid a map click means, or None when it means nothing.
 
     A click on a grid gives its key (the feature id in served geometry), hence its id. A click
@@ -24,7 +27,7 @@ def clicked_grid(district: District, state: NavState, point: dict) -> str | None
     level5 = district.locate(district.posts.loc[[post_id]])[0]
     if level5 is None:
         return None
-    _, shown = shown_grids(district, state)
+    _, shown = shown_grids(district, state, scope)
     if not shown:
         return None
     level = district.level_of(shown[0])
@@ -38,13 +41,54 @@ def select(state: NavState, grid_id: str | None, drill: bool = False) -> NavStat
     return replace(state, grid=grid_id, view="drill" if drill else state.view)
 
 
-def up(district: District, state: NavState) -> NavState:
-    """Return the state one level up from the selection (the district stays the district)."""
-    current = state.grid if state.grid in district else district.root_id
+def up(district: District, state: NavState, scope: Scope | None = None) -> NavState:
+    """Return the state one level up from the selection.
+
+    The top stays the top: the district for the whole-district scope (None), a root of the
+    scope for a scoped reader (nothing above it is theirs).
+    """
+    drawn, inside = scoped_state(district, state, scope)
+    current = drawn.grid
     parent = district.parent(current)
-    if parent is None:
-        return replace(state, grid=None, view="drill")
+    if not inside or at_top(district, drawn, scope) or parent is None:
+        return replace(state, grid=None if current == district.root_id else current, view="drill")
     return replace(state, grid=None if parent == district.root_id else parent, view="drill")
+
+
+def at_top(district: District, state: NavState, scope: Scope | None = None) -> bool:
+    """Return whether 'up' leads nowhere: the selection is the top of the reader's tree.
+
+    That is the district, or a root of ``scope``, or any grid outside the scope (the reader is
+    then shown their home grid).
+    """
+    drawn, inside = scoped_state(district, state, scope)
+    if not inside:
+        return True
+    parent = district.parent(drawn.grid)
+    return parent is None or not in_scope(district, scope, parent)
+
+
+def clamp(
+    district: District, before: NavState, after: NavState, scope: Scope | None
+) -> NavState:
+    """Return ``after`` when its grid lies inside ``scope``, else ``before`` (the step refused).
+
+    A drill, breadcrumb, 'up', search or ranking click that would leave the reader's subtrees
+    (a forged request, a stale page) changes nothing.
+    """
+    grid = after.grid if after.grid is not None else home_grid(district, scope)
+    return after if in_scope(district, scope, grid) else before
+
+
+def breadcrumb_chain(district: District, grid_id: str, scope: Scope | None = None) -> list[str]:
+    """Return the breadcrumb's grids: from the top of the reader's tree down to ``grid_id``.
+
+    The district for the whole-district scope; the root of the scope above ``grid_id`` for a
+    scoped reader (an empty list when ``grid_id`` lies outside the scope).
+    """
+    if not in_scope(district, scope, grid_id):
+        return []
+    return [g for g in district.chain(grid_id) if in_scope(district, scope, g)]
 
 
 def canonical(district: District, state: NavState) -> NavState:
