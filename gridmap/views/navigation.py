@@ -16,7 +16,8 @@ def clicked_grid(
     """Return the grid a map click means, or None when it means nothing.
 
     A click on a grid gives its key (the feature id in served geometry), hence its id. A click
-    on a police post means the grid drawn under it, so posts never steal clicks from grids.
+    on a police post means the grid drawn under it, so posts never steal clicks from grids;
+    a post outside the reader's ``scope`` (None: the whole district) means nothing.
     """
     location = point.get("location")
     if location is not None:
@@ -31,7 +32,8 @@ def clicked_grid(
     if not shown:
         return None
     level = district.level_of(shown[0])
-    return district.chain(level5)[level - 1]
+    grid = district.chain(level5)[level - 1]
+    return grid if in_scope(district, scope, grid) else None
 
 
 def select(state: NavState, grid_id: str | None, drill: bool = False) -> NavState:
