@@ -83,8 +83,10 @@ def outside_panel(roots: list[dict], lang: str) -> list:
 
     ``roots`` are briefs (name_zh, name_en) of the grids the reader may see.
     """
-    names = "、".join(name_of(r, lang) for r in roots) if lang == "zh" else ", ".join(
-        name_of(r, lang) for r in roots
+    names = (
+        "、".join(name_of(r, lang) for r in roots)
+        if lang == "zh"
+        else ", ".join(name_of(r, lang) for r in roots)
     )
     return [
         html.H3(t("scope-outside", lang), id=ids.SCOPE_MESSAGE),

@@ -86,9 +86,7 @@ def home_grid(district: District, scope: Scope | None) -> str:
     return next((r for r in scope.roots or () if r in district), district.root_id)
 
 
-def scoped_state(
-    district: District, state: NavState, scope: Scope | None
-) -> tuple[NavState, bool]:
+def scoped_state(district: District, state: NavState, scope: Scope | None) -> tuple[NavState, bool]:
     """Return (the state to draw, whether the asked grid lies inside ``scope``).
 
     No grid (or an unknown one) means the reader's home grid. A grid outside the scope is never

@@ -47,13 +47,16 @@ def up(district: District, state: NavState, scope: Scope | None = None) -> NavSt
     """Return the state one level up from the selection.
 
     The top stays the top: the district for the whole-district scope (None), a root of the
-    scope for a scoped reader (nothing above it is theirs).
+    scope for a scoped reader (nothing above it is theirs), and a grid outside the scope.
     """
     drawn, inside = scoped_state(district, state, scope)
-    current = drawn.grid
-    parent = district.parent(current)
-    if not inside or at_top(district, drawn, scope) or parent is None:
-        return replace(state, grid=None if current == district.root_id else current, view="drill")
+    if not inside:
+        return replace(state, view="drill")
+    if at_top(district, state, scope):
+        # An unknown grid (or the district itself) is written as no grid: the reader's home.
+        known = state.grid in district and state.grid != district.root_id
+        return replace(state, grid=state.grid if known else None, view="drill")
+    parent = district.parent(drawn.grid)
     return replace(state, grid=None if parent == district.root_id else parent, view="drill")
 
 
@@ -70,9 +73,7 @@ def at_top(district: District, state: NavState, scope: Scope | None = None) -> b
     return parent is None or not in_scope(district, scope, parent)
 
 
-def clamp(
-    district: District, before: NavState, after: NavState, scope: Scope | None
-) -> NavState:
+def clamp(district: District, before: NavState, after: NavState, scope: Scope | None) -> NavState:
     """Return ``after`` when its grid lies inside ``scope``, else ``before`` (the step refused).
 
     A drill, breadcrumb, 'up', search or ranking click that would leave the reader's subtrees

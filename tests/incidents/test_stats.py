@@ -187,4 +187,4 @@ def test_statistics_csv_neutralises_formulas():
     rows = list(csv.reader(io.StringIO(text[1:])))
     assert ["resolution_rate", ""] in rows
     assert ["fire", "'+Fire", "-1"] in rows  # a negative number is not a formula
-    assert ["1", "G1", "'=HYPERLINK(\"http://x\",\"y\")", "", "2", ""] in rows
+    assert ["1", "G1", '\'=HYPERLINK("http://x","y")', "", "2", ""] in rows

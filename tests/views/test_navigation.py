@@ -62,8 +62,9 @@ def test_up_stops_at_the_root_of_the_scope(district):
     assert up(district, NavState(grid="T1"), T1) == NavState(grid="T1")
     assert up(district, NavState(grid="T121", view="level-4"), TWO) == NavState(grid="T12")
     assert up(district, NavState(grid="T12"), TWO) == NavState(grid="T12")
-    # Outside the scope: back to the reader's home grid.
-    assert up(district, NavState(grid="T22"), T1) == NavState(grid="T1")
+    # Outside the scope, or at home: nowhere to go.
+    assert up(district, NavState(grid="T22"), T1) == NavState(grid="T22")
+    assert up(district, NavState(view="level-3"), T1) == NavState()
     assert up(district, NavState(grid="T1"), Scope.everything()) == NavState()
 
 
