@@ -155,7 +155,8 @@ def page(
     )
     nav = html.Nav(
         [
-            html.Button(t("up", lang), id=ids.UP_BUTTON, className="up-button"),
+            # The label is a translated text of its own, so the language toggle reaches it.
+            html.Button(_text("up", lang), id=ids.UP_BUTTON, className="up-button"),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
         ],
         className="nav-row",
