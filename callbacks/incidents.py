@@ -15,11 +15,12 @@ from gridmap.incidents.views import (
     incident_points,
 )
 from gridmap.views import url_state
-from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, shown_grids
+from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, scoped_state, shown_grids
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 from ui.incident_controls import category_options, rank_options, status_options, step_options
+from web.auth import current_scope
 from web.incident_updates import statistics_for
 from web.runtime import Runtime
 
@@ -27,6 +28,17 @@ from web.runtime import Runtime
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the incident callbacks of the main map."""
     district = runtime.district
+
+    def _statistics(search, filters_key, version, rank, lang) -> tuple[str, dict] | None:
+        """Return (grid, statistics) of the URL's grid for the reader; None outside the scope."""
+        scope = current_scope()
+        state, inside = scoped_state(district, url_state.parse(search), scope)
+        if not inside or not filters_key:
+            return None
+        stats = statistics_for(
+            scope.key(), state.grid, filters_key, int(version or 0), rank or "count", lang
+        )
+        return None if stats is None else (state.grid, stats)
 
     @app.callback(
         Output(ids.FILTERS_STORE, "data"),
@@ -95,23 +107,30 @@ def register(app: Dash, runtime: Runtime) -> None:
             return no_update
         shown = set(layers or [])
         filters = IncidentFilters.from_key(filters_key)
-        state = url_state.parse(search)
-        _, grids = shown_grids(district, state)
+        # Only incidents inside the reader's scope, filtered in the store's query.
+        scope = current_scope()
+        state, inside = scoped_state(district, url_state.parse(search), scope)
+        within = scope.within(district.level_of)
+        if not inside:
+            shown = set()  # a grid outside the scope: the explained empty state, no incidents
+        _, grids = shown_grids(district, state, scope)
         level = district.level_of(grids[0]) if grids else 1
-        focus = focus_grid(district, state)
+        focus = focus_grid(district, state, scope)
         bounds = district.bounds(focus)
         width, height = size if size else VIEWPORT_PX
         zoom = fit_zoom(bounds, (int(width), int(height)))
         patch = Patch()
         if "heat" in shown:
-            density = heat(runtime.incident_store, district, focus, filters)
+            density = heat(runtime.incident_store, district, focus, filters, within)
             trace = heat_trace(density, zoom, True)
             for key in ("lon", "lat", "z", "radius", "visible"):
                 patch["data"][HEAT_TRACE][key] = trace[key]
         else:
             patch["data"][HEAT_TRACE]["visible"] = False
         if "incidents" in shown and level >= POINTS_FROM_LEVEL and not state.whole_level:
-            rows = incident_points(runtime.incident_store, focus, district.level_of(focus), filters)
+            rows = incident_points(
+                runtime.incident_store, focus, district.level_of(focus), filters, within
+            )
             trace = points_trace(rows, lang, True)
             for key in ("lon", "lat", "customdata", "text", "marker", "visible"):
                 patch["data"][INCIDENT_TRACE][key] = trace[key]
@@ -132,9 +151,8 @@ def register(app: Dash, runtime: Runtime) -> None:
 
         if not filters_key:
             return no_update
-        selected, _ = shown_grids(district, url_state.parse(search))
-        stats = statistics_for(selected, filters_key, int(version or 0), rank or "count", lang)
-        return stats_panel(stats, lang)
+        stats = _statistics(search, filters_key, version, rank, lang)
+        return [] if stats is None else stats_panel(stats[1], lang)
 
     @app.callback(
         Output(ids.STATS_DOWNLOAD, "data"),
@@ -147,8 +165,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         prevent_initial_call=True,
     )
     def export(_clicks, search, filters_key, version, lang, rank):
-        selected, _ = shown_grids(district, url_state.parse(search))
-        stats = statistics_for(selected, filters_key, int(version or 0), rank or "count", lang)
+        found = _statistics(search, filters_key, version, rank, lang)
+        if found is None:
+            return no_update  # outside the reader's scope: nothing to export
+        selected, stats = found
         text = statistics_csv(
             stats, selected, name_of(district.record(selected), lang), filters_key
         )
@@ -174,8 +194,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         if point.get("curveNumber") != INCIDENT_TRACE:
             return no_update
         row = runtime.incident_store.get(str(point.get("customdata")))
-        if row is None:
-            return []
+        chain = [row.get(f"g{level}") for level in range(1, 6)] if row else []
+        if row is None or not current_scope().contains(g for g in chain if g):
+            return []  # unknown, or outside the reader's scope: the same answer
         return detail(row, incident_grid_name(district, row, lang), lang)
 
     @app.callback(

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, ctx, no_update
 
+from gridmap.access.roles import Scope
+from gridmap.grids.district import District
 from gridmap.incidents.views import INCIDENT_METRICS
 from gridmap.views import url_state
+from gridmap.views.map_view import scoped_state
+from gridmap.views.navigation import breadcrumb_chain
 from layers.basemap import toggled_layers
 from layers.map_figure import POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
-from ui.panels import breadcrumb, detail_panel
+from ui.panels import breadcrumb, detail_panel, outside_panel
+from web.auth import current_scope
 from web.map_updates import level_url, summary_for, view_for
 from web.runtime import Runtime
 
@@ -22,6 +27,23 @@ def _apply(patch: Patch, changes: dict[str, object]) -> None:
         for part in head:
             target = target[int(part)] if part.isdigit() else target[part]
         target[int(last) if last.isdigit() else last] = value
+
+
+def _brief(district: District, grid_id: str) -> dict:
+    rec = district.record(grid_id)
+    return {k: rec[k] for k in ("grid_id", "level", "name_zh", "name_en")}
+
+
+def _root_briefs(district: District, scope: Scope) -> list[dict]:
+    """Return briefs of the reader's roots known to the district (none for the whole one)."""
+    return [_brief(district, r) for r in scope.roots or () if r in district]
+
+
+def crumbs(district: District, scope: Scope, grid_id: str, lang: str) -> list:
+    """Return the breadcrumb of ``grid_id``: from the top of the reader's tree down to it."""
+    chain = breadcrumb_chain(district, grid_id, scope)
+    others = [b for b in _root_briefs(district, scope) if not chain or b["grid_id"] != chain[0]]
+    return breadcrumb([_brief(district, g) for g in chain], lang, others)
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -57,9 +79,12 @@ def register(app: Dash, runtime: Runtime) -> None:
             return no_update, no_update, no_update
         if incident_metric and not filters_key:
             return no_update, no_update, no_update
-        state = url_state.parse(search)
+        # The reader's scope is read on the server: a grid outside it is never drawn.
+        scope = current_scope()
+        state, inside = scoped_state(district, url_state.parse(search), scope)
         width, height = size if size else (0, 0)
         view, outline = view_for(
+            scope.key(),
             state.grid,
             state.view,
             metric,
@@ -79,6 +104,9 @@ def register(app: Dash, runtime: Runtime) -> None:
             toggled = toggled_layers(layers, bool(runtime.settings.tile_url))
             for index, visible in toggled.items():
                 patch["layout"]["map"]["layers"][index]["visible"] = visible
-        summary = summary_for(view.selected)
-        chain = summary["chain"] + [summary["grid"]]
-        return patch, breadcrumb(chain, lang), detail_panel(summary, lang)
+        summary = summary_for(scope.key(), view.selected) if inside else None
+        if summary is None:
+            panel = outside_panel(_root_briefs(district, scope), lang)
+        else:
+            panel = detail_panel(summary, lang)
+        return patch, crumbs(district, scope, view.selected, lang), panel

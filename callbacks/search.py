@@ -6,6 +6,7 @@ from dash import Dash, Input, Output, State, no_update
 
 from gridmap.grids.search import GridSearch, suggestions
 from ui import ids
+from web.auth import current_scope
 from web.runtime import Runtime
 
 
@@ -23,4 +24,5 @@ def register(app: Dash, runtime: Runtime) -> None:
     def suggest(query, value, lang):
         if not query:
             return no_update if value else []
-        return suggestions(index, district, query, value, lang)
+        # Only the reader's grids are listed (the scope is the server's, never the page's).
+        return suggestions(index, district, query, value, lang, current_scope())

@@ -235,6 +235,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "登录已失效，请重新登录",
         "en": "You are no longer signed in: sign in again",
     },
+    "scope-outside": {"zh": "不在您的管辖范围内", "en": "Outside your area"},
+    "scope-outside-hint": {
+        "zh": "您可查看的网格（含下级网格）：{grids}",
+        "en": "The grids you can see (with the grids inside them): {grids}",
+    },
+    "header-signed-in": {"zh": "当前用户", "en": "Signed in as"},
 }
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dash import Dash
-from flask import Flask
+from flask import Flask, has_request_context
 
 import callbacks
+from gridmap.access.roles import Scope
 from gridmap.clock import local_today
 from gridmap.i18n import t
 from gridmap.incidents.filters import default_range
@@ -13,14 +14,18 @@ from gridmap.views.urls import layer_urls, level_url
 from layers.map_figure import map_figure
 from pages.assets import page_app
 from ui.layout import page
+from web.auth import current_principal
 from web.map_updates import view_for
 from web.runtime import Runtime
 
 
-def initial_figure(runtime: Runtime) -> dict:
-    """Return the map figure of the district as first shown (needs an app context)."""
+def initial_figure(runtime: Runtime, scope: Scope) -> dict:
+    """Return the map figure of the reader's home grid as first shown (needs an app context).
+
+    Built per scope (memoized): the first picture of a scoped reader holds only their grids.
+    """
     district, settings = runtime.district, runtime.settings
-    view, outline = view_for(None, "drill", "density", settings.lang)
+    view, outline = view_for(scope.key(), None, "drill", "density", settings.lang)
     return map_figure(
         view,
         level_url(district.version, view.level),
@@ -49,19 +54,32 @@ def create(server: Flask, runtime: Runtime) -> Dash:
     """
     settings, district = runtime.settings, runtime.district
     app = page_app(server, "main", t("app-title", settings.lang))
-    with server.app_context():
-        figure = initial_figure(runtime)
     attribution = str(district.meta.get("attribution", ""))
     credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
-    # A function: the incident date range ends on the day the page is opened.
-    app.layout = lambda: page(
-        figure,
-        settings.lang,
-        district.is_demo,
-        credit,
-        district.name(settings.lang),
-        default_range(local_today(runtime.clock)),
-        settings.refresh_seconds,
-    )
+
+    def layout_of(principal):
+        scope = principal.scope if principal is not None else Scope.of([])
+        return page(
+            initial_figure(runtime, scope),
+            settings.lang,
+            district.is_demo,
+            credit,
+            district.name(settings.lang),
+            default_range(local_today(runtime.clock)),
+            settings.refresh_seconds,
+            user_name=principal.name if principal is not None else "",
+            role=principal.role if principal is not None else None,
+        )
+
+    def layout():
+        # A function, read per request: the signed-in person's name, role and home grid, and
+        # the incident date range ending on the day the page is opened. Dash also calls it
+        # once outside any request (to check the layout): then it is an anonymous one.
+        if not has_request_context():
+            with server.app_context():
+                return layout_of(None)
+        return layout_of(current_principal())
+
+    app.layout = layout
     callbacks.register_all(app, runtime)
     return app

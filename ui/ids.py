@@ -15,6 +15,9 @@ SEARCH_DROPDOWN = "nav-search-dropdown"
 BREADCRUMB = "nav-breadcrumb"
 UP_BUTTON = "nav-up-button"
 DETAIL_PANEL = "detail-panel"
+SCOPE_MESSAGE = "detail-scope-message"
+USER_NAME = "app-user-name"
+SIGN_OUT = "app-sign-out"
 
 
 def crumb(grid_id: str) -> dict:

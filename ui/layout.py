@@ -57,6 +57,22 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
+def user_block(user_name: str, role: str | None, lang: str) -> html.Div:
+    """Return the header's signed-in person: name, translated role and a sign-out link.
+
+    The name is text (a user's own), never markup; the labels follow the language toggle.
+    """
+    parts: list = [
+        html.Span(user_name, id=ids.USER_NAME, className="user-name", title=user_name),
+    ]
+    if role:
+        parts.append(_text(f"role-{role}", lang, className="user-role"))
+    parts.append(
+        html.A(t("sign-out", lang), href="/logout", id=ids.text("sign-out"), className="sign-out")
+    )
+    return html.Div(parts, className="user-block", title=t("header-signed-in", lang))
+
+
 def page(
     figure: dict,
     lang: str,
@@ -65,10 +81,14 @@ def page(
     district_name: str,
     incident_range: tuple[str, str],
     refresh_seconds: int,
+    user_name: str = "",
+    role: str | None = None,
 ) -> html.Div:
-    """Return the page layout with ``figure`` as the initial map (the district view).
+    """Return the page layout with ``figure`` as the initial map (the reader's home view).
 
     ``incident_range`` is the default date range of the incident filters (ISO dates).
+    ``user_name`` and ``role`` (one of ``gridmap.access.roles.ROLES``, or None for a token or
+    kiosk) are the signed-in person's, shown in the header with a sign-out link.
     """
     header = html.Header(
         [
@@ -101,6 +121,7 @@ def page(
                 className="search",
             ),
             html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
+            user_block(user_name, role, lang),
         ],
         className="app-header",
     )
@@ -134,7 +155,8 @@ def page(
     )
     nav = html.Nav(
         [
-            html.Button(t("up", lang), id=ids.UP_BUTTON, className="up-button"),
+            # The label is a translated text of its own, so the language toggle reaches it.
+            html.Button(_text("up", lang), id=ids.UP_BUTTON, className="up-button"),
             html.Div(id=ids.BREADCRUMB, className="breadcrumb"),
         ],
         className="nav-row",

@@ -16,12 +16,24 @@ def _fmt(value: float | int | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
-def breadcrumb(chain: list[dict], lang: str) -> list:
-    """Return the path from the district to the selected grid: every step but the last a button.
+def breadcrumb(chain: list[dict], lang: str, others: list[dict] = ()) -> list:
+    """Return the path from the top to the selected grid: every step but the last a button.
 
-    ``chain`` lists grid briefs (grid_id, level, name_zh, name_en) from the district down.
+    ``chain`` lists grid briefs (grid_id, level, name_zh, name_en) from the top of the reader's
+    tree (the district, or the root of their scope) down. ``others`` are the reader's other
+    roots, offered first as buttons (a reader with several grids reaches each of them).
     """
     items: list = []
+    for brief in others:
+        items.append(
+            html.Button(
+                name_of(brief, lang),
+                id=ids.crumb(brief["grid_id"]),
+                className="crumb crumb-root",
+                title=t(f"level-{brief['level']}", lang),
+            )
+        )
+        items.append(html.Span("·", className="crumb-sep"))
     for i, brief in enumerate(chain):
         label = name_of(brief, lang)
         level = t(f"level-{brief['level']}", lang)
@@ -64,3 +76,19 @@ def detail_panel(summary: dict, lang: str) -> list:
             shown.append(html.Li(f"+{len(posts) - MAX_POSTS_LISTED}", className="more"))
         body.append(html.Ul(shown, className="detail-posts"))
     return body
+
+
+def outside_panel(roots: list[dict], lang: str) -> list:
+    """Return the detail panel of a grid outside the reader's scope: what happened, no figures.
+
+    ``roots`` are briefs (name_zh, name_en) of the grids the reader may see.
+    """
+    names = (
+        "、".join(name_of(r, lang) for r in roots)
+        if lang == "zh"
+        else ", ".join(name_of(r, lang) for r in roots)
+    )
+    return [
+        html.H3(t("scope-outside", lang), id=ids.SCOPE_MESSAGE),
+        html.P(t("scope-outside-hint", lang, grids=names or "—"), className="scope-hint"),
+    ]

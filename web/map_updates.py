@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from gridmap.access.roles import Scope
 from gridmap.clock import Clock, system_clock
 from gridmap.coverage.params import DEFAULT_MINUTES
 from gridmap.grids.display_geometry import grid_outline_lines
@@ -11,16 +12,28 @@ from gridmap.grids.metrics import COVERAGE_METRICS, table_values
 from gridmap.grids.summary import grid_summary
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.views import INCIDENT_METRICS, incident_values
-from gridmap.views.map_view import VIEWPORT_PX, MapView, build_view, shown_grids
+from gridmap.views.map_view import VIEWPORT_PX, MapView, build_view, in_scope, shown_grids
 from gridmap.views.url_state import NavState
 from web.cache import cache
 from web.runtime import current
 
 
-def last_year_points(store, clock: Clock = system_clock):
-    """Return the lon/lat of the incidents reported in the 365 days before ``clock()``, (n, 2)."""
+def scope_of_key(key: str) -> Scope:
+    """Return the scope written by ``Scope.key()`` ("*": everything; "": nothing)."""
+    if key == "*":
+        return Scope.everything()
+    return Scope.of(r for r in key.split(",") if r)
+
+
+def last_year_points(store, clock: Clock = system_clock, within=None):
+    """Return the lon/lat of the incidents reported in the 365 days before ``clock()``, (n, 2).
+
+    ``within`` is the reader's scope (``Scope.within``; None: every incident).
+    """
     now = clock()
-    return store.points(start=now - timedelta(days=365), end=now)
+    if within is None:
+        return store.points(start=now - timedelta(days=365), end=now)
+    return store.points(start=now - timedelta(days=365), end=now, within=within)
 
 
 def level_url(level: int) -> str:
@@ -30,6 +43,7 @@ def level_url(level: int) -> str:
 
 @cache.memoize()
 def view_for(
+    scope_key: str,
     grid: str | None,
     view: str,
     metric: str,
@@ -43,10 +57,14 @@ def view_for(
 
     ``width`` and ``height`` are the map's size in pixels (0: the default viewport). For the
     incident metrics, ``filters_key`` (IncidentFilters.key) and the store's ``version`` are part
-    of the memo key, so new incidents give new values.
+    of the memo key, so new incidents give new values. ``scope_key`` (``Scope.key()``) is the
+    reader's scope: only grids and incidents inside it are drawn, and one reader's memoized
+    view never reaches another.
     """
     runtime = current()
     district = runtime.district
+    scope = scope_of_key(scope_key)
+    within = scope.within(district.level_of)
     size = (width, height) if width > 100 and height > 100 else VIEWPORT_PX
     state = NavState(grid=grid, view=view)
     values = None
@@ -54,21 +72,28 @@ def view_for(
         result = runtime.coverage_model.coverage(DEFAULT_MINUTES)
         if metric == "coverage-incidents":
             table = result.grid_table(
-                incidents=last_year_points(runtime.incident_store, runtime.clock)
+                incidents=last_year_points(runtime.incident_store, runtime.clock, within)
             )
         else:
             table = result.grid_table()
-        _, ids = shown_grids(district, state)
+        _, ids = shown_grids(district, state, scope)
         values = table_values(table.set_index("grid_id"), COVERAGE_METRICS[metric], ids)
     if metric in INCIDENT_METRICS:
-        _, ids = shown_grids(district, state)
+        _, ids = shown_grids(district, state, scope)
         filters = IncidentFilters.from_key(filters_key)
-        values = incident_values(runtime.incident_store, district, metric, ids, filters)
-    map_view = build_view(district, state, metric, lang, size, values)
+        values = incident_values(runtime.incident_store, district, metric, ids, filters, within)
+    map_view = build_view(district, state, metric, lang, size, values, scope)
     return map_view, grid_outline_lines(district, map_view.selected)
 
 
 @cache.memoize()
-def summary_for(grid_id: str) -> dict:
-    """Return the grid summary shown in the detail panel and the API (memoized)."""
-    return grid_summary(current().district, grid_id)
+def summary_for(scope_key: str, grid_id: str) -> dict | None:
+    """Return the grid summary shown in the detail panel and the API (memoized).
+
+    None when the grid lies outside the scope ``scope_key`` (``Scope.key()``): its figures are
+    not the reader's.
+    """
+    district = current().district
+    if not in_scope(district, scope_of_key(scope_key), grid_id):
+        return None
+    return grid_summary(district, grid_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import District
 from gridmap.i18n import name_of, t
 
@@ -22,6 +23,7 @@ class _Entry:
     level: int
     keys: tuple[str, ...]
     exact: tuple[str, ...]
+    chain: tuple[str, ...]
 
 
 class GridSearch:
@@ -44,20 +46,24 @@ class GridSearch:
                 if k
             )
             exact = tuple({normalise(gid), normalise(rec["code"] or gid)})
-            entries.append(_Entry(str(gid), rec["level"], keys, exact))
+            chain = tuple(district.chain(gid))
+            entries.append(_Entry(str(gid), rec["level"], keys, exact, chain))
         self._entries = entries
 
-    def find(self, query: str, limit: int = 20) -> list[str]:
+    def find(self, query: str, limit: int = 20, scope: Scope | None = None) -> list[str]:
         """Return up to ``limit`` grid ids matching ``query``, best first.
 
         Exact id or code first, then names starting with the query, then names containing it;
         higher levels (townships before villages) and shorter names first within each rank.
+        Only grids inside ``scope`` are found (None: the whole district).
         """
         q = normalise(query)
         if not q:
             return []
         ranked: list[tuple[int, int, int, str]] = []
         for e in self._entries:
+            if scope is not None and not scope.contains(e.chain):
+                continue
             if q in e.exact:
                 rank = 0
             elif any(k.startswith(q) for k in e.keys):
@@ -96,7 +102,12 @@ def option_label(district: District, grid_id: str, lang: str) -> str:
 
 
 def suggestions(
-    index: GridSearch, district: District, query: str, chosen: str | None, lang: str
+    index: GridSearch,
+    district: District,
+    query: str,
+    chosen: str | None,
+    lang: str,
+    scope: Scope | None = None,
 ) -> list[dict]:
     """Return the search list's options for ``query``; the ``chosen`` grid stays listed first.
 
@@ -112,13 +123,16 @@ def suggestions(
         The grid already chosen in the list, kept so the list still shows it.
     lang : str
         ``zh`` or ``en``.
+    scope : Scope, optional
+        The reader's grids: nothing outside them is listed (None: the whole district).
 
     Returns
     -------
     list of dict
         ``{"label": ..., "value": grid_id}``, best match first.
     """
-    found = index.find(query)
-    if chosen in district and chosen not in found:
+    found = index.find(query, scope=scope)
+    inside = chosen in district and (scope is None or scope.contains(district.chain(chosen)))
+    if inside and chosen not in found:
         found = [chosen, *found]
     return [{"label": option_label(district, g, lang), "value": g} for g in found]

@@ -17,7 +17,6 @@ Definitions
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from gridmap.clock import LOCAL_TZ_NAME
+from gridmap.csv_cells import csv_text
 from gridmap.errors import StatsError  # noqa: F401 (re-exported)
 from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, DONE_STATUSES, OPEN_STATUSES
 
@@ -249,6 +249,7 @@ def grid_statistics(
     metric: str = "count",
     lang: str = "zh",
     tz: str = LOCAL_TZ_NAME,
+    within: Sequence[tuple[int, str]] | None = None,
 ) -> dict[str, Any]:
     """Run the queries for one grid and return every statistic (adapter over the store).
 
@@ -273,6 +274,9 @@ def grid_statistics(
         Language of labels and names.
     tz : str
         Time zone of the trend's days.
+    within : sequence of (level, grid id), optional
+        The reader's scope (``Scope.within``): incidents outside it are not counted, and child
+        grids outside it are not ranked (None: the whole district).
 
     Returns
     -------
@@ -284,7 +288,7 @@ def grid_statistics(
         raise StatsError(f"unknown grid {grid_id!r}")
     level = int(grids.loc[grid_id, "level"])
     filters = {"grid": grid_id, "grid_level": level, "start": start, "end": end,
-               "categories": categories}  # fmt: skip
+               "categories": categories, "within": within}  # fmt: skip
     frame = store.frame(**filters)
     result: dict[str, Any] = {
         "summary": summary(frame),
@@ -293,11 +297,25 @@ def grid_statistics(
     }
     if level < 5:
         children = grids[grids["parent_id"].astype(str) == grid_id]
+        if within is not None:
+            children = children[[_inside(grids, g, within) for g in children.index]]
         counts = store.counts_by_grid(level + 1, **filters)
         result["children"] = child_ranking(counts, children, metric, lang)
     else:
         result["children"] = child_ranking({}, grids.iloc[:0], metric, lang)
     return result
+
+
+def _inside(grids: gpd.GeoDataFrame, grid_id: str, within: Sequence[tuple[int, str]]) -> bool:
+    """Return whether ``grid_id`` or one of its ancestors is a root of ``within``."""
+    roots = {root for _, root in within}
+    current: str | None = str(grid_id)
+    while current:
+        if current in roots:
+            return True
+        parent = grids.loc[current, "parent_id"] if current in grids.index else None
+        current = None if parent is None or pd.isna(parent) or parent == "" else str(parent)
+    return False
 
 
 def statistics_filename(grid_id: str) -> str:
@@ -306,17 +324,25 @@ def statistics_filename(grid_id: str) -> str:
 
 
 def statistics_csv(stats: dict[str, Any], grid_id: str, name: str, filters: str) -> str:
-    """Return what the statistics panel shows, as CSV.
+    """Return what the statistics panel shows, as CSV (UTF-8 with BOM, formula cells made text).
 
     The grid and filters, the summary, then the trend, the categories and the child ranking,
-    each under a heading line of its own.
+    each under a heading line of its own. Names come from users' data: every text cell goes
+    through :func:`gridmap.csv_cells.csv_text`, so ``=HYPERLINK(...)`` stays text.
     """
-    out = io.StringIO()
-    out.write(f"grid,{grid_id},{name}\n")
-    out.write(f"filters,{filters.replace(',', ';')}\n\n")
+    rows: list[list[Any]] = [["filters", filters], []]
     for key, value in stats["summary"].items():
-        out.write(f"{key},{'' if value is None else value}\n")
+        rows.append([key, "" if value is None else value])
     for part in ("trend", "categories", "children"):
-        out.write(f"\n{part}\n")
-        stats[part].to_csv(out, index=False)
-    return out.getvalue()
+        table: pd.DataFrame = stats[part]
+        rows += [[], [part], [str(c) for c in table.columns]]
+        for record in table.itertuples(index=False):
+            rows.append(["" if _missing(v) else v for v in record])
+    return csv_text(["grid", grid_id, name], rows)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False

@@ -24,12 +24,17 @@ def incident_values(
     metric: str,
     grid_ids: list[str],
     filters: IncidentFilters,
+    within: list[tuple[int, str]] | None = None,
 ) -> list[float | None]:
-    """Return incident counts, or incidents per 1,000 residents, for ``grid_ids`` (one level)."""
+    """Return incident counts, or incidents per 1,000 residents, for ``grid_ids`` (one level).
+
+    ``within`` is the reader's scope (``Scope.within``): incidents outside it are not counted.
+    """
     if not grid_ids:
         return []
     level = district.level_of(grid_ids[0])
-    counts = store.counts_by_grid(level, **time_clipped(store, filters.store_filters()))
+    where = time_clipped(store, filters.store_filters())
+    counts = store.counts_by_grid(level, within=within, **where)
     found = counts.reindex(grid_ids, fill_value=0).astype(int).tolist()
     if metric == "incidents":
         return found
@@ -60,8 +65,14 @@ def time_clipped(store: IncidentStore, where: dict) -> dict:
 MAX_BINNED = 50_000
 
 
-def heat(store: IncidentStore, district: District, focus: str, filters: IncidentFilters) -> Density:
-    """Return the incident density inside the grid ``focus``.
+def heat(
+    store: IncidentStore,
+    district: District,
+    focus: str,
+    filters: IncidentFilters,
+    within: list[tuple[int, str]] | None = None,
+) -> Density:
+    """Return the incident density inside the grid ``focus`` (and the reader's scope ``within``).
 
     Up to MAX_BINNED incidents are binned by position (about 160 bins across the view). Beyond
     that, each level-5 grid contributes its count at its label point: the same picture at the
@@ -70,11 +81,12 @@ def heat(store: IncidentStore, district: District, focus: str, filters: Incident
     level = district.level_of(focus)
     where = time_clipped(store, filters.store_filters())
     grid = None if level == 1 else focus
-    n = store.count(grid=grid, grid_level=level if grid else None, **where)
+    where = {**where, "grid": grid, "grid_level": level if grid else None, "within": within}
+    n = store.count(**where)
     bounds = district.bounds(focus)
     if n <= MAX_BINNED:
-        return binned_density(store, bounds, grid=grid, grid_level=level if grid else None, **where)
-    counts = store.counts_by_grid(5, grid=grid, grid_level=level if grid else None, **where)
+        return binned_density(store, bounds, **where)
+    counts = store.counts_by_grid(5, **where)
     points = district.label_points
     lon = [points[g][0] for g in counts.index if g in points]
     lat = [points[g][1] for g in counts.index if g in points]
@@ -88,12 +100,20 @@ def heat(store: IncidentStore, district: District, focus: str, filters: Incident
 
 
 def incident_points(
-    store: IncidentStore, grid_id: str, level: int, filters: IncidentFilters
+    store: IncidentStore,
+    grid_id: str,
+    level: int,
+    filters: IncidentFilters,
+    within: list[tuple[int, str]] | None = None,
 ) -> list[dict]:
-    """Return the newest incidents (at most MAX_POINTS) inside one grid, for the point layer."""
+    """Return the newest incidents (at most MAX_POINTS) inside one grid, for the point layer.
+
+    ``within`` is the reader's scope: incidents outside it are left out.
+    """
     return store.query(
         grid=grid_id,
         grid_level=level,
+        within=within,
         limit=MAX_POINTS,
         columns=["id", "category", "status", "reported_at", "lon", "lat", "g3"],
         **filters.store_filters(),

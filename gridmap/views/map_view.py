@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import Bounds, District
 from gridmap.grids.metrics import is_share, metric_values
 from gridmap.i18n import name_of, t
@@ -66,34 +67,80 @@ def fit_zoom(bounds: Bounds, size_px: tuple[int, int] = VIEWPORT_PX) -> float:
     return round(max(0.0, min(zoom, 18.0)), 2)
 
 
-def shown_grids(district: District, state: NavState) -> tuple[str, list[str]]:
+def in_scope(district: District, scope: Scope | None, grid_id: str) -> bool:
+    """Return whether ``grid_id`` is a grid of ``district`` inside ``scope`` (None: all)."""
+    if grid_id not in district:
+        return False
+    return scope is None or scope.contains(district.chain(grid_id))
+
+
+def home_grid(district: District, scope: Scope | None) -> str:
+    """Return the grid a reader's map opens on.
+
+    The district for the whole-district scope; else the first root of the scope that the
+    district knows (the others are reached by search and breadcrumb), or the district itself
+    when none is known (then nothing is inside the scope).
+    """
+    if scope is None or scope.is_all:
+        return district.root_id
+    return next((r for r in scope.roots or () if r in district), district.root_id)
+
+
+def scoped_state(district: District, state: NavState, scope: Scope | None) -> tuple[NavState, bool]:
+    """Return (the state to draw, whether the asked grid lies inside ``scope``).
+
+    No grid (or an unknown one) means the reader's home grid. A grid outside the scope is never
+    drawn: the state becomes the home grid, drilling, and the flag is False (the explained empty
+    state). ``scope`` None is the whole district.
+    """
+    home = home_grid(district, scope)
+    grid = state.grid if state.grid in district else home
+    if in_scope(district, scope, grid):
+        return NavState(grid=grid, view=state.view), True
+    return NavState(grid=home, view="drill"), False
+
+
+def shown_grids(
+    district: District, state: NavState, scope: Scope | None = None
+) -> tuple[str, list[str]]:
     """Return (the selected grid, the grids drawn) for ``state``.
 
     Drilling shows the selected grid's children, or its siblings when it has none (a level-5
-    grid); a whole-level view shows every grid of that level.
+    grid); a whole-level view shows every grid of that level. Only grids inside ``scope`` (None:
+    the whole district) are drawn; a selection outside it is the reader's home grid.
     """
-    selected = state.grid if state.grid in district else district.root_id
+    state, _ = scoped_state(district, state, scope)
+    selected = state.grid
     if state.whole_level:
-        return selected, district.level_ids(state.whole_level)
-    children = district.children(selected)
-    if children:
-        return selected, children
-    parent = district.parent(selected)
-    return selected, district.children(parent) if parent else [selected]
+        shown = district.level_ids(state.whole_level)
+    elif children := district.children(selected):
+        shown = children
+    else:
+        parent = district.parent(selected)
+        shown = district.children(parent) if parent else [selected]
+    if scope is not None and not scope.is_all:
+        shown = [g for g in shown if scope.contains(district.chain(g))]
+    return selected, shown
 
 
-def focus_grid(district: District, state: NavState) -> str:
+def focus_grid(district: District, state: NavState, scope: Scope | None = None) -> str:
     """Return the grid the map is fitted to.
 
-    The district in a whole-level view; else the selected grid, or its parent when it has no
-    children (a level-5 grid shown among its siblings).
+    In a whole-level view the district (or the reader's only root); else the selected grid, or
+    its parent when it has no children (a level-5 grid shown among its siblings), as long as
+    that parent lies inside ``scope``.
     """
-    selected = state.grid if state.grid in district else district.root_id
+    state, _ = scoped_state(district, state, scope)
+    selected = state.grid
     if state.whole_level:
+        roots = None if scope is None else scope.roots
+        if roots is not None and len(roots) == 1 and roots[0] in district:
+            return roots[0]
         return district.root_id
     if district.children(selected):
         return selected
-    return district.parent(selected) or selected
+    parent = district.parent(selected)
+    return parent if parent and in_scope(district, scope, parent) else selected
 
 
 def build_view(
@@ -103,16 +150,18 @@ def build_view(
     lang: str,
     size_px: tuple[int, int] = VIEWPORT_PX,
     values: list[float | None] | None = None,
+    scope: Scope | None = None,
 ) -> MapView:
     """Return the map view for a navigation state, a metric, a language and a map size.
 
     ``values`` gives the metric for every shown grid when it does not come from the district's
-    own figures (coverage, incidents); see :func:`shown_grids` for their order.
+    own figures (coverage, incidents); see :func:`shown_grids` for their order. ``scope``
+    (None: the whole district) limits the grids drawn and the selection to the reader's.
 
     In a whole-level view the hover shows grid ids, not names, and there are no label points:
     names for 6,438 grids would make the update large. Drilling shows names and labels.
     """
-    selected, ids = shown_grids(district, state)
+    selected, ids = shown_grids(district, state, scope)
     if values is None:
         values = metric_values(district, metric, ids)
     if state.whole_level:
@@ -120,7 +169,7 @@ def build_view(
     else:
         hover = [name_of(district.record(g), lang) for g in ids]
         points = [list(district.label_points[g]) for g in ids]
-    box = district.bounds(focus_grid(district, state))
+    box = district.bounds(focus_grid(district, state, scope))
     level = district.level_of(ids[0]) if ids else 1
     return MapView(
         level=level,

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import District
-from gridmap.views.map_view import shown_grids
+from gridmap.views.map_view import home_grid, in_scope, scoped_state, shown_grids
 from gridmap.views.url_state import NavState
 
 
-def clicked_grid(district: District, state: NavState, point: dict) -> str | None:
+def clicked_grid(
+    district: District, state: NavState, point: dict, scope: Scope | None = None
+) -> str | None:
     """Return the grid a map click means, or None when it means nothing.
 
     A click on a grid gives its key (the feature id in served geometry), hence its id. A click
-    on a police post means the grid drawn under it, so posts never steal clicks from grids.
+    on a police post means the grid drawn under it, so posts never steal clicks from grids;
+    a post outside the reader's ``scope`` (None: the whole district) means nothing.
     """
     location = point.get("location")
     if location is not None:
@@ -24,11 +28,12 @@ def clicked_grid(district: District, state: NavState, point: dict) -> str | None
     level5 = district.locate(district.posts.loc[[post_id]])[0]
     if level5 is None:
         return None
-    _, shown = shown_grids(district, state)
+    _, shown = shown_grids(district, state, scope)
     if not shown:
         return None
     level = district.level_of(shown[0])
-    return district.chain(level5)[level - 1]
+    grid = district.chain(level5)[level - 1]
+    return grid if in_scope(district, scope, grid) else None
 
 
 def select(state: NavState, grid_id: str | None, drill: bool = False) -> NavState:
@@ -38,13 +43,55 @@ def select(state: NavState, grid_id: str | None, drill: bool = False) -> NavStat
     return replace(state, grid=grid_id, view="drill" if drill else state.view)
 
 
-def up(district: District, state: NavState) -> NavState:
-    """Return the state one level up from the selection (the district stays the district)."""
-    current = state.grid if state.grid in district else district.root_id
-    parent = district.parent(current)
-    if parent is None:
-        return replace(state, grid=None, view="drill")
+def up(district: District, state: NavState, scope: Scope | None = None) -> NavState:
+    """Return the state one level up from the selection.
+
+    The top stays the top: the district for the whole-district scope (None), a root of the
+    scope for a scoped reader (nothing above it is theirs), and a grid outside the scope.
+    """
+    drawn, inside = scoped_state(district, state, scope)
+    if not inside:
+        return replace(state, view="drill")
+    if at_top(district, state, scope):
+        # An unknown grid (or the district itself) is written as no grid: the reader's home.
+        known = state.grid in district and state.grid != district.root_id
+        return replace(state, grid=state.grid if known else None, view="drill")
+    parent = district.parent(drawn.grid)
     return replace(state, grid=None if parent == district.root_id else parent, view="drill")
+
+
+def at_top(district: District, state: NavState, scope: Scope | None = None) -> bool:
+    """Return whether 'up' leads nowhere: the selection is the top of the reader's tree.
+
+    That is the district, or a root of ``scope``, or any grid outside the scope (the reader is
+    then shown their home grid).
+    """
+    drawn, inside = scoped_state(district, state, scope)
+    if not inside:
+        return True
+    parent = district.parent(drawn.grid)
+    return parent is None or not in_scope(district, scope, parent)
+
+
+def clamp(district: District, before: NavState, after: NavState, scope: Scope | None) -> NavState:
+    """Return ``after`` when its grid lies inside ``scope``, else ``before`` (the step refused).
+
+    A drill, breadcrumb, 'up', search or ranking click that would leave the reader's subtrees
+    (a forged request, a stale page) changes nothing.
+    """
+    grid = after.grid if after.grid is not None else home_grid(district, scope)
+    return after if in_scope(district, scope, grid) else before
+
+
+def breadcrumb_chain(district: District, grid_id: str, scope: Scope | None = None) -> list[str]:
+    """Return the breadcrumb's grids: from the top of the reader's tree down to ``grid_id``.
+
+    The district for the whole-district scope; the root of the scope above ``grid_id`` for a
+    scoped reader (an empty list when ``grid_id`` lies outside the scope).
+    """
+    if not in_scope(district, scope, grid_id):
+        return []
+    return [g for g in district.chain(grid_id) if in_scope(district, scope, g)]
 
 
 def canonical(district: District, state: NavState) -> NavState:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import load_district
 from gridmap.grids.search import GridSearch, normalise, option_label, suggestions
 
@@ -62,3 +63,20 @@ def test_suggestions_keep_the_chosen_grid_first(index, district):
     assert [o["value"] for o in suggestions(index, district, "dong", "nope", "en")] == index.find(
         "dong"
     )
+
+
+def test_search_finds_only_grids_inside_the_scope(index, district):
+    scope = Scope.of(["T1"])
+    assert index.find("dong", scope=scope) == ["T1"]
+    assert index.find("T2", scope=scope) == []
+    assert index.find("Dong Town 2", scope=scope) == []
+    assert all(g.startswith("T1") for g in index.find("grid", limit=100, scope=scope))
+    assert index.find("T", scope=Scope.of([])) == []
+    # A chosen grid outside the scope (a forged value) is not listed either.
+    assert suggestions(index, district, "dong", "T21", "en", scope) == [
+        {"label": option_label(district, "T1", "en"), "value": "T1"}
+    ]
+    assert [o["value"] for o in suggestions(index, district, "dong", "T11", "en", scope)] == [
+        "T11",
+        "T1",
+    ]

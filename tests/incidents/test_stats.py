@@ -1,3 +1,5 @@
+import csv
+import io
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -8,6 +10,7 @@ from gridmap.incidents.stats import (
     category_breakdown,
     child_ranking,
     grid_statistics,
+    statistics_csv,
     statistics_filename,
     summary,
     trend,
@@ -155,3 +158,33 @@ def test_grid_statistics_over_a_store(tmp_path):
 
 def test_statistics_filename():
     assert statistics_filename("D-1-2") == "incidents-D-1-2.csv"
+
+
+def test_grid_statistics_within_a_scope(tmp_path):
+    store = open_store("sqlite", tmp_path)
+    store.insert(records())
+    grids = tiny_grids()
+    stats = grid_statistics(store, grids, "D-1", within=[(3, "D-1-1")])
+    assert stats["summary"]["total"] == 4
+    # Child grids outside the scope are neither counted nor named.
+    assert stats["children"]["grid_id"].tolist() == ["D-1-1"]
+    assert grid_statistics(store, grids, "D-1", within=[])["summary"]["total"] == 0
+
+
+def test_statistics_csv_neutralises_formulas():
+    children = pd.DataFrame(
+        {"rank": [1], "grid_id": ["G1"], "name": ['=HYPERLINK("http://x","y")'],
+         "population": [None], "count": [2], "per_1000": [float("nan")]}
+    )  # fmt: skip
+    stats = {
+        "summary": {"total": 2, "resolution_rate": None},
+        "trend": pd.DataFrame(columns=["period", "count", "resolved"]),
+        "categories": pd.DataFrame({"category": ["fire"], "label": ["+Fire"], "count": [-1]}),
+        "children": children,
+    }
+    text = statistics_csv(stats, "G", "@name", "2025-03-01|2025-03-31")
+    assert text.startswith("\ufeffgrid,G,'@name\r\n")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert ["resolution_rate", ""] in rows
+    assert ["fire", "'+Fire", "-1"] in rows  # a negative number is not a formula
+    assert ["1", "G1", '\'=HYPERLINK("http://x","y")', "", "2", ""] in rows

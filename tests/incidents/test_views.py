@@ -123,3 +123,21 @@ def test_incident_grid_name(district, lang, name):
     # An incident of a grid the district does not hold (or without one) shows a dash.
     assert incident_views.incident_grid_name(district, {"g5": "X9"}, lang) == "—"
     assert incident_views.incident_grid_name(district, {}, lang) == "—"
+
+
+# -- the reader's scope (within) ----------------------------------------------------------
+T1 = [(2, "T1")]
+
+
+def test_the_scope_keeps_other_townships_incidents_out(store, district, monkeypatch):
+    assert incident_values(store, district, "incidents", ["T1", "T2"], MARCH, T1) == [3, 0]
+    assert incident_values(store, district, "incidents", ["T1", "T2"], MARCH, []) == [0, 0]
+    assert heat(store, district, "T", MARCH, T1).total == 3
+    assert heat(store, district, "T2", MARCH, T1).total == 0
+    assert [r["id"] for r in incident_points(store, "T", 1, MARCH, T1)] == ["c", "b", "a"]
+    assert incident_points(store, "T2", 2, MARCH, T1) == []
+    # Beyond MAX_BINNED the heat comes from counts per level-5 grid: scoped too.
+    monkeypatch.setattr(incident_views, "MAX_BINNED", 0)
+    density = heat(store, district, "T", MARCH, T1)
+    assert district.label_points["T2222"] not in set(zip(density.lon, density.lat, strict=True))
+    assert sum(density.count) == 3

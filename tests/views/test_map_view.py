@@ -6,8 +6,18 @@ import math
 
 import pytest
 
+from gridmap.access.roles import Scope
 from gridmap.grids.district import Bounds, load_district
-from gridmap.views.map_view import FIT_PADDING, VIEWPORT_PX, build_view, fit_zoom, shown_grids
+from gridmap.views.map_view import (
+    FIT_PADDING,
+    VIEWPORT_PX,
+    build_view,
+    fit_zoom,
+    focus_grid,
+    home_grid,
+    scoped_state,
+    shown_grids,
+)
 from gridmap.views.url_state import NavState
 
 
@@ -95,3 +105,55 @@ def test_build_view_drill_and_whole_level(district):
     assert whole.level == 4 and len(whole.ids) == 8
     assert whole.hover == whole.ids and whole.points == []
     assert whole.center == pytest.approx((114.84, 33.74))
+
+
+# -- the reader's scope -------------------------------------------------------------------
+T1 = Scope.of(["T1"])
+
+
+def test_scoped_state_opens_on_the_home_grid(district):
+    assert scoped_state(district, NavState(), None) == (NavState(grid="T"), True)
+    assert scoped_state(district, NavState(), T1) == (NavState(grid="T1"), True)
+    assert scoped_state(district, NavState(grid="T11", view="level-5"), T1) == (
+        NavState(grid="T11", view="level-5"),
+        True,
+    )
+    # Several roots: the first is home.
+    assert home_grid(district, Scope.of(["T21", "T12"])) == "T12"
+    assert home_grid(district, Scope.of(["gone", "T21"])) == "T21"
+
+
+@pytest.mark.parametrize("grid", ["T2", "T21", "T2222", "T"])
+def test_a_grid_outside_the_scope_is_never_drawn(district, grid):
+    state, inside = scoped_state(district, NavState(grid=grid, view="level-5"), T1)
+    assert (state, inside) == (NavState(grid="T1"), False)
+    selected, shown = shown_grids(district, NavState(grid=grid), T1)
+    assert selected == "T1" and shown == ["T11", "T12"]
+
+
+def test_a_scope_of_nothing_draws_nothing(district):
+    assert scoped_state(district, NavState(), Scope.of([])) == (NavState(grid="T"), False)
+    assert shown_grids(district, NavState(), Scope.of(["gone"])) == ("T", [])
+    view = build_view(district, NavState(), "population", "en", scope=Scope.of([]))
+    assert view.ids == [] and view.values == []
+
+
+def test_whole_level_views_show_only_the_readers_grids(district):
+    _, shown = shown_grids(district, NavState(view="level-5"), T1)
+    assert shown == [g for g in district.level_ids(5) if g.startswith("T1")] and len(shown) == 8
+    _, shown = shown_grids(district, NavState(view="level-2"), T1)
+    assert shown == ["T1"]
+    _, shown = shown_grids(district, NavState(view="level-4"), Scope.of(["T12", "T21"]))
+    assert shown == ["T121", "T122", "T211", "T212"]
+    view = build_view(district, NavState(view="level-5"), "population", "en", scope=T1)
+    assert view.ids == [g for g in district.level_ids(5) if g.startswith("T1")]
+    # Fitted to the reader's grid, not the district.
+    assert focus_grid(district, NavState(view="level-5"), T1) == "T1"
+    assert focus_grid(district, NavState(view="level-5"), Scope.of(["T12", "T21"])) == "T"
+    assert focus_grid(district, NavState(view="level-5")) == "T"
+
+
+def test_a_level5_root_is_shown_alone(district):
+    scope = Scope.of(["T1111"])
+    assert shown_grids(district, NavState(), scope) == ("T1111", ["T1111"])
+    assert focus_grid(district, NavState(), scope) == "T1111"

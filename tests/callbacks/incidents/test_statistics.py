@@ -5,6 +5,8 @@ The app holds the incidents of tests/incident_fixtures.py (see there).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -80,18 +82,21 @@ def test_export_csv(client, store):
     out = response_of(resp)[ids.STATS_DOWNLOAD]["data"]
     assert out["filename"] == "incidents-T.csv"
     assert out["type"] == "text/csv"
-    lines = out["content"].splitlines()
-    assert lines[0] == "grid,T,Test District"
-    assert lines[1].startswith("filters,") and "," not in lines[1][len("filters,") :]
+    content = out["content"]
+    assert content.startswith("\ufeff")  # Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(content[1:])))
+    assert rows[0] == ["grid", "T", "Test District"]
+    assert rows[1][0] == "filters" and rows[1][1] == MARCH
+    lines = [",".join(r) for r in rows]
     assert {"total,4", "open,2", "resolved,2", "resolution_rate,0.5"} <= set(lines)
     assert {"trend", "categories", "children"} <= set(lines)
-    children = lines[lines.index("children") + 1 :]
-    header = children[0].split(",")
+    children = rows[lines.index("children") + 1 :]
+    header = children[0]
     assert "grid_id" in header and "count" in header
-    rows = {r.split(",")[header.index("grid_id")]: r.split(",") for r in children[1:] if r}
-    assert set(rows) == {"T1", "T2"}
-    assert rows["T1"][header.index("count")] == "3"
-    assert rows["T2"][header.index("count")] == "1"
+    table = {r[header.index("grid_id")]: r for r in children[1:] if r}
+    assert set(table) == {"T1", "T2"}
+    assert table["T1"][header.index("count")] == "3"
+    assert table["T2"][header.index("count")] == "1"
 
 
 # -- incident detail ------------------------------------------------------------------------
