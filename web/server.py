@@ -11,7 +11,7 @@ from flask import Flask
 from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
-from web import coverage_api, geo_routes, grids_api, incidents_api
+from web import admin, coverage_api, geo_routes, grids_api, incidents_api
 from web.auth import AuthSettings, init_auth
 from web.cache import cache
 from web.runtime import Runtime, bind
@@ -84,6 +84,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             incident_version=lambda: runtime.incident_store.version(),
         )
     )
+    server.register_blueprint(admin.create_blueprint())
 
 
 def secret_key(settings: Settings) -> str:
