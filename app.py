@@ -1,4 +1,8 @@
-"""Grid-management dashboard: the app factory and the command line (serve, check)."""
+"""Grid-management dashboard: the app factory and the command line.
+
+``python app.py [serve]`` serves it, ``check [DIR]`` checks a district folder, ``user``,
+``token`` and ``wall-link`` manage who may sign in (cli/accounts.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 from dash import Dash
 from flask import Flask
 
+from cli import accounts as account_commands
 from gridmap.clock import Clock, system_clock
 from gridmap.errors import ConfigError, DataError
 from gridmap.grids.district import load_district
@@ -82,12 +87,13 @@ def check(folder: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``serve`` (the default) or ``check [DIR]``."""
+    """Run ``serve`` (the default), ``check [DIR]`` or an account command; return the exit code."""
     parser = argparse.ArgumentParser(prog="python app.py", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("serve", help="serve the dashboard (default)")
     check_cmd = sub.add_parser("check", help="check a district data folder")
     check_cmd.add_argument("folder", nargs="?", help="default: GRIDMAP_DATA_DIR or data/geo")
+    account_commands.add_commands(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -96,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return check(Path(args.folder) if args.folder else settings.data_dir)
+    if args.command in account_commands.COMMANDS:
+        return account_commands.run(args, settings)
     try:
         app = create_app()
     except DataError as error:

@@ -3,8 +3,10 @@
 The Content-Security-Policy allows only the app's own server. What Dash and Plotly need beyond
 ``'self'`` was found by testing the pages in Chromium (tests/pages), each with its reason:
 
-- ``script-src`` the hashes of Dash's inline renderer scripts (``Dash.csp_hashes()``), and
-  ``'unsafe-eval'``: Plotly's map (MapLibre) and its shader code compile functions at run time;
+- ``script-src`` the hashes of Dash's inline renderer scripts (``Dash.csp_hashes()``), and no
+  ``'unsafe-eval'``: served without it, the map, the planner and the wall draw their maps and the
+  browser reports no violation (tests/pages/test_security_browser.py; Plotly 3's MapLibre maps
+  compile no code from strings), so the policy leaves it out;
 - ``style-src 'unsafe-inline'``: React, Plotly and the Dash components set ``style`` attributes;
 - ``worker-src``/``child-src blob:``: MapLibre runs its tile and geometry workers from blob URLs;
 - ``img-src data: blob:``: Plotly's mode-bar icons and map sprites are data/blob images.
@@ -22,7 +24,7 @@ def content_security_policy(script_hashes: Iterable[str], frame_ancestors: str) 
     hashes = " ".join(h if h.startswith("'") else f"'{h}'" for h in sorted(set(script_hashes)))
     directives = {
         "default-src": "'self'",
-        "script-src": f"'self' 'unsafe-eval' {hashes}".strip(),
+        "script-src": f"'self' {hashes}".strip(),
         "style-src": "'self' 'unsafe-inline'",
         "img-src": "'self' data: blob:",
         "font-src": "'self' data:",

@@ -11,7 +11,7 @@ from flask import Flask
 from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
-from web import coverage_api, geo_routes, grids_api, incidents_api
+from web import admin, coverage_api, geo_routes, grids_api, incidents_api
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.runtime import Runtime, bind
@@ -89,6 +89,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             scope=current_scope,
         )
     )
+    server.register_blueprint(admin.create_blueprint())
 
 
 def secret_key(settings: Settings) -> str:
