@@ -14,6 +14,7 @@ from gridmap.settings import Settings
 from web import admin, coverage_api, geo_routes, grids_api, incidents_api
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
+from web.compression import close_file_bodies
 from web.runtime import Runtime, bind
 from web.security import content_security_policy, install_headers
 
@@ -150,6 +151,7 @@ def init_access(server: Flask, runtime: Runtime, apps) -> None:
             limiter_storage=settings.rate_limit_storage,
         ),
     )
+    close_file_bodies(server)
     hashes = [h for app in apps for h in app.csp_hashes()]
     install_headers(server, content_security_policy(hashes, settings.frame_ancestors))
 

@@ -34,3 +34,19 @@ def test_the_app_reads_the_clock_it_is_given(make_clocked_app):
     clock = FakeClock()
     app = make_clocked_app(clock)
     assert app.server.extensions[EXTENSION_KEY].clock is clock
+
+
+def test_scripts_are_gzipped_and_their_files_closed(client):
+    import gzip
+    import re
+    import warnings
+
+    page = client.get("/").get_data(as_text=True)
+    script = re.search(r'src="(/_dash-component-suites/[^"]+\.js)"', page).group(1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ResourceWarning)
+        answer = client.get(script, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(script)
+    assert answer.status_code == 200 and answer.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(answer.data) == plain.data
+    assert "Accept-Encoding" in answer.headers["Vary"]
