@@ -284,6 +284,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "在服务器上用命令行管理：python app.py user | token | wall-link --help",
         "en": "Manage them on the server: python app.py user | token | wall-link --help",
     },
+    "admin-link": {"zh": "管理", "en": "Admin"},
 }
 
 

@@ -67,6 +67,8 @@ def user_block(user_name: str, role: str | None, lang: str) -> html.Div:
     ]
     if role:
         parts.append(_text(f"role-{role}", lang, className="user-role"))
+    if role == "admin":
+        parts.append(_text("admin-link", lang, html.A, href="/admin/users", className="sign-out"))
     parts.append(
         html.A(t("sign-out", lang), href="/logout", id=ids.text("sign-out"), className="sign-out")
     )

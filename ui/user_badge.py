@@ -27,6 +27,8 @@ def user_badge(info: dict | None, lang: str) -> list:
     else:
         who = info["name"]
     children: list = [html.Span(who, className="user-name")]
+    if info.get("role") == "admin":
+        children.append(html.A(t("admin-link", lang), href="/admin/users", className="sign-out"))
     if info.get("sign_out"):
         children.append(html.A(t("sign-out", lang), href=info["sign_out"], className="sign-out"))
     return children

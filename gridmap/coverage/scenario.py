@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,6 +16,7 @@ from gridmap.coverage.params import (
     MIN_MINUTES,
     MIN_SPEED_SCALE,
 )
+from gridmap.csv_cells import csv_text
 from gridmap.errors import ScenarioError
 
 MINUTES_RANGE = (MIN_MINUTES, MAX_MINUTES)
@@ -219,21 +218,23 @@ def export_geojson(scenario: Scenario, posts: list[dict], kpis: dict, baseline: 
 
 
 def export_csv(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> str:
-    """Return the scenario as CSV: one row per post, then the KPIs against the baseline."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["post_id", "name_zh", "name_en", "lon", "lat", "status"])
+    """Return the scenario as CSV: one row per post, then the KPIs against the baseline.
+
+    Spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`): a UTF-8 BOM, so Excel reads the
+    Chinese names, and post names that read like formulas kept as text.
+    """
+    rows: list[list] = []
     for p in posts:
         status = "out-of-service" if p["post_id"] in scenario.disabled else "active"
-        writer.writerow([p["post_id"], p["name_zh"], p["name_en"], p["lon"], p["lat"], status])
+        rows.append([p["post_id"], p["name_zh"], p["name_en"], p["lon"], p["lat"], status])
     for i, (lon, lat) in enumerate(scenario.added, start=1):
-        writer.writerow([f"new-{i}", "", "", lon, lat, "new"])
-    writer.writerow([])
-    writer.writerow(["kpi", "scenario", "baseline"])
+        rows.append([f"new-{i}", "", "", lon, lat, "new"])
+    rows.append([])
+    rows.append(["kpi", "scenario", "baseline"])
     for key in ("area_share", "population_share", "incident_share", "covered_population"):
-        writer.writerow([key, kpis.get(key), baseline.get(key)])
-    writer.writerow(["scenario", scenario.to_query()])
-    return out.getvalue()
+        rows.append([key, kpis.get(key), baseline.get(key)])
+    rows.append(["scenario", scenario.to_query()])
+    return csv_text(["post_id", "name_zh", "name_en", "lon", "lat", "status"], rows)
 
 
 def _post_props(p: dict) -> dict:

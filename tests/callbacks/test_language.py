@@ -124,3 +124,11 @@ def test_coverage_layer_says_when_it_is_an_approximation():
     assert network["coverage"] == t("layer-coverage", "en")
     assert "approximation" in approx["coverage"]
     assert approx["gaps"] == network["gaps"]
+
+
+def test_an_admin_sees_the_admin_link_and_others_do_not(tiny_app):
+    from tests.auth_support import signed_in
+
+    admin = str(signed_in(tiny_app, "demo-admin").get("/_dash-layout").get_json())
+    commander = str(signed_in(tiny_app).get("/_dash-layout").get_json())
+    assert "/admin/users" in admin and "/admin/users" not in commander

@@ -616,7 +616,7 @@ def test_export_csv(client):
     scenario = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",))
     data = export(client, "csv", scenario.to_query())
     assert data["filename"] == "scenario.csv" and data["type"] == "text/csv"
-    rows = list(csv.reader(io.StringIO(data["content"])))
+    rows = list(csv.reader(io.StringIO(data["content"].removeprefix("\ufeff"))))
     assert rows[0] == ["post_id", "name_zh", "name_en", "lon", "lat", "status"]
     assert [r[0] for r in rows[1:5]] == ["P1", "P2", "P3", "new-1"]
     assert [r[5] for r in rows[1:5]] == ["out-of-service", "active", "active", "new"]

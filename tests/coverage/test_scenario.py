@@ -317,7 +317,8 @@ def test_export_geojson_baseline_has_only_active_posts():
 def test_export_csv():
     s = scenario_for_export()
     text = export_csv(s, POSTS, KPIS, BASE)
-    rows = list(csv.reader(io.StringIO(text)))
+    assert text.startswith("\ufeff")  # Excel reads the Chinese names as UTF-8
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert rows[0] == ["post_id", "name_zh", "name_en", "lon", "lat", "status"]
     assert rows[1] == ["P1", "一号警务室", "Post 1", "114.81", "33.71", "active"]
     assert rows[2] == ["P2", "二号警务室", "Post 2", "114.85", "33.73", "out-of-service"]
@@ -338,7 +339,8 @@ def test_export_csv():
 
 def test_export_csv_quotes_awkward_names():
     posts = [{**POSTS[0], "name_en": 'Post, "one"'}]
-    rows = list(csv.reader(io.StringIO(export_csv(Scenario(), posts, {}, {}))))
+    text = export_csv(Scenario(), posts, {}, {}).removeprefix("\ufeff")
+    rows = list(csv.reader(io.StringIO(text)))
     assert rows[1][2] == 'Post, "one"'
 
 
@@ -396,3 +398,10 @@ def test_scenario_coverage_asks_the_model_for_the_scenario():
         7.0,
         {"speed_scale": 1.5, "extra_posts": ((114.1, 33.1),), "disabled_posts": ("P1",)},
     )
+
+
+def test_export_csv_neutralises_formula_names():
+    posts = [{**POSTS[0], "name_zh": '=HYPERLINK("http://x","y")', "name_en": "@SUM(A1)"}]
+    text = export_csv(Scenario(), posts, {}, {}).removeprefix("\ufeff")
+    row = next(csv.reader(io.StringIO(text.split("\r\n", 1)[1])))
+    assert row[1] == '\'=HYPERLINK("http://x","y")' and row[2] == "'@SUM(A1)"
