@@ -69,6 +69,9 @@ def create_server(config: Mapping[str, Any] | None = None):
 def check(folder: Path) -> int:
     """Check a district folder; print one line per level, or every problem. Return exit code."""
     data, problems = check_folder(folder)
+    # What the loader decided (column mapping, encodings, road classes, junctions split).
+    for note in data.notes if data is not None else ():
+        print(f"note: {note}")
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

@@ -104,3 +104,15 @@ def test_serve_refuses_broken_data(broken_dir):
     assert result.stderr.startswith("refusing to start: 5 problem(s) in the district data")
     assert "[within-parent] T1111, T112" in result.stderr
     assert "Serving" not in result.stdout
+
+
+def test_check_prints_what_the_loader_decided(tmp_path):
+    from tests.grids.test_county_files import county_folder
+
+    folder = county_folder(tmp_path)
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "note: grids.shp: text read as GB18030 (detected: no .cpg file)" in lines
+    assert any(line.startswith("note: grids.shp: columns grid_id <- 编码") for line in lines)
+    assert lines[-1] == f"{folder}: OK"
