@@ -20,7 +20,7 @@ from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 from ui.incident_controls import category_options, rank_options, status_options, step_options
-from web.auth import current_scope
+from web.auth import current_scope, may_read_incidents
 from web.incident_updates import statistics_for
 from web.runtime import Runtime
 
@@ -127,7 +127,15 @@ def register(app: Dash, runtime: Runtime) -> None:
                 patch["data"][HEAT_TRACE][key] = trace[key]
         else:
             patch["data"][HEAT_TRACE]["visible"] = False
-        if "incidents" in shown and level >= POINTS_FROM_LEVEL and not state.whole_level:
+        # Single incidents (positions, descriptions) only for roles that may read them; a
+        # planner sees counts and heat.
+        readable = may_read_incidents()
+        if (
+            readable
+            and "incidents" in shown
+            and level >= POINTS_FROM_LEVEL
+            and not state.whole_level
+        ):
             rows = incident_points(
                 runtime.incident_store, focus, district.level_of(focus), filters, within
             )
@@ -195,8 +203,12 @@ def register(app: Dash, runtime: Runtime) -> None:
             return no_update
         row = runtime.incident_store.get(str(point.get("customdata")))
         chain = [row.get(f"g{level}") for level in range(1, 6)] if row else []
-        if row is None or not current_scope().contains(g for g in chain if g):
-            return []  # unknown, or outside the reader's scope: the same answer
+        if (
+            row is None
+            or not may_read_incidents()
+            or not current_scope().contains(g for g in chain if g)
+        ):
+            return []  # unknown, not readable, or outside the reader's scope: the same answer
         return detail(row, incident_grid_name(district, row, lang), lang)
 
     @app.callback(

@@ -66,6 +66,11 @@ def current_scope() -> Scope:
     return principal.scope if principal is not None else Scope.of([])
 
 
+def may_read_incidents() -> bool:
+    """Return whether the current request may see single incidents (not just their counts)."""
+    return allowed(current_principal(), "read-incidents")
+
+
 def _address() -> str:
     return get_remote_address() or ""
 

@@ -370,3 +370,12 @@ def test_the_commanders_header(commander):
     assert find_component(layout, ids.text("role-commander"))["props"]["children"] == (
         "Command centre"
     )
+
+
+def test_a_planner_sees_counts_and_heat_but_no_single_incident(app, overlay_prop):
+    planner = signed_in(app, "demo-planner")
+    ops = overlays(planner, overlay_prop, "?grid=T111")
+    assert ops[("data", POINTS, "visible")] is False
+    assert ("data", POINTS, "customdata") not in ops
+    assert ops[("data", HEAT, "visible")] is True
+    assert response_of(detail(planner, "a"))[ids.INCIDENT_DETAIL]["children"] == []
