@@ -31,3 +31,19 @@ def local_now(clock: Clock = system_clock) -> datetime:
 def local_today(clock: Clock = system_clock) -> date:
     """Return today's date in the district's local time zone, by ``clock``."""
     return local_now(clock).date()
+
+
+def local_stamp(stamp: str | None) -> str:
+    """Return an ISO time stamp (as stored, UTC) as local wall-clock time ``YYYY-MM-DD HH:MM:SS``.
+
+    Text that is not an ISO time is returned unchanged; None or empty gives ``""``.
+    """
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M:%S")

@@ -13,6 +13,7 @@ from flask import Blueprint, Response, request
 
 from gridmap.clock import LOCAL_TZ
 from gridmap.errors import ParameterError
+from gridmap.i18n import name_of
 from gridmap.settings import LANGUAGES
 from web import runtime as runtime_module
 from web.admin_page import audit_html, users_html
@@ -91,9 +92,18 @@ def create_blueprint() -> Blueprint:
 
     @bp.get("/admin/users")
     def users_page():
-        accounts = runtime_module.current().accounts
+        runtime = runtime_module.current()
+        accounts, district = runtime.accounts, runtime.district
+
+        def grid_name(grid_id: str, lang: str) -> str:
+            return name_of(district.record(grid_id), lang) if grid_id in district else grid_id
+
         html = users_html(
-            _lang(), accounts.list_users(), accounts.list_tokens(), accounts.list_kiosks()
+            _lang(),
+            accounts.list_users(),
+            accounts.list_tokens(),
+            accounts.list_kiosks(),
+            grid_name,
         )
         return Response(html, mimetype="text/html")
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
+from gridmap.clock import local_stamp
 from gridmap.i18n import t
 from web.login_page import STYLE as LOGIN_STYLE
 
@@ -122,7 +123,14 @@ def audit_html(
             )
         ],  # fmt: skip
         (
-            [r["at"], r["actor"], r["action"], r["target"], r["address"], Detail(r["detail"])]
+            [
+                local_stamp(r["at"]),
+                r["actor"],
+                r["action"],
+                r["target"],
+                r["address"],
+                Detail(r["detail"]),
+            ]
             for r in rows
         ),
         lang,
@@ -140,18 +148,29 @@ def audit_html(
     return page_html(lang, "/admin/audit", "admin-audit-title", body, {**kept, "lang": lang})
 
 
-def users_html(lang: str, users: list[dict], tokens: list[dict], kiosks: list[dict]) -> str:
-    """Return the page of people, API tokens and wall links (never a secret) with last use."""
+def users_html(
+    lang: str,
+    users: list[dict],
+    tokens: list[dict],
+    kiosks: list[dict],
+    grid_name=lambda grid_id, lang: grid_id,
+) -> str:
+    """Return the page of people, API tokens and wall links (never a secret) with last use.
+
+    Times are shown in the district's local time; grids by name and id (``grid_name``).
+    """
 
     def when(stamp) -> str:
-        return stamp or t("admin-never", lang)
+        return local_stamp(stamp) or t("admin-never", lang)
 
     def grids(values) -> str:
-        return ", ".join(values) if values else t("admin-all-grids", lang)
+        if not values:
+            return t("admin-all-grids", lang)
+        return ", ".join(f"{grid_name(g, lang)} ({g})" for g in values)
 
     def state(row: dict) -> str:
         if row.get("revoked_at"):
-            return f"{t('admin-revoked', lang)} {row['revoked_at']}"
+            return f"{t('admin-revoked', lang)} {local_stamp(row['revoked_at'])}"
         return t("admin-live", lang)
 
     people = _table(
@@ -172,7 +191,7 @@ def users_html(lang: str, users: list[dict], tokens: list[dict], kiosks: list[di
                 t("role-" + u["role"], lang),
                 grids(u["grids"]),
                 t("admin-disabled" if u["disabled"] else "admin-enabled", lang),
-                u["created_at"],
+                local_stamp(u["created_at"]),
                 when(u["last_sign_in"]),
             ]
             for u in users
@@ -197,7 +216,7 @@ def users_html(lang: str, users: list[dict], tokens: list[dict], kiosks: list[di
                 k["rights"],
                 grids([k["grid"]] if k["grid"] else []),
                 state(k),
-                k["created_at"],
+                local_stamp(k["created_at"]),
                 when(k["last_used"]),
             ]
             for k in tokens
@@ -214,7 +233,7 @@ def users_html(lang: str, users: list[dict], tokens: list[dict], kiosks: list[di
                 k["label"],
                 grids([k["grid"]] if k["grid"] else []),
                 state(k),
-                k["created_at"],
+                local_stamp(k["created_at"]),
                 when(k["last_used"]),
             ]
             for k in kiosks

@@ -105,3 +105,17 @@ def test_users_page_escapes_names():
               "created_at": "2026-01-01T00:00:00", "last_sign_in": None}]  # fmt: skip
     html = users_html("en", users, [], [])
     assert HOSTILE not in html and "&lt;img" in html and "disabled" in html
+
+
+def test_times_are_local_and_grids_named():
+    from gridmap.clock import local_stamp
+    from web.admin_page import users_html
+
+    assert local_stamp("2026-12-01T21:57:08+00:00") == "2026-12-02 05:57:08"
+    assert local_stamp(None) == "" and local_stamp("not a time") == "not a time"
+    user = {
+        "name": "li", "role": "township", "grids": ["T1"], "disabled": False,
+        "created_at": "2026-12-01T21:57:08+00:00", "last_sign_in": None,
+    }  # fmt: skip
+    html = users_html("zh", [user], [], [], grid_name=lambda g, lang: "东镇1")
+    assert "东镇1 (T1)" in html and "2026-12-02 05:57:08" in html
