@@ -138,3 +138,7 @@ class AccessError(GridmapError):
 
 class AuthError(GridmapError):
     """Sign-in refused: unknown name, wrong password, disabled or locked account."""
+
+
+class WorkflowError(GridmapError):
+    """An action a case may not take: ``field`` says why (action, state, role, scope, ...)."""
