@@ -59,6 +59,7 @@ from gridmap.incidents.scoping import GridChains
 from gridmap.incidents.store import IncidentStore
 from gridmap.incidents.tables import COLUMNS, STATUS_TIME
 from web.auth import LEGACY_TOKEN
+from web.error_answers import RETRY_AFTER
 from web.incident_requests import (
     FORMATS,
     error,
@@ -74,8 +75,6 @@ MAX_RECORDS = 1000
 MAX_BYTES = 2 * 1024 * 1024
 #: Most incident ids listed in the audit row of one POST (the counts are always complete).
 AUDIT_IDS = 50
-#: Seconds a client is asked to wait when the database is busy or unreachable.
-RETRY_AFTER = 5
 
 #: ``audit(actor, action, target, address=..., detail=...)``, as :meth:`AuditLog.record`.
 Audit = Callable[..., None]

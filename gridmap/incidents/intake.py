@@ -122,9 +122,9 @@ def parse_time(value: Any) -> datetime:
 
 
 def text_problem(value: str) -> str | None:
-    """Return why ``value`` cannot be stored as text (NUL, lone surrogate), or None.
+    r"""Return why ``value`` cannot be stored as text (NUL, lone surrogate), or None.
 
-    PostgreSQL refuses NUL in text and no database encodes a lone surrogate (``"\\ud800"``),
+    PostgreSQL refuses NUL in text and no database encodes a lone surrogate (``"\ud800"``),
     so both are refused here, the same on every database, before anything is written.
     """
     if "\x00" in value:

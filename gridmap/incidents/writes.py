@@ -5,6 +5,7 @@ Every function takes the plain parts of a store: the engine, the two tables and 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,8 +60,14 @@ class InsertResult:
     @property
     def same(self) -> tuple[str, ...]:
         """Return the duplicates that repeat the stored content exactly (retries)."""
-        clashing = {c.id for c in self.conflicts}
-        return tuple(rid for rid in self.duplicates if rid not in clashing)
+        clashing = Counter(c.id for c in self.conflicts)  # an id may be both, in one batch
+        same: list[str] = []
+        for rid in self.duplicates:
+            if clashing[rid]:
+                clashing[rid] -= 1
+            else:
+                same.append(rid)
+        return tuple(same)
 
 
 def bump(conn: sa.Connection, versions: sa.Table) -> None:
