@@ -101,7 +101,8 @@ def create_blueprint(
     def layer(version: str, name: str) -> Response:
         """Serve one geometry layer; 404 for an unknown layer or a stale version."""
         check_version(version)
-        if name.startswith("level-") and name[6:].isdigit() and int(name[6:]) in LEVELS:
+        # Canonical names only: "level-05" or "level-５" (a full-width digit) is no alias.
+        if name in {f"level-{level}" for level in LEVELS}:
             return _send(layer_payload("level", int(name[6:])))
         if name in ("roads-major", "roads-minor", "water"):
             return _send(layer_payload(name, 0))

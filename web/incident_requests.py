@@ -15,7 +15,7 @@ from flask import Response, jsonify, request
 from gridmap.clock import Clock
 from gridmap.errors import GridmapError, IntakeError
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
-from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time
+from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, text_problem
 from gridmap.incidents.tables import MAX_LENGTHS
 
 #: Default and largest ``limit`` of a GET.
@@ -58,6 +58,8 @@ def status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | No
         raise IntakeError(
             f"'unit' must be a string of at most {MAX_LENGTHS['unit']} chars", field="unit"
         )
+    if unit is not None and text_problem(unit):
+        raise IntakeError(f"'unit' {text_problem(unit)}", field="unit")
     return status, at, unit
 
 
@@ -68,6 +70,8 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
     ------
     GridmapError
         A parameter that cannot be used (``parameter`` names it).
+    IntakeError
+        A parameter holding text no database stores (NUL, lone surrogate): 422.
     """
     args = request.args
     known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
@@ -78,6 +82,10 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
             parameter=str(unknown[0]),
         )
     filters: dict[str, Any] = {}
+    for name in sorted(known & set(args)):
+        for value in args.getlist(name):
+            if text_problem(value):
+                raise IntakeError(f"'{name}' {text_problem(value)}", field=name)
     if args.get("grid"):
         filters["grid"] = args["grid"]
     if args.get("level"):
@@ -127,7 +135,15 @@ def _int(value: Any, name: str, low: int, high: int) -> int:
 
 
 def read_body(max_bytes: int) -> Any:
-    """Return the parsed JSON body, or an error response (413 too large, 400 malformed)."""
+    """Return the parsed JSON body, or an error response.
+
+    415 when the body is not declared ``application/json``, 413 too large, 400 malformed.
+    An integer too long for Python to read (over 4,300 digits) becomes an infinite float,
+    so the record's own check names the field and the rest of the batch is kept.
+    """
+    if request.mimetype != "application/json":
+        given = request.mimetype or "none"
+        return error(415, f"Content-Type must be application/json, got {given}")
     length = request.content_length
     if length is not None and length > max_bytes:
         return error(413, f"request body of {length} bytes; at most {max_bytes}")
@@ -137,13 +153,23 @@ def read_body(max_bytes: int) -> Any:
     if not data.strip():
         return error(400, "empty body; expected JSON")
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_int=_parse_int)
     except UnicodeDecodeError:
         return error(400, "body is not UTF-8 text")
     except json.JSONDecodeError as exc:
         return error(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
     except RecursionError:
         return error(400, "malformed JSON: nested too deeply")
+    except ValueError as exc:  # anything else json refuses to read
+        return error(400, f"malformed JSON: {exc}"[:200])
+
+
+def _parse_int(text: str) -> int | float:
+    """Read a JSON integer; one beyond Python's digit limit becomes +-inf (refused later)."""
+    try:
+        return int(text)
+    except ValueError:
+        return float("-inf") if text.startswith("-") else float("inf")
 
 
 def json_answer(payload: Any, code: int, mimetype: str = "application/json") -> Response:
@@ -154,11 +180,23 @@ def json_answer(payload: Any, code: int, mimetype: str = "application/json") -> 
     return response
 
 
-def error(code: int, message: str, *, auth: bool = False, parameter: str | None = None) -> Response:
-    """Return the JSON error answer ``{error, status[, parameter]}`` (a Bearer challenge on 401)."""
+def error(
+    code: int,
+    message: str,
+    *,
+    auth: bool = False,
+    parameter: str | None = None,
+    field: str | None = None,
+) -> Response:
+    """Return the JSON error answer ``{error, status[, parameter][, field]}``.
+
+    A 401 carries the Bearer challenge.
+    """
     payload: dict[str, Any] = {"error": message, "status": code}
     if parameter:
         payload["parameter"] = parameter
+    if field:
+        payload["field"] = field
     response = json_answer(payload, code)
     if auth:
         response.headers["WWW-Authenticate"] = 'Bearer realm="gridmap"'

@@ -6,9 +6,13 @@ configured the API answers 503 and stores nothing, it is never open):
 ``POST /api/v1/incidents``
     One record, a list, or ``{"incidents": [...]}`` (fields: :mod:`gridmap.incidents.intake`).
     At most :data:`MAX_RECORDS` records and :data:`MAX_BYTES` bytes per request (413 beyond).
+    The body must be ``application/json`` (415 otherwise).
     Answers ``{received, stored, duplicates, stored_ids, duplicate_ids, rejected: [{index, id,
-    field, message}]}`` with 201 (something stored, nothing refused), 200 (all already stored: a
-    retry), 207 (some refused, the rest stored) or 422 (all refused).
+    field, message}], conflicts: [{id, fields}]}`` with 201 (something stored, nothing refused),
+    200 (all already stored: a retry), 207 (some refused or in conflict, the rest stored),
+    409 (every valid record a conflict) or 422 (all refused). A conflict is an id already
+    stored (or earlier in the batch) sent with other content; ``fields`` names what differs.
+    Its new content is not stored.
 ``PATCH /api/v1/incidents/<id>``
     ``{"status": "dispatched", "at": "...", "unit": "..."}``: 200 with the incident, 404 unknown
     id, 409 illegal transition, 422 bad body.
@@ -17,6 +21,10 @@ configured the API answers 503 and stores nothing, it is never open):
     ``category`` and ``status`` (comma-separated or repeated), ``limit`` (default 1,000, at most
     10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header. CSV cells are
     spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`).
+
+A busy or unreachable database answers 503 with ``Retry-After`` (nothing of that request is
+stored); text holding NUL or a lone surrogate (a body field, ``?grid=``, the id in the path)
+answers 422 naming the field, on every database.
 
 Scope: every answer holds only the incidents inside the asker's grids (the principal's
 :class:`~gridmap.access.roles.Scope`, filtered in SQL). An incident outside them answers 404
@@ -32,6 +40,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Blueprint, Response, request
 
 from gridmap.access.roles import Principal, Scope
@@ -45,11 +54,12 @@ from gridmap.errors import (
     StoreError,
 )
 from gridmap.incidents.assign import GridAssigner
-from gridmap.incidents.intake import records_of, validate_records
+from gridmap.incidents.intake import records_of, text_problem, validate_records
 from gridmap.incidents.scoping import GridChains
 from gridmap.incidents.store import IncidentStore
 from gridmap.incidents.tables import COLUMNS, STATUS_TIME
 from web.auth import LEGACY_TOKEN
+from web.error_answers import RETRY_AFTER
 from web.incident_requests import (
     FORMATS,
     error,
@@ -170,6 +180,14 @@ def create_blueprint(
     def _too_large(_exc) -> Response:
         return error(413, f"request body larger than {max_bytes} bytes")
 
+    @blueprint.errorhandler(sa.exc.OperationalError)
+    def _database_down(_exc) -> Response:
+        return unavailable()
+
+    def bad_id(incident_id: str) -> Response | None:
+        problem = text_problem(incident_id)
+        return error(422, f"'id' {problem}", field="id") if problem else None
+
     @blueprint.post("/incidents")
     def post_incidents() -> Response:
         """Store one incident or a batch; report the refused ones."""
@@ -193,6 +211,7 @@ def create_blueprint(
         inserted = get_store().insert(result.records)
         rejected = [r.as_dict() for r in result.rejected]
         stored = list(inserted.stored)
+        conflicts = [c.as_dict() for c in inserted.conflicts]
         # One row per batch (a 1,000-record batch is one write): counts, and the ids clipped.
         record(
             "incident-write",
@@ -200,7 +219,8 @@ def create_blueprint(
             {
                 "received": len(records),
                 "stored": len(stored),
-                "duplicates": len(inserted.duplicates),
+                "duplicates": len(inserted.same),
+                "conflicts": len(conflicts),
                 "rejected": len(result.rejected_indexes),
                 "ids": stored[:AUDIT_IDS],
                 "more_ids": max(0, len(stored) - AUDIT_IDS),
@@ -209,14 +229,17 @@ def create_blueprint(
         payload = {
             "received": len(records),
             "stored": len(inserted.stored),
-            "duplicates": len(inserted.duplicates),
+            "duplicates": len(inserted.same),
             "stored_ids": list(inserted.stored),
-            "duplicate_ids": list(inserted.duplicates),
+            "duplicate_ids": list(inserted.same),
             "rejected": rejected,
+            "conflicts": conflicts,
         }
         if not result.records:
             code = 422
-        elif rejected:
+        elif conflicts and not inserted.stored and not inserted.same and not rejected:
+            code = 409
+        elif rejected or conflicts:
             code = 207
         elif inserted.stored:
             code = 201
@@ -227,6 +250,9 @@ def create_blueprint(
     @blueprint.patch("/incidents/<incident_id>")
     def patch_incident(incident_id: str) -> Response:
         """Change the status of one incident (dispatch workflow)."""
+        refused = bad_id(incident_id)
+        if refused is not None:
+            return refused
         body = read_body(max_bytes)
         if isinstance(body, Response):
             return body
@@ -245,6 +271,9 @@ def create_blueprint(
     @blueprint.get("/incidents/<incident_id>")
     def get_incident(incident_id: str) -> Response:
         """Return one incident; 404 if unknown or outside the asker's scope."""
+        refused = bad_id(incident_id)
+        if refused is not None:
+            return refused
         row = get_store().get(incident_id, within=tree().within(scope_of(principal())))
         if row is None:
             return error(404, f"no incident with id {incident_id!r}")
@@ -307,7 +336,14 @@ def _error_of(exc: GridmapError) -> Response:
         code = 422
     else:
         code = 400
-    return error(code, str(exc))
+    return error(code, str(exc), field=getattr(exc, "field", None))
+
+
+def unavailable() -> Response:
+    """Answer 503 with ``Retry-After``: the database is busy (locked) or unreachable."""
+    response = error(503, "the incident database is busy or unreachable; retry shortly")
+    response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:

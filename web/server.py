@@ -15,6 +15,7 @@ from web import admin, coverage_api, geo_routes, grids_api, incidents_api
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.compression import close_file_bodies
+from web.error_answers import install_error_handlers
 from web.runtime import Runtime, bind
 from web.security import content_security_policy, install_headers
 
@@ -91,6 +92,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
         )
     )
     server.register_blueprint(admin.create_blueprint())
+    install_error_handlers(server)
 
 
 def secret_key(settings: Settings) -> str:

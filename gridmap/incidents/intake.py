@@ -114,7 +114,26 @@ def parse_time(value: Any) -> datetime:
         raise ValueError(f"must be an ISO-8601 time string, got {_kind(value)}")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:00-05:00 or 0001-01-01T00:00+05:00: no such time in UTC.
+        raise ValueError(f"{value!r} is out of range (years 1-9999 in UTC)") from None
+
+
+def text_problem(value: str) -> str | None:
+    r"""Return why ``value`` cannot be stored as text (NUL, lone surrogate), or None.
+
+    PostgreSQL refuses NUL in text and no database encodes a lone surrogate (``"\ud800"``),
+    so both are refused here, the same on every database, before anything is written.
+    """
+    if "\x00" in value:
+        return "must not contain the NUL character (\\u0000)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "must be valid Unicode text (it holds a lone surrogate such as \\ud800)"
+    return None
 
 
 def records_of(payload: Any) -> list[Any]:
@@ -265,8 +284,9 @@ def _check_one(raw: Any, index: int, now: datetime) -> tuple[dict[str, Any], lis
             bad(name, f"must be a number, got {_kind(value)}")
             continue
         limit = 180 if name == "lon" else 90
-        if not math.isfinite(value) or abs(value) > limit:
-            bad(name, f"must be a finite number between -{limit} and {limit}, got {value!r}")
+        # abs() first: math.isfinite(10**400) raises OverflowError on an int too big for float.
+        if abs(value) > limit or not math.isfinite(value):
+            bad(name, f"must be a finite number between -{limit} and {limit}, got {_short(value)}")
             continue
         clean[name] = float(value)
 
@@ -306,6 +326,8 @@ def _check_one(raw: Any, index: int, now: datetime) -> tuple[dict[str, Any], lis
             continue
         if not isinstance(value, str):
             bad(name, f"must be a string, got {_kind(value)}")
+        elif text_problem(value):
+            bad(name, str(text_problem(value)))
         elif len(value) > MAX_LENGTHS[name]:
             bad(name, f"is {len(value)} characters long; at most {MAX_LENGTHS[name]}")
         else:
@@ -323,10 +345,13 @@ def _kind(value: Any) -> str:
         if isinstance(value, kind):
             return f"{name} {_short(value)}" if kind in (str, bool) else name
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {_short(value)}"
     return type(value).__name__
 
 
 def _short(value: Any, width: int = 60) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # an int of more digits than Python turns into text
+        text = f"<an integer of {value.bit_length()} bits>"
     return text if len(text) <= width else text[: width - 3] + "..."

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from gridmap.errors import StoreError
 from gridmap.grids.schema import LEVELS, LEVELS_TEXT
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.intake import text_problem
 from gridmap.incidents.tables import COLUMNS
 
 
@@ -32,8 +33,8 @@ def get(
     answered exactly like an unknown one.
     """
     clauses = where_clauses(engine, table, within=within)
-    if clauses is None:
-        return None
+    if clauses is None or text_problem(incident_id):
+        return None  # no stored id holds NUL or a lone surrogate: never sent to the database
     stmt = sa.select(table).where(table.c.id == incident_id, *clauses)
     with engine.connect() as conn:
         row = conn.execute(stmt).mappings().first()
@@ -42,6 +43,8 @@ def get(
 
 def stored_level(engine: sa.Engine, table: sa.Table, grid_id: str) -> int | None:
     """Return the level at which ``grid_id`` appears in stored incidents (None if none)."""
+    if text_problem(grid_id):
+        return None  # a NUL (e.g. in a callback's customdata) would be a DataError on PostgreSQL
     with engine.connect() as conn:
         for level in LEVELS:
             column = table.c[f"g{level}"]
@@ -74,6 +77,8 @@ def where_clauses(
     t = table
     clauses: list[sa.ColumnElement[bool]] = []
     if grid is not None:
+        if text_problem(grid):
+            return None  # no grid id holds NUL or a lone surrogate
         if grid_level is None:
             grid_level = stored_level(engine, table, grid)
             if grid_level is None:

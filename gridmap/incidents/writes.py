@@ -5,9 +5,10 @@ Every function takes the plain parts of a store: the engine, the two tables and 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,12 +24,50 @@ from gridmap.incidents.tables import COLUMNS, REQUIRED, STATUS_TIME, TIME_COLUMN
 BATCH = 50_000
 
 
+#: The reporter's content of a record: a repeated id must repeat these to be a duplicate.
+#: The workflow fields (status, its times, unit) change through PATCH and are not compared.
+CONTENT: tuple[str, ...] = (
+    "category", "reported_at", "lon", "lat", "reporter", "description",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A repeated id whose content differs from the stored one (nothing of it is stored)."""
+
+    id: str
+    fields: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the JSON form ``{id, fields}``."""
+        return {"id": self.id, "fields": list(self.fields)}
+
+
 @dataclass(frozen=True)
 class InsertResult:
-    """What :meth:`IncidentStore.insert` did: ids stored and ids already present."""
+    """What :meth:`IncidentStore.insert` did: ids stored, ids not stored, conflicts.
+
+    ``duplicates`` holds every id not stored because it was already there (or earlier in the
+    batch), in input order. Those whose :data:`CONTENT` differs are also in ``conflicts``,
+    naming the fields that differ: their new content is not stored, and is reported, never
+    dropped silently. The others are plain retries (:attr:`same`).
+    """
 
     stored: tuple[str, ...]
     duplicates: tuple[str, ...]
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def same(self) -> tuple[str, ...]:
+        """Return the duplicates that repeat the stored content exactly (retries)."""
+        clashing = Counter(c.id for c in self.conflicts)  # an id may be both, in one batch
+        same: list[str] = []
+        for rid in self.duplicates:
+            if clashing[rid]:
+                clashing[rid] -= 1
+            else:
+                same.append(rid)
+        return tuple(same)
 
 
 def bump(conn: sa.Connection, versions: sa.Table) -> None:
@@ -65,8 +104,8 @@ def insert(
         Ids stored now and ids that were duplicates, each in input order.
     """
     rows: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    repeated: list[str] = []
+    seen: dict[str, dict[str, Any]] = {}
+    repeated: list[dict[str, Any]] = []
     now = clock()
     for index, record in enumerate(records):
         missing = [c for c in REQUIRED if record.get(c) is None]
@@ -86,14 +125,14 @@ def insert(
                     field=name,
                     record=index,
                 )
-        if rid in seen:
-            repeated.append(rid)
-            continue
-        seen.add(rid)
         row = {c: record.get(c) for c in COLUMNS}
         row["id"] = rid
         row["lon"], row["lat"] = float(row["lon"]), float(row["lat"])
         row["updated_at"] = record.get("updated_at") or now
+        if rid in seen:
+            repeated.append(row)
+            continue
+        seen[rid] = row
         rows.append(row)
     stored: set[str] = set()
     dialect = engine.dialect.name
@@ -112,9 +151,45 @@ def insert(
                 stored.update(conn.execute(statement, chunk).scalars().all())
         if stored:
             bump(conn, versions)
+        present = [r["id"] for r in rows if r["id"] not in stored]
+        before = _content(conn, table, present)
+    # The batch's own first copy of a repeated id is what it is compared with when new.
+    before.update({rid: seen[rid] for rid in stored})
+    dupes: list[str] = []
+    conflicts: list[Conflict] = []
+    for row in [*(r for r in rows if r["id"] not in stored), *repeated]:
+        dupes.append(row["id"])
+        differ = _differences(row, before.get(row["id"]))
+        if differ:
+            conflicts.append(Conflict(row["id"], differ))
     ordered = tuple(r["id"] for r in rows if r["id"] in stored)
-    dupes = tuple(r["id"] for r in rows if r["id"] not in stored) + tuple(repeated)
-    return InsertResult(stored=ordered, duplicates=dupes)
+    return InsertResult(stored=ordered, duplicates=tuple(dupes), conflicts=tuple(conflicts))
+
+
+def _content(conn: sa.Connection, table: sa.Table, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Return the stored :data:`CONTENT` of ``ids`` (read in pages of 500 ids)."""
+    found: dict[str, dict[str, Any]] = {}
+    columns = [table.c.id, *(table.c[c] for c in CONTENT)]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for row in conn.execute(sa.select(*columns).where(table.c.id.in_(chunk))).mappings():
+            found[row["id"]] = dict(row)
+    return found
+
+
+def _differences(row: Mapping[str, Any], stored: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Return the :data:`CONTENT` fields where ``row`` differs from ``stored``."""
+    if stored is None:
+        return ()
+    return tuple(c for c in CONTENT if _same_value(row.get(c)) != _same_value(stored.get(c)))
+
+
+def _same_value(value: Any) -> Any:
+    """Return ``value`` in a comparable form (times in UTC to the microsecond, "" as None)."""
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+        return aware.astimezone(UTC)
+    return None if value == "" else value
 
 
 def _insert_sqlite(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> list[str]:

@@ -449,7 +449,8 @@ def test_writes_and_status_changes_are_audited(scoped):
         ("token:west-app", "incident-write", "a1,a2"),
         ("token:west-app", "incident-status", "a1"),
     ]
-    assert rows[0]["detail"] == {"received": 2, "stored": 2, "duplicates": 0, "rejected": 0,
+    assert rows[0]["detail"] == {"received": 2, "stored": 2, "duplicates": 0, "conflicts": 0,
+                                 "rejected": 0,
                                  "ids": ["a1", "a2"], "more_ids": 0}  # fmt: skip
     assert rows[1]["detail"] == {"status": "dispatched", "at": NOW, "unit": "派出所"}
     assert rows[1]["address"] == "127.0.0.1"
