@@ -1,6 +1,8 @@
 """Grid-management dashboard: the app factory and the command line.
 
-``python app.py [serve]`` serves it, ``check [DIR]`` checks a district folder, ``user``,
+``python app.py [serve]`` serves it, ``check [DIR]`` checks a district folder, ``init DIR``
+writes a first district.json for one (cli/init_district.py), ``import-osm FILE DIR`` its roads
+and water from OpenStreetMap (cli/import_osm.py), ``user``,
 ``token`` and ``wall-link`` manage who may sign in (cli/accounts.py).
 """
 
@@ -16,6 +18,7 @@ from dash import Dash
 from flask import Flask
 
 from cli import accounts as account_commands
+from cli import import_osm, init_district
 from gridmap.clock import Clock, system_clock
 from gridmap.errors import ConfigError, DataError
 from gridmap.grids.district import load_district
@@ -97,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     check_cmd = sub.add_parser("check", help="check a district data folder")
     check_cmd.add_argument("folder", nargs="?", help="default: GRIDMAP_DATA_DIR or data/geo")
     account_commands.add_commands(sub)
+    init_district.add_commands(sub)
+    import_osm.add_commands(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -105,6 +110,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "check":
         return check(Path(args.folder) if args.folder else settings.data_dir)
+    if args.command in init_district.COMMANDS:
+        return init_district.run(args)
+    if args.command in import_osm.COMMANDS:
+        return import_osm.run(args)
     if args.command in account_commands.COMMANDS:
         return account_commands.run(args, settings)
     try:

@@ -285,6 +285,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Manage them on the server: python app.py user | token | wall-link --help",
     },
     "admin-link": {"zh": "管理", "en": "Admin"},
+    "field-population": {"zh": "人口", "en": "population"},
+    "field-staff": {"zh": "网格员", "en": "staff"},
+    "metric-fallback-note": {
+        "zh": "无{field}数据，{metric}暂不可用，按{shown}着色",
+        "en": "no {field} in the data: {metric} unavailable, coloured by {shown}",
+    },
+    "figure-unknown-note": {"zh": "数据中无此项", "en": "not in the data"},
 }
 
 

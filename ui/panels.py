@@ -48,6 +48,11 @@ def breadcrumb(chain: list[dict], lang: str, others: list[dict] = ()) -> list:
     return items
 
 
+def _level_name(brief: dict, lang: str) -> str:
+    """Return the district's own name of the grid's level (district.json), else the default."""
+    return (brief.get("level_name") or {}).get(lang) or t(f"level-{brief['level']}", lang)
+
+
 def detail_panel(summary: dict, lang: str) -> list:
     """Return the rows of the detail panel for a grid summary (see gridmap.grids.summary)."""
     grid = summary["grid"]
@@ -55,7 +60,7 @@ def detail_panel(summary: dict, lang: str) -> list:
     posts = [name_of(p, lang) for p in summary["posts"]]
     rows = [
         ("detail-name", name_of(grid, lang)),
-        ("detail-level", f"{grid['level']} · {t('level-' + str(grid['level']), lang)}"),
+        ("detail-level", f"{grid['level']} · {_level_name(grid, lang)}"),
         ("detail-code", grid["code"]),
         ("detail-chain", chain),
         ("detail-area", f"{_fmt(grid['area_km2'], 2)} {t('unit-km2', lang)}"),

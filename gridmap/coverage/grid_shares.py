@@ -60,6 +60,8 @@ class GridIndex:
     piece_area: np.ndarray
     up: csr_matrix
     leaf_geoms: np.ndarray
+    #: False when no grid has a population figure: population columns of tables are then NaN.
+    has_population: bool = True
 
     @property
     def n_leaves(self) -> int:
@@ -149,8 +151,10 @@ def build_grid_index(grids: gpd.GeoDataFrame, raster: Any) -> GridIndex:
                 f"grids: population must be a number >= 0 for grid(s) {', '.join(ids[bad][:10])}"
             )
         frame["population"] = np.nan_to_num(pop, nan=0.0)
+        has_population = bool(np.isfinite(pop).any())
     else:
         frame["population"] = 0.0
+        has_population = False
 
     pos = {g: i for i, g in enumerate(ids)}
     parent_pos = np.array([pos.get(p, -1) if p is not None else -1 for p in frame["parent_id"]])
@@ -183,6 +187,7 @@ def build_grid_index(grids: gpd.GeoDataFrame, raster: Any) -> GridIndex:
         piece_area=area,
         up=up,
         leaf_geoms=leaf_geoms,
+        has_population=has_population,
     )
 
 
@@ -309,7 +314,8 @@ def grid_table(
     Returns
     -------
     DataFrame
-        The columns of :data:`TABLE_COLUMNS`; shares are NaN where the total is 0.
+        The columns of :data:`TABLE_COLUMNS`; shares are NaN where the total is 0, and the
+        population columns are NaN when the grids have no population figure at all.
     """
     covered_cells = np.asarray(covered_cells, dtype=bool)
     n_leaves = index.n_leaves
@@ -344,6 +350,9 @@ def grid_table(
     out["population"] = pop
     out["covered_population"] = cov_pop
     out["population_share"] = _share(cov_pop, pop)
+    if not index.has_population:
+        # Unknown, not zero: "0 people not covered" would be a false figure.
+        out[["population", "covered_population", "population_share"]] = np.nan
     out["incidents"] = inc
     out["covered_incidents"] = cov_inc
     out["incident_share"] = _share(cov_inc, inc)

@@ -20,11 +20,14 @@ def district_kpis(table: pd.DataFrame) -> dict:
     dict
         ``area_km2``, ``covered_area_km2``, ``area_share``, ``population``,
         ``covered_population``, ``population_share``, ``uncovered_population``, ``incidents``,
-        ``covered_incidents``, ``incident_share`` (shares None when undefined).
+        ``covered_incidents``, ``incident_share`` (shares None when undefined; the
+        population figures None when the grids have none).
     """
     roots = table[~table["parent_id"].isin(table["grid_id"])]
     area = float(roots["area_km2"].sum())
     cov_area = float(roots["covered_area_km2"].sum())
+    # NaN population (grids without any population figure) is unknown, never 0 people.
+    known = roots.empty or bool(roots["population"].notna().any())
     pop = float(roots["population"].sum())
     cov_pop = float(roots["covered_population"].sum())
     inc = float(roots["incidents"].sum())
@@ -33,10 +36,10 @@ def district_kpis(table: pd.DataFrame) -> dict:
         "area_km2": area,
         "covered_area_km2": cov_area,
         "area_share": cov_area / area if area > 0 else None,
-        "population": pop,
-        "covered_population": cov_pop,
-        "uncovered_population": pop - cov_pop,
-        "population_share": cov_pop / pop if pop > 0 else None,
+        "population": pop if known else None,
+        "covered_population": cov_pop if known else None,
+        "uncovered_population": pop - cov_pop if known else None,
+        "population_share": cov_pop / pop if known and pop > 0 else None,
         "incidents": inc,
         "covered_incidents": cov_inc,
         "incident_share": cov_inc / inc if inc > 0 else None,

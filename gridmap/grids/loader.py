@@ -22,6 +22,8 @@ from gridmap.grids.checks import (
 from gridmap.grids.layer_file import find_layer_file, read_layer, read_layer_problems
 from gridmap.grids.noding import node_roads
 from gridmap.grids.schema import EXTENSIONS, LAYERS, LEVELS, LEVELS_TEXT, META_FILE
+from gridmap.grids.wording import check_wording
+from gridmap.incidents.categories import categories_problems
 
 __all__ = ["DistrictData", "check_folder", "find_layer_file", "load_folder", "read_layer"]
 
@@ -91,6 +93,8 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
         problems += found
     mapping, found = check_mapping(meta)
     problems += found
+    problems += check_wording(meta)
+    problems += categories_problems(folder)
     encoding = meta.get("encoding") if isinstance(meta.get("encoding"), str) else None
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for layer in LAYERS:

@@ -50,6 +50,18 @@ METRICS: dict[str, _Metric] = {
 }
 
 DEFAULT_METRIC = "density"
+#: The metric shown instead of one whose figures the district lacks: every grid has an area.
+FALLBACK_METRIC = "area"
+
+#: The grid fields (district.json columns) each metric needs; a metric not listed needs none.
+METRIC_NEEDS: dict[str, tuple[str, ...]] = {
+    "population": ("population",),
+    "density": ("population",),
+    "staff": ("staff",),
+    "residents-per-staff": ("population", "staff"),
+    "coverage-population": ("population",),
+    "incidents-per-1000": ("population",),
+}
 
 #: Metrics read from the 5-minute police circle's per-grid table (column of each), as shares.
 COVERAGE_METRICS: dict[str, str] = {
@@ -65,6 +77,31 @@ ALL_METRICS: tuple[str, ...] = (
     "incidents",
     "incidents-per-1000",
 )
+
+
+def has_field(district: District, field: str) -> bool:
+    """Return whether any grid of ``district`` has a value for ``field`` (population, staff)."""
+    key = ("has-field", field)
+    if key not in district.memo:
+        district.memo[key] = any(
+            district.record(g)[field] is not None for g in district.grids.index
+        )
+    return district.memo[key]
+
+
+def missing_fields(district: District, metric: str) -> tuple[str, ...]:
+    """Return the fields ``metric`` needs that ``district`` has no value for (empty: none)."""
+    return tuple(f for f in METRIC_NEEDS.get(metric, ()) if not has_field(district, f))
+
+
+def available_metrics(district: District) -> tuple[str, ...]:
+    """Return the metrics of :data:`ALL_METRICS` that ``district``'s figures can give."""
+    return tuple(m for m in ALL_METRICS if not missing_fields(district, m))
+
+
+def default_metric(district: District) -> str:
+    """Return :data:`DEFAULT_METRIC`, or :data:`FALLBACK_METRIC` when the district lacks it."""
+    return DEFAULT_METRIC if not missing_fields(district, DEFAULT_METRIC) else FALLBACK_METRIC
 
 
 def is_share(metric: str) -> bool:

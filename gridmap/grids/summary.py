@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from gridmap.grids.district import District
+from gridmap.grids.wording import level_names
 
 
 def _brief(district: District, grid_id: str) -> dict:
     rec = district.record(grid_id)
     brief = {k: rec[k] for k in ("grid_id", "level", "name_zh", "name_en", "code")}
     brief["key"] = district.key_of[grid_id]
+    # The district's own word for the level (县, 街道, ...), in both languages.
+    brief["level_name"] = level_names(district.meta, rec["level"])
     return brief
 
 

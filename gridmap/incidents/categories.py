@@ -10,7 +10,11 @@ usual owners of the other kinds of problem.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
+
+from gridmap.errors import DataError, Problem
 
 
 @dataclass(frozen=True)
@@ -124,6 +128,122 @@ def category(category_id: str) -> Category:
         raise KeyError(
             f"unknown category {category_id!r}; known: {', '.join(CATEGORY_IDS)}"
         ) from None
+
+
+#: The optional file of a data folder that replaces the categories and their units.
+CATEGORIES_FILE = "categories.json"
+#: The groups a category may belong to.
+GROUPS: tuple[str, ...] = ("dispute", "petition", "hazard", "security", "service", "other")
+_FIELDS = ("zh", "en", "group", "unit_zh", "unit_en")
+
+
+def _entry(number: int, item: object) -> tuple[Category | None, list[str]]:
+    """Return one category of ``categories.json`` (None when broken) and what is wrong."""
+    if not isinstance(item, dict):
+        return None, [f"entry {number}: must be an object with id, zh, en, group, unit_zh, unit_en"]
+    cid = item.get("id")
+    if not isinstance(cid, str) or not cid.strip() or not cid.replace("-", "").isalnum():
+        return None, [f"entry {number}: id must be text of letters, digits or '-', got {cid!r}"]
+    unknown = sorted(set(item) - {"id", *_FIELDS})
+    if unknown:
+        return None, [
+            f"{cid}: unknown field(s) {', '.join(unknown)} (known: id, {', '.join(_FIELDS)})"
+        ]
+    base = BY_ID.get(cid)
+    values = {f: getattr(base, f) for f in _FIELDS} if base else {"group": "other"}
+    values.update({k: v for k, v in item.items() if k != "id"})
+    errors = []
+    for f in _FIELDS:
+        if not isinstance(values.get(f), str) or not values[f].strip():
+            errors.append(
+                f"{cid}: {f} must be non-empty text" + ("" if f in item else " (missing)")
+            )
+    if not errors and values["group"] not in GROUPS:
+        errors.append(f"{cid}: group must be one of {', '.join(GROUPS)}, got {values['group']!r}")
+    if errors:
+        return None, errors
+    return Category(cid, *(values[f].strip() for f in _FIELDS)), []
+
+
+def for_district(categories: tuple[Category, ...], zh: str, en: str) -> tuple[Category, ...]:
+    """Return ``categories`` with the default units' 区 / "District" put as ``zh`` / ``en``.
+
+    So a county's defaults read 县人民调解中心 / "County People's Mediation Centre".
+    """
+
+    def swap(text: str, old: str, new: str) -> str:
+        return new + text[len(old) :] if text.startswith(old) else text
+
+    return tuple(
+        Category(
+            c.id,
+            c.zh,
+            c.en,
+            c.group,
+            swap(c.unit_zh, "区", zh),
+            swap(c.unit_en, "District ", f"{en} "),
+        )
+        for c in categories
+    )
+
+
+def read_categories(folder: str | Path) -> tuple[tuple[Category, ...], list[Problem]]:
+    """Return the categories of a data folder and the problems with its ``categories.json``.
+
+    Without the file these are :data:`CATEGORIES`. The file holds a list of categories
+    (``[{"id": "land", "unit_zh": "县自然资源局", "unit_en": "County ..."}, ...]``) in display
+    order: those listed are the district's; a default id may give only the fields it changes,
+    a new id needs ``zh``, ``en``, ``unit_zh`` and ``unit_en`` (``group`` defaults to other).
+
+    Returns
+    -------
+    categories : tuple of Category
+        The defaults when the file is absent or broken.
+    problems : list of Problem
+        Every problem, each naming the entry or category id and the field.
+    """
+    path = Path(folder) / CATEGORIES_FILE
+    if not path.is_file():
+        return CATEGORIES, []
+    try:
+        items = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return CATEGORIES, [Problem(CATEGORIES_FILE, "categories", f"cannot read the JSON: {exc}")]
+    if not isinstance(items, list) or not items:
+        message = "the file must hold a non-empty list of categories"
+        return CATEGORIES, [Problem(CATEGORIES_FILE, "categories", message)]
+    found: list[Category] = []
+    problems = []
+    for number, item in enumerate(items, start=1):
+        cat, errors = _entry(number, item)
+        problems += [Problem(CATEGORIES_FILE, "categories", e) for e in errors]
+        if cat is not None:
+            if any(c.id == cat.id for c in found):
+                message = f"{cat.id}: listed twice"
+                problems.append(Problem(CATEGORIES_FILE, "categories", message, (cat.id,)))
+            found.append(cat)
+    if problems:
+        return CATEGORIES, problems
+    return tuple(found), []
+
+
+def categories_problems(folder: str | Path) -> list[Problem]:
+    """Return the problems with a data folder's ``categories.json`` (none when absent)."""
+    return read_categories(folder)[1]
+
+
+def load_categories(folder: str | Path) -> tuple[Category, ...]:
+    """Return the categories of a data folder (:func:`read_categories`).
+
+    Raises
+    ------
+    DataError
+        Listing every problem of ``categories.json``.
+    """
+    categories, problems = read_categories(folder)
+    if problems:
+        raise DataError(problems)
+    return categories
 
 
 def status_label(status: str, lang: str = "zh") -> str:

@@ -9,7 +9,7 @@ import numpy as np
 
 from gridmap.access.roles import Scope
 from gridmap.grids.district import Bounds, District
-from gridmap.grids.metrics import is_share, metric_values
+from gridmap.grids.metrics import FALLBACK_METRIC, is_share, metric_values, missing_fields
 from gridmap.i18n import name_of, t
 from gridmap.views.url_state import NavState
 
@@ -36,6 +36,8 @@ class MapView:
     metric_label: str
     zrange: tuple[float, float] | None
     value_format: str = ","
+    #: Why the map shows another metric than the one asked (empty: it shows that one).
+    note: str = ""
 
 
 def robust_range(values: list[float | None]) -> tuple[float, float] | None:
@@ -157,13 +159,33 @@ def build_view(
     ``values`` gives the metric for every shown grid when it does not come from the district's
     own figures (coverage, incidents); see :func:`shown_grids` for their order. ``scope``
     (None: the whole district) limits the grids drawn and the selection to the reader's.
+    A metric whose field the district lacks (density without population) is drawn as
+    :data:`~gridmap.grids.metrics.FALLBACK_METRIC`, with the reason in ``note`` and the label.
 
     In a whole-level view the hover shows grid ids, not names, and there are no label points:
     names for 6,438 grids would make the update large. Drilling shows names and labels.
     """
     selected, ids = shown_grids(district, state, scope)
-    if values is None:
+    if values is None and not missing_fields(district, metric):
         values = metric_values(district, metric, ids)
+    note = ""
+    asked = metric
+    # Plotly draws no polygon whose value is null: with every value unknown because the data
+    # lacks a field (density in a district without population) the map could not be clicked.
+    # Colour by area and say why.
+    missing = missing_fields(district, metric)
+    if ids and missing and (values is None or all(v is None for v in values)):
+        metric = FALLBACK_METRIC
+        values = metric_values(district, metric, ids)
+        note = t(
+            "metric-fallback-note",
+            lang,
+            metric=t(f"metric-{asked}", lang),
+            field=t(f"field-{missing[0]}", lang),
+            shown=t(f"metric-{metric}", lang),
+        )
+    elif values is None:
+        values = []
     if state.whole_level:
         hover, points = list(ids), []
     else:
@@ -182,7 +204,8 @@ def build_view(
         center=box.center,
         zoom=fit_zoom(box, size_px),
         metric=metric,
-        metric_label=t(f"metric-{metric}", lang),
+        metric_label=t(f"metric-{metric}", lang) + (f" · {note}" if note else ""),
         zrange=(0.0, 1.0) if is_share(metric) else robust_range(values),
         value_format=".0%" if is_share(metric) else ",",
+        note=note,
     )

@@ -32,7 +32,9 @@ def test_missing_population_gives_undefined_population_shares():
     grids = toy_grids().drop(columns="population")
     result = CoverageModel.from_geodataframes(grids, toy_posts((0, 1000)), None, crs=UTM).coverage()
     kpis = result.kpis()
-    assert kpis["population"] == 0 and kpis["population_share"] is None
+    # Unknown, not 0 people: the planner shows "—", never "0 people not covered".
+    assert kpis["population"] is None and kpis["population_share"] is None
+    assert kpis["uncovered_population"] is None
     assert kpis["area_share"] > 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -50,3 +52,18 @@ def test_kpis_of_a_scope_are_those_of_its_grids_counted_once():
         assert scoped["covered_area_km2"] == pytest.approx(rows.loc[top, "covered_area_km2"].sum())
     assert result.kpis(roots=())["population"] == 0
     assert result.kpis(roots=())["population_share"] is None
+
+
+def test_district_kpis_without_population_are_unknown_not_zero():
+    from gridmap.coverage.grid_shares import grid_table
+    from gridmap.coverage.kpis import district_kpis
+
+    model = toy_model(settings=INSTANT_WALK)
+    known = district_kpis(model.coverage(5).grid_table())
+    assert known["population"] > 0 and known["uncovered_population"] is not None
+    bare = dataclasses.replace(model.index, has_population=False)
+    table = grid_table(bare, model.coverage(5).covered)
+    assert table["population"].isna().all() and table["population_share"].isna().all()
+    kpis = district_kpis(table)
+    assert kpis["population"] is None and kpis["uncovered_population"] is None
+    assert kpis["population_share"] is None and kpis["area_share"] == known["area_share"]

@@ -103,3 +103,33 @@ def test_metrics_without_population_or_staff(tiny_district):
 def test_unknown_metric_names_the_known_ones(tiny_district):
     with pytest.raises(KeyError, match=r"unknown metric 'coverage-area'; known: \['area', "):
         metric_values(tiny_district, "coverage-area", ["T"])
+
+
+# -- a district without population or staff ----------------------------------------------------
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    from tests.bare_district import write_bare_district
+
+    return load_district(write_bare_district(tmp_path_factory.mktemp("bare") / "geo"))
+
+
+def test_missing_fields_name_what_a_metric_lacks(bare, district):
+    from gridmap.grids.metrics import has_field, missing_fields
+
+    assert not has_field(bare, "population") and not has_field(bare, "staff")
+    assert missing_fields(bare, "density") == ("population",)
+    assert missing_fields(bare, "residents-per-staff") == ("population", "staff")
+    assert missing_fields(bare, "area") == ()
+    assert missing_fields(district, "density") == ()
+
+
+def test_available_and_default_metrics_follow_the_data(bare, district):
+    from gridmap.grids.metrics import FALLBACK_METRIC, available_metrics, default_metric
+
+    assert available_metrics(district) == ALL_METRICS
+    shown = available_metrics(bare)
+    assert "area" in shown and "posts" in shown and "incidents" in shown
+    for gone in ("population", "density", "staff", "residents-per-staff", "coverage-population"):
+        assert gone not in shown
+    assert default_metric(district) == DEFAULT_METRIC
+    assert default_metric(bare) == FALLBACK_METRIC == "area"

@@ -60,6 +60,7 @@ def test_summary_of_a_village(tiny_district):
         "name_en": "Test District",
         "code": "T",
         "key": "0",
+        "level_name": {"zh": "区", "en": "District"},
     }
     assert [c["grid_id"] for c in summary["children"]] == ["T211", "T212"]
     assert [c["population"] for c in summary["children"]] == [1900, 2300]

@@ -157,3 +157,36 @@ def test_a_level5_root_is_shown_alone(district):
     scope = Scope.of(["T1111"])
     assert shown_grids(district, NavState(), scope) == ("T1111", ["T1111"])
     assert focus_grid(district, NavState(), scope) == "T1111"
+
+
+# -- a district without population ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory):
+    from tests.bare_district import write_bare_district
+
+    return load_district(write_bare_district(tmp_path_factory.mktemp("bare") / "geo"))
+
+
+@pytest.mark.parametrize("view", ["drill", "level-5"])
+@pytest.mark.parametrize("metric", ["density", "population", "residents-per-staff"])
+def test_a_metric_the_data_lacks_colours_by_area_and_says_so(bare, metric, view):
+    state = NavState(grid=None if view != "drill" else "T11", view=view)
+    shown = build_view(bare, state, metric, "zh")
+    assert shown.values and all(v is not None and v > 0 for v in shown.values)
+    assert shown.metric == "area"
+    assert "无人口数据" in shown.note and "按面积（km²）着色" in shown.note
+    assert shown.metric_label.startswith("面积（km²） · 无人口数据")
+    low, high = shown.zrange
+    assert 0 < low <= high  # a real range: never a colour bar from "400m" to "-400m"
+    en = build_view(bare, state, metric, "en")
+    assert en.note.startswith("no population in the data")
+
+
+def test_only_a_lacking_field_falls_back(bare, district):
+    state = NavState(grid="T1", view="drill")
+    shown = build_view(bare, state, "coverage-population", "en", values=[None, None])
+    assert shown.metric == "area" and shown.note.startswith("no population in the data")
+    kept = build_view(district, state, "coverage-incidents", "en", values=[None, None])
+    assert kept.metric == "coverage-incidents" and kept.values == [None, None]
+    assert build_view(district, state, "density", "en").note == ""
+    assert build_view(bare, state, "area", "en").note == ""
