@@ -68,15 +68,24 @@ class ImportReport:
     duplicates: int = 0
     refused_records: int = 0
     refusals: list[Refusal] = field(default_factory=list)
+    #: Ids already stored with other content (the file's version was not stored), and how.
+    conflicts: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
     def summary(self, limit: int = 1000) -> str:
         """Return the text summary printed at the end of an import."""
         lines = [
             f"{self.path}: {self.records} record(s)",
             f"  stored      {self.stored:>9,}",
-            f"  duplicates  {self.duplicates:>9,}  (id already stored)",
+            f"  duplicates  {self.duplicates:>9,}  (id already stored, same content)",
+            f"  conflicts   {len(self.conflicts):>9,}  (id already stored, other content: kept)",
             f"  refused     {self.refused_records:>9,}",
         ]
+        if self.conflicts:
+            lines.append("Conflicting records (the stored version was kept):")
+            for incident_id, fields in self.conflicts[:limit]:
+                lines.append(f"  {incident_id}: differs in {', '.join(fields)}")
+            if len(self.conflicts) > limit:
+                lines.append(f"  ... and {len(self.conflicts) - limit} more conflict(s)")
         if self.refusals:
             lines.append("Refused records:")
             lines.extend(f"  {r}" for r in self.refusals[:limit])
@@ -229,7 +238,8 @@ def import_file(
         inserted = store.insert(result.records)
         report.records += len(batch)
         report.stored += len(inserted.stored)
-        report.duplicates += len(inserted.duplicates)
+        report.duplicates += len(inserted.same)
+        report.conflicts.extend((c.id, tuple(c.fields)) for c in inserted.conflicts)
         report.refused_records += len(result.rejected_indexes)
         report.refusals.extend(
             Refusal(places[r.index], r.id, r.field, r.message) for r in result.rejected

@@ -48,7 +48,9 @@ def test_csv_import_reports_each_refusal(tmp_path, data_dir, db_url, capsys):
     code, out, err = run(capsys, path, "--data-dir", data_dir, "--database-url", db_url)
     assert code == 1
     assert "stored              2" in out
-    assert "duplicates          1" in out
+    # c1 again with another description: a conflict (kept as stored), not a plain duplicate.
+    assert "duplicates          0" in out
+    assert "conflicts           1" in out and "  c1: differs in description" in out
     assert "refused             3" in out
     assert "line 5, id 'c3': category: unknown category 'aliens'" in out
     assert "line 6, id 'c4': lon/lat: (120.0, 33.705) is outside the district" in out
@@ -111,9 +113,10 @@ def test_import_file_in_small_chunks(tmp_path, data_dir, db_url):
     assert (report.records, report.stored, report.duplicates, report.refused_records) == (
         6,
         2,
-        1,
+        0,
         3,
     )
+    assert report.conflicts == [("c1", ("description",))]  # in a later chunk than the first c1
     assert [r.where for r in report.refusals] == ["line 5", "line 6", "line 8", "line 8"]
 
 
