@@ -285,6 +285,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Manage them on the server: python app.py user | token | wall-link --help",
     },
     "admin-link": {"zh": "管理", "en": "Admin"},
+    "unit-pp": {"zh": "个百分点", "en": " pp"},
+    "planner-site-at": {
+        "zh": "候选点{n}（{place}）：+{adds:,.0f}",
+        "en": "Site {n} ({place}): +{adds:,.0f}",
+    },
+    "planner-export-summary": {
+        "zh": "{minutes:g} 分钟；速度 ×{speed:g}；新增警务室 {added} 处；停用：{off}",
+        "en": "{minutes:g} min; speed ×{speed:g}; {added} new posts; out of service: {off}",
+    },
+    "planner-export-none": {"zh": "无", "en": "none"},
+    "planner-export-default-name": {"zh": "方案", "en": "scenario"},
 }
 
 
