@@ -72,7 +72,12 @@ def register(app: Dash, runtime: Runtime) -> None:
         except ScenarioError:
             scenario = Scenario()
         if trigger == ids.URL or trigger is None:
-            return no_update, scenario.minutes, scenario.speed_scale
+            # From the URL (a load, back, a link): only a slider that differs is set.
+            return (
+                no_update,
+                no_update if minutes == scenario.minutes else scenario.minutes,
+                no_update if speed == scenario.speed_scale else scenario.speed_scale,
+            )
         if trigger == ids.CLICK_STORE and click:
             new = click_in_district(scenario, click, posts, district.outline)
             if new is None:
@@ -92,7 +97,13 @@ def register(app: Dash, runtime: Runtime) -> None:
                 return no_update, no_update, no_update
         else:
             return no_update, no_update, no_update
-        return new.to_query(), new.minutes, new.speed_scale
+        # A slider is not sent back its own value: an answer arriving after a second key press
+        # would put the thumb back on the first.
+        return (
+            new.to_query(),
+            no_update if trigger == ids.MINUTES else new.minutes,
+            no_update if trigger == ids.SPEED else new.speed_scale,
+        )
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -225,6 +236,15 @@ def register(app: Dash, runtime: Runtime) -> None:
         filename = export_filename(name, default, day, "geojson")
         return {"content": body, "filename": filename, "type": "application/geo+json"}
 
+    @app.callback(
+        Output(ids.MINUTES_VALUE, "children"),
+        Output(ids.SPEED_VALUE, "children"),
+        Input(ids.MINUTES, "value"),
+        Input(ids.SPEED, "value"),
+    )
+    def slider_values(minutes, speed):
+        return slider_texts(minutes, speed)
+
     register_toggle(app, ids.LANG_TOGGLE, ids.LANG_STORE)
 
     @app.callback(
@@ -239,6 +259,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.SAVE_BUTTON, "children"),
         Output(ids.EXPORT_GEOJSON, "children"),
         Output(ids.EXPORT_CSV, "children"),
+        Output(ids.TITLE_DISTRICT, "children"),
+        Output(ids.SAVE_NAME, "placeholder"),
+        Output(ids.SAVED_SELECT, "placeholder"),
+        Output(ids.DEMO_BADGE, "children"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -255,7 +279,19 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("planner-save", lang),
             t("planner-export-geojson", lang),
             t("planner-export-csv", lang),
+            district.name(lang),
+            t("planner-save-name", lang),
+            t("planner-saved", lang),
+            t("demo-badge", lang),
         )
+
+
+def slider_texts(minutes, speed) -> tuple[str, str]:
+    """Return the minutes and the speed factor as written beside their sliders."""
+    return (
+        "" if minutes is None else f"{float(minutes):g}",
+        "" if speed is None else f"×{float(speed):g}",
+    )
 
 
 def scenario_kpis(scenario: Scenario) -> dict:

@@ -12,6 +12,7 @@ import pytest
 
 from gridmap.clock import local_today
 from gridmap.coverage.scenario import Scenario, parse_query
+from gridmap.i18n import t
 from tests.auth_support import sign_in, signed_in
 from tests.dash_http import call, response_of
 from ui import planner_ids as ids
@@ -104,8 +105,8 @@ def edited(resp) -> tuple[str, float, float]:
     out = response_of(resp)
     return (
         out[ids.URL]["search"],
-        out[ids.MINUTES]["value"],
-        out[ids.SPEED]["value"],
+        out.get(ids.MINUTES, {}).get("value"),
+        out.get(ids.SPEED, {}).get("value"),
     )
 
 
@@ -230,6 +231,9 @@ def test_initial_load_sets_sliders_from_the_url(client):
     out = response_of(resp)
     assert ids.URL not in out  # the URL is the source; it is not written back
     assert out[ids.MINUTES]["value"] == 8 and out[ids.SPEED]["value"] == 1.25
+    # A slider already at the URL's value is left alone (a key press may be on its way).
+    same = response_of(edit(client, "?minutes=8", minutes=8, changed=f"{ids.URL}.search"))
+    assert ids.MINUTES not in same and ids.SPEED not in same
 
 
 def test_click_away_from_posts_adds_a_post(client):
@@ -279,10 +283,10 @@ def test_minutes_and_speed_sliders(client):
     search = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",)).to_query()
     new, minutes, _ = edited(edit(client, search, minutes=9, changed=f"{ids.MINUTES}.value"))
     assert parse_query(new) == Scenario(minutes=9, added=(ROAD_JUNCTION,), disabled=("P1",))
-    assert minutes == 9
-    new2, _, speed = edited(edit(client, new, minutes=9, speed=1.5, changed=f"{ids.SPEED}.value"))
+    assert minutes is None  # not sent back: a later key press would be undone by it
+    new2, m2, speed = edited(edit(client, new, minutes=9, speed=1.5, changed=f"{ids.SPEED}.value"))
     assert parse_query(new2).speed_scale == 1.5 and "speed=1.5" in new2
-    assert speed == 1.5
+    assert speed is None and m2 == 9
 
 
 def test_reset(client):
@@ -732,3 +736,50 @@ def test_fewer_people_not_covered_is_green_and_shares_move_in_points(client):
     zh = response_of(render(client, Scenario(added=(ROAD_JUNCTION,)).to_query(), lang="zh"))
     _value, delta, _cls = tile(zh[ids.KPIS]["children"], "planner-kpi-area")
     assert delta.endswith("个百分点") and "%" not in delta
+
+
+# --- language: every planner text follows the page's language ---------------------------------
+
+
+def planner_translate(client, lang):
+    """Post the planner's translate callback as the browser does (its spec from the server)."""
+    deps = client.get(f"{PREFIX}/_dash-dependencies").get_json()
+    dep = next(d for d in deps if f"{ids.TITLE_DISTRICT}.children" in d["output"])
+    singles = [o for o in dep["output"].strip(".").split("...")[1:]]
+    outputs = [[{"id": ids.text("planner-title"), "property": "children"}]]
+    outputs += [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in singles]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{"id": ids.LANG_STORE, "property": "data", "value": lang}],
+        "state": [],
+        "changedPropIds": [f"{ids.LANG_STORE}.data"],
+    }
+    return response_of(client.post(f"{PREFIX}/_dash-update-component", json=body))
+
+
+@pytest.mark.parametrize(
+    ("lang", "district", "placeholder"),
+    [("en", "Test District", "Scenario name"), ("zh", "测试区", "方案名称")],
+)
+def test_the_title_and_placeholders_follow_the_language(make_tiny_app, lang, district, placeholder):
+    other = {"en": "zh", "zh": "en"}[lang]
+    client = signed_in(make_tiny_app(lang=other))  # the page was built in the other language
+    out = planner_translate(client, lang)
+    assert out[ids.TITLE_DISTRICT]["children"] == district
+    assert out[ids.SAVE_NAME]["placeholder"] == placeholder
+    assert out[ids.SAVED_SELECT]["placeholder"] == t("planner-saved", lang)
+    assert out[ids.DEMO_BADGE]["children"] == t("demo-badge", lang)
+
+
+def test_the_slider_values_are_written_beside_their_labels(client):
+    out = response_of(
+        call(
+            client,
+            [(ids.MINUTES_VALUE, "children"), (ids.SPEED_VALUE, "children")],
+            [(ids.MINUTES, "value", 7), (ids.SPEED, "value", 1.25)],
+            prefix=PREFIX,
+        )
+    )
+    assert out[ids.MINUTES_VALUE]["children"] == "7"
+    assert out[ids.SPEED_VALUE]["children"] == "×1.25"

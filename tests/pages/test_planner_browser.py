@@ -77,3 +77,36 @@ def test_click_adds_then_removes_a_post_offline(app):
         wait_posts_kpi(page, str(before))
         assert page.locator("#planner-error").inner_text() == ""
     assert foreign == [], f"requests left the app's server: {foreign[:5]}"
+
+
+def test_the_minutes_slider_moves_with_the_arrow_keys(app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(app.server) as base, browser_page(base) as (page, _foreign):
+        # Answers slowed as on a loaded server: a press must survive the answers before it.
+        def slow(route):
+            page.wait_for_timeout(600)
+            route.continue_()
+
+        page.route("**/_dash-update-component*", slow)
+        page.goto(base + "/planner/?minutes=5")
+        thumb = page.locator("#planner-minutes-slider [role=slider]")
+        thumb.wait_for()
+        # No number box beside the slider: its arrow keys moved the thumb but set nothing.
+        assert page.locator("#planner-minutes-slider input").count() == 0
+        # Pressed at once, while the page's first answers are still on their way, then again.
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('minutes=7')", timeout=30_000)
+        page.wait_for_selector(POSTS_KPI)
+        page.wait_for_timeout(5000)  # every answer in
+        assert thumb.get_attribute("aria-valuenow") == "7"
+        assert "minutes=7" in page.evaluate("() => location.search")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => location.search.includes('minutes=6')", timeout=30_000)
+        page.wait_for_timeout(3000)
+        assert thumb.get_attribute("aria-valuenow") == "6"
+        assert page.evaluate("() => document.activeElement.getAttribute('role')") == "slider"
+        page.screenshot(path=str(ARTIFACTS / "planner-slider-keys.png"))
