@@ -29,7 +29,7 @@ from gridmap.coverage.serialize import clean_dict, json_safe
 from gridmap.coverage.site_names import places_at
 from gridmap.coverage.suggest import suggest_posts
 from gridmap.errors import CoverageError, MCLPError, ScenarioError, ScenarioStoreError
-from gridmap.i18n import t
+from gridmap.i18n import LANGUAGES, name_of, t
 from gridmap.views.urls import coverage_url
 from layers.planner_figure import update_scenario, update_suggested
 from ui import planner_ids as ids
@@ -51,6 +51,9 @@ def register(app: Dash, runtime: Runtime) -> None:
     posts = district.post_records()
     villages = district.level_ids(3)
     village_keys = [district.key_of[g] for g in villages]
+    village_names = {
+        lang: [name_of(district.record(g), lang) for g in villages] for lang in LANGUAGES
+    }
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -135,6 +138,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             disabled=scenario.disabled,
             added=scenario.added,
             lang=lang,
+            village_names=village_names[lang],
         )
         worst = [
             clean_dict(row)

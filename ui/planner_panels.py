@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dash import html
 
-from gridmap.coverage.site_names import place_label
 from gridmap.i18n import name_of, t
+from layers.planner_figure import site_text
 
 
 def _pct(value: float | None) -> str:
@@ -130,14 +130,6 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         area_after=_pct(after.get("area_share")),
     )
     return [html.Div(summary), html.Div(kpis, className="suggest-kpis"), html.Ol(items)]
-
-
-def site_text(n: int, site: dict, lang: str) -> str:
-    """Return "Site n (Township · Village): +people" for a suggested site."""
-    place = place_label(site, lang)
-    if not place:
-        return t("planner-site", lang, n=n, adds=site["adds"])
-    return t("planner-site-at", lang, n=n, place=place, adds=site["adds"])
 
 
 def method_label(method: str, warnings: list[str], lang: str) -> str:

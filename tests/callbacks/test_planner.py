@@ -382,6 +382,12 @@ def test_render_in_chinese(client):
     out = response_of(render(client, "?minutes=5", lang="zh"))
     assert out[ids.METHOD]["children"].startswith("按道路网络计算")
     assert "在用警务室" in texts(out[ids.KPIS]["children"])
+    ops = assigns(out[ids.MAP]["figure"])
+    assert ops[("data", 0, "colorbar", "title", "text")] == "覆盖人口"
+    assert ops[("data", 0, "text")][0].startswith("李庄村")
+    en = assigns(response_of(render(client, "?minutes=5", lang="en"))[ids.MAP]["figure"])
+    assert en[("data", 0, "colorbar", "title", "text")] == "Population covered"
+    assert en[("data", 0, "text")][0].startswith("Lizhuang Village")
 
 
 @pytest.mark.parametrize(

@@ -110,3 +110,28 @@ def test_the_minutes_slider_moves_with_the_arrow_keys(app):
         assert thumb.get_attribute("aria-valuenow") == "6"
         assert page.evaluate("() => document.activeElement.getAttribute('role')") == "slider"
         page.screenshot(path=str(ARTIFACTS / "planner-slider-keys.png"))
+
+
+def test_english_page_names_the_suggested_sites_and_the_district(make_tiny_app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    zh_app = make_tiny_app(lang="zh")
+    with serve(zh_app.server) as base, browser_page(base) as (page, _foreign):
+        page.goto(base + "/planner/?minutes=5&add=114.84000,33.74000")
+        page.wait_for_selector(POSTS_KPI)
+        page.click("#planner-lang-toggle")
+        page.wait_for_function(
+            "() => document.querySelector('#planner-title-district').textContent"
+            " === 'Test District'",
+            timeout=30_000,
+        )
+        assert page.get_attribute("#planner-save-name", "placeholder") == "Scenario name"
+        page.fill("#planner-suggest-k", "1")
+        page.click("#planner-suggest-run")
+        page.wait_for_selector("#planner-suggest-panel li", timeout=60_000)
+        site = page.locator("#planner-suggest-panel li").first.inner_text()
+        assert site.startswith("Site 1 (Dong Town ") and "· Lizhuang Village " in site, site
+        population = page.locator("#planner-kpi-population .kpi-delta")
+        assert population.inner_text().endswith(" pp")
+        assert "up" in population.get_attribute("class")
+        page.screenshot(path=str(ARTIFACTS / "planner-english.png"))
