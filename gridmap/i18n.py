@@ -138,7 +138,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "filters-step-week": {"zh": "按周", "en": "By week"},
     "filters-window": {"zh": "显示：{start} 至 {end}", "en": "Showing {start} to {end}"},
     "status-reported": {"zh": "已上报", "en": "Reported"},
-    "status-dispatched": {"zh": "已派单", "en": "Dispatched"},
+    "status-dispatched": {"zh": "已派遣", "en": "Dispatched"},
     "status-resolved": {"zh": "已办结", "en": "Resolved"},
     "status-closed": {"zh": "已归档", "en": "Closed"},
     "stats-title": {"zh": "事件统计", "en": "Incident statistics"},
