@@ -119,18 +119,43 @@
     return Math.min(gd.clientWidth / size[0], gd.clientHeight / size[1]);
   }
 
+  // The share of the map's width and height a fitted grid may fill (as the server's fit).
+  var FIT = 0.94;
+
+  function fitted(map, view, size) {
+    // Fit the grid's bounds to the map's real size (a 4K wall, a panel of another shape);
+    // never closer than the view's max_zoom, scaled like the zooms fitted at 1920x1080.
+    var box = map.getContainer();
+    var scale = Math.min(box.clientWidth / size[0], box.clientHeight / size[1]);
+    var lift = scale > 0 ? Math.log2(scale) : 0;
+    if (view.bounds && map.cameraForBounds && box.clientWidth > 0 && box.clientHeight > 0) {
+      var b = view.bounds;
+      var pad = {
+        left: (box.clientWidth * (1 - FIT)) / 2, right: (box.clientWidth * (1 - FIT)) / 2,
+        top: (box.clientHeight * (1 - FIT)) / 2, bottom: (box.clientHeight * (1 - FIT)) / 2,
+      };
+      var cam = map.cameraForBounds([[b[0], b[1]], [b[2], b[3]]], { padding: pad });
+      if (cam && isFinite(cam.zoom)) {
+        var cap = view.max_zoom === undefined ? Infinity : view.max_zoom + lift;
+        return { center: cam.center, zoom: Math.min(cam.zoom, cap) };
+      }
+    }
+    // Zooms were fitted to a 1920x1080 map; scale them to the map's real size (e.g. 4K).
+    return { center: view.center, zoom: view.zoom + lift };
+  }
+
   function move(view, size, duration, tries) {
     var map = mapOf();
-    if (!map || !map.loaded()) {
-      // The map is still starting (first step at page load): try again shortly.
-      if (tries > 0) setTimeout(function () { move(view, size, duration, tries - 1); }, 500);
+    var box = map && map.getContainer();
+    if (!map || !box.clientWidth) {
+      // The map is still starting (first step at page load): try again shortly. MapLibre
+      // moves before its sources have loaded, so only a map with a size is waited for.
+      if (tries > 0) setTimeout(function () { move(view, size, duration, tries - 1); }, 250);
       return;
     }
-    var box = map.getContainer();
-    // Zooms were fitted to a 1920x1080 map; scale them to the map's real size (e.g. 4K).
-    var scale = Math.min(box.clientWidth / size[0], box.clientHeight / size[1]);
-    var zoom = view.zoom + (scale > 0 ? Math.log2(scale) : 0);
-    var target = { center: view.center, zoom: zoom, essential: true };
+    var fit = fitted(map, view, size);
+    var zoom = fit.zoom;
+    var target = { center: fit.center, zoom: zoom, essential: true };
     // originalEvent: Plotly then records the view as a user's, so a later refresh (which
     // patches the heat) keeps it instead of jumping back to the figure's initial view.
     var eventData = { originalEvent: { type: "wall-tour" } };
@@ -168,13 +193,14 @@
     }
     var seconds = (settings && settings.tour) || 20;
     var duration = step === 0 ? 0 : Math.min(4000, seconds * 450);
-    move(view, views.size || [1240, 800], duration, 40);
+    move(view, views.size || [1240, 800], duration, 120);
     return [{ step: step, id: view.id, center: view.center, zoom: view.zoom }, caption];
   }
 
   window.wallDisplay = {
     tick: tick,
     tour: tour,
+    fitted: fitted,
     refused: function () { return refused; },
   };
 })();

@@ -8,31 +8,41 @@ from __future__ import annotations
 import json
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
+from flask import current_app
 
 from callbacks.language import register_toggle
+from gridmap.clock import local_today
 from gridmap.coverage.scenario import (
     Scenario,
     apply_suggestion,
     click_in_district,
+    describe,
     export_csv,
+    export_filename,
     export_geojson,
+    export_points,
     movable_posts,
     parse_query,
     scenario_coverage,
 )
 from gridmap.coverage.serialize import clean_dict, json_safe
+from gridmap.coverage.site_names import places_at
 from gridmap.coverage.suggest import suggest_posts
 from gridmap.errors import CoverageError, MCLPError, ScenarioError, ScenarioStoreError
-from gridmap.i18n import t
+from gridmap.i18n import LANGUAGES, name_of, t
 from gridmap.views.urls import coverage_url
 from layers.planner_figure import update_scenario, update_suggested
 from ui import planner_ids as ids
 from ui.planner_layout import level_options, weight_options
 from ui.planner_panels import kpi_tiles, method_label, suggestion_panel, worst_table
 from ui.user_badge import user_badge
-from web import scenario_saves
+from web import coverage_api, scenario_saves
+from web.auth import current_scope
 from web.runtime import Runtime
 from web.signed_in import signed_in_info
+
+#: Name of the coverage API's blueprint on the server (``web.coverage_api.create_blueprint``).
+COVERAGE_API = "coverage_api"
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -41,6 +51,9 @@ def register(app: Dash, runtime: Runtime) -> None:
     posts = district.post_records()
     villages = district.level_ids(3)
     village_keys = [district.key_of[g] for g in villages]
+    village_names = {
+        lang: [name_of(district.record(g), lang) for g in villages] for lang in LANGUAGES
+    }
 
     @app.callback(
         Output(ids.URL, "search"),
@@ -62,7 +75,12 @@ def register(app: Dash, runtime: Runtime) -> None:
         except ScenarioError:
             scenario = Scenario()
         if trigger == ids.URL or trigger is None:
-            return no_update, scenario.minutes, scenario.speed_scale
+            # From the URL (a load, back, a link): only a slider that differs is set.
+            return (
+                no_update,
+                no_update if minutes == scenario.minutes else scenario.minutes,
+                no_update if speed == scenario.speed_scale else scenario.speed_scale,
+            )
         if trigger == ids.CLICK_STORE and click:
             new = click_in_district(scenario, click, posts, district.outline)
             if new is None:
@@ -82,7 +100,13 @@ def register(app: Dash, runtime: Runtime) -> None:
                 return no_update, no_update, no_update
         else:
             return no_update, no_update, no_update
-        return new.to_query(), new.minutes, new.speed_scale
+        # A slider is not sent back its own value: an answer arriving after a second key press
+        # would put the thumb back on the first.
+        return (
+            new.to_query(),
+            no_update if trigger == ids.MINUTES else new.minutes,
+            no_update if trigger == ids.SPEED else new.speed_scale,
+        )
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -98,7 +122,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         try:
             scenario = parse_query(search)
             result = scenario_coverage(runtime.coverage_model, scenario)
-            baseline = scenario_coverage(runtime.coverage_model, scenario.baseline())
+            kpis, base_kpis = scenario_kpis(scenario), scenario_kpis(scenario.baseline())
         except (ScenarioError, CoverageError) as error:
             message = t("error", lang, message=str(error))
             return no_update, no_update, no_update, message, no_update
@@ -114,6 +138,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             disabled=scenario.disabled,
             added=scenario.added,
             lang=lang,
+            village_names=village_names[lang],
         )
         worst = [
             clean_dict(row)
@@ -121,7 +146,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         ]
         return (
             patch,
-            kpi_tiles(clean_dict(result.kpis()), clean_dict(baseline.kpis()), lang),
+            kpi_tiles(kpis, base_kpis, lang),
             method_label(result.method, result.warnings, lang),
             "",
             worst_table(worst, lang),
@@ -191,17 +216,38 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.EXPORT_GEOJSON, "n_clicks"),
         Input(ids.EXPORT_CSV, "n_clicks"),
         State(ids.URL, "search"),
+        State(ids.SAVE_NAME, "value"),
+        State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
-    def export(_geojson, _csv, search):
+    def export(_geojson, _csv, search, name, lang):
         scenario = parse_query(search)
-        kpis = clean_dict(scenario_coverage(runtime.coverage_model, scenario).kpis())
-        baseline = clean_dict(scenario_coverage(runtime.coverage_model, scenario.baseline()).kpis())
+        kpis, baseline = scenario_kpis(scenario), scenario_kpis(scenario.baseline())
+        places = places_at(runtime.coverage_model, export_points(scenario, posts), lang)
+        texts = {
+            "summary": t("planner-export-summary", lang),
+            "none": t("planner-export-none", lang),
+        }
+        summary = describe(scenario, texts)
+        day = local_today(runtime.clock).isoformat()
+        default = t("planner-export-default-name", lang)
         if ctx.triggered_id == ids.EXPORT_CSV:
-            text = export_csv(scenario, posts, kpis, baseline)
-            return {"content": text, "filename": "scenario.csv", "type": "text/csv"}
-        body = json.dumps(export_geojson(scenario, posts, kpis, baseline), ensure_ascii=False)
-        return {"content": body, "filename": "scenario.geojson", "type": "application/geo+json"}
+            text = export_csv(scenario, posts, kpis, baseline, places, summary)
+            filename = export_filename(name, default, day, "csv")
+            return {"content": text, "filename": filename, "type": "text/csv"}
+        doc = export_geojson(scenario, posts, kpis, baseline, places, summary)
+        body = json.dumps(doc, ensure_ascii=False)
+        filename = export_filename(name, default, day, "geojson")
+        return {"content": body, "filename": filename, "type": "application/geo+json"}
+
+    @app.callback(
+        Output(ids.MINUTES_VALUE, "children"),
+        Output(ids.SPEED_VALUE, "children"),
+        Input(ids.MINUTES, "value"),
+        Input(ids.SPEED, "value"),
+    )
+    def slider_values(minutes, speed):
+        return slider_texts(minutes, speed)
 
     register_toggle(app, ids.LANG_TOGGLE, ids.LANG_STORE)
 
@@ -217,6 +263,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.SAVE_BUTTON, "children"),
         Output(ids.EXPORT_GEOJSON, "children"),
         Output(ids.EXPORT_CSV, "children"),
+        Output(ids.TITLE_DISTRICT, "children"),
+        Output(ids.SAVE_NAME, "placeholder"),
+        Output(ids.SAVED_SELECT, "placeholder"),
+        Output(ids.DEMO_BADGE, "children"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -233,7 +283,38 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("planner-save", lang),
             t("planner-export-geojson", lang),
             t("planner-export-csv", lang),
+            district.name(lang),
+            t("planner-save-name", lang),
+            t("planner-saved", lang),
+            t("demo-badge", lang),
         )
+
+
+def slider_texts(minutes, speed) -> tuple[str, str]:
+    """Return the minutes and the speed factor as written beside their sliders."""
+    return (
+        "" if minutes is None else f"{float(minutes):g}",
+        "" if speed is None else f"×{float(speed):g}",
+    )
+
+
+def scenario_kpis(scenario: Scenario) -> dict:
+    """Return the KPIs of ``scenario`` as the coverage API answers them, incidents included.
+
+    The same memoized figures as ``/api/v1/coverage`` (:func:`web.coverage_api.figures`):
+    within the asker's scope, with the incidents inside it.
+    """
+    bp = current_app.blueprints[COVERAGE_API]
+    found = coverage_api.figures(
+        COVERAGE_API,
+        scenario.minutes,
+        scenario.speed_scale,
+        tuple(scenario.added),
+        tuple(scenario.disabled),
+        bp.version(),
+        current_scope().roots,
+    )
+    return clean_dict(found["kpis"])
 
 
 def _save_status(runtime: Runtime, name, search, lang: str) -> str:

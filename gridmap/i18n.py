@@ -138,7 +138,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "filters-step-week": {"zh": "按周", "en": "By week"},
     "filters-window": {"zh": "显示：{start} 至 {end}", "en": "Showing {start} to {end}"},
     "status-reported": {"zh": "已上报", "en": "Reported"},
-    "status-dispatched": {"zh": "已派单", "en": "Dispatched"},
+    "status-dispatched": {"zh": "已派遣", "en": "Dispatched"},
     "status-resolved": {"zh": "已办结", "en": "Resolved"},
     "status-closed": {"zh": "已归档", "en": "Closed"},
     "stats-title": {"zh": "事件统计", "en": "Incident statistics"},
@@ -292,6 +292,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "no {field} in the data: {metric} unavailable, coloured by {shown}",
     },
     "figure-unknown-note": {"zh": "数据中无此项", "en": "not in the data"},
+    "unit-pp": {"zh": "个百分点", "en": " pp"},
+    "planner-site-at": {
+        "zh": "候选点{n}（{place}）：+{adds:,.0f}",
+        "en": "Site {n} ({place}): +{adds:,.0f}",
+    },
+    "planner-export-summary": {
+        "zh": "{minutes:g} 分钟；速度 ×{speed:g}；新增警务室 {added} 处；停用：{off}",
+        "en": "{minutes:g} min; speed ×{speed:g}; {added} new posts; out of service: {off}",
+    },
+    "planner-export-none": {"zh": "无", "en": "none"},
+    "planner-export-default-name": {"zh": "方案", "en": "scenario"},
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gridmap.coverage.site_names import place_label
 from gridmap.i18n import name_of, t
 from layers.basemap import map_style
 from layers.coverage_layer import coverage_layers
@@ -137,12 +138,21 @@ def update_scenario(
     disabled: tuple[str, ...],
     added: tuple[tuple[float, float], ...],
     lang: str,
+    village_names: list[str] | None = None,
 ) -> None:
     """Write a scenario into ``figure`` (a figure dict or a ``dash.Patch``), in place.
 
     Sets the coverage and gap layer sources, the village shares, the posts in and out of
-    service and the new posts; every index comes from this module's constants.
+    service and the new posts, and the colour bar's title and the villages' names (when
+    ``village_names`` is given) in ``lang``; every index comes from this module's constants.
     """
+    label = t("kpi-population", lang)
+    figure["data"][GRID_TRACE]["colorbar"]["title"]["text"] = label
+    figure["data"][GRID_TRACE]["hovertemplate"] = (
+        "%{text}<br>" + label + ": %{z:.0%}<extra></extra>"
+    )
+    if village_names is not None:
+        figure["data"][GRID_TRACE]["text"] = village_names
     layers = figure["layout"]["map"]["layers"]
     layers[COVERAGE_LAYER]["source"] = coverage_src
     layers[GAPS_LAYER]["source"] = gaps_src
@@ -163,5 +173,13 @@ def update_suggested(figure, sites: list[dict], lang: str) -> None:
     figure["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in sites]
     figure["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in sites]
     figure["data"][SUGGESTED_TRACE]["text"] = [
-        t("planner-site", lang, n=i, adds=s["adds"]) for i, s in enumerate(sites, 1)
+        site_text(i, s, lang) for i, s in enumerate(sites, 1)
     ]
+
+
+def site_text(n: int, site: dict, lang: str) -> str:
+    """Return "Site n (Township · Village): +people" for a suggested site."""
+    place = place_label(site, lang)
+    if not place:
+        return t("planner-site", lang, n=n, adds=site["adds"])
+    return t("planner-site-at", lang, n=n, place=place, adds=site["adds"])

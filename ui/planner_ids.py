@@ -33,3 +33,9 @@ USER = "planner-user"
 def text(key: str) -> dict:
     """Return the id of a static text whose content is the translation of ``key``."""
     return {"type": "planner-i18n", "index": key}
+
+
+MINUTES_VALUE = "planner-minutes-value"
+SPEED_VALUE = "planner-speed-value"
+TITLE_DISTRICT = "planner-title-district"
+DEMO_BADGE = "planner-demo-badge"

@@ -9,6 +9,12 @@ from gridmap.i18n import t
 from ui import planner_ids as ids
 from ui.layout import GRAPH_CONFIG
 
+#: The sliders are worked with the pointer or, focused (Tab), the arrow, Page and Home/End
+#: keys; each press sets the value. Dash 4's number box beside a slider moved the thumb on an
+#: arrow key without setting the value (the press was lost until the box lost focus): no box,
+#: the value is written beside the slider's label instead.
+KEYBOARD_SLIDER = {"allow_direct_input": False, "updatemode": "mouseup"}
+
 
 def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
@@ -36,8 +42,16 @@ def planner_page(
     """
     header = html.Header(
         [
-            html.H1([district_name, " ", _text("planner-title", lang)]),
-            html.Span(t("demo-badge", lang), className="demo-badge", hidden=not demo),
+            html.H1(
+                [
+                    html.Span(district_name, id=ids.TITLE_DISTRICT),
+                    " ",
+                    _text("planner-title", lang),
+                ]
+            ),
+            html.Span(
+                t("demo-badge", lang), id=ids.DEMO_BADGE, className="demo-badge", hidden=not demo
+            ),
             html.Nav(
                 [
                     html.A(t("nav-map", lang), href="/", id=ids.text("nav-map")),
@@ -55,7 +69,13 @@ def planner_page(
     controls = html.Div(
         [
             _text("planner-hint", lang, html.P, className="hint"),
-            _text("planner-minutes", lang, html.Label),
+            html.Label(
+                [
+                    _text("planner-minutes", lang),
+                    " ",
+                    html.Strong("5", id=ids.MINUTES_VALUE, className="slider-value"),
+                ],
+            ),
             dcc.Slider(
                 id=ids.MINUTES,
                 min=lo,
@@ -63,8 +83,15 @@ def planner_page(
                 step=1,
                 value=5,
                 marks={m: str(m) for m in (1, 3, 5, 7, 10, 15)},
+                **KEYBOARD_SLIDER,
             ),
-            _text("planner-speed", lang, html.Label),
+            html.Label(
+                [
+                    _text("planner-speed", lang),
+                    " ",
+                    html.Strong("×1", id=ids.SPEED_VALUE, className="slider-value"),
+                ],
+            ),
             dcc.Slider(
                 id=ids.SPEED,
                 min=SPEED_RANGE[0],
@@ -72,6 +99,7 @@ def planner_page(
                 step=0.05,
                 value=1.0,
                 marks={v: f"{v:g}" for v in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)},
+                **KEYBOARD_SLIDER,
             ),
             html.Button(t("planner-reset", lang), id=ids.RESET, className="btn"),
             html.Div(id=ids.ERROR, className="error", role="alert"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from gridmap.i18n import name_of, t
+from layers.planner_figure import site_text
 
 
 def _pct(value: float | None) -> str:
@@ -12,15 +13,28 @@ def _pct(value: float | None) -> str:
 
 
 def _delta(
-    now: float | None, base: float | None, scale: float = 100.0, unit: str = " %"
+    now: float | None,
+    base: float | None,
+    lang: str,
+    *,
+    share: bool = True,
+    lower_is_better: bool = False,
 ) -> html.Span:
+    """Return the change against the baseline, coloured by whether it is better.
+
+    A share's change is in percentage points (pp / 个百分点), not per cent. The class ``up``
+    (green) marks a change for the better, ``down`` (red) one for the worse: fewer people
+    not covered is better.
+    """
     if now is None or base is None:
         return html.Span("", className="kpi-delta")
-    diff = (now - base) * scale
-    if abs(diff) < (0.05 if scale != 1.0 else 0.5):
+    diff = (now - base) * (100.0 if share else 1.0)
+    unit = t("unit-pp", lang) if share else ""
+    if abs(diff) < (0.05 if share else 0.5):
         return html.Span("±0" + unit, className="kpi-delta")
-    cls = "kpi-delta up" if diff > 0 else "kpi-delta down"
-    digits = 1 if scale != 1.0 else 0
+    better = diff < 0 if lower_is_better else diff > 0
+    cls = "kpi-delta up" if better else "kpi-delta down"
+    digits = 1 if share else 0
     return html.Span(f"{diff:+,.{digits}f}{unit}", className=cls)
 
 
@@ -40,31 +54,31 @@ def kpi_tiles(kpis: dict, baseline: dict, lang: str) -> list:
         _tile(
             t("kpi-population", lang),
             _pct(kpis.get("population_share")),
-            _delta(kpis.get("population_share"), baseline.get("population_share")),
+            _delta(kpis.get("population_share"), baseline.get("population_share"), lang),
             "planner-kpi-population",
         ),
         _tile(
             t("kpi-area", lang),
             _pct(kpis.get("area_share")),
-            _delta(kpis.get("area_share"), baseline.get("area_share")),
+            _delta(kpis.get("area_share"), baseline.get("area_share"), lang),
             "planner-kpi-area",
         ),
         _tile(
             t("kpi-incidents", lang),
             _pct(kpis.get("incident_share")),
-            _delta(kpis.get("incident_share"), baseline.get("incident_share")),
+            _delta(kpis.get("incident_share"), baseline.get("incident_share"), lang),
             "planner-kpi-incidents",
         ),
         _tile(
             t("kpi-posts", lang),
             str(kpis.get("posts", "—")),
-            _delta(kpis.get("posts"), baseline.get("posts"), scale=1.0, unit=""),
+            _delta(kpis.get("posts"), baseline.get("posts"), lang, share=False),
             "planner-kpi-posts",
         ),
         _tile(
             t("kpi-uncovered", lang),
             "—" if people is None else f"{people:,.0f}",
-            _delta(people, base_people, scale=1.0, unit=""),
+            _delta(people, base_people, lang, share=False, lower_is_better=True),
             "planner-kpi-uncovered",
         ),
     ]
@@ -105,10 +119,7 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         seconds=suggestion["seconds"],
         added=added,
     )
-    items = [
-        html.Li(t("planner-site", lang, n=i, adds=s["adds"]))
-        for i, s in enumerate(suggestion["sites"], start=1)
-    ]
+    items = [html.Li(site_text(i, s, lang)) for i, s in enumerate(suggestion["sites"], start=1)]
     before, after = suggestion["kpis_before"], suggestion["kpis_after"]
     kpis = t(
         "planner-suggest-kpis",

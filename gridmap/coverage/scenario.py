@@ -202,39 +202,128 @@ def scenario_coverage(model: Any, scenario: Scenario) -> Any:
     )
 
 
-def export_geojson(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> dict:
-    """Return the scenario's posts (status: active, out of service, new) and KPIs as GeoJSON."""
-    features = []
+#: Decimals of coordinates (about 0.1 m) and of shares in the exports.
+COORD_DECIMALS = 6
+SHARE_DECIMALS = 4
+#: The KPI rows of the CSV export.
+EXPORT_KPIS = (
+    "area_share",
+    "population_share",
+    "incident_share",
+    "covered_population",
+    "uncovered_population",
+)
+_NO_PLACE = {"township": "", "village": ""}
+
+
+def rounded_kpis(kpis: dict) -> dict:
+    """Return ``kpis`` with shares to 4 decimals and people or areas to whole units."""
+    out = {}
+    for key, value in kpis.items():
+        if isinstance(value, float) and math.isfinite(value):
+            value = round(value, SHARE_DECIMALS) if key.endswith("share") else round(value)
+        out[key] = value
+    return out
+
+
+def describe(scenario: Scenario, texts: dict[str, str]) -> str:
+    """Return the scenario as readable text (minutes, speed, new posts, posts off).
+
+    ``texts`` holds ``summary`` (with ``{minutes}``, ``{speed}``, ``{added}``, ``{off}``) and
+    ``none`` (said when no post is out of service), in the reader's language.
+    """
+    return texts["summary"].format(
+        minutes=scenario.minutes,
+        speed=scenario.speed_scale,
+        added=len(scenario.added),
+        off=", ".join(scenario.disabled) or texts["none"],
+    )
+
+
+def export_filename(name: str | None, default: str, day: str, extension: str) -> str:
+    """Return ``<scenario name>-<day>.<extension>``, the name made safe for a file system.
+
+    Characters other than letters, digits (any script), ``-`` and ``_`` become ``_``; an empty
+    name takes ``default``.
+    """
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in (name or "").strip())
+    return f"{safe.strip('_')[:60] or default}-{day}.{extension}"
+
+
+def _rows(scenario: Scenario, posts: list[dict], places: list[dict] | None) -> list[dict]:
+    """Return each post and new post: id, names, place, lon, lat (rounded), status."""
+    rows = []
     for p in posts:
         status = "out-of-service" if p["post_id"] in scenario.disabled else "active"
-        features.append(_point(p["lon"], p["lat"], {**_post_props(p), "status": status}))
+        rows.append({**_post_props(p), "lon": p["lon"], "lat": p["lat"], "status": status})
     for i, (lon, lat) in enumerate(scenario.added, start=1):
-        features.append(_point(lon, lat, {"post_id": f"new-{i}", "status": "new"}))
+        rows.append({"post_id": f"new-{i}", "lon": lon, "lat": lat, "status": "new"})
+    for row, place in zip(rows, places or [_NO_PLACE] * len(rows), strict=True):
+        row.update(township=place["township"], village=place["village"])
+        row["lon"] = round(float(row["lon"]), COORD_DECIMALS)
+        row["lat"] = round(float(row["lat"]), COORD_DECIMALS)
+    return rows
+
+
+def export_points(scenario: Scenario, posts: list[dict]) -> list[tuple[float, float]]:
+    """Return the lon/lat of every exported row: the posts, then the new posts."""
+    return [(p["lon"], p["lat"]) for p in posts] + list(scenario.added)
+
+
+def export_geojson(
+    scenario: Scenario,
+    posts: list[dict],
+    kpis: dict,
+    baseline: dict,
+    places: list[dict] | None = None,
+    summary: str = "",
+) -> dict:
+    """Return the scenario's posts (status: active, out of service, new) and KPIs as GeoJSON.
+
+    ``places`` (one ``township``/``village`` dict a row of :func:`export_points`) names where
+    each post lies; ``summary`` is the readable scenario (:func:`describe`). Coordinates to 6
+    decimals, shares to 4.
+    """
+    features = []
+    for row in _rows(scenario, posts, places):
+        lon, lat = row.pop("lon"), row.pop("lat")
+        features.append(_point(lon, lat, row))
     return {
         "type": "FeatureCollection",
-        "properties": {"scenario": scenario.to_query(), "kpis": kpis, "baseline": baseline},
+        "properties": {
+            "scenario": summary or scenario.to_query(),
+            "query": scenario.to_query(),
+            "kpis": rounded_kpis(kpis),
+            "baseline": rounded_kpis(baseline),
+        },
         "features": features,
     }
 
 
-def export_csv(scenario: Scenario, posts: list[dict], kpis: dict, baseline: dict) -> str:
+def export_csv(
+    scenario: Scenario,
+    posts: list[dict],
+    kpis: dict,
+    baseline: dict,
+    places: list[dict] | None = None,
+    summary: str = "",
+) -> str:
     """Return the scenario as CSV: one row per post, then the KPIs against the baseline.
 
     Spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`): a UTF-8 BOM, so Excel reads the
-    Chinese names, and post names that read like formulas kept as text.
+    Chinese names, and post names that read like formulas kept as text. ``places`` and
+    ``summary`` as in :func:`export_geojson`; coordinates to 6 decimals, shares to 4.
     """
-    rows: list[list] = []
-    for p in posts:
-        status = "out-of-service" if p["post_id"] in scenario.disabled else "active"
-        rows.append([p["post_id"], p["name_zh"], p["name_en"], p["lon"], p["lat"], status])
-    for i, (lon, lat) in enumerate(scenario.added, start=1):
-        rows.append([f"new-{i}", "", "", lon, lat, "new"])
+    header = ["post_id", "name_zh", "name_en", "township", "village", "lon", "lat", "status"]
+    rows: list[list] = [[r.get(k, "") for k in header] for r in _rows(scenario, posts, places)]
     rows.append([])
     rows.append(["kpi", "scenario", "baseline"])
-    for key in ("area_share", "population_share", "incident_share", "covered_population"):
-        rows.append([key, kpis.get(key), baseline.get(key)])
-    rows.append(["scenario", scenario.to_query()])
-    return csv_text(["post_id", "name_zh", "name_en", "lon", "lat", "status"], rows)
+    now, base = rounded_kpis(kpis), rounded_kpis(baseline)
+    for key in EXPORT_KPIS:
+        rows.append([key, now.get(key), base.get(key)])
+    rows.append(["scenario", summary or scenario.to_query()])
+    rows.append(["query", scenario.to_query()])
+    return csv_text(header, rows)
 
 
 def _post_props(p: dict) -> dict:

@@ -18,6 +18,7 @@ from scipy.spatial import cKDTree
 from gridmap.coverage.mclp import DEFAULT_TIME_LIMIT_S, MCLPSolution, solve_mclp
 from gridmap.coverage.model import CoverageModel
 from gridmap.coverage.params import DEFAULT_MINUTES, NETWORK, check_minutes, check_speed_scale
+from gridmap.coverage.site_names import places_of
 from gridmap.errors import MCLPError
 
 #: Default spacing of candidate sites taken from road nodes, metres.
@@ -238,8 +239,11 @@ def suggest_posts(
             "lat": float(lonlat[i, 1]),
             "site": labels[j],
             "adds": round(float(sol.adds[i]), 3),
+            **place,
         }
-        for i, j in enumerate(sol.sites)
+        for (i, j), place in zip(
+            enumerate(sol.sites), places_of(model.index, chosen_xy), strict=True
+        )
     ]
     incidents_arg = incidents if weight == "incidents" else None
     return Suggestion(

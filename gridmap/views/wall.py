@@ -297,7 +297,9 @@ def grid_view(
     """Return the view of one grid: ``id``, ``center`` [lon, lat], ``zoom``, ``zh``, ``en``.
 
     The zoom fits the grid in ``size_px``, but no closer than ``max_zoom`` (a small village
-    fitted to the whole map would leave nothing around it to recognise).
+    fitted to the whole map would leave nothing around it to recognise). ``bounds``
+    [west, south, east, north] and ``max_zoom`` let the browser fit the grid to the map's
+    real size instead (a 4K wall, a panel of another shape).
     """
     box = district.bounds(grid_id)
     record = district.record(grid_id)
@@ -305,6 +307,8 @@ def grid_view(
         "id": grid_id,
         "center": [round(box.center[0], 6), round(box.center[1], 6)],
         "zoom": min(fit_zoom(box, size_px), max_zoom),
+        "bounds": [round(v, 6) for v in (box.west, box.south, box.east, box.north)],
+        "max_zoom": max_zoom,
         "zh": name_of(record, "zh"),
         "en": name_of(record, "en"),
     }

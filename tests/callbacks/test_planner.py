@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from urllib.parse import urlparse
 
 import pytest
 
+from gridmap.clock import local_today
 from gridmap.coverage.scenario import Scenario, parse_query
+from gridmap.i18n import t
 from tests.auth_support import sign_in, signed_in
 from tests.dash_http import call, response_of
 from ui import planner_ids as ids
@@ -102,8 +105,8 @@ def edited(resp) -> tuple[str, float, float]:
     out = response_of(resp)
     return (
         out[ids.URL]["search"],
-        out[ids.MINUTES]["value"],
-        out[ids.SPEED]["value"],
+        out.get(ids.MINUTES, {}).get("value"),
+        out.get(ids.SPEED, {}).get("value"),
     )
 
 
@@ -228,6 +231,9 @@ def test_initial_load_sets_sliders_from_the_url(client):
     out = response_of(resp)
     assert ids.URL not in out  # the URL is the source; it is not written back
     assert out[ids.MINUTES]["value"] == 8 and out[ids.SPEED]["value"] == 1.25
+    # A slider already at the URL's value is left alone (a key press may be on its way).
+    same = response_of(edit(client, "?minutes=8", minutes=8, changed=f"{ids.URL}.search"))
+    assert ids.MINUTES not in same and ids.SPEED not in same
 
 
 def test_click_away_from_posts_adds_a_post(client):
@@ -277,10 +283,10 @@ def test_minutes_and_speed_sliders(client):
     search = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",)).to_query()
     new, minutes, _ = edited(edit(client, search, minutes=9, changed=f"{ids.MINUTES}.value"))
     assert parse_query(new) == Scenario(minutes=9, added=(ROAD_JUNCTION,), disabled=("P1",))
-    assert minutes == 9
-    new2, _, speed = edited(edit(client, new, minutes=9, speed=1.5, changed=f"{ids.SPEED}.value"))
+    assert minutes is None  # not sent back: a later key press would be undone by it
+    new2, m2, speed = edited(edit(client, new, minutes=9, speed=1.5, changed=f"{ids.SPEED}.value"))
     assert parse_query(new2).speed_scale == 1.5 and "speed=1.5" in new2
-    assert speed == 1.5
+    assert speed is None and m2 == 9
 
 
 def test_reset(client):
@@ -376,6 +382,12 @@ def test_render_in_chinese(client):
     out = response_of(render(client, "?minutes=5", lang="zh"))
     assert out[ids.METHOD]["children"].startswith("按道路网络计算")
     assert "在用警务室" in texts(out[ids.KPIS]["children"])
+    ops = assigns(out[ids.MAP]["figure"])
+    assert ops[("data", 0, "colorbar", "title", "text")] == "覆盖人口"
+    assert ops[("data", 0, "text")][0].startswith("李庄村")
+    en = assigns(response_of(render(client, "?minutes=5", lang="en"))[ids.MAP]["figure"])
+    assert en[("data", 0, "colorbar", "title", "text")] == "Population covered"
+    assert en[("data", 0, "text")][0].startswith("Lizhuang Village")
 
 
 @pytest.mark.parametrize(
@@ -435,8 +447,13 @@ def test_suggest_one_post(client, outputs):
     assert site["adds"] > 0
     assert 114.80 <= site["lon"] <= 114.88 and 33.70 <= site["lat"] <= 33.78
     assert out[ids.SUGGEST_APPLY]["disabled"] is False
+    # Each site is named by the township and village it lies in.
+    assert site["township_en"].startswith("Dong Town ") and site["township_id"] in ("T1", "T2")
+    assert site["village_en"].startswith("Lizhuang Village ")
+    assert site["village_id"].startswith(site["township_id"])
     panel = texts(out[ids.SUGGEST_PANEL]["children"])
-    assert any(s.startswith("Site 1: +") for s in panel)
+    place = f"{site['township_en']} · {site['village_en']}"
+    assert any(s.startswith(f"Site 1 ({place}): +") for s in panel), panel
     [map_key] = [k for k in out if k.startswith(ids.MAP)]
     ops = assigns(next(iter(out[map_key].values())))
     assert ops[("data", 3, "lon")] == [site["lon"]]
@@ -599,13 +616,17 @@ def test_the_header_names_the_person_and_offers_sign_out(planners):
     assert badge[1]["props"]["href"] == "/logout"
 
 
-def export(client, which, search):
+def export(client, which, search, name=None, lang="en"):
     button = ids.EXPORT_CSV if which == "csv" else ids.EXPORT_GEOJSON
     resp = call(
         client,
         [(ids.DOWNLOAD, "data")],
         [(ids.EXPORT_GEOJSON, "n_clicks", 1), (ids.EXPORT_CSV, "n_clicks", 1)],
-        [(ids.URL, "search", search)],
+        [
+            (ids.URL, "search", search),
+            (ids.SAVE_NAME, "value", name),
+            (ids.LANG_STORE, "data", lang),
+        ],
         changed=[f"{button}.n_clicks"],
         prefix=PREFIX,
     )
@@ -615,28 +636,60 @@ def export(client, which, search):
 def test_export_csv(client):
     scenario = Scenario(added=(ROAD_JUNCTION,), disabled=("P1",))
     data = export(client, "csv", scenario.to_query())
-    assert data["filename"] == "scenario.csv" and data["type"] == "text/csv"
+    assert re.fullmatch(r"scenario-\d{4}-\d\d-\d\d\.csv", data["filename"])
+    assert data["type"] == "text/csv"
+    assert data["content"].startswith("\ufeff")  # Excel reads the Chinese names
     rows = list(csv.reader(io.StringIO(data["content"].removeprefix("\ufeff"))))
-    assert rows[0] == ["post_id", "name_zh", "name_en", "lon", "lat", "status"]
+    assert rows[0] == [
+        "post_id", "name_zh", "name_en", "township", "village", "lon", "lat", "status"
+    ]  # fmt: skip
     assert [r[0] for r in rows[1:5]] == ["P1", "P2", "P3", "new-1"]
-    assert [r[5] for r in rows[1:5]] == ["out-of-service", "active", "active", "new"]
+    assert [r[7] for r in rows[1:5]] == ["out-of-service", "active", "active", "new"]
+    # Every post and new post is named by its township and village.
+    assert all(
+        r[3].startswith("Dong Town ") and r[4].startswith("Lizhuang Village ") for r in rows[1:5]
+    )
+    # Coordinates to 6 decimals at most.
+    assert all(len(r[c].split(".")[-1]) <= 6 for r in rows[1:5] for c in (5, 6))
     kpi = {r[0]: r[1:] for r in rows[6:] if r}
     assert float(kpi["population_share"][0]) > float(kpi["population_share"][1]) == 0
-    assert kpi["scenario"] == [scenario.to_query()]
+    assert all(len(v.split(".")[-1]) <= 4 for v in kpi["population_share"] + kpi["area_share"])
+    # The scenario is written readably, and as the query that reopens it.
+    assert kpi["scenario"] == ["5 min; speed ×1; 1 new posts; out of service: P1"]
+    assert kpi["query"] == [scenario.to_query()]
+
+
+def test_export_is_named_after_the_scenario_and_the_day(app, client):
+    data = export(client, "csv", "?minutes=5", name=" 东区 plan/2 ", lang="zh")
+    day = local_today(app.server.extensions["gridmap"].clock).isoformat()  # the district's day
+    assert data["filename"] == f"东区_plan_2-{day}.csv"
+    assert export(client, "geojson", "?minutes=5", lang="zh")["filename"] == f"方案-{day}.geojson"
+    rows = list(csv.reader(io.StringIO(data["content"].removeprefix("\ufeff"))))
+    assert {r[0]: r[1:] for r in rows if r}["scenario"] == [
+        "5 分钟；速度 ×1；新增警务室 0 处；停用：无"
+    ]
+    assert rows[1][3].startswith("东镇")
 
 
 def test_export_geojson(client):
     scenario = Scenario(minutes=6, added=(ROAD_JUNCTION,))
-    data = export(client, "geojson", scenario.to_query())
-    assert data["filename"] == "scenario.geojson" and data["type"] == "application/geo+json"
+    data = export(client, "geojson", scenario.to_query(), name="East")
+    assert data["filename"].startswith("East-") and data["type"] == "application/geo+json"
+    assert not data["content"].startswith("\ufeff")  # JSON never carries a BOM (RFC 8259)
     doc = json.loads(data["content"])
     assert "一号警务室" in data["content"]  # not \\u-escaped
-    assert doc["properties"]["scenario"] == scenario.to_query()
+    assert doc["properties"]["query"] == scenario.to_query()
+    assert doc["properties"]["scenario"].startswith("6 min; speed ×1; 1 new posts")
     assert doc["properties"]["kpis"]["posts"] == 4
     assert doc["properties"]["baseline"]["posts"] == 3
     assert doc["properties"]["kpis"]["incident_share"] is None
+    share = doc["properties"]["kpis"]["population_share"]
+    assert share == round(share, 4)
     statuses = {f["properties"]["post_id"]: f["properties"]["status"] for f in doc["features"]}
     assert statuses == {"P1": "active", "P2": "active", "P3": "active", "new-1": "new"}
+    for f in doc["features"]:
+        assert f["properties"]["village"].startswith("Lizhuang Village ")
+        assert all(c == round(c, 6) for c in f["geometry"]["coordinates"])
 
 
 def test_a_refused_save_says_so_in_both_languages(app):
@@ -650,3 +703,89 @@ def test_a_refused_save_says_so_in_both_languages(app):
         g.principal = Principal("vera", "user", role="viewer", scope=Scope.of(["T2"]))
         assert _save_status(runtime, "x", "?minutes=5", "en") == "You may not save scenarios"
         assert _save_status(runtime, "x", "?minutes=5", "zh") == "您无权保存方案"
+
+
+# --- KPI tiles: incidents, colours, units -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def incidents_app(make_tiny_app):
+    """The tiny app with the incidents of tests/incident_fixtures.py in its store."""
+    from tests.callbacks.incident_support import incident_app
+
+    return incident_app(make_tiny_app)
+
+
+def tile(kpis: list, tile_id: str) -> tuple[str, str, str]:
+    """Return a KPI tile's value, delta text and delta class."""
+    _label, value, delta = by_id(kpis, tile_id)["props"]["children"]
+    return value["props"]["children"], delta["props"]["children"], delta["props"]["className"]
+
+
+def test_the_incidents_tile_shows_the_share_the_api_answers(incidents_app):
+    client = signed_in(incidents_app)
+    scenario = Scenario(added=(ROAD_JUNCTION,))
+    api = client.get(f"/api/v1/coverage?minutes=5&extra={ROAD_JUNCTION[0]},{ROAD_JUNCTION[1]}")
+    share = api.get_json()["kpis"]["incident_share"]
+    assert share is not None
+    kpis = response_of(render(client, scenario.to_query()))[ids.KPIS]["children"]
+    value, _delta, _cls = tile(kpis, "planner-kpi-incidents")
+    assert value == f"{share * 100:.1f}%" != "—"
+
+
+def test_fewer_people_not_covered_is_green_and_shares_move_in_points(client):
+    kpis = response_of(render(client, Scenario(added=(ROAD_JUNCTION,)).to_query()))[ids.KPIS]
+    value, delta, cls = tile(kpis["children"], "planner-kpi-uncovered")
+    assert delta.startswith("-") and cls == "kpi-delta up"  # a fall: better, green
+    _value, delta, cls = tile(kpis["children"], "planner-kpi-population")
+    assert re.fullmatch(r"\+\d+\.\d pp", delta) and cls == "kpi-delta up"
+    zh = response_of(render(client, Scenario(added=(ROAD_JUNCTION,)).to_query(), lang="zh"))
+    _value, delta, _cls = tile(zh[ids.KPIS]["children"], "planner-kpi-area")
+    assert delta.endswith("个百分点") and "%" not in delta
+
+
+# --- language: every planner text follows the page's language ---------------------------------
+
+
+def planner_translate(client, lang):
+    """Post the planner's translate callback as the browser does (its spec from the server)."""
+    deps = client.get(f"{PREFIX}/_dash-dependencies").get_json()
+    dep = next(d for d in deps if f"{ids.TITLE_DISTRICT}.children" in d["output"])
+    singles = [o for o in dep["output"].strip(".").split("...")[1:]]
+    outputs = [[{"id": ids.text("planner-title"), "property": "children"}]]
+    outputs += [{"id": o.split(".")[0], "property": o.split(".")[1]} for o in singles]
+    body = {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": [{"id": ids.LANG_STORE, "property": "data", "value": lang}],
+        "state": [],
+        "changedPropIds": [f"{ids.LANG_STORE}.data"],
+    }
+    return response_of(client.post(f"{PREFIX}/_dash-update-component", json=body))
+
+
+@pytest.mark.parametrize(
+    ("lang", "district", "placeholder"),
+    [("en", "Test District", "Scenario name"), ("zh", "测试区", "方案名称")],
+)
+def test_the_title_and_placeholders_follow_the_language(make_tiny_app, lang, district, placeholder):
+    other = {"en": "zh", "zh": "en"}[lang]
+    client = signed_in(make_tiny_app(lang=other))  # the page was built in the other language
+    out = planner_translate(client, lang)
+    assert out[ids.TITLE_DISTRICT]["children"] == district
+    assert out[ids.SAVE_NAME]["placeholder"] == placeholder
+    assert out[ids.SAVED_SELECT]["placeholder"] == t("planner-saved", lang)
+    assert out[ids.DEMO_BADGE]["children"] == t("demo-badge", lang)
+
+
+def test_the_slider_values_are_written_beside_their_labels(client):
+    out = response_of(
+        call(
+            client,
+            [(ids.MINUTES_VALUE, "children"), (ids.SPEED_VALUE, "children")],
+            [(ids.MINUTES, "value", 7), (ids.SPEED, "value", 1.25)],
+            prefix=PREFIX,
+        )
+    )
+    assert out[ids.MINUTES_VALUE]["children"] == "7"
+    assert out[ids.SPEED_VALUE]["children"] == "×1.25"

@@ -286,7 +286,12 @@ def test_export_geojson():
     s = scenario_for_export()
     doc = export_geojson(s, POSTS, KPIS, BASE)
     assert doc["type"] == "FeatureCollection"
-    assert doc["properties"] == {"scenario": s.to_query(), "kpis": KPIS, "baseline": BASE}
+    assert doc["properties"] == {
+        "scenario": s.to_query(),
+        "query": s.to_query(),
+        "kpis": KPIS,
+        "baseline": BASE,
+    }
     feats = doc["features"]
     assert [f["properties"]["post_id"] for f in feats] == ["P1", "P2", "new-1", "new-2"]
     assert [f["properties"]["status"] for f in feats] == [
@@ -302,6 +307,8 @@ def test_export_geojson():
         "officers": 1,
         "ebikes": 1,
         "status": "active",
+        "township": "",
+        "village": "",
     }
     assert all(f["type"] == "Feature" and f["geometry"]["type"] == "Point" for f in feats)
     assert feats[1]["geometry"]["coordinates"] == [114.85, 33.73]
@@ -319,22 +326,51 @@ def test_export_csv():
     text = export_csv(s, POSTS, KPIS, BASE)
     assert text.startswith("\ufeff")  # Excel reads the Chinese names as UTF-8
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
-    assert rows[0] == ["post_id", "name_zh", "name_en", "lon", "lat", "status"]
-    assert rows[1] == ["P1", "一号警务室", "Post 1", "114.81", "33.71", "active"]
-    assert rows[2] == ["P2", "二号警务室", "Post 2", "114.85", "33.73", "out-of-service"]
-    assert rows[3] == ["new-1", "", "", "114.83", "33.75", "new"]
-    assert rows[4] == ["new-2", "", "", "114.84", "33.76", "new"]
+    header = ["post_id", "name_zh", "name_en", "township", "village", "lon", "lat", "status"]
+    assert rows[0] == header
+    assert rows[1] == ["P1", "一号警务室", "Post 1", "", "", "114.81", "33.71", "active"]
+    assert rows[2] == ["P2", "二号警务室", "Post 2", "", "", "114.85", "33.73", "out-of-service"]
+    assert rows[3] == ["new-1", "", "", "", "", "114.83", "33.75", "new"]
+    assert rows[4] == ["new-2", "", "", "", "", "114.84", "33.76", "new"]
     assert rows[5] == []
     assert rows[6] == ["kpi", "scenario", "baseline"]
-    assert rows[7:11] == [
+    assert rows[7:12] == [
         ["area_share", "0.5", "0.4"],
         ["population_share", "0.6", "0.5"],
         ["incident_share", "", ""],
         ["covered_population", "60", "50"],
+        ["uncovered_population", "", ""],
     ]
-    assert rows[11] == ["scenario", s.to_query()]
-    assert parse_query(rows[11][1]) == s
-    assert len(rows) == 12
+    assert rows[12] == ["scenario", s.to_query()]  # no readable summary given
+    assert rows[13] == ["query", s.to_query()]
+    assert parse_query(rows[13][1]) == s
+    assert len(rows) == 14
+
+
+def test_exports_round_floats_name_places_and_describe_the_scenario():
+    from gridmap.coverage.scenario import describe, export_filename, rounded_kpis
+
+    s = Scenario(added=((114.123456789, 33.987654321),), disabled=("P2",))
+    kpis = {"population_share": 0.123456789, "covered_population": 1234.56, "posts": 2}
+    assert rounded_kpis(kpis) == {
+        "population_share": 0.1235,
+        "covered_population": 1235,
+        "posts": 2,
+    }
+    places = [{"township": f"T{i}", "village": f"V{i}"} for i in range(3)]
+    text = export_csv(s, POSTS, kpis, kpis, places, "readable")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert rows[3][3:7] == ["T2", "V2", "114.123457", "33.987654"]
+    assert {r[0]: r[1:] for r in rows if r}["population_share"] == ["0.1235", "0.1235"]
+    posts = [{**POSTS[0], "lon": 114.123456789, "lat": 33.1}]
+    doc = export_geojson(Scenario(), posts, {}, {}, places[:1], "readable")
+    assert doc["features"][0]["geometry"]["coordinates"] == [114.123457, 33.1]
+    assert doc["properties"]["scenario"] == "readable"
+    texts = {"summary": "{minutes:g}|{speed:g}|{added}|{off}", "none": "-"}
+    assert describe(s, texts) == "5|1|1|P2" and describe(Scenario(), texts) == "5|1|0|-"
+    assert export_filename("a/b c", "x", "2026-01-02", "csv") == "a_b_c-2026-01-02.csv"
+    assert export_filename("  ", "方案", "2026-01-02", "csv") == "方案-2026-01-02.csv"
+    assert export_filename("../..", "x", "d", "csv") == "x-d.csv"
 
 
 def test_export_csv_quotes_awkward_names():

@@ -77,3 +77,61 @@ def test_click_adds_then_removes_a_post_offline(app):
         wait_posts_kpi(page, str(before))
         assert page.locator("#planner-error").inner_text() == ""
     assert foreign == [], f"requests left the app's server: {foreign[:5]}"
+
+
+def test_the_minutes_slider_moves_with_the_arrow_keys(app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(app.server) as base, browser_page(base) as (page, _foreign):
+        # Answers slowed as on a loaded server: a press must survive the answers before it.
+        def slow(route):
+            page.wait_for_timeout(600)
+            route.continue_()
+
+        page.route("**/_dash-update-component*", slow)
+        page.goto(base + "/planner/?minutes=5")
+        thumb = page.locator("#planner-minutes-slider [role=slider]")
+        thumb.wait_for()
+        # No number box beside the slider: its arrow keys moved the thumb but set nothing.
+        assert page.locator("#planner-minutes-slider input").count() == 0
+        # Pressed at once, while the page's first answers are still on their way, then again.
+        thumb.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(200)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => location.search.includes('minutes=7')", timeout=30_000)
+        page.wait_for_selector(POSTS_KPI)
+        page.wait_for_timeout(5000)  # every answer in
+        assert thumb.get_attribute("aria-valuenow") == "7"
+        assert "minutes=7" in page.evaluate("() => location.search")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("() => location.search.includes('minutes=6')", timeout=30_000)
+        page.wait_for_timeout(3000)
+        assert thumb.get_attribute("aria-valuenow") == "6"
+        assert page.evaluate("() => document.activeElement.getAttribute('role')") == "slider"
+        page.screenshot(path=str(ARTIFACTS / "planner-slider-keys.png"))
+
+
+def test_english_page_names_the_suggested_sites_and_the_district(make_tiny_app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    zh_app = make_tiny_app(lang="zh")
+    with serve(zh_app.server) as base, browser_page(base) as (page, _foreign):
+        page.goto(base + "/planner/?minutes=5&add=114.84000,33.74000")
+        page.wait_for_selector(POSTS_KPI)
+        page.click("#planner-lang-toggle")
+        page.wait_for_function(
+            "() => document.querySelector('#planner-title-district').textContent"
+            " === 'Test District'",
+            timeout=30_000,
+        )
+        assert page.get_attribute("#planner-save-name", "placeholder") == "Scenario name"
+        page.fill("#planner-suggest-k", "1")
+        page.click("#planner-suggest-run")
+        page.wait_for_selector("#planner-suggest-panel li", timeout=60_000)
+        site = page.locator("#planner-suggest-panel li").first.inner_text()
+        assert site.startswith("Site 1 (Dong Town ") and "· Lizhuang Village " in site, site
+        population = page.locator("#planner-kpi-population .kpi-delta")
+        assert population.inner_text().endswith(" pp")
+        assert "up" in population.get_attribute("class")
+        page.screenshot(path=str(ARTIFACTS / "planner-english.png"))

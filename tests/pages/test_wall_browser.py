@@ -295,3 +295,39 @@ def test_a_kiosk_link_opens_its_scope_then_stops_when_revoked(app):
         assert page.locator(BANNER).is_hidden()  # not the generic stale banner
         assert page.evaluate("() => window.wallDisplay.refused()") == 401
         page.screenshot(path=str(ARTIFACTS / "wall-kiosk-revoked.png"))
+
+
+def district_fill(page) -> dict:
+    """Return the share of the map panel's width and height the district's box fills."""
+    return page.evaluate(
+        f"""() => {{
+            const gd = document.querySelector('{GRAPH}');
+            const map = gd._fullLayout.map._subplot.map;
+            const box = map.getContainer();
+            const b = [114.80, 33.70, 114.88, 33.78];  // the tiny district's bounds
+            const sw = map.project([b[0], b[1]]), ne = map.project([b[2], b[3]]);
+            return {{
+                width: (ne.x - sw.x) / box.clientWidth,
+                height: (sw.y - ne.y) / box.clientHeight,
+                left: sw.x, right: box.clientWidth - ne.x,
+                top: ne.y, bottom: box.clientHeight - sw.y,
+            }};
+        }}"""
+    )
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1920, 1080, "1080"), (3840, 2160, "2160")])
+def test_the_first_view_fits_the_district_to_the_real_map_panel(app, width, height, name):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(app.server) as base, browser_page(base, width, height) as (page, _foreign):
+        page.goto(base + "/wall/?tour=600")  # no second step during the test
+        wait_map_ready(page)
+        wait_kpis(page)
+        page.wait_for_timeout(2500)  # the first refreshes (heat, radius) in
+        fill = district_fill(page)
+        # The district fills the panel's limiting side (94 %), and all of it is on screen.
+        assert max(fill["width"], fill["height"]) >= 0.9, fill
+        assert min(fill["left"], fill["right"], fill["top"], fill["bottom"]) >= 0, fill
+        assert page.locator("#wall-tour-caption").inner_text() == "全区"
+        page.screenshot(path=str(ARTIFACTS / f"wall-first-view-{name}.png"))

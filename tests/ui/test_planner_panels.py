@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from gridmap.i18n import t
-from ui.planner_panels import method_label
+from ui.planner_panels import kpi_tiles, method_label, site_text
 
 
 def test_method_label_names_the_method_and_the_first_three_warnings():
@@ -14,3 +16,40 @@ def test_method_label_names_the_method_and_the_first_three_warnings():
     )
     label = method_label("straight", ["a", "b", "c", "d"], "en")
     assert label == f"{straight} · a; b; c"
+
+
+def delta_of(tiles: list, tile_id: str) -> tuple[str, str]:
+    tile = next(x for x in tiles if x.id == tile_id)
+    delta = tile.children[2]
+    return delta.children, delta.className
+
+
+@pytest.mark.parametrize(
+    ("now", "base", "text", "cls"),
+    [
+        (1000.0, 3000.0, "-2,000", "kpi-delta up"),  # fewer people not covered: better
+        (3000.0, 1000.0, "+2,000", "kpi-delta down"),
+        (1000.0, 1000.0, "±0", "kpi-delta"),
+    ],
+)
+def test_people_not_covered_are_green_when_they_fall(now, base, text, cls):
+    tiles = kpi_tiles({"uncovered_population": now}, {"uncovered_population": base}, "en")
+    assert delta_of(tiles, "planner-kpi-uncovered") == (text, cls)
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("en", " pp"), ("zh", "个百分点")])
+def test_share_changes_are_in_percentage_points(lang, unit):
+    kpis = {"population_share": 0.5, "incident_share": 0.25, "area_share": 0.1}
+    base = {"population_share": 0.4, "incident_share": 0.5, "area_share": 0.1}
+    tiles = kpi_tiles(kpis, base, lang)
+    assert delta_of(tiles, "planner-kpi-population") == (f"+10.0{unit}", "kpi-delta up")
+    assert delta_of(tiles, "planner-kpi-incidents") == (f"-25.0{unit}", "kpi-delta down")
+    assert delta_of(tiles, "planner-kpi-area") == (f"±0{unit}", "kpi-delta")
+
+
+def test_a_site_is_named_by_its_township_and_village():
+    site = {"adds": 11733.2, "township_zh": "城关镇", "township_en": "Chengguan Town",
+            "village_zh": "李庄村", "village_en": None}  # fmt: skip
+    assert site_text(1, site, "zh") == "候选点1（城关镇 · 李庄村）：+11,733"
+    assert site_text(1, site, "en") == "Site 1 (Chengguan Town · 李庄村): +11,733"
+    assert site_text(2, {"adds": 5}, "en") == "Site 2: +5"

@@ -245,3 +245,19 @@ def test_ticker_and_newest_village_within_a_scope(filled):
     assert newest_village(filled, within=[(2, "D-2")]) == "D-2-1"
     assert ticker_rows(filled, "en", within=[]) == []
     assert newest_village(filled, within=[]) is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_wall_and_the_main_pages_filters_say_the_same_word_for_a_status(lang):
+    from gridmap.i18n import t
+    from gridmap.incidents.categories import STATUSES, status_label
+
+    # The wall writes the categories' own label; the filters' texts are the same words.
+    assert [t(f"status-{s}", lang) for s in STATUSES] == [status_label(s, lang) for s in STATUSES]
+
+
+def test_a_view_carries_its_bounds_for_the_browser_to_fit(district):
+    view = grid_view(district, district.root_id)
+    box = district.bounds(district.root_id)
+    assert view["bounds"] == [round(v, 6) for v in (box.west, box.south, box.east, box.north)]
+    assert view["max_zoom"] == MAX_TOUR_ZOOM
