@@ -86,7 +86,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         info = signed_in_info()
         roots = scope_roots(district, current_scope().roots)
         data = settings.to_dict()
-        data["texts"] = client_texts(lang)
+        data["texts"] = client_texts(lang, district.meta)
         # The browser tells a revoked kiosk link from a person's ended session.
         data["kiosk"] = bool(info and info["kind"] == "kiosk")
         patch = Patch()

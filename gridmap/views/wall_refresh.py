@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from gridmap.errors import StoreError
+from gridmap.grids.wording import whole_name
 from gridmap.i18n import t
 from gridmap.views.wall import DEFAULT_LANG, HEAT_DAYS, refresh_key
 
@@ -80,9 +81,16 @@ def finite_or_none(value):
     return value
 
 
-def client_texts(lang: str) -> dict[str, str]:
-    """Return the texts of :data:`CLIENT_TEXTS` in ``lang``, for the browser's clock and tour."""
-    return {key: t(key, lang) for key in CLIENT_TEXTS}
+def client_texts(lang: str, meta: Mapping | None = None) -> dict[str, str]:
+    """Return the texts of :data:`CLIENT_TEXTS` in ``lang``, for the browser's clock and tour.
+
+    The tour's "whole district" caption follows the district's own word (``district.json``:
+    ``whole_name`` or its level-1 name, e.g. 全县 for a county).
+    """
+    texts = {key: t(key, lang) for key in CLIENT_TEXTS}
+    if meta:
+        texts["wall-tour-district"] = whole_name(meta, lang)
+    return texts
 
 
 def page_texts(keys: Iterable[str], lang: str) -> list[str]:

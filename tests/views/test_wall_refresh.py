@@ -74,3 +74,12 @@ def test_texts():
     assert texts["wall-updated"] == "Updated {n} s ago"
     legend, title = wr.page_texts(["wall-legend-heat", "wall-title"], "en")
     assert str(HEAT_DAYS) in legend and title
+
+
+def test_the_tour_caption_uses_the_districts_own_word():
+    from gridmap.views.wall_refresh import client_texts
+
+    county = {"level_names": {"1": {"zh": "县", "en": "County"}}}
+    assert client_texts("zh", county)["wall-tour-district"] == "全县"
+    assert client_texts("en", county)["wall-tour-district"] == "Whole county"
+    assert client_texts("zh")["wall-tour-district"] == "全区"
