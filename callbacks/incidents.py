@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
+from callbacks.stats_source import filtered_statistics
 from gridmap.i18n import name_of, t
 from gridmap.incidents.filters import IncidentFilters, chosen_filters
 from gridmap.incidents.playback import play_step
@@ -21,7 +22,6 @@ from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
 from ui.incident_controls import category_options, rank_options, status_options, step_options
 from web.auth import current_scope
-from web.incident_updates import statistics_for
 from web.runtime import Runtime
 
 
@@ -35,7 +35,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         state, inside = scoped_state(district, url_state.parse(search), scope)
         if not inside or not filters_key:
             return None
-        stats = statistics_for(
+        stats = filtered_statistics(
             scope.key(), state.grid, filters_key, int(version or 0), rank or "count", lang
         )
         return None if stats is None else (state.grid, stats)

@@ -285,6 +285,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Manage them on the server: python app.py user | token | wall-link --help",
     },
     "admin-link": {"zh": "管理", "en": "Admin"},
+    "grid-unknown": {"zh": "未知网格", "en": "Unknown grid"},
+    "grid-unknown-hint": {
+        "zh": "链接中的网格“{grid}”不存在，下面显示的是您的起始网格。",
+        "en": "The link names grid “{grid}”, which does not exist; your home grid is shown instead.",
+    },
 }
 
 

@@ -16,6 +16,7 @@ BREADCRUMB = "nav-breadcrumb"
 UP_BUTTON = "nav-up-button"
 DETAIL_PANEL = "detail-panel"
 SCOPE_MESSAGE = "detail-scope-message"
+UNKNOWN_GRID_NOTICE = "detail-unknown-grid"
 USER_NAME = "app-user-name"
 SIGN_OUT = "app-sign-out"
 

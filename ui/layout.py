@@ -151,6 +151,9 @@ def page(
                 options=layer_options(lang),
                 value=["posts", "roads", "heat", "incidents"],
                 inline=True,
+                # The reader's layer choice survives a reload and a deep link opened here.
+                persistence=True,
+                persistence_type="local",
             ),
         ],
         className="controls",

@@ -245,6 +245,7 @@ def grid_statistics(
     start: datetime | None = None,
     end: datetime | None = None,
     categories: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
     freq: str = "week",
     metric: str = "count",
     lang: str = "zh",
@@ -266,6 +267,8 @@ def grid_statistics(
         ``start <= reported_at < end``.
     categories : sequence of str, optional
         Keep only these categories.
+    statuses : sequence of str, optional
+        Keep only these statuses (None: every status; the page's status filter).
     freq : {"day", "week"}
         Period of the trend.
     metric : {"count", "per_1000"}
@@ -288,7 +291,7 @@ def grid_statistics(
         raise StatsError(f"unknown grid {grid_id!r}")
     level = int(grids.loc[grid_id, "level"])
     filters = {"grid": grid_id, "grid_level": level, "start": start, "end": end,
-               "categories": categories, "within": within}  # fmt: skip
+               "categories": categories, "statuses": statuses, "within": within}  # fmt: skip
     frame = store.frame(**filters)
     result: dict[str, Any] = {
         "summary": summary(frame),
