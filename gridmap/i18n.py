@@ -288,7 +288,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "grid-unknown": {"zh": "未知网格", "en": "Unknown grid"},
     "grid-unknown-hint": {
         "zh": "链接中的网格“{grid}”不存在，下面显示的是您的起始网格。",
-        "en": "The link names grid “{grid}”, which does not exist; your home grid is shown instead.",
+        "en": "The link names grid “{grid}”, which does not exist; your home grid is shown.",
     },
 }
 
