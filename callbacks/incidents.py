@@ -20,6 +20,7 @@ from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, scoped_sta
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
+from ui.dropdowns import dropdown_labels
 from ui.incident_controls import category_options, rank_options, status_options, step_options
 from web.auth import current_scope
 from web.runtime import Runtime
@@ -206,6 +207,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.STEP_RADIO, "options"),
         Output(ids.STATS_RANK, "options"),
         Output(ids.STATS_EXPORT, "children"),
+        Output(ids.CATEGORY_SELECT, "labels"),
+        Output(ids.STATS_RANK, "labels"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -216,4 +219,6 @@ def register(app: Dash, runtime: Runtime) -> None:
             step_options(lang),
             rank_options(lang),
             t("stats-export", lang),
+            dropdown_labels(lang),
+            dropdown_labels(lang),
         )

@@ -290,6 +290,13 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "链接中的网格“{grid}”不存在，下面显示的是您的起始网格。",
         "en": "The link names grid “{grid}”, which does not exist; your home grid is shown.",
     },
+    "dropdown-select-all": {"zh": "全选", "en": "Select all"},
+    "dropdown-deselect-all": {"zh": "全不选", "en": "Deselect all"},
+    "dropdown-selected-count": {"zh": "已选 {num_selected} 项", "en": "{num_selected} selected"},
+    "dropdown-search": {"zh": "搜索", "en": "Search"},
+    "dropdown-clear-search": {"zh": "清除搜索", "en": "Clear search"},
+    "dropdown-clear-selection": {"zh": "清除选择", "en": "Clear selection"},
+    "dropdown-no-options-found": {"zh": "没有匹配的选项", "en": "No options found"},
 }
 
 

@@ -8,6 +8,7 @@ from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.views.url_state import VIEWS
 from ui import ids
+from ui.dropdowns import dropdown_labels
 from ui.incident_controls import incident_controls
 
 GRAPH_CONFIG = {
@@ -116,6 +117,7 @@ def page(
             ),
             dcc.Dropdown(
                 id=ids.SEARCH_DROPDOWN,
+                labels=dropdown_labels(lang),
                 options=[],
                 placeholder=t("search-placeholder", lang),
                 searchable=True,
@@ -132,6 +134,7 @@ def page(
             _text("view-label", lang, html.Label),
             dcc.Dropdown(
                 id=ids.VIEW_SELECT,
+                labels=dropdown_labels(lang),
                 options=view_options(lang),
                 value="drill",
                 clearable=False,
@@ -140,6 +143,7 @@ def page(
             _text("metric-label", lang, html.Label),
             dcc.Dropdown(
                 id=ids.METRIC_SELECT,
+                labels=dropdown_labels(lang),
                 options=metric_options(lang),
                 value=DEFAULT_METRIC,
                 clearable=False,
@@ -194,6 +198,7 @@ def page(
                                 [
                                     dcc.Dropdown(
                                         id=ids.STATS_RANK,
+                                        labels=dropdown_labels(lang),
                                         options=[],
                                         value="count",
                                         clearable=False,
