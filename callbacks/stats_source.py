@@ -6,12 +6,22 @@ panel and its export follow the status checklist, as the map's overlays do).
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.stats import grid_statistics
 from gridmap.views.map_view import in_scope
 from web.cache import cache
 from web.map_updates import scope_of_key
 from web.runtime import current
+
+#: Windows up to this long get a daily trend (a playback week: seven days, not two weeks).
+DAILY_UP_TO = timedelta(days=31)
+
+
+def trend_freq(window: timedelta) -> str:
+    """Return the trend's period for a date window: days up to a month, else weeks."""
+    return "day" if window <= DAILY_UP_TO else "week"
 
 
 @cache.memoize()
@@ -27,11 +37,13 @@ def filtered_statistics(
     scope = scope_of_key(scope_key)
     if not in_scope(district, scope, grid_id):
         return None
+    filters = IncidentFilters.from_key(filters_key).store_filters()
     return grid_statistics(
         runtime.incident_store,
         district.grids,
         grid_id,
-        **IncidentFilters.from_key(filters_key).store_filters(),
+        **filters,
+        freq=trend_freq(filters["end"] - filters["start"]),
         metric=rank,
         lang=lang,
         within=scope.within(district.level_of),

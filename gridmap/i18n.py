@@ -297,6 +297,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "dropdown-clear-search": {"zh": "清除搜索", "en": "Clear search"},
     "dropdown-clear-selection": {"zh": "清除选择", "en": "Clear selection"},
     "dropdown-no-options-found": {"zh": "没有匹配的选项", "en": "No options found"},
+    "stats-trend-day": {"zh": "事件趋势（按日）", "en": "Trend (per day)"},
+    "stats-partial": {"zh": "不完整：仅 {days} 天", "en": "partial: {days} days only"},
+    "stats-partial-name": {"zh": "不完整的周", "en": "Partial week"},
 }
 
 

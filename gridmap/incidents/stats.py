@@ -103,14 +103,15 @@ def trend(
     -------
     DataFrame
         ``period`` (start of the period: local midnight, aware in ``tz``), ``count``,
-        ``resolved``.
+        ``resolved``, and ``days``: how many of the period's days lie in the range (fewer
+        than 7 for a week cut by the range's start or end: a partial period).
     """
     if freq not in FREQS:
         raise StatsError(f"freq must be one of {list(FREQS)}, got {freq!r}")
     for name, value in (("start", start), ("end", end)):
         if value is not None and pd.Timestamp(value).tzinfo is None:
             raise StatsError(f"{name} must be timezone-aware")
-    columns = ["period", "count", "resolved"]
+    columns = ["period", "count", "resolved", "days"]
     if len(frame):
         reported = _times(frame, "reported_at").dt.tz_convert(tz)
     else:
@@ -131,11 +132,18 @@ def trend(
     done = frame["status"].isin(DONE_STATUSES).to_numpy() if len(frame) else np.zeros(0, bool)
     counts = keys.value_counts().reindex(periods, fill_value=0)
     resolved = keys[done].value_counts().reindex(periods, fill_value=0)
+    # Days of each period inside the range: a week cut by the range is partial.
+    first_day = first.tz_localize(None).normalize()
+    last_day = last.tz_localize(None).normalize()
+    starts = np.maximum(periods.start_time.normalize(), first_day)
+    ends = np.minimum(periods.end_time.normalize(), last_day)
+    days = ((ends - starts).days + 1).to_numpy(dtype="int64")
     return pd.DataFrame(
         {
             "period": periods.start_time.tz_localize(tz),
             "count": counts.to_numpy(dtype="int64"),
             "resolved": resolved.to_numpy(dtype="int64"),
+            "days": days,
         }
     )
 
@@ -294,6 +302,7 @@ def grid_statistics(
                "categories": categories, "statuses": statuses, "within": within}  # fmt: skip
     frame = store.frame(**filters)
     result: dict[str, Any] = {
+        "freq": freq,
         "summary": summary(frame),
         "trend": trend(frame, freq, start=start, end=end, tz=tz),
         "categories": category_breakdown(frame, lang),

@@ -220,3 +220,15 @@ def test_clicks_on_heat_or_incidents_do_not_navigate(client, curve):
     click = {"points": [{"curveNumber": curve, "customdata": "a", "lon": 114.81, "lat": 33.71}]}
     resp = navigate(client, "?grid=T111", f"{ids.MAP_GRAPH}.clickData", click=click)
     assert nav_result(resp).get("search", "?grid=T111") == "?grid=T111"
+
+
+def test_a_short_window_has_a_daily_trend(client, store):
+    # A playback week: seven daily bars, not a line between two weekly points.
+    week = IncidentFilters("2025-03-05", "2025-03-11").key()
+    panel = response_of(statistics(client, "", key=week, version=store.version()))[ids.STATS_PANEL][
+        "children"
+    ]
+    figure = find(panel, "stats-trend")["props"]["figure"]
+    (bars,) = figure["data"]
+    assert bars["type"] == "bar" and len(bars["x"]) == 7
+    assert figure["layout"]["title"]["text"] == "Trend (per day)"
