@@ -124,7 +124,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         if "heat" in shown:
             density = heat(runtime.incident_store, district, focus, filters, within)
             trace = heat_trace(density, zoom, True)
-            for key in ("lon", "lat", "z", "radius", "visible"):
+            for key in ("lon", "lat", "z", "radius", "zmin", "zmax", "visible"):
                 patch["data"][HEAT_TRACE][key] = trace[key]
         else:
             patch["data"][HEAT_TRACE]["visible"] = False

@@ -15,6 +15,7 @@ from layers.basemap import toggled_layers
 from layers.map_figure import GRID_TRACE, POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
+from ui.legend import map_legend
 from ui.panels import breadcrumb, detail_panel, outside_panel, unknown_notice
 from web.auth import current_scope
 from web.map_updates import level_url, summary_for, view_for
@@ -57,6 +58,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.MAP_SIZE_STORE, "data"),
         Input(ids.URL, "pathname"),
     )
+
+    @app.callback(
+        Output(ids.MAP_LEGEND, "children"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def legend(layers, lang):
+        return map_legend(layers, lang)
 
     district = runtime.district
     posts = district.post_records()

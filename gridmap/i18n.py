@@ -300,6 +300,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "stats-trend-day": {"zh": "事件趋势（按日）", "en": "Trend (per day)"},
     "stats-partial": {"zh": "不完整：仅 {days} 天", "en": "partial: {days} days only"},
     "stats-partial-name": {"zh": "不完整的周", "en": "Partial week"},
+    "legend-few": {"zh": "少", "en": "few"},
+    "legend-many": {"zh": "多", "en": "many"},
 }
 
 

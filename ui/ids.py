@@ -54,3 +54,6 @@ INCIDENT_DETAIL = "incident-detail"
 def stats_child(grid_id: str) -> dict:
     """Return the id of the ranking-table button that drills into ``grid_id``."""
     return {"type": "stats-child", "index": grid_id}
+
+
+MAP_LEGEND = "map-legend"

@@ -175,6 +175,7 @@ def page(
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"),
             html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
+            html.Div(id=ids.MAP_LEGEND, className="map-legend"),
         ],
         className="map-panel",
     )
