@@ -18,9 +18,9 @@ STATUS_COLORS = {
 #: hot spots read on top of it at every level.
 HEAT_SCALE = [
     [0, "rgba(0,188,212,0)"],
-    [0.15, "rgba(0,188,212,0.55)"],
-    [0.4, "rgba(41,98,255,0.75)"],
-    [0.7, "rgba(98,0,234,0.85)"],
+    [0.2, "rgba(0,188,212,0.3)"],
+    [0.45, "rgba(41,98,255,0.6)"],
+    [0.7, "rgba(98,0,234,0.8)"],
     [1, "rgba(170,0,255,0.95)"],
 ]
 #: The heat's hottest colour is reached at this quantile of the bins (a few very hot bins

@@ -11,6 +11,11 @@ _MARGINS = {"l": 40, "r": 8, "t": 24, "b": 30}
 BARS_UP_TO = 14
 _FULL_DAYS = {"day": 1, "week": 7}
 _BLUE = "#1f4e9c"
+#: Date ticks in the page's language: Plotly's own are English ("Jan 2026") without a locale.
+DATE_TICKS = {
+    "zh": {"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"},
+    "en": {"tickformat": "%b %Y", "hoverformat": "%Y-%m-%d"},
+}
 _PALE = "rgba(31,78,156,0.35)"
 
 
@@ -95,7 +100,7 @@ def trend_figure(trend: pd.DataFrame, lang: str, freq: str = "week") -> dict:
             "height": 160,
             "showlegend": False,
             "bargap": 0.15,
-            "xaxis": {"tickfont": {"size": 9}},
+            "xaxis": {"tickfont": {"size": 9}, "type": "date", **DATE_TICKS[lang]},
             "yaxis": count_axis(max(counts, default=0)),
             "paper_bgcolor": "rgba(0,0,0,0)",
             "plot_bgcolor": "rgba(0,0,0,0)",

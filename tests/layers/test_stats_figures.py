@@ -73,3 +73,10 @@ def test_category_figure_of_no_category_keeps_one_row_of_height():
     figure = category_figure(pd.DataFrame(columns=["label", "count"]), "en")
     assert figure["data"][0]["x"] == [] and figure["data"][0]["y"] == []
     assert figure["layout"]["height"] == 40 + 18
+
+
+@pytest.mark.parametrize(("lang", "tickformat"), [("zh", "%Y年%-m月"), ("en", "%b %Y")])
+def test_trend_dates_tick_in_the_pages_language(lang, tickformat):
+    # Without a locale Plotly writes "Jan 2026" in the Chinese page.
+    axis = trend_figure(weeks([3] * 30), lang)["layout"]["xaxis"]
+    assert axis["type"] == "date" and axis["tickformat"] == tickformat
