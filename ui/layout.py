@@ -9,7 +9,7 @@ from gridmap.i18n import t
 from gridmap.views.url_state import VIEWS
 from ui import ids
 from ui.dropdowns import dropdown_labels
-from ui.incident_controls import incident_controls
+from ui.incident_controls import incident_controls, rank_options
 
 GRAPH_CONFIG = {
     "showSendToCloud": False,
@@ -200,7 +200,7 @@ def page(
                                     dcc.Dropdown(
                                         id=ids.STATS_RANK,
                                         labels=dropdown_labels(lang),
-                                        options=[],
+                                        options=rank_options(lang),
                                         value="count",
                                         clearable=False,
                                         className="control",

@@ -58,3 +58,18 @@ def test_unknown_grid_is_said(zh_app):
         page.wait_for_selector("#detail-unknown-grid")
         assert "bogus123" in page.inner_text("#detail-unknown-grid")
         assert page.evaluate("() => document.querySelector('#nav-up-button').disabled")
+
+
+def test_language_switch_keeps_the_dropdowns_values(zh_app):
+    require_chromium()
+    with serve(zh_app.server) as base, browser_page(base) as (page, _):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        page.wait_for_function(
+            "() => document.querySelector('#stats-rank-select').innerText.includes('按事件数')"
+        )
+        page.click("#app-lang-toggle")
+        # The ranking dropdown kept its value (it went blank when its options came late).
+        page.wait_for_function(
+            "() => document.querySelector('#stats-rank-select').innerText.includes('By count')"
+        )
