@@ -19,9 +19,10 @@ from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, scoped_sta
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
+from ui.dropdowns import dropdown_labels
 from ui.incident_controls import category_options, rank_options, status_options, step_options
 from web.auth import current_scope, may_read_incidents
-from web.incident_updates import statistics_for
+from web.incident_updates import filtered_statistics
 from web.runtime import Runtime
 
 
@@ -35,7 +36,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         state, inside = scoped_state(district, url_state.parse(search), scope)
         if not inside or not filters_key:
             return None
-        stats = statistics_for(
+        stats = filtered_statistics(
             scope.key(), state.grid, filters_key, int(version or 0), rank or "count", lang
         )
         return None if stats is None else (state.grid, stats)
@@ -123,7 +124,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         if "heat" in shown:
             density = heat(runtime.incident_store, district, focus, filters, within)
             trace = heat_trace(density, zoom, True)
-            for key in ("lon", "lat", "z", "radius", "visible"):
+            for key in ("lon", "lat", "z", "radius", "zmin", "zmax", "visible"):
                 patch["data"][HEAT_TRACE][key] = trace[key]
         else:
             patch["data"][HEAT_TRACE]["visible"] = False
@@ -218,6 +219,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.STEP_RADIO, "options"),
         Output(ids.STATS_RANK, "options"),
         Output(ids.STATS_EXPORT, "children"),
+        Output(ids.CATEGORY_SELECT, "labels"),
+        Output(ids.STATS_RANK, "labels"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -228,4 +231,6 @@ def register(app: Dash, runtime: Runtime) -> None:
             step_options(lang),
             rank_options(lang),
             t("stats-export", lang),
+            dropdown_labels(lang),
+            dropdown_labels(lang),
         )

@@ -6,6 +6,7 @@ from dash import ALL, Dash, Input, Output, State, ctx
 
 from gridmap.i18n import t
 from ui import ids
+from ui.dropdowns import dropdown_labels
 from ui.layout import layer_options, metric_options, view_options
 from web.runtime import Runtime
 
@@ -37,6 +38,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.DEMO_BADGE, "children"),
         Output(ids.DEMO_BADGE, "title"),
         Output(ids.DISTRICT_NAME, "children"),
+        Output(ids.SEARCH_DROPDOWN, "labels"),
+        Output(ids.VIEW_SELECT, "labels"),
+        Output(ids.METRIC_SELECT, "labels"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -52,4 +56,5 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("demo-badge", lang),
             t("demo-badge-title", lang),
             runtime.district.name(lang),
+            *[dropdown_labels(lang)] * 3,
         )

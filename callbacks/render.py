@@ -6,15 +6,17 @@ from dash import Dash, Input, Output, Patch, ctx, no_update
 
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
+from gridmap.i18n import LANGUAGES, name_of
 from gridmap.incidents.views import INCIDENT_METRICS
 from gridmap.views import url_state
 from gridmap.views.map_view import scoped_state
 from gridmap.views.navigation import breadcrumb_chain
 from layers.basemap import toggled_layers
-from layers.map_figure import POSTS_TRACE, view_changes
+from layers.map_figure import GRID_TRACE, POSTS_TRACE, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
-from ui.panels import breadcrumb, detail_panel, outside_panel
+from ui.legend import map_legend
+from ui.panels import breadcrumb, detail_panel, outside_panel, unknown_notice
 from web.auth import current_scope
 from web.map_updates import level_url, summary_for, view_for
 from web.runtime import Runtime
@@ -57,8 +59,21 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.URL, "pathname"),
     )
 
+    @app.callback(
+        Output(ids.MAP_LEGEND, "children"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.LANG_STORE, "data"),
+    )
+    def legend(layers, lang):
+        return map_legend(layers, lang)
+
     district = runtime.district
     posts = district.post_records()
+    # Names of every grid, by language, read once: a whole-level tooltip shows the name.
+    names = {
+        lang: {g: name_of(district.record(g), lang) for g in district.grids.index}
+        for lang in LANGUAGES
+    }
 
     @app.callback(
         Output(ids.MAP_GRAPH, "figure"),
@@ -95,7 +110,10 @@ def register(app: Dash, runtime: Runtime) -> None:
             int(version or 0) if incident_metric else 0,
         )
         patch = Patch()
-        _apply(patch, view_changes(view, level_url(view.level), outline))
+        changes = view_changes(view, level_url(view.level), outline)
+        if state.whole_level:
+            changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]
+        _apply(patch, changes)
         if ctx.triggered_id in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):
             # Posts and roads change only with the language or the layer toggles.
             post_trace = posts_trace(posts, lang, "posts" in (layers or []))
@@ -109,4 +127,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             panel = outside_panel(_root_briefs(district, scope), lang)
         else:
             panel = detail_panel(summary, lang)
+        asked = url_state.parse(search).grid
+        if asked and asked not in district:
+            # A mistyped or stale link: say so above what is shown instead (the reader's home).
+            panel = [unknown_notice(asked, lang), *panel]
         return patch, crumbs(district, scope, view.selected, lang), panel

@@ -303,6 +303,23 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "planner-export-none": {"zh": "无", "en": "none"},
     "planner-export-default-name": {"zh": "方案", "en": "scenario"},
+    "grid-unknown": {"zh": "未知网格", "en": "Unknown grid"},
+    "grid-unknown-hint": {
+        "zh": "链接中的网格“{grid}”不存在，下面显示的是您的起始网格。",
+        "en": "The link names grid “{grid}”, which does not exist; your home grid is shown.",
+    },
+    "dropdown-select-all": {"zh": "全选", "en": "Select all"},
+    "dropdown-deselect-all": {"zh": "全不选", "en": "Deselect all"},
+    "dropdown-selected-count": {"zh": "已选 {num_selected} 项", "en": "{num_selected} selected"},
+    "dropdown-search": {"zh": "搜索", "en": "Search"},
+    "dropdown-clear-search": {"zh": "清除搜索", "en": "Clear search"},
+    "dropdown-clear-selection": {"zh": "清除选择", "en": "Clear selection"},
+    "dropdown-no-options-found": {"zh": "没有匹配的选项", "en": "No options found"},
+    "stats-trend-day": {"zh": "事件趋势（按日）", "en": "Trend (per day)"},
+    "stats-partial": {"zh": "不完整：仅 {days} 天", "en": "partial: {days} days only"},
+    "stats-partial-name": {"zh": "不完整的周", "en": "Partial week"},
+    "legend-few": {"zh": "少", "en": "few"},
+    "legend-many": {"zh": "多", "en": "many"},
 }
 
 

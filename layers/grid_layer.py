@@ -12,6 +12,14 @@ def _line_width(count: int) -> float:
     return 0.6 if count <= 500 else 0.25
 
 
+def colorbar_format(value_format: str) -> str:
+    """Return the colour bar's tick format: plain grouped numbers, never SI prefixes.
+
+    ``~s`` wrote 0.2 as "200m" (read as metres); ``,~r`` writes 0.2, 800 and 7,000.
+    """
+    return value_format if value_format != "," else ",~r"
+
+
 def grid_trace(view: MapView, geojson_url: str) -> dict:
     """Return the Choroplethmap trace drawing ``view``'s grids from ``geojson_url``."""
     return {
@@ -38,7 +46,7 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         },
         "colorbar": {
             "title": {"text": view.metric_label},
-            "tickformat": view.value_format if view.value_format != "," else "~s",
+            "tickformat": colorbar_format(view.value_format),
             "thickness": 12,
             "len": 0.55,
             "x": 0.995,

@@ -14,19 +14,33 @@ STATUS_COLORS = {
     "resolved": "#2e9d5b",
     "closed": "#7a8794",
 }
+#: The heat's own palette, cyan to violet: apart from the choropleth's yellow-to-red, so
+#: hot spots read on top of it at every level.
 HEAT_SCALE = [
-    [0, "rgba(255,255,178,0)"],
-    [0.2, "rgba(254,204,92,0.55)"],
-    [0.5, "rgba(253,141,60,0.75)"],
-    [0.8, "rgba(240,59,32,0.85)"],
-    [1, "rgba(189,0,38,0.9)"],
+    [0, "rgba(0,188,212,0)"],
+    [0.2, "rgba(0,188,212,0.3)"],
+    [0.45, "rgba(41,98,255,0.6)"],
+    [0.7, "rgba(98,0,234,0.8)"],
+    [1, "rgba(170,0,255,0.95)"],
 ]
+#: The heat's hottest colour is reached at this quantile of the bins (a few very hot bins
+#: would otherwise leave the rest transparent).
+HEAT_TOP_QUANTILE = 0.9
+MIN_RADIUS_PX = 10
 
 
 def heat_radius(cell_deg: float, zoom: float) -> int:
-    """Return a Densitymap radius (px) about 1.6 bins wide at ``zoom`` (3-40 px)."""
+    """Return a Densitymap radius (px) about 2.5 bins wide at ``zoom`` (10-40 px)."""
     pixels = cell_deg / 360.0 * 512 * 2**zoom
-    return int(max(3, min(40, math.ceil(1.6 * pixels))))
+    return int(max(MIN_RADIUS_PX, min(40, math.ceil(2.5 * pixels))))
+
+
+def heat_top(counts: list[float]) -> float:
+    """Return the count drawn in the hottest colour: the bins' 90th percentile (at least 1)."""
+    if not counts:
+        return 1.0
+    ordered = sorted(counts)
+    return float(max(1.0, ordered[min(len(ordered) - 1, int(HEAT_TOP_QUANTILE * len(ordered)))]))
 
 
 def heat_trace(density: Density, zoom: float, visible: bool) -> dict:
@@ -38,6 +52,8 @@ def heat_trace(density: Density, zoom: float, visible: bool) -> dict:
         "lat": density.lat,
         "z": density.count,
         "radius": heat_radius(density.cell_deg, zoom),
+        "zmin": 0,
+        "zmax": heat_top(list(density.count)),
         "colorscale": HEAT_SCALE,
         "showscale": False,
         "hoverinfo": "skip",

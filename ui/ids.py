@@ -16,6 +16,7 @@ BREADCRUMB = "nav-breadcrumb"
 UP_BUTTON = "nav-up-button"
 DETAIL_PANEL = "detail-panel"
 SCOPE_MESSAGE = "detail-scope-message"
+UNKNOWN_GRID_NOTICE = "detail-unknown-grid"
 USER_NAME = "app-user-name"
 SIGN_OUT = "app-sign-out"
 
@@ -53,3 +54,6 @@ INCIDENT_DETAIL = "incident-detail"
 def stats_child(grid_id: str) -> dict:
     """Return the id of the ranking-table button that drills into ``grid_id``."""
     return {"type": "stats-child", "index": grid_id}
+
+
+MAP_LEGEND = "map-legend"

@@ -9,6 +9,7 @@ from dash import dcc, html
 from gridmap.i18n import t
 from gridmap.incidents.categories import CATEGORIES, STATUSES
 from ui import ids
+from ui.dropdowns import dropdown_labels
 
 
 def category_options(lang: str) -> list[dict]:
@@ -52,6 +53,7 @@ def incident_controls(lang: str, start: str, end: str, refresh_seconds: int) -> 
             ),
             dcc.Dropdown(
                 id=ids.CATEGORY_SELECT,
+                labels=dropdown_labels(lang),
                 options=category_options(lang),
                 value=[],
                 multi=True,

@@ -8,7 +8,8 @@ from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.views.url_state import VIEWS
 from ui import ids
-from ui.incident_controls import incident_controls
+from ui.dropdowns import dropdown_labels
+from ui.incident_controls import incident_controls, rank_options
 
 GRAPH_CONFIG = {
     "showSendToCloud": False,
@@ -116,6 +117,7 @@ def page(
             ),
             dcc.Dropdown(
                 id=ids.SEARCH_DROPDOWN,
+                labels=dropdown_labels(lang),
                 options=[],
                 placeholder=t("search-placeholder", lang),
                 searchable=True,
@@ -132,6 +134,7 @@ def page(
             _text("view-label", lang, html.Label),
             dcc.Dropdown(
                 id=ids.VIEW_SELECT,
+                labels=dropdown_labels(lang),
                 options=view_options(lang),
                 value="drill",
                 clearable=False,
@@ -140,6 +143,7 @@ def page(
             _text("metric-label", lang, html.Label),
             dcc.Dropdown(
                 id=ids.METRIC_SELECT,
+                labels=dropdown_labels(lang),
                 options=metric_options(lang),
                 value=DEFAULT_METRIC,
                 clearable=False,
@@ -151,6 +155,9 @@ def page(
                 options=layer_options(lang),
                 value=["posts", "roads", "heat", "incidents"],
                 inline=True,
+                # The reader's layer choice survives a reload and a deep link opened here.
+                persistence=True,
+                persistence_type="local",
             ),
         ],
         className="controls",
@@ -168,6 +175,7 @@ def page(
             dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"),
             html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
+            html.Div(id=ids.MAP_LEGEND, className="map-legend"),
         ],
         className="map-panel",
     )
@@ -191,7 +199,8 @@ def page(
                                 [
                                     dcc.Dropdown(
                                         id=ids.STATS_RANK,
-                                        options=[],
+                                        labels=dropdown_labels(lang),
+                                        options=rank_options(lang),
                                         value="count",
                                         clearable=False,
                                         className="control",

@@ -97,3 +97,17 @@ def outside_panel(roots: list[dict], lang: str) -> list:
         html.H3(t("scope-outside", lang), id=ids.SCOPE_MESSAGE),
         html.P(t("scope-outside-hint", lang, grids=names or "—"), className="scope-hint"),
     ]
+
+
+def unknown_notice(grid_id: str, lang: str) -> html.Div:
+    """Return the notice that the URL names no grid of the district (``grid_id`` is text)."""
+    return html.Div(
+        [
+            html.Strong(t("grid-unknown", lang)),
+            " ",
+            html.Span(t("grid-unknown-hint", lang, grid=grid_id[:80])),
+        ],
+        id=ids.UNKNOWN_GRID_NOTICE,
+        className="unknown-grid",
+        role="alert",
+    )

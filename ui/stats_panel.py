@@ -43,7 +43,11 @@ def stats_panel(stats: dict, lang: str) -> list:
     )
     body: list = [html.H3(t("stats-title", lang)), tiles]
     body.append(
-        dcc.Graph(figure=trend_figure(stats["trend"], lang), config=SMALL_GRAPH, id="stats-trend")
+        dcc.Graph(
+            figure=trend_figure(stats["trend"], lang, stats.get("freq", "week")),
+            config=SMALL_GRAPH,
+            id="stats-trend",
+        )
     )
     if len(stats["categories"]):
         body.append(

@@ -101,6 +101,22 @@ def option_label(district: District, grid_id: str, lang: str) -> str:
     return f"{name_of(rec, lang)} ({level}{where})"
 
 
+def option_search(district: District, grid_id: str, query: str = "") -> str:
+    """Return the text the browser's dropdown matches typing against, for one option.
+
+    The dropdown filters the server's options again, against their label (a Chinese name in
+    the Chinese page): this text gives it the pinyin (spaced, joined and initials), the
+    English and Chinese names, the id and code, and the query itself, so no found grid is
+    dropped in the browser.
+    """
+    rec = district.record(grid_id)
+    pinyin = str(rec["pinyin"] or "")
+    initials = "".join(w[0] for w in pinyin.split() if w)
+    parts = [query, pinyin, pinyin.replace(" ", ""), initials, rec["name_en"], rec["name_zh"]]
+    parts += [grid_id, rec["code"]]
+    return " ".join(str(p) for p in parts if p)
+
+
 def suggestions(
     index: GridSearch,
     district: District,
@@ -129,10 +145,18 @@ def suggestions(
     Returns
     -------
     list of dict
-        ``{"label": ..., "value": grid_id}``, best match first.
+        ``{"label": ..., "value": grid_id, "search": ...}``, best match first (``search``:
+        :func:`option_search`).
     """
     found = index.find(query, scope=scope)
     inside = chosen in district and (scope is None or scope.contains(district.chain(chosen)))
     if inside and chosen not in found:
         found = [chosen, *found]
-    return [{"label": option_label(district, g, lang), "value": g} for g in found]
+    return [
+        {
+            "label": option_label(district, g, lang),
+            "value": g,
+            "search": option_search(district, g, query),
+        }
+        for g in found
+    ]

@@ -18,7 +18,7 @@ Definitions
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import geopandas as gpd
@@ -103,14 +103,15 @@ def trend(
     -------
     DataFrame
         ``period`` (start of the period: local midnight, aware in ``tz``), ``count``,
-        ``resolved``.
+        ``resolved``, and ``days``: how many of the period's days lie in the range (fewer
+        than 7 for a week cut by the range's start or end: a partial period).
     """
     if freq not in FREQS:
         raise StatsError(f"freq must be one of {list(FREQS)}, got {freq!r}")
     for name, value in (("start", start), ("end", end)):
         if value is not None and pd.Timestamp(value).tzinfo is None:
             raise StatsError(f"{name} must be timezone-aware")
-    columns = ["period", "count", "resolved"]
+    columns = ["period", "count", "resolved", "days"]
     if len(frame):
         reported = _times(frame, "reported_at").dt.tz_convert(tz)
     else:
@@ -131,11 +132,18 @@ def trend(
     done = frame["status"].isin(DONE_STATUSES).to_numpy() if len(frame) else np.zeros(0, bool)
     counts = keys.value_counts().reindex(periods, fill_value=0)
     resolved = keys[done].value_counts().reindex(periods, fill_value=0)
+    # Days of each period inside the range: a week cut by the range is partial.
+    first_day = first.tz_localize(None).normalize()
+    last_day = last.tz_localize(None).normalize()
+    starts = np.maximum(periods.start_time.normalize(), first_day)
+    ends = np.minimum(periods.end_time.normalize(), last_day)
+    days = ((ends - starts).days + 1).to_numpy(dtype="int64")
     return pd.DataFrame(
         {
             "period": periods.start_time.tz_localize(tz),
             "count": counts.to_numpy(dtype="int64"),
             "resolved": resolved.to_numpy(dtype="int64"),
+            "days": days,
         }
     )
 
@@ -245,6 +253,7 @@ def grid_statistics(
     start: datetime | None = None,
     end: datetime | None = None,
     categories: Sequence[str] | None = None,
+    statuses: Sequence[str] | None = None,
     freq: str = "week",
     metric: str = "count",
     lang: str = "zh",
@@ -266,6 +275,8 @@ def grid_statistics(
         ``start <= reported_at < end``.
     categories : sequence of str, optional
         Keep only these categories.
+    statuses : sequence of str, optional
+        Keep only these statuses (None: every status; the page's status filter).
     freq : {"day", "week"}
         Period of the trend.
     metric : {"count", "per_1000"}
@@ -288,9 +299,10 @@ def grid_statistics(
         raise StatsError(f"unknown grid {grid_id!r}")
     level = int(grids.loc[grid_id, "level"])
     filters = {"grid": grid_id, "grid_level": level, "start": start, "end": end,
-               "categories": categories, "within": within}  # fmt: skip
+               "categories": categories, "statuses": statuses, "within": within}  # fmt: skip
     frame = store.frame(**filters)
     result: dict[str, Any] = {
+        "freq": freq,
         "summary": summary(frame),
         "trend": trend(frame, freq, start=start, end=end, tz=tz),
         "categories": category_breakdown(frame, lang),
@@ -346,3 +358,12 @@ def _missing(value: Any) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+#: Windows up to this long get a daily trend (a playback week: seven days, not two weeks).
+DAILY_UP_TO = timedelta(days=31)
+
+
+def trend_freq(window: timedelta) -> str:
+    """Return the trend's period for a date window: days up to a month, else weeks."""
+    return "day" if window <= DAILY_UP_TO else "week"

@@ -59,6 +59,9 @@ SINGLE_TEXT_OUTPUTS = [
     (ids.DEMO_BADGE, "children"),
     (ids.DEMO_BADGE, "title"),
     (ids.DISTRICT_NAME, "children"),
+    (ids.SEARCH_DROPDOWN, "labels"),
+    (ids.VIEW_SELECT, "labels"),
+    (ids.METRIC_SELECT, "labels"),
 ]
 
 
@@ -106,6 +109,14 @@ def test_translate_every_text(client, tiny_app, lang):
         "title": t("demo-badge-title", lang),
     }
     assert body[ids.DISTRICT_NAME]["children"] == {"zh": "测试区", "en": "Test District"}[lang]
+    # The dropdowns' own texts ("Search", "No options found") follow the language too.
+    for dropdown in (ids.SEARCH_DROPDOWN, ids.VIEW_SELECT, ids.METRIC_SELECT):
+        labels = body[dropdown]["labels"]
+        assert labels["search"] == {"zh": "搜索", "en": "Search"}[lang]
+        assert (
+            labels["no_options_found"] == {"zh": "没有匹配的选项", "en": "No options found"}[lang]
+        )
+        assert labels["selected_count"].count("{num_selected}") == 1
     views = body[ids.VIEW_SELECT]["options"]
     assert views[0] == {"label": t("view-drill", lang), "value": "drill"}
     assert views[-1] == {"label": t("view-level", lang, level=5), "value": "level-5"}

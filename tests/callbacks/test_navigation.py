@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.dash_http import (
+    call,
     crumb_changed,
+    find_component,
     nav_result,
     navigate,
     response_of,
@@ -155,3 +157,20 @@ def test_view_change(client, search, view, expected):
 def test_url_change_updates_view_selector(client, search, view):
     resp = navigate(client, search, "nav-url.search", view="level-5")
     assert nav_result(resp) == {"view": view}
+
+
+@pytest.mark.parametrize(
+    ("search", "disabled"),
+    [("", True), ("?grid=NOPE", True), ("?view=level-5", True), ("?grid=T1", False)],
+)
+def test_up_is_inactive_at_the_top(client, search, disabled):
+    resp = call(client, [(ids.UP_BUTTON, "disabled")], [(ids.URL, "search", search)])
+    assert response_of(resp)[ids.UP_BUTTON]["disabled"] is disabled
+
+
+def test_layer_choice_survives_a_deep_link(client):
+    # The layer checklist persists in the browser: opening /?grid=... keeps the reader's layers.
+    layout = client.get("/_dash-layout").get_json()
+    checklist = find_component(layout, ids.LAYER_CHECKLIST)
+    assert checklist["props"]["persistence"] is True
+    assert checklist["props"]["persistence_type"] == "local"

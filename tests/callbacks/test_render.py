@@ -84,9 +84,14 @@ def test_render_whole_level(client, district):
     assert grids_of(district, ops[("data", 0, "locations")]) == district.level_ids(5)
     assert len(set(ops[("data", 0, "locations")])) == 16
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-5.geojson"
-    # The hover shows grid ids (not names, not the short keys) and there are no label points
-    # in a whole-level view.
-    assert ops[("data", 0, "text")] == district.level_ids(5)
+    # The hover shows the grids' names (not their ids or short keys), and there are no label
+    # points in a whole-level view.
+    assert ops[("data", 0, "text")] == [
+        district.record(g)["name_en"] for g in district.level_ids(5)
+    ]
+    assert "Grid 1111" in ops[("data", 0, "text")]
+    zh = operations(render(client, "?view=level-5", lang="zh"))
+    assert "网格1111" in zh[("data", 0, "text")]
     assert ops[("data", 0, "customdata")] == []
     assert ops[("data", 0, "hovertemplate")].startswith("%{text}<br>")
     assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.84, "lat": 33.74})
@@ -96,6 +101,21 @@ def test_render_unknown_grid_falls_back_to_district(client):
     resp = render(client, "?grid=NOPE")
     assert operations(resp) == operations(render(client, ""))
     assert texts(resp[ids.BREADCRUMB]["children"]) == ["Test District"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", ["Unknown grid", "NOPE"]), ("zh", ["未知网格", "NOPE"])]
+)
+def test_render_says_the_grid_is_unknown(client, lang, words):
+    # /?grid=bogus shows the home grid, and says the link named no grid (never silently).
+    panel = render(client, "?grid=NOPE<b>", lang=lang)[ids.DETAIL_PANEL]["children"]
+    notice = panel[0]
+    assert notice["props"]["id"] == ids.UNKNOWN_GRID_NOTICE
+    said = " ".join(texts(notice))
+    assert all(w in said for w in words)
+    assert "NOPE<b>" in said  # the id is text, never markup
+    known = render(client, "?grid=T1", lang=lang)[ids.DETAIL_PANEL]["children"]
+    assert all(c.get("props", {}).get("id") != ids.UNKNOWN_GRID_NOTICE for c in known)
 
 
 @pytest.mark.parametrize("search", ["", "?grid=T1", "?grid=T1111", "?view=level-5", "?grid=NOPE"])

@@ -225,8 +225,8 @@ def suggest(client, query, value=None):
     resp = call(
         client,
         [(ids.SEARCH_DROPDOWN, "options")],
-        [(ids.SEARCH_DROPDOWN, "search_value", query)],
-        [(ids.SEARCH_DROPDOWN, "value", value), (ids.LANG_STORE, "data", "en")],
+        [(ids.SEARCH_DROPDOWN, "search_value", query), (ids.LANG_STORE, "data", "en")],
+        [(ids.SEARCH_DROPDOWN, "value", value)],
     )
     return response_of(resp)[ids.SEARCH_DROPDOWN]["options"]
 

@@ -77,6 +77,13 @@ def test_weekly_trend_starts_on_monday(frame):
     assert weeks["resolved"].tolist() == [2, 2]
 
 
+def test_trend_says_how_many_days_each_period_holds(frame):
+    # Mar 5 (Wed) to Mar 19 (Wed) exclusive: the first and last weeks are cut by the range.
+    weeks = trend(frame, "week", start=t(5), end=t(19), tz="UTC")
+    assert weeks["days"].tolist() == [5, 7, 2]
+    assert trend(frame, "day", start=t(3), end=t(6), tz="UTC")["days"].tolist() == [1, 1, 1]
+
+
 def test_daily_trend_has_empty_days(frame):
     days = trend(frame, "day", start=t(3), end=t(8), tz="UTC")
     assert days["count"].tolist() == [1, 1, 1, 0, 0]
@@ -188,3 +195,12 @@ def test_statistics_csv_neutralises_formulas():
     assert ["resolution_rate", ""] in rows
     assert ["fire", "'+Fire", "-1"] in rows  # a negative number is not a formula
     assert ["1", "G1", '\'=HYPERLINK("http://x","y")', "", "2", ""] in rows
+
+
+def test_trend_period_follows_the_window():
+    from datetime import timedelta
+
+    from gridmap.incidents.stats import trend_freq
+
+    assert trend_freq(timedelta(days=7)) == "day" and trend_freq(timedelta(days=31)) == "day"
+    assert trend_freq(timedelta(days=32)) == "week"

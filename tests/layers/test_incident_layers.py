@@ -13,17 +13,17 @@ from layers.incident_layers import HEAT_SCALE, STATUS_COLORS, heat_radius, heat_
 @pytest.mark.parametrize(
     ("cell_deg", "zoom", "expected"),
     [
-        (0.001, 0, 3),  # far below a pixel: the 3 px floor
+        (0.001, 0, 10),  # far below a pixel: the 10 px floor (heat that can be seen)
         (1.0, 10, 40),  # huge bins: the 40 px ceiling
-        (0.0005, 12, 5),  # 0.0005 / 360 x 512 x 4096 = 2.9 px, x 1.6 = 4.7, rounded up
+        (0.002, 12, 30),  # 0.002 / 360 x 512 x 4096 = 11.65 px, x 2.5 = 29.1, rounded up
     ],
 )
-def test_heat_radius_is_1_6_bins_clamped(cell_deg, zoom, expected):
+def test_heat_radius_is_2_5_bins_clamped(cell_deg, zoom, expected):
     assert heat_radius(cell_deg, zoom) == expected
 
 
 def test_heat_radius_grows_with_zoom():
-    radii = [heat_radius(0.0005, zoom) for zoom in (10, 11, 12, 13)]
+    radii = [heat_radius(0.0005, zoom) for zoom in (12, 13, 14, 15)]
     assert radii == sorted(radii) and radii[0] < radii[-1]
 
 
@@ -61,3 +61,25 @@ def test_points_trace_of_no_rows():
     trace = points_trace([], "zh", False)
     assert trace["lon"] == [] and trace["customdata"] == [] and trace["text"] == []
     assert trace["visible"] is False
+
+
+def test_heat_palette_is_not_the_choropleths():
+    # The heat is cyan to violet, the grids yellow to red: no colour of one is in the other.
+    from layers.grid_layer import COLORSCALE
+
+    assert COLORSCALE == "YlOrRd"
+    for _, colour in HEAT_SCALE[1:]:
+        red, green, blue = (int(c) for c in colour[5:].split(",")[:3])
+        assert blue > red  # blue-violet, never yellow/orange/red
+    assert float(HEAT_SCALE[2][1].rsplit(",", 1)[1][:-1]) >= 0.5  # middling bins still read
+
+
+def test_heat_top_is_the_ninetieth_percentile():
+    from layers.incident_layers import heat_top
+
+    assert heat_top([]) == 1.0
+    assert heat_top([1] * 95 + [500] * 5) == 1.0  # five hot bins do not wash the rest out
+    assert heat_top(list(range(1, 101))) == 91.0
+    density = Density(lon=[1.0] * 10, lat=[1.0] * 10, count=list(range(10)), cell_deg=0.01)
+    trace = heat_trace(density, 9, True)
+    assert trace["zmin"] == 0 and trace["zmax"] == 9.0

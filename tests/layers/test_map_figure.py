@@ -81,3 +81,12 @@ def test_posts_and_selection_traces():
     assert "Post" in trace["text"][0]
     line = selection_trace([1.0, None], [2.0, None])
     assert line["mode"] == "lines" and line["lon"] == [1.0, None]
+
+
+@pytest.mark.parametrize(("value_format", "tickformat"), [(",", ",~r"), (".0%", ".0%")])
+def test_colour_bar_ticks_are_plain_numbers(value_format, tickformat):
+    # "~s" wrote a rate of 0.2 per 1,000 as "200m": read as metres.
+    from layers.grid_layer import colorbar_format
+
+    assert colorbar_format(value_format) == tickformat
+    assert "s" not in colorbar_format(",")

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from gridmap.i18n import t
 from gridmap.incidents.filters import IncidentFilters
 from tests.callbacks.incident_support import (
     ALL_STATUSES,
@@ -190,6 +191,8 @@ TRANSLATE_OUTPUTS = [
     (ids.STEP_RADIO, "options"),
     (ids.STATS_RANK, "options"),
     (ids.STATS_EXPORT, "children"),
+    (ids.CATEGORY_SELECT, "labels"),
+    (ids.STATS_RANK, "labels"),
 ]
 
 
@@ -212,6 +215,8 @@ def test_translate(client, lang, category, placeholder, status, step, rank, expo
     assert [o["value"] for o in out[ids.STEP_RADIO]["options"]] == ["day", "week"]
     assert [o["value"] for o in out[ids.STATS_RANK]["options"]] == ["count", "per_1000"]
     assert out[ids.STATS_EXPORT]["children"] == export
+    for dropdown in (ids.CATEGORY_SELECT, ids.STATS_RANK):
+        assert out[dropdown]["labels"]["no_options_found"] == t("dropdown-no-options-found", lang)
     other = response_of(
         call(client, TRANSLATE_OUTPUTS, [(ids.LANG_STORE, "data", "zh" if lang == "en" else "en")])
     )

@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from gridmap.incidents.filters import IncidentFilters
 from tests.callbacks.incident_support import (
     MARCH,
     find,
@@ -99,6 +100,41 @@ def test_export_csv(client, store):
     assert table["T2"][header.index("count")] == "1"
 
 
+OPEN_ONLY = IncidentFilters("2025-03-01", "2025-03-31", statuses=("reported", "dispatched")).key()
+
+
+def test_statistics_follow_the_status_filter(client, store):
+    # Resolved and closed unticked: the panel counts only the open incidents (a and c).
+    panel = response_of(statistics(client, "", key=OPEN_ONLY, version=store.version()))[
+        ids.STATS_PANEL
+    ]["children"]
+    assert tile(panel, "total") == ["Total", "2"]
+    assert tile(panel, "resolved") == ["Resolved", "0"]
+    none = IncidentFilters("2025-03-01", "2025-03-31", statuses=()).key()
+    panel = response_of(statistics(client, "", key=none, version=store.version()))[ids.STATS_PANEL][
+        "children"
+    ]
+    assert tile(panel, "total") == ["Total", "0"]
+
+
+def test_export_follows_the_status_filter(client, store):
+    resp = call(
+        client,
+        [(ids.STATS_DOWNLOAD, "data")],
+        [(ids.STATS_EXPORT, "n_clicks", 1)],
+        [
+            (ids.URL, "search", ""),
+            (ids.FILTERS_STORE, "data", OPEN_ONLY),
+            (ids.VERSION_STORE, "data", store.version()),
+            (ids.LANG_STORE, "data", "en"),
+            (ids.STATS_RANK, "value", "count"),
+        ],
+    )
+    content = response_of(resp)[ids.STATS_DOWNLOAD]["data"]["content"]
+    lines = {",".join(r) for r in csv.reader(io.StringIO(content[1:]))}
+    assert {"total,2", "open,2", "resolved,0"} <= lines
+
+
 # -- incident detail ------------------------------------------------------------------------
 def detail(client, click, search="?grid=T111", lang="en", changed=None):
     return call(
@@ -184,3 +220,15 @@ def test_clicks_on_heat_or_incidents_do_not_navigate(client, curve):
     click = {"points": [{"curveNumber": curve, "customdata": "a", "lon": 114.81, "lat": 33.71}]}
     resp = navigate(client, "?grid=T111", f"{ids.MAP_GRAPH}.clickData", click=click)
     assert nav_result(resp).get("search", "?grid=T111") == "?grid=T111"
+
+
+def test_a_short_window_has_a_daily_trend(client, store):
+    # A playback week: seven daily bars, not a line between two weekly points.
+    week = IncidentFilters("2025-03-05", "2025-03-11").key()
+    panel = response_of(statistics(client, "", key=week, version=store.version()))[ids.STATS_PANEL][
+        "children"
+    ]
+    figure = find(panel, "stats-trend")["props"]["figure"]
+    (bars,) = figure["data"]
+    assert bars["type"] == "bar" and len(bars["x"]) == 7
+    assert figure["layout"]["title"]["text"] == "Trend (per day)"
