@@ -32,6 +32,7 @@ bench: venv
 	$(PY) bench/bench_planner.py
 	$(PY) bench/bench_incidents.py
 	$(PY) bench/bench_incident_map.py
+	$(PY) bench/bench_browser.py
 
 demo-data: venv
 	$(PY) scripts/build_demo_data.py --out data/geo
