@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import ALL, Dash, Input, Output, State, ctx
 
+from gridmap.grids.metrics import available_metrics
 from gridmap.i18n import t
 from ui import ids
 from ui.dropdowns import dropdown_labels
@@ -50,7 +51,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("lang-toggle", lang),
             t("search-placeholder", lang),
             view_options(lang),
-            metric_options(lang),
+            metric_options(lang, available_metrics(runtime.district)),
             # Without roads the coverage is the straight-line approximation (no model needed).
             layer_options(lang, runtime.district.roads is None or runtime.district.roads.empty),
             t("demo-badge", lang),

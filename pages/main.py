@@ -8,6 +8,7 @@ from flask import Flask, has_request_context
 import callbacks
 from gridmap.access.roles import Scope
 from gridmap.clock import local_today
+from gridmap.grids.metrics import available_metrics, default_metric
 from gridmap.i18n import t
 from gridmap.incidents.filters import default_range
 from gridmap.views.urls import layer_urls, level_url
@@ -69,6 +70,8 @@ def create(server: Flask, runtime: Runtime) -> Dash:
             settings.refresh_seconds,
             user_name=principal.name if principal is not None else "",
             role=principal.role if principal is not None else None,
+            metrics=available_metrics(district),
+            metric=default_metric(district),
         )
 
     def layout():

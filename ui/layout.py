@@ -31,9 +31,9 @@ def view_options(lang: str) -> list[dict]:
     return out
 
 
-def metric_options(lang: str) -> list[dict]:
-    """Return the options of the metric selector in ``lang``."""
-    return [{"label": t(f"metric-{m}", lang), "value": m} for m in ALL_METRICS]
+def metric_options(lang: str, metrics: tuple[str, ...] = ALL_METRICS) -> list[dict]:
+    """Return the options of the metric selector in ``lang`` (``metrics``: those the data has)."""
+    return [{"label": t(f"metric-{m}", lang), "value": m} for m in metrics]
 
 
 def layer_options(lang: str, approximate: bool = False) -> list[dict]:
@@ -86,12 +86,15 @@ def page(
     refresh_seconds: int,
     user_name: str = "",
     role: str | None = None,
+    metrics: tuple[str, ...] = ALL_METRICS,
+    metric: str = DEFAULT_METRIC,
 ) -> html.Div:
     """Return the page layout with ``figure`` as the initial map (the reader's home view).
 
     ``incident_range`` is the default date range of the incident filters (ISO dates).
     ``user_name`` and ``role`` (one of ``gridmap.access.roles.ROLES``, or None for a token or
-    kiosk) are the signed-in person's, shown in the header with a sign-out link.
+    kiosk) are the signed-in person's, shown in the header with a sign-out link. ``metrics``
+    are the metrics the district's figures can give, ``metric`` the one selected first.
     """
     header = html.Header(
         [
@@ -144,8 +147,8 @@ def page(
             dcc.Dropdown(
                 id=ids.METRIC_SELECT,
                 labels=dropdown_labels(lang),
-                options=metric_options(lang),
-                value=DEFAULT_METRIC,
+                options=metric_options(lang, metrics),
+                value=metric,
                 clearable=False,
                 className="control",
             ),

@@ -66,3 +66,29 @@ def test_coverage_figures_say_unknown_for_people(bare_client):
     kpis = resp.get_json()["kpis"]
     assert kpis["population"] is None and kpis["uncovered_population"] is None
     assert kpis["population_share"] is None and kpis["area_share"] is not None
+
+
+def test_the_metric_menu_offers_only_what_the_data_has(bare_client, client):
+    def menu(c):
+        layout = c.get("/_dash-layout").get_json()
+        found = []
+
+        def walk(node):
+            if isinstance(node, dict):
+                props = node.get("props", {})
+                if props.get("id") == "map-metric-select":
+                    found.append((props["value"], [o["value"] for o in props["options"]]))
+                for v in props.values():
+                    walk(v)
+            elif isinstance(node, list):
+                for v in node:
+                    walk(v)
+
+        walk(layout)
+        return found[0]
+
+    value, options = menu(bare_client)
+    assert value == "area" and "density" not in options and "population" not in options
+    assert "area" in options and "posts" in options
+    value, options = menu(client)  # the tiny district has population: everything, density first
+    assert value == "density" and {"density", "population", "staff"} <= set(options)
