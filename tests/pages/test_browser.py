@@ -111,8 +111,11 @@ def test_deep_link_and_language_toggle(tiny_app):
             "document.querySelector('#detail-code-value').textContent === 'T12'"
         )
         keys = [c["key"] for c in page.request.get(f"{base}/api/v1/grids/T12").json()["children"]]
-        assert sorted(shown_ids(page)) == sorted(keys)
-        assert page.locator("#app-lang-toggle").inner_text() == "中文"
+        # The map's grids come in their own callback: wait for them rather than race it.
+        wait_shown_keys(page, keys)
+        page.wait_for_function(
+            "() => document.querySelector('#app-lang-toggle').textContent === '中文'"
+        )
         page.locator("#app-lang-toggle").click()
         page.wait_for_function(
             "() => document.querySelector('#app-lang-toggle').textContent === 'English'"
