@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser_support import ARTIFACTS, browser_page, require_chromium, serve
-from tests.pages.test_browser import GRAPH, shown_ids, wait_map_idle
+from tests.pages.test_browser import GRAPH, shown_ids, wait_map_idle, wait_shown_keys
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,8 @@ def test_the_township_officer_sees_only_their_township(tiny_app):
         panel = page.locator("#detail-panel").inner_text()
         assert "Dong Town 1" in panel and "Dong Town 2" not in panel
         assert "10,000" not in panel
+        page.wait_for_selector(GRAPH)
+        wait_shown_keys(page, own)  # the map's grids come in their own callback: wait for them
         assert sorted(shown_ids(page)) == own
         assert page.locator("#stats-panel").inner_text().strip() == ""
         wait_map_idle(page)
