@@ -320,6 +320,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "stats-partial-name": {"zh": "不完整的周", "en": "Partial week"},
     "legend-few": {"zh": "少", "en": "few"},
     "legend-many": {"zh": "多", "en": "many"},
+    "api-docs-title": {"zh": "API 参考", "en": "API reference"},
+    "api-docs-intro": {
+        "zh": "本页由 OpenAPI 文档生成：",
+        "en": "Rendered from the OpenAPI document:",
+    },
+    "api-docs-parameters": {"zh": "参数", "en": "Parameters"},
+    "api-docs-body": {"zh": "请求体", "en": "Request body"},
+    "api-docs-answers": {"zh": "响应", "en": "Answers"},
+    "api-docs-schemas": {"zh": "数据模型", "en": "Schemas"},
+    "api-docs-name": {"zh": "名称", "en": "Name"},
+    "api-docs-where": {"zh": "位置", "en": "In"},
+    "api-docs-type": {"zh": "类型", "en": "Type"},
+    "api-docs-required": {"zh": "必填", "en": "Required"},
+    "api-docs-description": {"zh": "说明", "en": "Description"},
+    "api-docs-status": {"zh": "状态码", "en": "Status"},
+    "api-docs-content": {"zh": "内容类型", "en": "Content type"},
+    "api-docs-public": {"zh": "无需登录", "en": "No sign-in needed"},
+    "api-docs-yes": {"zh": "是", "en": "yes"},
 }
 
 

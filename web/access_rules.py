@@ -34,6 +34,7 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     # Display geometry (grid outlines, roads, water; coverage polygons are coverage figures).
     (r"GET", r"/geo/[^/]+/[^/]+\.geojson", "view-geometry"),
     # The JSON API.
+    (r"GET", r"/api/v1/(openapi\.json|docs)", "api-docs"),
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
     (r"GET", r"/api/v1/coverage(/suggest)?", "coverage"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
@@ -63,9 +64,12 @@ def required_action(method: str, path: str) -> str | None:
 
 def is_api(path: str) -> bool:
     """Return whether ``path`` is answered in JSON (API, Dash callbacks, geometry), not a page."""
+    if path == "/api/v1/docs":  # the API's reference page: a page a person opens
+        return False
     return path.startswith(("/api/", "/geo/", "/admin/api/")) or "/_dash-" in path
 
 
 def is_page(path: str) -> bool:
     """Return whether ``path`` is a page a person opens (an anonymous visit goes to sign-in)."""
-    return path in ("/", "/planner/", "/wall/") or path.startswith("/admin/") and not is_api(path)
+    pages = ("/", "/planner/", "/wall/", "/api/v1/docs")
+    return path in pages or path.startswith("/admin/") and not is_api(path)

@@ -29,7 +29,9 @@ from gridmap.coverage.params import (
 from gridmap.coverage.serialize import records
 from gridmap.coverage.suggest import MAX_K, WEIGHTS, suggest_posts
 from gridmap.errors import CoverageError, GridmapError, MCLPError, ParameterError
+from web import api_models as models
 from web.cache import cache
+from web.openapi import documented
 
 #: Domain parameter names (``CoverageModel.coverage``, ``suggest_posts``) -> query parameters.
 QUERY_PARAMETER: dict[str, str] = {
@@ -296,6 +298,10 @@ def create_blueprint(
         return jsonify(error=str(err), parameter=err.parameter), 400
 
     @bp.get("/coverage")
+    @documented(
+        "coverage", query=models.CoverageQuery,
+        answers={200: models.Coverage, 400: models.ErrorAnswer},
+    )  # fmt: skip
     def coverage():
         """Return KPIs, per-grid figures and (optionally) coverage and gap polygons."""
         m = bp.get_model()
@@ -332,6 +338,10 @@ def create_blueprint(
         return jsonify(body)
 
     @bp.get("/coverage/suggest")
+    @documented(
+        "coverage", query=models.SuggestQuery,
+        answers={200: models.Suggestion, 400: models.ErrorAnswer},
+    )  # fmt: skip
     def suggest():
         """Return K new post sites maximising the people (or incidents) newly covered."""
         m = bp.get_model()

@@ -11,7 +11,9 @@ from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_cover
 from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
+from web import api_models as models
 from web.cache import cache
+from web.openapi import documented
 from web.runtime import current
 
 #: The URL carries the data's version, so a payload never changes: browsers keep it a year.
@@ -84,7 +86,17 @@ def create_blueprint(
         if asked != version:
             abort(404, description=f"geometry version {asked!r} is not the loaded data's")
 
+    versions = {"version": {"enum": [version], "description": "The data_version of health"}}
+    geojson = {200: {"application/geo+json": None}}
+
     @blueprint.get("/<version>/coverage-<kind>.geojson")
+    @documented(
+        "geometry", query=models.ScenarioQuery,
+        answers={200: models.FeatureCollection, 304: None, 400: models.ErrorAnswer,
+                 404: models.ErrorAnswer},
+        media=geojson, json_media=False,
+        path={**versions, "kind": {"enum": ["coverage", "gaps"]}},
+    )  # fmt: skip
     def coverage_layer(version: str, kind: str) -> Response:
         """Serve the coverage or gap polygons of the scenario in the query string."""
         check_version(version)
@@ -98,6 +110,13 @@ def create_blueprint(
             return Response(body, status=400, mimetype="application/json")
 
     @blueprint.get("/<version>/<name>.geojson")
+    @documented(
+        "geometry",
+        answers={200: models.FeatureCollection, 304: None, 404: models.ErrorAnswer},
+        media=geojson, json_media=False,
+        path={**versions, "name": {"enum": [*(f"level-{n}" for n in LEVELS),
+                                            "roads-major", "roads-minor", "water"]}},
+    )  # fmt: skip
     def layer(version: str, name: str) -> Response:
         """Serve one geometry layer; 404 for an unknown layer or a stale version."""
         check_version(version)

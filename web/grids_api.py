@@ -10,7 +10,9 @@ from gridmap.access.roles import Scope
 from gridmap.grids.district import District
 from gridmap.grids.schema import LEVELS
 from gridmap.grids.summary import grid_summary
+from web import api_models as models
 from web.cache import cache
+from web.openapi import documented
 from web.runtime import current
 
 
@@ -52,6 +54,7 @@ def create_blueprint(
     blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
 
     @blueprint.get("/health")
+    @documented("health", answers={200: models.Health}, public=True)
     def health():
         """Report that the server is up and which data it serves."""
         counts = {str(level): len(district.level_ids(level)) for level in LEVELS}
@@ -65,6 +68,9 @@ def create_blueprint(
         )
 
     @blueprint.get("/grids/<grid_id>")
+    @documented(
+        "grids", answers={200: models.GridSummary, 403: models.ErrorAnswer, 404: models.ErrorAnswer}
+    )
     def grid(grid_id: str):
         """Return a grid, its parent chain and its children with their figures; 404 if unknown."""
         found = summary(grid_id)

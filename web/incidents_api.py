@@ -58,6 +58,7 @@ from gridmap.incidents.intake import records_of, text_problem, validate_records
 from gridmap.incidents.scoping import GridChains
 from gridmap.incidents.store import IncidentStore
 from gridmap.incidents.tables import COLUMNS, STATUS_TIME
+from web import api_models as models
 from web.auth import LEGACY_TOKEN
 from web.error_answers import RETRY_AFTER
 from web.incident_requests import (
@@ -68,6 +69,9 @@ from web.incident_requests import (
     read_body,
     status_change,
 )
+from web.openapi import documented
+
+E = models.ErrorAnswer
 
 #: Most records accepted in one POST.
 MAX_RECORDS = 1000
@@ -189,6 +193,12 @@ def create_blueprint(
         return error(422, f"'id' {problem}", field="id") if problem else None
 
     @blueprint.post("/incidents")
+    @documented(
+        "incidents",
+        json=models.IncidentPost,
+        answers={200: models.IntakeAnswer, 201: models.IntakeAnswer, 207: models.IntakeAnswer,
+                 409: models.IntakeAnswer, 422: models.IntakeAnswer, 400: E, 413: E, 415: E},
+    )  # fmt: skip
     def post_incidents() -> Response:
         """Store one incident or a batch; report the refused ones."""
         body = read_body(max_bytes)
@@ -248,6 +258,11 @@ def create_blueprint(
         return json_answer(payload, code)
 
     @blueprint.patch("/incidents/<incident_id>")
+    @documented(
+        "incidents",
+        json=models.StatusChange,
+        answers={200: models.Incident, 400: E, 404: E, 409: E, 413: E, 415: E, 422: E},
+    )
     def patch_incident(incident_id: str) -> Response:
         """Change the status of one incident (dispatch workflow)."""
         refused = bad_id(incident_id)
@@ -269,6 +284,7 @@ def create_blueprint(
         return json_answer(_plain(row), 200)
 
     @blueprint.get("/incidents/<incident_id>")
+    @documented("incidents", answers={200: models.Incident, 404: E, 422: E})
     def get_incident(incident_id: str) -> Response:
         """Return one incident; 404 if unknown or outside the asker's scope."""
         refused = bad_id(incident_id)
@@ -280,6 +296,12 @@ def create_blueprint(
         return json_answer(_plain(row), 200)
 
     @blueprint.get("/incidents")
+    @documented(
+        "incidents",
+        query=models.IncidentQuery,
+        answers={200: models.IncidentList, 400: E, 422: E},
+        media={200: {"application/geo+json": models.FeatureCollection, "text/csv": None}},
+    )
     def list_incidents() -> Response:
         """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
         try:

@@ -48,6 +48,8 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "coverage": (frozenset({"admin", "commander", "planner", "township"}), frozenset({"read"})),
     "export": (frozenset({"admin", "commander", "township", "planner"}), frozenset({"read"})),
     "admin": (frozenset({"admin"}), frozenset()),
+    # The API's OpenAPI document and reference page: any person, any token (no kiosk link).
+    "api-docs": (frozenset(ROLES), frozenset(TOKEN_RIGHTS)),
 }
 
 
