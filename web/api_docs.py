@@ -31,6 +31,8 @@ h4 { font-size: 13px; margin: 8px 0 4px; color: #3b4652; }
 """
 )
 METHODS = ("get", "post", "patch", "put", "delete")
+#: The schema of an empty query value (the parameter left out, see web.openapi).
+EMPTY = {"type": "string", "maxLength": 0}
 
 
 def create_blueprint() -> Blueprint:
@@ -55,6 +57,8 @@ def type_of(schema: dict[str, Any] | None) -> str:
     """Return a short text of a JSON schema's type (``Incident``, ``array of string``, ...)."""
     if not isinstance(schema, dict) or not schema:
         return "any"
+    if schema == EMPTY:
+        return "''"
     if "$ref" in schema:
         return schema["$ref"].rsplit("/", 1)[-1]
     if "anyOf" in schema or "oneOf" in schema:
@@ -92,7 +96,7 @@ def rules_of(schema: dict[str, Any]) -> str:
 
 def _flat(schema: dict[str, Any]) -> dict[str, Any]:
     """Return the non-null branch of ``X | None`` (the rules live there)."""
-    branches = [s for s in schema.get("anyOf", []) if s.get("type") != "null"]
+    branches = [s for s in schema.get("anyOf", []) if s.get("type") != "null" and s != EMPTY]
     return {**schema, **branches[0]} if len(branches) == 1 else schema
 
 

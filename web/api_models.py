@@ -350,7 +350,7 @@ class CoverageQuery(Body):
     extra: str | None = Field(
         None, pattern=r"^[^;]*(;[^;]*)*$", description="New posts: 'lon,lat;lon,lat'"
     )
-    geometry: Literal["1", "0", "true", "false"] | None = Field(
+    geometry: Literal["1", "0", "true", "false", "yes", "no", "on", "off"] | None = Field(
         None, description="Coverage and gap polygons (default 1)"
     )
     worst: int = Field(10, ge=0, le=1000, description="How many worst-covered grids")

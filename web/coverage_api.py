@@ -228,7 +228,7 @@ def _points(name: str) -> list[tuple[float, float]]:
 
 
 def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
-    raw = request.args.get(name, default)
+    raw = request.args.get(name) or default  # empty: left out, as for every parameter
     if raw not in allowed:
         raise ParameterError(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
     return raw
@@ -236,7 +236,7 @@ def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
 
 def _flag(name: str, default: bool) -> bool:
     raw = request.args.get(name)
-    if raw is None:
+    if not raw:
         return default
     if raw.lower() in ("1", "true", "yes", "on"):
         return True

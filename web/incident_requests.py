@@ -109,9 +109,10 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
                     f"unknown {name}(s) {bad}; known: {', '.join(known_values)}", parameter=name
                 )
             filters[key] = values
-    limit = _int(args.get("limit", DEFAULT_LIMIT), "limit", 1, MAX_LIMIT)
-    offset = _int(args.get("offset", 0), "offset", 0, 10**9)
-    fmt = args.get("format")
+    # An empty value is the parameter left out (as a form sends it), for every parameter.
+    limit = _int(args.get("limit") or DEFAULT_LIMIT, "limit", 1, MAX_LIMIT)
+    offset = _int(args.get("offset") or 0, "offset", 0, 10**9)
+    fmt = args.get("format") or None
     if fmt is None:
         best = request.accept_mimetypes.best_match(list(FORMATS.values()), "application/json")
         fmt = next(k for k, v in FORMATS.items() if v == best)

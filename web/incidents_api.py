@@ -196,8 +196,16 @@ def create_blueprint(
     @documented(
         "incidents",
         json=models.IncidentPost,
-        answers={200: models.IntakeAnswer, 201: models.IntakeAnswer, 207: models.IntakeAnswer,
-                 409: models.IntakeAnswer, 422: models.IntakeAnswer, 400: E, 413: E, 415: E},
+        answers={
+            201: (models.IntakeAnswer, "Stored, nothing refused"),
+            200: (models.IntakeAnswer, "Every record already stored (a retry)"),
+            207: (models.IntakeAnswer, "Some refused or in conflict, the rest stored"),
+            409: (models.IntakeAnswer, "Every valid record a conflict (nothing stored)"),
+            422: (models.IntakeAnswer, "Every record refused, each field named"),
+            400: (E, "Not JSON, or no record in it"),
+            413: (E, "More than 1,000 records or 2 MiB"),
+            415: (E, "Content-Type is not application/json"),
+        },
     )  # fmt: skip
     def post_incidents() -> Response:
         """Store one incident or a batch; report the refused ones."""

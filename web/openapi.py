@@ -109,7 +109,7 @@ SPEC = SpecTree(
 def documented(
     tag: str,
     *,
-    answers: Mapping[int, type | None],
+    answers: Mapping[int, type | None | tuple[type | None, str]],
     query: type | None = None,
     json: type | None = None,
     public: bool = False,
@@ -125,7 +125,8 @@ def documented(
     tag : str
         The group of the route on the reference page (``incidents``, ``grids``, ...).
     answers : mapping
-        Status -> model of the answer's JSON body (None: no body described).
+        Status -> model of the answer's JSON body (None: no body described), or a pair
+        (model, description) to say what the status means for this route.
     query, json : pydantic model, optional
         The query parameters and the JSON request body.
     public : bool
@@ -133,13 +134,11 @@ def documented(
     media, json_media, path, headers
         What spectree cannot see (see the module doc).
     """
-    codes = dict(answers)
+    codes = {c: a if isinstance(a, tuple) else (a, None) for c, a in answers.items()}
     if not public:
-        for code, (model, _) in GUARD_ANSWERS.items():
-            codes.setdefault(code, model)
-    spec_answers = Answers(
-        **{f"HTTP_{code}": (model, _description(code)) for code, model in codes.items()}
-    )
+        for code, guard in GUARD_ANSWERS.items():
+            codes.setdefault(code, guard)
+    spec_answers = Answers(**{f"HTTP_{code}": answer for code, answer in codes.items()})
     extra = {
         "codes": {str(c) for c in codes},
         "media": dict(media or {}),
@@ -158,10 +157,6 @@ def documented(
         return wrapped
 
     return decorate
-
-
-def _description(code: int) -> str | None:
-    return GUARD_ANSWERS[code][1] if code in GUARD_ANSWERS else None
 
 
 def openapi_document(app: Flask) -> dict[str, Any]:
@@ -216,6 +211,28 @@ def _complete(app: Flask, document: dict[str, Any]) -> None:
                 given = extra["path"].get(parameter["name"])
                 if parameter["in"] == "path" and given:
                     parameter["schema"] = {**parameter["schema"], **given}
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    parameter["schema"] = _or_empty(parameter["schema"])
+
+
+def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """Return the schema of an optional query parameter: a value, or empty (= left out).
+
+    Every route reads ``?name=`` as ``name`` not given (as an HTML form sends an empty field),
+    and a query value is never JSON null.
+    """
+    keep = {k: v for k, v in schema.items() if k in ("description", "title")}
+    if schema.get("default") is not None:
+        keep["default"] = schema["default"]
+    rest = {k: v for k, v in schema.items() if k not in ("description", "title", "default")}
+    top = {k: v for k, v in rest.items() if k != "anyOf"}
+    branches = [{**b, **top} for b in rest.get("anyOf", [top]) if b.get("type") != "null"]
+    plain = all(
+        b.get("type") == "string" and not (set(b) - {"type", "maxLength"}) for b in branches
+    )
+    if plain:
+        return {**keep, **branches[0]} if len(branches) == 1 else {**keep, "anyOf": branches}
+    return {**keep, "anyOf": [*branches, {"type": "string", "maxLength": 0}]}
 
 
 def _schema_of(model: Any, schemas: dict[str, Any]) -> dict[str, Any]:

@@ -29,6 +29,8 @@ from web.access_rules import PUBLIC, is_api, is_page, required_action
         ("POST", "/api/v1/incidents", "write-incidents"),
         ("PATCH", "/api/v1/incidents/INC-1", "dispatch"),
         ("GET", "/admin/audit", "admin"),
+        ("GET", "/api/v1/openapi.json", "api-docs"),
+        ("GET", "/api/v1/docs", "api-docs"),
     ],
 )
 def test_rules(method, path, action):
@@ -57,3 +59,6 @@ def test_api_and_page_paths():
     assert is_api("/wall/_dash-update-component") and is_api("/geo/v/level-1.geojson")
     assert not is_api("/") and is_page("/") and is_page("/planner/")
     assert not is_page("/api/v1/health")
+    # The API's reference page is a page (an anonymous visit signs in first), its document not.
+    assert is_page("/api/v1/docs") and not is_api("/api/v1/docs")
+    assert is_api("/api/v1/openapi.json") and not is_page("/api/v1/openapi.json")
