@@ -66,7 +66,10 @@ def sqlite_time(value: datetime | None) -> str | None:
     """Format like SQLAlchemy's SQLite DATETIME storage (naive UTC, microseconds)."""
     if value is None:
         return None
-    return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    value = value.astimezone(UTC)
+    # Four-digit year by hand: strftime's %Y gives "950" for the year 950, which SQLite's
+    # reader then refuses ("Invalid isoformat string").
+    return f"{value.year:04d}-{value:%m-%d %H:%M:%S.%f}"
 
 
 def incidents_table(metadata: sa.MetaData, prefix: str) -> sa.Table:

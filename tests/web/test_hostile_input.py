@@ -108,6 +108,17 @@ def test_from_and_to_overflowing_utc_in_get(api, name, when):
     assert f"'{name}'" in response.json["error"] and "out of range" in response.json["error"]
 
 
+@pytest.mark.parametrize("when", ["0950-11-18T13:34:22Z", "0001-01-01T00:00:00Z"])
+def test_a_time_before_the_year_1000_is_stored_and_read_back(api, store, when):
+    """Found by the contract fuzz: SQLite stored the year 950 as "950-..." and could not read it."""
+    assert post(api, record("old", reported_at=when)).status_code == 201
+    response = api.get("/api/v1/incidents/old", headers=AUTH)
+    assert response.status_code == 200
+    assert response.json["reported_at"].startswith(when[:19])
+    listed = api.get("/api/v1/incidents", headers=AUTH)
+    assert listed.status_code == 200 and listed.json["count"] == 1
+
+
 # -- text no database stores ---------------------------------------------------------------
 def test_lone_surrogate_in_description(api, store):
     bad = json.dumps(record("bad")).replace('"description": ', '"description": "\\ud800", "x": ')
