@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -253,3 +255,22 @@ def close_map_store(store: IncidentStore, backend: str) -> None:
     if backend == "postgresql":
         store.drop()
     store.dispose()
+
+
+@contextmanager
+def pg_schema_url() -> Iterator[str]:
+    """Yield a database URL of PostgreSQL at :data:`PG_URL` in a fresh schema (dropped after).
+
+    A whole app (accounts, audit, incidents, scenarios, its migrations) then has tables of its
+    own. The caller skips first when :func:`pg_reachable` gives a reason.
+    """
+    schema = f"app_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        engine.dispose()

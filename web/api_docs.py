@@ -135,7 +135,7 @@ def _operation(path: str, method: str, op: dict[str, Any], lang: str) -> str:
             rows.append([
                 f"<code>{escape(p['name'])}</code>", escape(p["in"]), _typed(schema),
                 escape(t("api-docs-yes", lang)) if p.get("required") else "",
-                escape(" ".join(x for x in (p.get("description", ""), rules_of(schema)) if x)),
+                escape(" · ".join(x for x in (p.get("description", ""), rules_of(schema)) if x)),
             ])  # fmt: skip
         headers = [t(k, lang) for k in ("api-docs-name", "api-docs-where", "api-docs-type",
                                         "api-docs-required", "api-docs-description")]  # fmt: skip
@@ -168,7 +168,7 @@ def _schema(name: str, schema: dict[str, Any], lang: str) -> str:
         rows = []
         for field, sub in properties.items():
             flat = _flat(sub)
-            note = " ".join(x for x in (sub.get("description", ""), rules_of(flat)) if x)
+            note = " · ".join(x for x in (sub.get("description", ""), rules_of(flat)) if x)
             rows.append([
                 f"<code>{escape(field)}</code>", _typed(sub),
                 escape(t("api-docs-yes", lang)) if field in required else "", escape(note),

@@ -161,7 +161,7 @@ class IncidentBatch(Body):
 
 
 class IncidentPost(RootModel):
-    """One record, a list of up to 1,000, or ``{"incidents": [...]}``."""
+    """One record, a list of up to 1,000, or '{"incidents": [...]}'."""
 
     root: (
         IncidentIn
@@ -232,7 +232,7 @@ class Incident(Answer):
 
 
 class IncidentList(Answer):
-    """A page of incidents (``format=json``)."""
+    """A page of incidents ('format=json')."""
 
     count: int
     limit: int
@@ -242,7 +242,7 @@ class IncidentList(Answer):
 
 
 class IncidentQuery(Body):
-    """Filters of ``GET /api/v1/incidents``."""
+    """Filters of 'GET /api/v1/incidents'."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -266,7 +266,7 @@ class IncidentQuery(Body):
 
 # -- GeoJSON -------------------------------------------------------------------------------
 class Geometry(Answer):
-    """A GeoJSON geometry (an empty polygon has ``[[]]`` as coordinates)."""
+    """A GeoJSON geometry (an empty polygon has '[[]]' as coordinates)."""
 
     type: str
     coordinates: Any = None
@@ -341,7 +341,7 @@ class Coverage(Answer):
 
 
 class CoverageQuery(Body):
-    """Parameters of ``GET /api/v1/coverage``."""
+    """Parameters of 'GET /api/v1/coverage'."""
 
     minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)
     level: int | None = Field(None, ge=1, le=5, description="Per-grid figures of one level")
@@ -357,7 +357,7 @@ class CoverageQuery(Body):
 
 
 class SuggestQuery(Body):
-    """Parameters of ``GET /api/v1/coverage/suggest``."""
+    """Parameters of 'GET /api/v1/coverage/suggest'."""
 
     k: int = Field(10, ge=1, le=MAX_K)
     minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)

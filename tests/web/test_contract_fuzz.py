@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from collections import Counter
 
 import pytest
 import requests
 import schemathesis
-import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.checks import not_a_server_error
@@ -31,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.browser_support import serve
-from tests.incident_fixtures import PG_URL, pg_reachable
+from tests.incident_fixtures import pg_reachable, pg_schema_url
 from web.openapi import DOCUMENT_URL
 
 POSITIVE = schemathesis.GenerationMode.POSITIVE
@@ -65,16 +63,8 @@ def database_url(request, tmp_path):
         return
     if reason := pg_reachable():
         pytest.skip(reason)
-    schema = f"fuzz_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
+    with pg_schema_url() as url:
+        yield url
 
 
 @pytest.fixture

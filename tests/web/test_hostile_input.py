@@ -6,14 +6,25 @@ run on SQLite and PostgreSQL (skipped when PostgreSQL is not reachable).
 
 import json
 import sqlite3
+from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from gridmap.incidents.store import IncidentStore
+from layers.map_figure import INCIDENT_TRACE
 from tests.auth_support import signed_in
-from tests.incident_fixtures import NOW, open_store, pg_reachable, record, tiny_assigner
+from tests.dash_http import call, response_of
+from tests.incident_fixtures import (
+    NOW,
+    open_store,
+    pg_reachable,
+    pg_schema_url,
+    record,
+    tiny_assigner,
+)
+from ui import ids
 from web.error_answers import install_error_handlers
 from web.incidents_api import create_blueprint
 
@@ -166,6 +177,27 @@ def test_nul_grid_in_store_reads_matches_nothing(store):
     assert store.query(grid="a\x00b") == []
     assert store.count(grid="a\x00b", grid_level=2) == 0
     assert store.get("a\x00b") is None
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_nul_in_a_callbacks_customdata(make_tiny_app, tmp_path, backend):
+    """A click on the map whose customdata holds NUL: the detail stays empty, never a 500."""
+    if backend == "postgresql" and (reason := pg_reachable()):
+        pytest.skip(reason)
+    with ExitStack() as stack:
+        url = (f"sqlite:///{tmp_path / 'nul.sqlite'}" if backend == "sqlite"
+               else stack.enter_context(pg_schema_url()))  # fmt: skip
+        app = make_tiny_app(database_url=url)
+        stack.callback(lambda: app.server.extensions["gridmap"].engine.dispose())
+        click = {"points": [{"curveNumber": INCIDENT_TRACE, "customdata": "a\x00b"}]}
+        response = call(
+            signed_in(app),
+            [(ids.INCIDENT_DETAIL, "children")],
+            [(ids.MAP_GRAPH, "clickData", click), (ids.URL, "search", "?grid=T111")],
+            [(ids.LANG_STORE, "data", "en")],
+        )
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        assert response_of(response)[ids.INCIDENT_DETAIL]["children"] == []
 
 
 # -- content type --------------------------------------------------------------------------
