@@ -57,7 +57,13 @@ def register(app: Dash, runtime: Runtime) -> None:
     def filters(start, end, categories, statuses, offset, play, step, lang):
         playing = bool((play or {}).get("playing"))
         chosen, last = chosen_filters(
-            start, end, categories, statuses, offset=offset, playing=playing, step=step,
+            start,
+            end,
+            categories,
+            statuses,
+            offset=offset,
+            playing=playing,
+            step=step,
             known=district.categories,
         )
         label = t("filters-window", lang, start=chosen.start, end=chosen.end)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 from gridmap.i18n import t
-from gridmap.incidents.density import Density
 from gridmap.incidents.categories import DEFAULTS, Categories
+from gridmap.incidents.density import Density
 from gridmap.incidents.views import category_label
 
 STATUS_COLORS = {
@@ -70,7 +70,8 @@ def points_trace(
     The hover names each category as the district's ``categories`` do.
     """
     hover = [
-        f"<b>{category_label(r['category'], lang, categories)}</b><br>{t('status-' + r['status'], lang)}"
+        f"<b>{category_label(r['category'], lang, categories)}</b>"
+        f"<br>{t('status-' + r['status'], lang)}"
         f" · {r['reported_at']:%Y-%m-%d %H:%M}"
         for r in rows
     ]

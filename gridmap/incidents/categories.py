@@ -7,9 +7,9 @@ units named here are the ones the article lists (Letters and Calls Bureau, Peopl
 Centre, Human Resources and Social Security Bureau labour supervision brigade, ...) plus the
 usual owners of the other kinds of problem.
 
-Each district has its own set (:class:`Categories`): the data folder's ``categories.json``, else
-the twelve defaults of :data:`CATEGORIES`, their units worded for the district's kind (县人民调解中心
-for a county: :func:`district_categories`). The loaded district holds it as
+Each district has its own set (:class:`Categories`): the data folder's ``categories.json``,
+else the twelve defaults of :data:`CATEGORIES`, their units worded for the district's kind
+(县人民调解中心 for a county: :func:`district_categories`). The loaded district holds it as
 ``District.categories``; everything showing or checking categories takes it from there.
 
 Stable API (the dispatch code relies on these names):

@@ -53,9 +53,7 @@ def default_limits(categories: Categories = DEFAULTS) -> dict[str, Limits]:
     return {c.id: Limits(*GROUP_HOURS[c.group]) for c in categories}
 
 
-def load_limits(
-    overrides: Mapping | None, categories: Categories = DEFAULTS
-) -> dict[str, Limits]:
+def load_limits(overrides: Mapping | None, categories: Categories = DEFAULTS) -> dict[str, Limits]:
     """Return the limits with a district's ``overrides`` applied, checked.
 
     ``categories`` are the district's (``District.categories``).

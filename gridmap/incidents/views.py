@@ -15,6 +15,7 @@ INCIDENT_METRICS = ("incidents", "incidents-per-1000")
 POINTS_FROM_LEVEL = 4
 MAX_POINTS = 3000
 
+
 def incident_values(
     store: IncidentStore,
     district: District,
