@@ -129,12 +129,16 @@ def register(app: Dash, runtime: Runtime) -> None:
             return no_update, no_update, no_update, message, no_update
         version = district.version
         patch = Patch()
+        shares = result.population_shares(villages)
+        # A district without population figures: colour the villages by the area covered.
+        by_area = all(s is None for s in shares)
         update_scenario(
             patch,
             coverage_src=coverage_url(version, "coverage", scenario),
             gaps_src=coverage_url(version, "gaps", scenario),
             village_keys=village_keys,
-            shares=result.population_shares(villages),
+            shares=result.area_shares(villages) if by_area else shares,
+            by_area=by_area,
             posts=posts,
             disabled=scenario.disabled,
             added=scenario.added,

@@ -99,7 +99,8 @@ def write_county(folder: Path) -> Path:
     ]
     for p in points:  # a village road from each post to the nearest trunk road
         near = shapely.ops.nearest_points(p, lines[0])[1]
-        lines.append(LineString([(p.x, p.y), (p.x, near.y + (0.001 if p.y > near.y else -0.001))]))
+        beyond = near.y - 0.002 if p.y > near.y else near.y + 0.002  # crosses the trunk road
+        lines.append(LineString([(p.x, p.y), (p.x, beyond)]))
     roads = gpd.GeoDataFrame(
         {
             "道路等级": ["国道", "县道", "乡道"] + ["村道"] * len(towns),

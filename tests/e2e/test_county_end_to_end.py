@@ -233,3 +233,35 @@ def _browser_sign_in(page, base: str) -> None:
 def test_the_district_loads_by_itself_too(county):
     folder, _ = county
     assert load_district(folder).root_id == ROOT
+
+
+def test_the_planner_colours_the_villages_by_area_covered(client):
+    from tests.dash_http import call as dash_call
+
+    resp = dash_call(
+        client,
+        [
+            (planner_ids.MAP, "figure"),
+            (planner_ids.KPIS, "children"),
+            (planner_ids.METHOD, "children"),
+            (planner_ids.ERROR, "children"),
+            (planner_ids.WORST_TABLE, "children"),
+        ],
+        [
+            (planner_ids.URL, "search", "?minutes=5"),
+            (planner_ids.LANG_STORE, "data", "zh"),
+            (planner_ids.WORST_LEVEL, "value", 3),
+        ],
+        prefix="/planner",
+    )
+    out = response_of(resp)
+    ops = {
+        tuple(op["location"]): op["params"]["value"]
+        for op in out[planner_ids.MAP]["figure"]["operations"]
+        if op["operation"] == "Assign"
+    }
+    assert ops[("data", 0, "colorbar", "title", "text")] == "面积覆盖率"
+    shares = ops[("data", 0, "z")]
+    assert len(shares) == 6 and None not in shares and max(shares) > 0
+    # The posts reach the trunk roads: no post stands on a road island.
+    assert "孤立路网" not in out[planner_ids.METHOD]["children"]
