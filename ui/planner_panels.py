@@ -101,12 +101,20 @@ def worst_table(rows: list[dict], lang: str) -> html.Table:
                 html.Td(r["rank"]),
                 html.Td(name_of(r, lang)),
                 html.Td(_pct(r.get("population_share"))),
-                html.Td(f"{(r.get('population') or 0) - (r.get('covered_population') or 0):,.0f}"),
+                html.Td(_uncovered(r)),
             ]
         )
         for r in rows
     ]
     return html.Table([html.Thead(head), html.Tbody(body)], className="worst-table")
+
+
+def _uncovered(row: dict) -> str:
+    """Return the people not covered in a grid, or "—" when its population is unknown."""
+    people = row.get("population")
+    if people is None or people != people:
+        return "—"
+    return f"{people - (row.get('covered_population') or 0):,.0f}"
 
 
 def suggestion_panel(suggestion: dict, lang: str) -> list:

@@ -79,3 +79,16 @@ def test_a_suggestion_by_area_says_so(lang, note):
     assert panel[0].className == "suggest-note" and panel[0].children.startswith(note)
     plain = suggestion_panel({**data, "weight": "population"}, lang)
     assert getattr(plain[0], "className", None) != "suggest-note"
+
+
+def test_the_worst_table_says_unknown_people_are_unknown():
+    from ui.planner_panels import worst_table
+
+    rows = [
+        {"rank": 1, "name_zh": "东关1村", "population": None, "covered_population": None},
+        {"rank": 2, "name_zh": "李庄村", "population": 1200, "covered_population": 200.0},
+    ]
+    table = worst_table(rows, "zh")
+    body = table.children[1].children
+    assert body[0].children[3].children == "—"
+    assert body[1].children[3].children == "1,000"
