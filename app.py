@@ -24,6 +24,7 @@ from gridmap.errors import ConfigError, DataError
 from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
 from gridmap.grids.schema import LEVELS
+from gridmap.incidents.categories import district_categories
 from gridmap.settings import load_settings
 from pages import main as main_page
 from pages import planner as planner_page
@@ -75,6 +76,9 @@ def check(folder: Path) -> int:
     # What the loader decided (column mapping, encodings, road classes, junctions split).
     for note in data.notes if data is not None else ():
         print(f"note: {note}")
+    if data is not None and not problems:
+        # Which incident categories the app will use: the folder's file or the defaults.
+        print(f"note: {district_categories(folder, data.meta).describe()}")
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

@@ -57,7 +57,14 @@ def register(app: Dash, runtime: Runtime) -> None:
     def filters(start, end, categories, statuses, offset, play, step, lang):
         playing = bool((play or {}).get("playing"))
         chosen, last = chosen_filters(
-            start, end, categories, statuses, offset=offset, playing=playing, step=step
+            start,
+            end,
+            categories,
+            statuses,
+            offset=offset,
+            playing=playing,
+            step=step,
+            known=district.categories,
         )
         label = t("filters-window", lang, start=chosen.start, end=chosen.end)
         return chosen.key(), last, label
@@ -140,7 +147,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             rows = incident_points(
                 runtime.incident_store, focus, district.level_of(focus), filters, within
             )
-            trace = points_trace(rows, lang, True)
+            trace = points_trace(rows, lang, True, district.categories)
             for key in ("lon", "lat", "customdata", "text", "marker", "visible"):
                 patch["data"][INCIDENT_TRACE][key] = trace[key]
         else:
@@ -210,7 +217,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             or not current_scope().contains(g for g in chain if g)
         ):
             return []  # unknown, not readable, or outside the reader's scope: the same answer
-        return detail(row, incident_grid_name(district, row, lang), lang)
+        return detail(row, incident_grid_name(district, row, lang), lang, district.categories)
 
     @app.callback(
         Output(ids.CATEGORY_SELECT, "options"),
@@ -225,7 +232,7 @@ def register(app: Dash, runtime: Runtime) -> None:
     )
     def translate(lang):
         return (
-            category_options(lang),
+            category_options(lang, district.categories),
             t("filters-categories", lang),
             status_options(lang),
             step_options(lang),

@@ -30,6 +30,7 @@ from gridmap.coverage.site_names import places_at
 from gridmap.coverage.suggest import suggest_posts
 from gridmap.errors import CoverageError, MCLPError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import LANGUAGES, name_of, t
+from gridmap.messages import text_of
 from gridmap.views.urls import coverage_url
 from layers.planner_figure import update_scenario, update_suggested
 from ui import planner_ids as ids
@@ -124,16 +125,20 @@ def register(app: Dash, runtime: Runtime) -> None:
             result = scenario_coverage(runtime.coverage_model, scenario)
             kpis, base_kpis = scenario_kpis(scenario), scenario_kpis(scenario.baseline())
         except (ScenarioError, CoverageError) as error:
-            message = t("error", lang, message=str(error))
+            message = t("error", lang, message=text_of(error, lang))
             return no_update, no_update, no_update, message, no_update
         version = district.version
         patch = Patch()
+        shares = result.population_shares(villages)
+        # A district without population figures: colour the villages by the area covered.
+        by_area = all(s is None for s in shares)
         update_scenario(
             patch,
             coverage_src=coverage_url(version, "coverage", scenario),
             gaps_src=coverage_url(version, "gaps", scenario),
             village_keys=village_keys,
-            shares=result.population_shares(villages),
+            shares=result.area_shares(villages) if by_area else shares,
+            by_area=by_area,
             posts=posts,
             disabled=scenario.disabled,
             added=scenario.added,
@@ -180,7 +185,7 @@ def register(app: Dash, runtime: Runtime) -> None:
                 speed_scale=scenario.speed_scale,
             )
         except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
-            return None, t("error", lang, message=str(error)), True, no_update
+            return None, t("error", lang, message=text_of(error, lang)), True, no_update
         data = json_safe(found.to_dict())
         # Kept with the suggestion: applying it takes these posts out of service.
         data["movable"] = movable_posts(scenario, movable)
@@ -326,9 +331,9 @@ def _save_status(runtime: Runtime, name, search, lang: str) -> str:
             return t("planner-save-not-yours", lang, name=(name or "").strip())
         if error.field == "principal":
             return t("planner-save-refused", lang)
-        return t("error", lang, message=str(error))
+        return t("error", lang, message=text_of(error, lang))
     except ScenarioError as error:
-        return t("error", lang, message=str(error))
+        return t("error", lang, message=text_of(error, lang))
 
 
 def saved_options(entries: list[dict], lang: str) -> list[dict]:

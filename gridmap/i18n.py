@@ -338,6 +338,110 @@ TEXTS: dict[str, dict[str, str]] = {
     "api-docs-content": {"zh": "内容类型", "en": "Content type"},
     "api-docs-public": {"zh": "无需登录", "en": "No sign-in needed"},
     "api-docs-yes": {"zh": "是", "en": "yes"},
+    # Coverage and planner messages (gridmap.messages.Message carries them).
+    "coverage-post-far-from-road": {
+        "zh": "警务室 {post} 距最近道路 {metres} 米（超过 walk_max_m = {limit} 米），"
+        "已计入步行到路的时间",
+        "en": "post {post} is {metres} m from the nearest road (more than walk_max_m = {limit} m); "
+        "its walk to the road is counted",
+    },
+    "coverage-no-roads": {
+        "zh": "无道路数据：按直线距离近似（半径 = {speed} km/h × 时间 ÷ 绕行系数 {detour}）",
+        "en": "no roads: straight-line approximation (radius = {speed} km/h x time / detour "
+        "factor {detour})",
+    },
+    "coverage-roads-empty": {"zh": "道路图层为空", "en": "the roads layer is empty"},
+    "coverage-no-post": {
+        "zh": "没有在用的警务室：无任何覆盖",
+        "en": "no post in service: nothing is covered",
+    },
+    "coverage-new-post-far": {
+        "zh": "新增警务室 new-{n} 距最近道路 {metres} 米",
+        "en": "new post new-{n} is {metres} m from the nearest road",
+    },
+    "coverage-road-island": {
+        "zh": "警务室 {posts} 位于长 {km} 公里的孤立路网上，未与主路网（{main} 公里）相连",
+        "en": "posts {posts} are on a road island of {km} km, not connected to the main network "
+        "({main} km)",
+    },
+    "coverage-roads-unreached": {
+        "zh": "{share} 的路网（{pieces} 段互不相连的道路，共 {km} 公里）没有警务室，永远到达不了",
+        "en": "{share} of the road network ({km} km on {pieces} unconnected piece(s)) has no post "
+        "and is never reached",
+    },
+    "coverage-new-post-outside": {
+        "zh": "新增警务室 #{n}（{at}）在辖区之外",
+        "en": "extra_posts: new post #{n} at {at} is outside the district",
+    },
+    "coverage-minutes-range": {
+        "zh": "到达时限必须在 {lo} 到 {hi} 分钟之间，收到 {value}",
+        "en": "minutes must be between {lo} and {hi}, got {value}",
+    },
+    "coverage-speed-range": {
+        "zh": "车速系数必须在 {lo} 到 {hi} 之间，收到 {value}",
+        "en": "speed_scale must be between {lo} and {hi}, got {value}",
+    },
+    "suggest-k-range": {
+        "zh": "新增数量必须是 1 到 {max} 的整数，收到 {k}",
+        "en": "k must be an integer from 1 to {max}, got {k}",
+    },
+    "suggest-nothing-population": {
+        "zh": "无需推荐：所有居民都已在 {minutes} 分钟内",
+        "en": "nothing to cover: every resident is already within {minutes} minutes",
+    },
+    "suggest-nothing-incidents": {
+        "zh": "无需推荐：所有事件都已在 {minutes} 分钟内",
+        "en": "nothing to cover: every incident is already within {minutes} minutes",
+    },
+    "suggest-nothing-area": {
+        "zh": "无需推荐：辖区各处都已在 {minutes} 分钟内",
+        "en": "nothing to cover: every place is already within {minutes} minutes",
+    },
+    "suggest-too-few-sites": {
+        "zh": "新增数量 {k} 多于辖区内的 {n} 个候选点",
+        "en": "k = {k} is more than the {n} candidate sites inside the district",
+    },
+    "planner-suggest-by-area": {
+        "zh": "本辖区没有人口数据：推荐点按覆盖面积计算",
+        "en": "No population figures in this district: the sites cover the most area",
+    },
+    "scenario-minutes-range": {
+        "zh": "到达时限必须在 {lo} 到 {hi} 分钟之间，收到 {value}",
+        "en": "minutes must be {lo}-{hi}, got {value}",
+    },
+    "scenario-speed-range": {
+        "zh": "车速系数必须在 {lo} 到 {hi} 之间，收到 {value}",
+        "en": "speed must be {lo}-{hi}, got {value}",
+    },
+    "scenario-too-many-posts": {
+        "zh": "最多 {max} 个新增警务室，收到 {n} 个",
+        "en": "at most {max} new posts, got {n}",
+    },
+    "scenario-not-a-number": {
+        "zh": "{name} 必须是数字，收到 {raw}",
+        "en": "{name} must be a number, got {raw}",
+    },
+    "scenario-not-finite": {
+        "zh": "{name} 必须是有限的数字，收到 {raw}",
+        "en": "{name} must be a finite number, got {raw}",
+    },
+    "scenario-add-format": {
+        "zh": "新增警务室 {n} 必须写成“经度,纬度”，收到 {pair}",
+        "en": "add: new post {n} must be 'lon,lat', got {pair}",
+    },
+    "scenario-add-range": {
+        "zh": "新增警务室 {n} 不是经纬度位置：{pair}",
+        "en": "add: new post {n} is not a lon,lat position: {pair}",
+    },
+    "scenario-name-missing": {"zh": "方案需要名称", "en": "a scenario needs a name"},
+    "scenario-name-long": {
+        "zh": "方案名称超过 {max} 个字符",
+        "en": "scenario name longer than {max} characters",
+    },
+    "scenario-unknown": {
+        "zh": "没有名为 {name} 的已保存方案",
+        "en": "no saved scenario called {name}",
+    },
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from gridmap.i18n import t
+from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.density import Density
 from gridmap.incidents.views import category_label
 
@@ -61,10 +62,16 @@ def heat_trace(density: Density, zoom: float, visible: bool) -> dict:
     }
 
 
-def points_trace(rows: list[dict], lang: str, visible: bool) -> dict:
-    """Return single incidents as points coloured by status; customdata is the incident id."""
+def points_trace(
+    rows: list[dict], lang: str, visible: bool, categories: Categories = DEFAULTS
+) -> dict:
+    """Return single incidents as points coloured by status; customdata is the incident id.
+
+    The hover names each category as the district's ``categories`` do.
+    """
     hover = [
-        f"<b>{category_label(r['category'], lang)}</b><br>{t('status-' + r['status'], lang)}"
+        f"<b>{category_label(r['category'], lang, categories)}</b>"
+        f"<br>{t('status-' + r['status'], lang)}"
         f" · {r['reported_at']:%Y-%m-%d %H:%M}"
         for r in rows
     ]

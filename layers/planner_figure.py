@@ -139,14 +139,16 @@ def update_scenario(
     added: tuple[tuple[float, float], ...],
     lang: str,
     village_names: list[str] | None = None,
+    by_area: bool = False,
 ) -> None:
     """Write a scenario into ``figure`` (a figure dict or a ``dash.Patch``), in place.
 
     Sets the coverage and gap layer sources, the village shares, the posts in and out of
     service and the new posts, and the colour bar's title and the villages' names (when
     ``village_names`` is given) in ``lang``; every index comes from this module's constants.
+    ``by_area``: the shares are of the area covered (a district without population figures).
     """
-    label = t("kpi-population", lang)
+    label = t("metric-coverage-area" if by_area else "kpi-population", lang)
     figure["data"][GRID_TRACE]["colorbar"]["title"]["text"] = label
     figure["data"][GRID_TRACE]["hovertemplate"] = (
         "%{text}<br>" + label + ": %{z:.0%}<extra></extra>"

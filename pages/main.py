@@ -72,6 +72,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
             role=principal.role if principal is not None else None,
             metrics=available_metrics(district),
             metric=default_metric(district),
+            categories=district.categories,
         )
 
     def layout():

@@ -53,6 +53,7 @@ def test_check_good_folder(tiny_dir):
     result = run_app("check", str(tiny_dir))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
+        "note: categories: 12 from the defaults (no categories.json)",
         "level 1: 1 grids",
         "level 2: 2 grids",
         "level 3: 4 grids",

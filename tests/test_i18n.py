@@ -14,7 +14,7 @@ from gridmap.settings import LANGUAGES, ROOT
 #: ``t("key",``, ``t('key')`` and ``_text("key",`` (the layout's translated spans), and the
 #: ``("detail-...", value)`` rows of the detail panel, translated in a loop.
 KEY_USE = re.compile(
-    r"""\b(?:t|_text)\(\s*["']([a-z0-9][a-z0-9-]*)["']\s*[,)]|\(\s*"(detail-[a-z0-9-]+)","""
+    r"""\b(?:t|_text|Message)\(\s*["']([a-z0-9][a-z0-9-]*)["']\s*[,)]|\(\s*"(detail-[a-z0-9-]+)","""
 )
 SOURCES = ["app.py", "gridmap", "callbacks", "ui", "layers"]
 

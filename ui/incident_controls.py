@@ -7,14 +7,14 @@ from datetime import date
 from dash import dcc, html
 
 from gridmap.i18n import t
-from gridmap.incidents.categories import CATEGORIES, STATUSES
+from gridmap.incidents.categories import DEFAULTS, STATUSES, Categories
 from ui import ids
 from ui.dropdowns import dropdown_labels
 
 
-def category_options(lang: str) -> list[dict]:
-    """Return the category options in ``lang``."""
-    return [{"label": c.label(lang), "value": c.id} for c in CATEGORIES]
+def category_options(lang: str, categories: Categories = DEFAULTS) -> list[dict]:
+    """Return the options of the district's ``categories`` in ``lang``."""
+    return categories.options(lang)
 
 
 def status_options(lang: str) -> list[dict]:
@@ -38,8 +38,17 @@ def rank_options(lang: str) -> list[dict]:
     ]
 
 
-def incident_controls(lang: str, start: str, end: str, refresh_seconds: int) -> html.Div:
-    """Return the filter row for incidents between ``start`` and ``end`` (ISO dates)."""
+def incident_controls(
+    lang: str,
+    start: str,
+    end: str,
+    refresh_seconds: int,
+    categories: Categories = DEFAULTS,
+) -> html.Div:
+    """Return the filter row for incidents between ``start`` and ``end`` (ISO dates).
+
+    The category menu offers the district's ``categories``.
+    """
     return html.Div(
         [
             html.Label(t("filters-label", lang), id=ids.text("filters-label")),
@@ -54,7 +63,7 @@ def incident_controls(lang: str, start: str, end: str, refresh_seconds: int) -> 
             dcc.Dropdown(
                 id=ids.CATEGORY_SELECT,
                 labels=dropdown_labels(lang),
-                options=category_options(lang),
+                options=category_options(lang, categories),
                 value=[],
                 multi=True,
                 placeholder=t("filters-categories", lang),

@@ -6,6 +6,7 @@ from dash import dcc, html
 
 from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
+from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.views.url_state import VIEWS
 from ui import ids
 from ui.dropdowns import dropdown_labels
@@ -88,13 +89,15 @@ def page(
     role: str | None = None,
     metrics: tuple[str, ...] = ALL_METRICS,
     metric: str = DEFAULT_METRIC,
+    categories: Categories = DEFAULTS,
 ) -> html.Div:
     """Return the page layout with ``figure`` as the initial map (the reader's home view).
 
     ``incident_range`` is the default date range of the incident filters (ISO dates).
     ``user_name`` and ``role`` (one of ``gridmap.access.roles.ROLES``, or None for a token or
     kiosk) are the signed-in person's, shown in the header with a sign-out link. ``metrics``
-    are the metrics the district's figures can give, ``metric`` the one selected first.
+    are the metrics the district's figures can give, ``metric`` the one selected first;
+    ``categories`` the district's incident categories (the filter menu).
     """
     header = html.Header(
         [
@@ -189,7 +192,7 @@ def page(
             dcc.Store(id=ids.MAP_SIZE_STORE, data=None),
             header,
             controls,
-            incident_controls(lang, *incident_range, refresh_seconds),
+            incident_controls(lang, *incident_range, refresh_seconds, categories),
             nav,
             html.Main(
                 [

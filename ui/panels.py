@@ -53,6 +53,11 @@ def _level_name(brief: dict, lang: str) -> str:
     return (brief.get("level_name") or {}).get(lang) or t(f"level-{brief['level']}", lang)
 
 
+def _with_unit(value: str, unit: str) -> str:
+    """Return ``value`` with its unit; an unknown figure ("—") is shown without one."""
+    return value if value == "—" else f"{value} {unit}"
+
+
 def detail_panel(summary: dict, lang: str) -> list:
     """Return the rows of the detail panel for a grid summary (see gridmap.grids.summary)."""
     grid = summary["grid"]
@@ -63,9 +68,9 @@ def detail_panel(summary: dict, lang: str) -> list:
         ("detail-level", f"{grid['level']} · {_level_name(grid, lang)}"),
         ("detail-code", grid["code"]),
         ("detail-chain", chain),
-        ("detail-area", f"{_fmt(grid['area_km2'], 2)} {t('unit-km2', lang)}"),
-        ("detail-population", f"{_fmt(grid['population'])} {t('unit-people', lang)}"),
-        ("detail-density", f"{_fmt(grid['density'])} {t('unit-per-km2', lang)}"),
+        ("detail-area", _with_unit(_fmt(grid["area_km2"], 2), t("unit-km2", lang))),
+        ("detail-population", _with_unit(_fmt(grid["population"]), t("unit-people", lang))),
+        ("detail-density", _with_unit(_fmt(grid["density"]), t("unit-per-km2", lang))),
         ("detail-staff", _fmt(grid["staff"])),
         ("detail-children", _fmt(grid["children"])),
         ("detail-posts", f"{len(posts)}"),

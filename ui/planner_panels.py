@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from gridmap.i18n import name_of, t
+from gridmap.messages import text_of
 from layers.planner_figure import site_text
 
 
@@ -100,12 +101,20 @@ def worst_table(rows: list[dict], lang: str) -> html.Table:
                 html.Td(r["rank"]),
                 html.Td(name_of(r, lang)),
                 html.Td(_pct(r.get("population_share"))),
-                html.Td(f"{(r.get('population') or 0) - (r.get('covered_population') or 0):,.0f}"),
+                html.Td(_uncovered(r)),
             ]
         )
         for r in rows
     ]
     return html.Table([html.Thead(head), html.Tbody(body)], className="worst-table")
+
+
+def _uncovered(row: dict) -> str:
+    """Return the people not covered in a grid, or "—" when its population is unknown."""
+    people = row.get("population")
+    if people is None or people != people:
+        return "—"
+    return f"{people - (row.get('covered_population') or 0):,.0f}"
 
 
 def suggestion_panel(suggestion: dict, lang: str) -> list:
@@ -129,12 +138,16 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         area_before=_pct(before.get("area_share")),
         area_after=_pct(after.get("area_share")),
     )
-    return [html.Div(summary), html.Div(kpis, className="suggest-kpis"), html.Ol(items)]
+    out = [html.Div(summary), html.Div(kpis, className="suggest-kpis"), html.Ol(items)]
+    if suggestion.get("weight") == "area":
+        # No population figures: the solver covered area instead, and the page says so.
+        out.insert(0, html.Div(t("planner-suggest-by-area", lang), className="suggest-note"))
+    return out
 
 
 def method_label(method: str, warnings: list[str], lang: str) -> str:
     """Return how coverage was computed (network or straight line), with the first 3 warnings."""
     label = t("planner-method-network" if method == "network" else "planner-method-straight", lang)
     if warnings:
-        label = f"{label} · {'; '.join(warnings[:3])}"
+        label = f"{label} · {'; '.join(text_of(w, lang) for w in warnings[:3])}"
     return label

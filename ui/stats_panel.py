@@ -6,6 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from gridmap.i18n import t
+from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.views import category_label
 from layers.stats_figures import category_figure, trend_figure
 from ui import ids
@@ -91,8 +92,13 @@ def stats_panel(stats: dict, lang: str) -> list:
     return body
 
 
-def incident_detail(row: dict | None, grid_name: str, lang: str) -> list:
-    """Return the detail of one incident (empty when ``row`` is None)."""
+def incident_detail(
+    row: dict | None, grid_name: str, lang: str, categories: Categories = DEFAULTS
+) -> list:
+    """Return the detail of one incident (empty when ``row`` is None).
+
+    Its category is named as the district's ``categories`` name it.
+    """
     if not row:
         return []
 
@@ -101,7 +107,7 @@ def incident_detail(row: dict | None, grid_name: str, lang: str) -> list:
 
     items = [
         ("incident-id", row["id"]),
-        ("incident-category", category_label(row["category"], lang)),
+        ("incident-category", category_label(row["category"], lang, categories)),
         ("incident-status", t(f"status-{row['status']}", lang)),
         ("incident-reported", when(row.get("reported_at"))),
         ("incident-resolved", when(row.get("resolved_at"))),

@@ -30,6 +30,7 @@ from gridmap.coverage.serialize import records
 from gridmap.coverage.suggest import MAX_K, WEIGHTS, suggest_posts
 from gridmap.errors import CoverageError, GridmapError, MCLPError, ParameterError
 from web import api_models as models
+from gridmap.messages import text_of
 from web.cache import cache
 from web.openapi import documented
 
@@ -330,6 +331,7 @@ def create_blueprint(
             "posts": result.post_ids,
             "kpis": found["kpis"],
             "warnings": result.warnings,
+            "warnings_zh": [text_of(w, "zh") for w in result.warnings],
             "grids": records(rows),
             "worst": records(_worst(table, level, worst)),
         }

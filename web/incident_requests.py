@@ -7,6 +7,7 @@ for a body that cannot be read at all); :mod:`web.incidents_api` maps them to HT
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -63,8 +64,12 @@ def status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | No
     return status, at, unit
 
 
-def query_args() -> tuple[dict[str, Any], int, int, str]:
+def query_args(
+    categories: Sequence[str] = CATEGORY_IDS,
+) -> tuple[dict[str, Any], int, int, str]:
     """Return the filters, limit, offset and format of a GET.
+
+    ``categories`` are the district's category ids (the store's): another one is refused.
 
     Raises
     ------
@@ -98,7 +103,7 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
             except ValueError as exc:
                 raise GridmapError(f"'{name}': {exc}", parameter=name) from None
     for name, key, known_values in (
-        ("category", "categories", CATEGORY_IDS),
+        ("category", "categories", tuple(categories)),
         ("status", "statuses", STATUSES),
     ):
         values = [v for raw in args.getlist(name) for v in raw.split(",") if v]

@@ -224,7 +224,11 @@ def create_blueprint(
             )
         scope = scope_of(principal())
         result = validate_records(
-            records, get_assigner(), now=now(), scope=None if scope.is_all else scope
+            records,
+            get_assigner(),
+            now=now(),
+            scope=None if scope.is_all else scope,
+            categories=get_store().categories,
         )
         inserted = get_store().insert(result.records)
         rejected = [r.as_dict() for r in result.rejected]
@@ -313,7 +317,7 @@ def create_blueprint(
     def list_incidents() -> Response:
         """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
         try:
-            filters, limit, offset, fmt = query_args()
+            filters, limit, offset, fmt = query_args(get_store().categories.ids)
         except GridmapError as exc:
             return _error_of(exc)
         scope, grids = scope_of(principal()), tree()

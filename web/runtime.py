@@ -43,6 +43,9 @@ class Runtime:
         self._engine = None
         self._scenarios = None
         self._incidents = incident_store
+        if incident_store is not None:
+            # A store given by a test checks filters against this district's categories.
+            incident_store.categories = district.categories
         self._assigner = None
         self._accounts = None
         self._audit = None
@@ -97,7 +100,7 @@ class Runtime:
         if self._incidents is None:
             from gridmap.incidents.store import IncidentStore
 
-            store = IncidentStore(engine=self.engine)
+            store = IncidentStore(engine=self.engine, categories=self.district.categories)
             with self._lock:
                 if self._incidents is None:
                     self._incidents = store

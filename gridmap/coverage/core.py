@@ -18,6 +18,7 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
 from gridmap.errors import CoverageError
+from gridmap.messages import Message
 
 
 @dataclass(frozen=True)
@@ -196,15 +197,23 @@ def island_warnings(
     for c in np.unique(comp[comp != main]):
         on = [ids[k] for k in np.nonzero(comp == c)[0]]
         out.append(
-            f"posts {', '.join(on[:10])} are on a road island of {comp_len[c] / 1000:.1f} km, "
-            f"not connected to the main network ({comp_len[main] / 1000:.1f} km)"
+            Message(
+                "coverage-road-island",
+                posts=", ".join(on[:10]),
+                km=f"{comp_len[c] / 1000:.1f}",
+                main=f"{comp_len[main] / 1000:.1f}",
+            )
         )
     served = np.zeros(len(comp_len), dtype=bool)
     served[comp] = True
     lost = comp_len[~served].sum()
     if lost > 0:
         out.append(
-            f"{lost / comp_len.sum():.1%} of the road network ({lost / 1000:.1f} km on "
-            f"{int((~served).sum())} unconnected piece(s)) has no post and is never reached"
+            Message(
+                "coverage-roads-unreached",
+                share=f"{lost / comp_len.sum():.1%}",
+                km=f"{lost / 1000:.1f}",
+                pieces=int((~served).sum()),
+            )
         )
     return out

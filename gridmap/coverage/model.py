@@ -36,6 +36,7 @@ from gridmap.coverage.result import CoverageResult
 from gridmap.coverage.roadgraph import RoadGraph, build_road_graph
 from gridmap.errors import CoverageError
 from gridmap.grids.schema import WGS84
+from gridmap.messages import Message
 
 _MEMO_SIZE = 16
 
@@ -100,13 +101,20 @@ class CoverageModel:
             for pid, dist in zip(self.post_ids, self.post_walk_m, strict=True):
                 if dist > s.walk_max_m:
                     self.build_warnings.append(
-                        f"post {pid} is {dist:.0f} m from the nearest road (more than "
-                        f"walk_max_m = {s.walk_max_m:g} m); its walk to the road is counted"
+                        Message(
+                            "coverage-post-far-from-road",
+                            post=pid,
+                            metres=f"{dist:.0f}",
+                            limit=f"{s.walk_max_m:g}",
+                        )
                     )
         else:
             self.build_warnings.append(
-                f"no roads: straight-line approximation (radius = {s.fallback_speed_kmh:g} km/h "
-                f"x time / detour factor {s.detour_factor:g})"
+                Message(
+                    "coverage-no-roads",
+                    speed=f"{s.fallback_speed_kmh:g}",
+                    detour=f"{s.detour_factor:g}",
+                )
             )
 
     # ----------------------------------------------------------------------------- building
@@ -171,7 +179,7 @@ class CoverageModel:
                 max_edge_m=settings.max_edge_m,
             )
         elif roads is not None:
-            road_warnings.append("the roads layer is empty")
+            road_warnings.append(Message("coverage-roads-empty"))
         return cls(
             grids=grids_m,
             post_ids=post_ids,
@@ -290,7 +298,7 @@ class CoverageModel:
         if outside.any():
             k = int(np.nonzero(outside)[0][0])
             raise CoverageError(
-                f"extra_posts: new post #{k + 1} at {extra[k]} is outside the district",
+                Message("coverage-new-post-outside", n=k + 1, at=str(extra[k])),
                 parameter="extra_posts",
             )
         active = np.array([p not in disabled for p in self.post_ids], dtype=bool)
@@ -298,7 +306,7 @@ class CoverageModel:
         xy = np.vstack([self.post_xy[active], extra_xy])
         warnings = list(self.build_warnings)
         if len(ids) == 0:
-            warnings.append("no post in service: nothing is covered")
+            warnings.append(Message("coverage-no-post"))
         node_seconds = None
         if self.graph is None:
             cell_seconds = self._straight_seconds(xy, speed_scale, self.raster.centres)
@@ -310,7 +318,7 @@ class CoverageModel:
                 for k, dist in enumerate(extra_walk):
                     if dist > self.settings.walk_max_m:
                         warnings.append(
-                            f"new post new-{k + 1} is {dist:.0f} m from the nearest road"
+                            Message("coverage-new-post-far", n=k + 1, metres=f"{dist:.0f}")
                         )
             else:
                 extra_nodes, extra_walk = (), ()

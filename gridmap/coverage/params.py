@@ -9,6 +9,7 @@ from typing import Any
 
 from gridmap.coverage.roadgraph import EBIKE_MEAN_URBAN_KMH, MAX_EDGE_M, SNAP_M
 from gridmap.errors import CoverageError
+from gridmap.messages import Message
 
 #: ``method`` of a result computed on the road network.
 NETWORK = "network"
@@ -100,7 +101,12 @@ def check_minutes(minutes: Any) -> float:
         ) from None
     if not MIN_MINUTES <= value <= MAX_MINUTES:
         raise CoverageError(
-            f"minutes must be between {MIN_MINUTES:g} and {MAX_MINUTES:g}, got {minutes!r}",
+            Message(
+                "coverage-minutes-range",
+                lo=f"{MIN_MINUTES:g}",
+                hi=f"{MAX_MINUTES:g}",
+                value=repr(minutes),
+            ),
             parameter="minutes",
         )
     return value
@@ -116,8 +122,12 @@ def check_speed_scale(speed_scale: Any) -> float:
         ) from None
     if not MIN_SPEED_SCALE <= value <= MAX_SPEED_SCALE:
         raise CoverageError(
-            f"speed_scale must be between {MIN_SPEED_SCALE:g} and {MAX_SPEED_SCALE:g}, "
-            f"got {speed_scale!r}",
+            Message(
+                "coverage-speed-range",
+                lo=f"{MIN_SPEED_SCALE:g}",
+                hi=f"{MAX_SPEED_SCALE:g}",
+                value=repr(speed_scale),
+            ),
             parameter="speed_scale",
         )
     return value

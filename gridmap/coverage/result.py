@@ -187,6 +187,11 @@ class CoverageResult:
         shares = self.grid_table().set_index("grid_id")["population_share"].reindex(grid_ids)
         return [None if not np.isfinite(v) else float(v) for v in shares.to_numpy(dtype=float)]
 
+    def area_shares(self, grid_ids: list[str]) -> list[float | None]:
+        """Share of the area covered in each of ``grid_ids`` (None where undefined)."""
+        shares = self.grid_table().set_index("grid_id")["area_share"].reindex(grid_ids)
+        return [None if not np.isfinite(v) else float(v) for v in shares.to_numpy(dtype=float)]
+
     def kpis(self, incidents: Any = None, roots: tuple[str, ...] | None = None) -> dict:
         """District figures, with the minutes, method, posts and warnings.
 

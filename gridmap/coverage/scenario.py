@@ -18,6 +18,7 @@ from gridmap.coverage.params import (
 )
 from gridmap.csv_cells import csv_text
 from gridmap.errors import ScenarioError
+from gridmap.messages import Message
 
 MINUTES_RANGE = (MIN_MINUTES, MAX_MINUTES)
 SPEED_RANGE = (MIN_SPEED_SCALE, MAX_SPEED_SCALE)
@@ -40,16 +41,26 @@ class Scenario:
         lo, hi = MINUTES_RANGE
         if not lo <= self.minutes <= hi:
             raise ScenarioError(
-                f"minutes must be {lo:g}-{hi:g}, got {self.minutes:g}", parameter="minutes"
+                Message(
+                    "scenario-minutes-range", lo=f"{lo:g}", hi=f"{hi:g}", value=f"{self.minutes:g}"
+                ),
+                parameter="minutes",
             )
         lo, hi = SPEED_RANGE
         if not lo <= self.speed_scale <= hi:
             raise ScenarioError(
-                f"speed must be {lo:g}-{hi:g}, got {self.speed_scale:g}", parameter="speed"
+                Message(
+                    "scenario-speed-range",
+                    lo=f"{lo:g}",
+                    hi=f"{hi:g}",
+                    value=f"{self.speed_scale:g}",
+                ),
+                parameter="speed",
             )
         if len(self.added) > MAX_ADDED:
             raise ScenarioError(
-                f"at most {MAX_ADDED} new posts, got {len(self.added)}", parameter="add"
+                Message("scenario-too-many-posts", max=MAX_ADDED, n=len(self.added)),
+                parameter="add",
             )
 
     @property
@@ -94,9 +105,9 @@ def _number(query: dict, name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ScenarioError(f"{name} must be a number, got {raw!r}") from None
+        raise ScenarioError(Message("scenario-not-a-number", name=name, raw=repr(raw))) from None
     if not math.isfinite(value):
-        raise ScenarioError(f"{name} must be a finite number, got {raw!r}")
+        raise ScenarioError(Message("scenario-not-finite", name=name, raw=repr(raw)))
     return value
 
 
@@ -108,9 +119,9 @@ def parse_query(search: str | None) -> Scenario:
         try:
             lon, lat = (float(v) for v in pair.split(","))
         except ValueError:
-            raise ScenarioError(f"add: new post {i + 1} must be 'lon,lat', got {pair!r}") from None
+            raise ScenarioError(Message("scenario-add-format", n=i + 1, pair=repr(pair))) from None
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise ScenarioError(f"add: new post {i + 1} is not a lon,lat position: {pair!r}")
+            raise ScenarioError(Message("scenario-add-range", n=i + 1, pair=repr(pair)))
         added.append((lon, lat))
     disabled = tuple(sorted(p for p in ((query.get("off") or [""])[0]).split(",") if p))
     return Scenario(

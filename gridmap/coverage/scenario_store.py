@@ -14,6 +14,7 @@ from gridmap.clock import Clock, system_clock
 from gridmap.coverage import migrate
 from gridmap.coverage.scenario import parse_query
 from gridmap.errors import ScenarioStoreError  # noqa: F401 (re-exported)
+from gridmap.messages import Message
 
 MAX_NAME = 80
 #: The owner of the rows saved before scenarios had owners: only administrators see them.
@@ -72,11 +73,9 @@ class ScenarioStore:
         """
         name = (name or "").strip()
         if not name:
-            raise ScenarioStoreError("a scenario needs a name", field="name")
+            raise ScenarioStoreError(Message("scenario-name-missing"), field="name")
         if len(name) > MAX_NAME:
-            raise ScenarioStoreError(
-                f"scenario name longer than {MAX_NAME} characters", field="name"
-            )
+            raise ScenarioStoreError(Message("scenario-name-long", max=MAX_NAME), field="name")
         if not owner:
             raise ScenarioStoreError("a scenario needs an owner", field="owner")
         clean = parse_query(query).to_query()  # refuses a bad scenario before storing it
@@ -118,7 +117,7 @@ class ScenarioStore:
                 sa.select(t.c.query).where(t.c.name == name, self._owned(owner))
             ).first()
         if row is None:
-            raise ScenarioStoreError(f"no saved scenario called {name!r}", field="name")
+            raise ScenarioStoreError(Message("scenario-unknown", name=repr(name)), field="name")
         return str(row[0])
 
     def entries(self, owner: str | None) -> list[dict]:

@@ -20,6 +20,7 @@ from gridmap.coverage.model import CoverageModel
 from gridmap.coverage.params import DEFAULT_MINUTES, NETWORK, check_minutes, check_speed_scale
 from gridmap.coverage.site_names import places_of
 from gridmap.errors import MCLPError
+from gridmap.messages import Message
 
 #: Default spacing of candidate sites taken from road nodes, metres.
 DEFAULT_CANDIDATE_SPACING_M: float = 1000.0
@@ -140,7 +141,7 @@ def suggest_posts(
     minutes = check_minutes(minutes)
     speed_scale = check_speed_scale(speed_scale)
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or not 1 <= k <= MAX_K:
-        raise MCLPError(f"k must be an integer from 1 to {MAX_K}, got {k!r}", parameter="k")
+        raise MCLPError(Message("suggest-k-range", max=MAX_K, k=repr(k)), parameter="k")
     if weight not in WEIGHTS:
         raise MCLPError(
             f"weight must be one of {', '.join(WEIGHTS)}, got {weight!r}", parameter="weight"
@@ -180,10 +181,8 @@ def suggest_posts(
             np.add.at(cell_w, cell, 1.0)
     demand = np.nonzero(~base.covered & (cell_w > 0))[0]
     if not len(demand):
-        what = {"population": "resident", "incidents": "incident", "area": "place"}[weight]
         raise MCLPError(
-            f"nothing to cover: every {what} is already within {minutes:g} minutes",
-            parameter="weight",
+            Message(f"suggest-nothing-{weight}", minutes=f"{minutes:g}"), parameter="weight"
         )
     d_xy = raster.centres[demand]
 
@@ -214,10 +213,7 @@ def suggest_posts(
         rest = np.setdiff1d(np.arange(len(cand_xy)), keep)
         keep = np.sort(np.concatenate([keep, rest[: total_k - len(keep)]]))
     if len(keep) < total_k:
-        raise MCLPError(
-            f"k = {k} is more than the {len(keep)} candidate sites inside the district",
-            parameter="k",
-        )
+        raise MCLPError(Message("suggest-too-few-sites", k=k, n=len(keep)), parameter="k")
     cand_xy, cand_node, cand_off = cand_xy[keep], cand_node[keep], cand_off[keep]
     labels = [labels[i] for i in keep]
 

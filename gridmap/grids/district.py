@@ -14,6 +14,7 @@ import shapely
 
 from gridmap.grids.loader import DistrictData, load_folder
 from gridmap.grids.schema import LEVELS
+from gridmap.incidents.categories import Categories, district_categories
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ class District:
         self.key_of: dict[str, str] = {g: _base36(i) for i, g in enumerate(grids.index)}
         self.grid_of_key: dict[str, str] = {k: g for g, k in self.key_of.items()}
         self.posts_in = self._posts_by_grid()
+        #: The incident categories and their units (categories.json, else the defaults).
+        self.categories: Categories = district_categories(self.folder, self.meta)
         #: Values derived once from the (immutable) district, e.g. metric columns.
         self.memo: dict = {}
 

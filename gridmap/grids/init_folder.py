@@ -26,6 +26,21 @@ DEFAULT_LEVEL_NAMES: dict[str, dict[str, str]] = {
 }
 
 
+#: The kind of a district by the last character of its name (淮阳区, 鹿邑县, 项城市).
+KINDS: dict[str, dict[str, str]] = {
+    "区": {"zh": "区", "en": "District"},
+    "县": {"zh": "县", "en": "County"},
+    "市": {"zh": "市", "en": "City"},
+    "旗": {"zh": "旗", "en": "Banner"},
+}
+
+
+def level_names_for(name_zh: str) -> dict[str, dict[str, str]]:
+    """Return the default level names with level 1 named by the district's kind (县 for 某县)."""
+    kind = KINDS.get(name_zh.strip()[-1:]) if name_zh else None
+    return {**DEFAULT_LEVEL_NAMES, "1": dict(kind or DEFAULT_LEVEL_NAMES["1"])}
+
+
 def _columns(path: Path) -> tuple[list[str], str | None]:
     """Return the column names of a layer file and the Shapefile encoding used (None: default)."""
     options: dict = {}
@@ -48,7 +63,8 @@ def inspect_folder(folder: str | Path) -> tuple[dict, list[str]]:
     """Return (a proposed ``district.json``, what was found) for a folder of layer files.
 
     The proposal holds the column mapping of every layer whose columns are not the schema's
-    own (``columns``), the level names (:data:`DEFAULT_LEVEL_NAMES`), the number of grids per
+    own (``columns``), the level names (:data:`DEFAULT_LEVEL_NAMES`, level 1 by the
+    district's kind: :func:`level_names_for`), the number of grids per
     level (``expected_counts``), the Shapefile encoding when one was detected, and the
     district's name (the level-1 grid's).
 
@@ -115,7 +131,10 @@ def inspect_folder(folder: str | Path) -> tuple[dict, list[str]]:
         meta["name_zh"] = str(top["name_zh"].iloc[0] or "")
     if len(top) and "name_en" in top.columns and pd.notna(top["name_en"].iloc[0]):
         meta["name_en"] = str(top["name_en"].iloc[0])
-    meta["level_names"] = DEFAULT_LEVEL_NAMES
+    meta["level_names"] = level_names_for(meta["name_zh"])
+    kind = meta["level_names"]["1"]["zh"]
+    if kind != DEFAULT_LEVEL_NAMES["1"]["zh"]:
+        found.append(f"level 1 named {kind} (the district is {meta['name_zh']})")
     if columns:
         meta["columns"] = columns
     for field in ("population", "staff"):

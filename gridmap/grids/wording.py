@@ -83,3 +83,12 @@ def whole_name(meta: Mapping, lang: str) -> str:
             return f"全{word}" if len(word) == 1 else word
         return f"Whole {word.lower()}"
     return t("wall-tour-district", lang)
+
+
+def district_word(meta: Mapping, lang: str) -> str:
+    """Return the district's word for its own kind in ``lang`` (区, 县, 市; "County").
+
+    The level-1 name of ``level_names`` (default 区 / "District"): the default units of the
+    incident categories start with it (县人民调解中心).
+    """
+    return level_name(meta, 1, lang)

@@ -6,15 +6,44 @@ governance centre sorts them "by class and level" and pushes each to the unit re
 units named here are the ones the article lists (Letters and Calls Bureau, People's Mediation
 Centre, Human Resources and Social Security Bureau labour supervision brigade, ...) plus the
 usual owners of the other kinds of problem.
+
+Each district has its own set (:class:`Categories`): the data folder's ``categories.json``,
+else the twelve defaults of :data:`CATEGORIES`, their units worded for the district's kind
+(县人民调解中心 for a county: :func:`district_categories`). The loaded district holds it as
+``District.categories``; everything showing or checking categories takes it from there.
+
+Stable API (the dispatch code relies on these names):
+
+- ``district_categories(folder, meta) -> Categories``: a district's categories.
+- ``Categories.ids``; ``Categories.get(id)``; ``Categories.category(id)`` (KeyError naming
+  the known ids); ``Categories.label(id, lang)``; iteration in display order.
+- ``Categories.units_for(category_id) -> tuple[Unit, ...]``: the units that may take a
+  category, its default unit first (KeyError for an unknown category).
+- ``Categories.default_unit(category_id) -> Unit``.
+- ``Categories.all_units() -> tuple[Unit, ...]``: every unit once, in display order.
+- ``Unit.zh``, ``Unit.en``, ``Unit.label(lang)``.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from gridmap.errors import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit that incidents are dispatched to, named in both languages."""
+
+    zh: str
+    en: str
+
+    def label(self, lang: str = "zh") -> str:
+        """Return the name in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else self.en
 
 
 @dataclass(frozen=True)
@@ -32,6 +61,8 @@ class Category:
         ``security``, ``service`` or ``other``.
     unit_zh, unit_en : str
         The unit responsible by default (the API accepts another unit per incident).
+    other_units : tuple of Unit
+        Further units that may take the category (``units`` in ``categories.json``).
     """
 
     id: str
@@ -40,6 +71,7 @@ class Category:
     group: str
     unit_zh: str
     unit_en: str
+    other_units: tuple[Unit, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         """Return the label in ``lang`` (``zh`` or ``en``)."""
@@ -48,6 +80,12 @@ class Category:
     def unit(self, lang: str = "zh") -> str:
         """Return the responsible unit in ``lang`` (``zh`` or ``en``)."""
         return self.unit_zh if lang == "zh" else self.unit_en
+
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        """Return the units that may take the category, the default one first."""
+        first = Unit(self.unit_zh, self.unit_en)
+        return (first, *(u for u in self.other_units if u != first))
 
 
 CATEGORIES: tuple[Category, ...] = (
@@ -135,23 +173,43 @@ CATEGORIES_FILE = "categories.json"
 #: The groups a category may belong to.
 GROUPS: tuple[str, ...] = ("dispute", "petition", "hazard", "security", "service", "other")
 _FIELDS = ("zh", "en", "group", "unit_zh", "unit_en")
+_KNOWN = ("id", *_FIELDS, "units")
 
 
-def _entry(number: int, item: object) -> tuple[Category | None, list[str]]:
+def _units(cid: str, value: object) -> tuple[tuple[Unit, ...], list[str]]:
+    """Return the further ``units`` of an entry and what is wrong with them."""
+    rule = f'{cid}: units must be a list of {{"zh": "...", "en": "..."}} with non-empty text'
+    if not isinstance(value, list):
+        return (), [f"{rule}, got {value!r}"]
+    units, errors = [], []
+    for number, item in enumerate(value, start=1):
+        ok = (
+            isinstance(item, dict)
+            and set(item) == {"zh", "en"}
+            and all(isinstance(v, str) and v.strip() for v in item.values())
+        )
+        if not ok:
+            errors.append(f"{rule}; unit {number} is {item!r}")
+        else:
+            units.append(Unit(item["zh"].strip(), item["en"].strip()))
+    return tuple(units), errors
+
+
+def _entry(
+    number: int, item: object, defaults: Mapping[str, Category]
+) -> tuple[Category | None, list[str]]:
     """Return one category of ``categories.json`` (None when broken) and what is wrong."""
     if not isinstance(item, dict):
         return None, [f"entry {number}: must be an object with id, zh, en, group, unit_zh, unit_en"]
     cid = item.get("id")
     if not isinstance(cid, str) or not cid.strip() or not cid.replace("-", "").isalnum():
         return None, [f"entry {number}: id must be text of letters, digits or '-', got {cid!r}"]
-    unknown = sorted(set(item) - {"id", *_FIELDS})
+    unknown = sorted(set(item) - set(_KNOWN))
     if unknown:
-        return None, [
-            f"{cid}: unknown field(s) {', '.join(unknown)} (known: id, {', '.join(_FIELDS)})"
-        ]
-    base = BY_ID.get(cid)
+        return None, [f"{cid}: unknown field(s) {', '.join(unknown)} (known: {', '.join(_KNOWN)})"]
+    base = defaults.get(cid)
     values = {f: getattr(base, f) for f in _FIELDS} if base else {"group": "other"}
-    values.update({k: v for k, v in item.items() if k != "id"})
+    values.update({k: v for k, v in item.items() if k not in ("id", "units")})
     errors = []
     for f in _FIELDS:
         if not isinstance(values.get(f), str) or not values[f].strip():
@@ -160,12 +218,16 @@ def _entry(number: int, item: object) -> tuple[Category | None, list[str]]:
             )
     if not errors and values["group"] not in GROUPS:
         errors.append(f"{cid}: group must be one of {', '.join(GROUPS)}, got {values['group']!r}")
+    others: tuple[Unit, ...] = base.other_units if base else ()
+    if "units" in item:
+        others, found = _units(cid, item["units"])
+        errors += found
     if errors:
         return None, errors
-    return Category(cid, *(values[f].strip() for f in _FIELDS)), []
+    return Category(cid, *(values[f].strip() for f in _FIELDS), others), []
 
 
-def for_district(categories: tuple[Category, ...], zh: str, en: str) -> tuple[Category, ...]:
+def for_district(categories: Iterable[Category], zh: str, en: str) -> tuple[Category, ...]:
     """Return ``categories`` with the default units' 区 / "District" put as ``zh`` / ``en``.
 
     So a county's defaults read 县人民调解中心 / "County People's Mediation Centre".
@@ -182,18 +244,23 @@ def for_district(categories: tuple[Category, ...], zh: str, en: str) -> tuple[Ca
             c.group,
             swap(c.unit_zh, "区", zh),
             swap(c.unit_en, "District ", f"{en} "),
+            c.other_units,
         )
         for c in categories
     )
 
 
-def read_categories(folder: str | Path) -> tuple[tuple[Category, ...], list[Problem]]:
+def read_categories(
+    folder: str | Path, defaults: Iterable[Category] = CATEGORIES
+) -> tuple[tuple[Category, ...], list[Problem]]:
     """Return the categories of a data folder and the problems with its ``categories.json``.
 
-    Without the file these are :data:`CATEGORIES`. The file holds a list of categories
-    (``[{"id": "land", "unit_zh": "县自然资源局", "unit_en": "County ..."}, ...]``) in display
-    order: those listed are the district's; a default id may give only the fields it changes,
-    a new id needs ``zh``, ``en``, ``unit_zh`` and ``unit_en`` (``group`` defaults to other).
+    Without the file these are ``defaults`` (:data:`CATEGORIES`). The file holds a list of
+    categories (``[{"id": "land", "unit_zh": "县自然资源局", "unit_en": "County ..."}, ...]``)
+    in display order: those listed are the district's; a default id may give only the fields
+    it changes (the others come from ``defaults``), a new id needs ``zh``, ``en``,
+    ``unit_zh`` and ``unit_en`` (``group`` defaults to other). ``units`` optionally lists
+    further units that may take the category (``[{"zh": ..., "en": ...}]``).
 
     Returns
     -------
@@ -202,20 +269,22 @@ def read_categories(folder: str | Path) -> tuple[tuple[Category, ...], list[Prob
     problems : list of Problem
         Every problem, each naming the entry or category id and the field.
     """
+    defaults = tuple(defaults)
     path = Path(folder) / CATEGORIES_FILE
     if not path.is_file():
-        return CATEGORIES, []
+        return defaults, []
     try:
         items = json.loads(path.read_text("utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return CATEGORIES, [Problem(CATEGORIES_FILE, "categories", f"cannot read the JSON: {exc}")]
+        return defaults, [Problem(CATEGORIES_FILE, "categories", f"cannot read the JSON: {exc}")]
     if not isinstance(items, list) or not items:
         message = "the file must hold a non-empty list of categories"
-        return CATEGORIES, [Problem(CATEGORIES_FILE, "categories", message)]
+        return defaults, [Problem(CATEGORIES_FILE, "categories", message)]
+    by_id = {c.id: c for c in defaults}
     found: list[Category] = []
     problems = []
     for number, item in enumerate(items, start=1):
-        cat, errors = _entry(number, item)
+        cat, errors = _entry(number, item, by_id)
         problems += [Problem(CATEGORIES_FILE, "categories", e) for e in errors]
         if cat is not None:
             if any(c.id == cat.id for c in found):
@@ -223,7 +292,7 @@ def read_categories(folder: str | Path) -> tuple[tuple[Category, ...], list[Prob
                 problems.append(Problem(CATEGORIES_FILE, "categories", message, (cat.id,)))
             found.append(cat)
     if problems:
-        return CATEGORIES, problems
+        return defaults, problems
     return tuple(found), []
 
 
@@ -244,6 +313,129 @@ def load_categories(folder: str | Path) -> tuple[Category, ...]:
     if problems:
         raise DataError(problems)
     return categories
+
+
+class Categories:
+    """The categories of one district, in display order, with their units.
+
+    Iterating, ``len`` and indexing work as on a tuple of :class:`Category`; ``id in
+    categories`` tests an id.
+
+    Parameters
+    ----------
+    items : iterable of Category
+        In display order; ids must be unique.
+    source : str, optional
+        Where they come from: ``"categories.json"``, or None for the documented defaults.
+    """
+
+    def __init__(self, items: Iterable[Category], *, source: str | None = None):
+        self.items: tuple[Category, ...] = tuple(items)
+        self.source = source
+        self._by_id = {c.id: c for c in self.items}
+        if len(self._by_id) != len(self.items):
+            raise ValueError("category ids must be unique")
+        #: Every id, in display order.
+        self.ids: tuple[str, ...] = tuple(self._by_id)
+
+    def __iter__(self) -> Iterator[Category]:
+        """Iterate in display order."""
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        """Return how many categories there are."""
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Category:
+        """Return the category at ``index`` in display order."""
+        return self.items[index]
+
+    def __contains__(self, category_id: object) -> bool:
+        """Return whether ``category_id`` is one of these categories' ids."""
+        return category_id in self._by_id
+
+    def __eq__(self, other: object) -> bool:
+        """Compare the categories (not where they come from)."""
+        if isinstance(other, Categories):
+            return self.items == other.items
+        return isinstance(other, tuple) and self.items == other
+
+    def __hash__(self) -> int:
+        """Hash the categories."""
+        return hash(self.items)
+
+    def __repr__(self) -> str:
+        """Show the ids and the source."""
+        return f"Categories({', '.join(self.ids)}; source={self.source or 'defaults'})"
+
+    def get(self, category_id: str) -> Category | None:
+        """Return the category called ``category_id``, or None."""
+        return self._by_id.get(category_id)
+
+    def category(self, category_id: str) -> Category:
+        """Return the category called ``category_id`` (KeyError naming the known ids)."""
+        try:
+            return self._by_id[category_id]
+        except (KeyError, TypeError):
+            raise KeyError(
+                f"unknown category {category_id!r}; known: {', '.join(self.ids)}"
+            ) from None
+
+    def label(self, category_id: str, lang: str = "zh") -> str:
+        """Return the label of ``category_id`` in ``lang`` (the id itself when unknown)."""
+        found = self._by_id.get(category_id)
+        return found.label(lang) if found else str(category_id)
+
+    def units_for(self, category_id: str) -> tuple[Unit, ...]:
+        """Return the units that may take ``category_id``, its default unit first."""
+        return self.category(category_id).units
+
+    def default_unit(self, category_id: str) -> Unit:
+        """Return the unit an incident of ``category_id`` goes to unless another is named."""
+        return self.units_for(category_id)[0]
+
+    def all_units(self) -> tuple[Unit, ...]:
+        """Return every unit of every category once, in display order."""
+        seen: dict[Unit, None] = {}
+        for c in self.items:
+            seen.update(dict.fromkeys(c.units))
+        return tuple(seen)
+
+    def options(self, lang: str) -> list[dict[str, str]]:
+        """Return ``[{"label": ..., "value": id}]`` in display order (menus, legends)."""
+        return [{"label": c.label(lang), "value": c.id} for c in self.items]
+
+    def describe(self) -> str:
+        """Return one line for ``check``: how many categories and where they come from."""
+        where = self.source or f"the defaults (no {CATEGORIES_FILE})"
+        return f"categories: {len(self)} from {where}"
+
+
+#: The twelve default categories, worded for a district (区).
+DEFAULTS = Categories(CATEGORIES)
+
+
+def district_categories(folder: str | Path, meta: Mapping | None = None) -> Categories:
+    """Return a district's categories: its ``categories.json``, else the defaults.
+
+    The defaults' units take the district's own word for its kind from ``district.json``
+    (level 1 of ``level_names``: 县 gives 县人民调解中心 / "County People's Mediation Centre");
+    so do the fields a ``categories.json`` entry leaves to the defaults.
+
+    Raises
+    ------
+    DataError
+        Listing every problem of ``categories.json`` (``check`` lists them too).
+    """
+    from gridmap.grids.wording import district_word
+
+    meta = meta or {}
+    worded = for_district(CATEGORIES, district_word(meta, "zh"), district_word(meta, "en"))
+    found, problems = read_categories(folder, worded)
+    if problems:
+        raise DataError(problems)
+    has_file = (Path(folder) / CATEGORIES_FILE).is_file()
+    return Categories(found, source=CATEGORIES_FILE if has_file else None)
 
 
 def status_label(status: str, lang: str = "zh") -> str:

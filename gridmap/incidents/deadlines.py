@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from gridmap.errors import WorkflowError
-from gridmap.incidents.categories import CATEGORIES
+from gridmap.incidents.categories import DEFAULTS, Categories
 
 #: Default hours (register, dispatch, close) by category group.
 GROUP_HOURS: dict[str, tuple[float, float, float]] = {
@@ -48,13 +48,15 @@ class Limits:
     close: float
 
 
-def default_limits() -> dict[str, Limits]:
+def default_limits(categories: Categories = DEFAULTS) -> dict[str, Limits]:
     """Return the default limits of every category (by its group; see the module doc)."""
-    return {c.id: Limits(*GROUP_HOURS[c.group]) for c in CATEGORIES}
+    return {c.id: Limits(*GROUP_HOURS[c.group]) for c in categories}
 
 
-def load_limits(overrides: Mapping | None) -> dict[str, Limits]:
+def load_limits(overrides: Mapping | None, categories: Categories = DEFAULTS) -> dict[str, Limits]:
     """Return the limits with a district's ``overrides`` applied, checked.
+
+    ``categories`` are the district's (``District.categories``).
 
     Raises
     ------
@@ -62,7 +64,7 @@ def load_limits(overrides: Mapping | None) -> dict[str, Limits]:
         An unknown category or stage, or hours that are not a positive number, or a stage
         later than the next one (dispatch after close); ``field`` names it (``deadlines.fire``).
     """
-    limits = default_limits()
+    limits = default_limits(categories)
     for category, stages in (overrides or {}).items():
         where = f"deadlines.{category}"
         if category not in limits:

@@ -234,7 +234,7 @@ def import_file(
             else:
                 places.append(where)
                 raw.append(record)
-        result = validate_records(raw, assigner, now=now)
+        result = validate_records(raw, assigner, now=now, categories=store.categories)
         inserted = store.insert(result.records)
         report.records += len(batch)
         report.stored += len(inserted.stored)
@@ -288,6 +288,9 @@ def _reader_problem(record: dict[str, Any]) -> tuple[str, str] | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line (see the module docstring); return the exit status."""
+    from gridmap.errors import DataError
+    from gridmap.grids.loader import check_folder
+    from gridmap.incidents.categories import district_categories
     from gridmap.settings import load_settings
 
     parser = argparse.ArgumentParser(
@@ -303,8 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings({"database_url": args.database_url} if args.database_url else None)
-        assigner = GridAssigner.from_grids(read_grids(args.data_dir or settings.data_dir))
-        store = IncidentStore.from_settings(settings)
+        # The loader reads the grids as the app does (column mapping, encodings); the other
+        # rules of `check` do not stop an import.
+        folder = args.data_dir or settings.data_dir
+        data, problems = check_folder(folder)
+        if data is None:
+            raise DataError(problems)
+        assigner = GridAssigner.from_grids(data.grids)
+        categories = district_categories(folder, data.meta)
+        store = IncidentStore.from_settings(settings, categories=categories)
         report = import_file(
             args.file, store, assigner, chunk=max(args.chunk, 1),
             progress=None if args.quiet else sys.stderr,

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
 from gridmap.clock import LOCAL_TZ
-from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.categories import DEFAULTS, STATUSES, Categories
 from gridmap.incidents.playback import playback_window, span_days
 
 
@@ -17,7 +17,8 @@ class IncidentFilters:
     """Which incidents the map shows: reported from ``start`` to ``end`` (local dates, inclusive).
 
     Empty ``categories`` means every category; ``statuses`` None means every status, and an
-    empty tuple means none (nothing is shown).
+    empty tuple means none (nothing is shown). Category ids are checked against the
+    district's by :meth:`refuse_unknown` (:func:`chosen_filters` does it).
     """
 
     start: str
@@ -26,15 +27,22 @@ class IncidentFilters:
     statuses: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
-        """Refuse unknown categories or statuses and bad dates, naming them."""
+        """Refuse unknown statuses, categories that are not text and bad dates, naming them."""
         date.fromisoformat(self.start)
         date.fromisoformat(self.end)
-        unknown = sorted(set(self.categories) - set(CATEGORY_IDS))
-        if unknown:
-            raise ValueError(f"unknown categories {unknown}")
+        odd = sorted(repr(c) for c in self.categories if not isinstance(c, str) or not c)
+        if odd:
+            raise ValueError(f"categories must be ids (text), got {', '.join(odd)}")
         unknown = sorted(set(self.statuses or ()) - set(STATUSES))
         if unknown:
             raise ValueError(f"unknown statuses {unknown}")
+
+    def refuse_unknown(self, categories: Categories = DEFAULTS) -> IncidentFilters:
+        """Return these filters, refusing categories that are not the district's."""
+        unknown = sorted(set(self.categories) - set(categories.ids))
+        if unknown:
+            raise ValueError(f"unknown categories {unknown}")
+        return self
 
     def store_filters(self) -> dict:
         """Return the keyword filters of :meth:`IncidentStore.query`."""
@@ -75,6 +83,7 @@ def chosen_filters(
     offset: int | None = 0,
     playing: bool = False,
     step: str | None = "week",
+    known: Categories = DEFAULTS,
 ) -> tuple[IncidentFilters, int]:
     """Normalise the filter controls into the filters shown and the playback slider's last step.
 
@@ -93,6 +102,8 @@ def chosen_filters(
         Whether the playback runs.
     step : {"day", "week"}, optional
         Length of the playback window.
+    known : Categories, optional
+        The district's categories: another one is refused (ValueError).
 
     Returns
     -------
@@ -112,5 +123,5 @@ def chosen_filters(
         end=last,
         categories=tuple(sorted(categories or ())),
         statuses=None if every else tuple(sorted(statuses)),
-    )
+    ).refuse_unknown(known)
     return chosen, max(days - 1, 1)

@@ -8,7 +8,7 @@ field           required rule
 =============== ======== ==================================================================
 id              yes      1-64 characters ``A-Z a-z 0-9 . _ : -``, first a letter or digit;
                          the reporter's own id: sending it again stores nothing new
-category        yes      a category id of :mod:`gridmap.incidents.categories`
+category        yes      a category id of the district (its ``categories.json``)
 reported_at     yes      ISO-8601 time (see below)
 lon, lat        yes      numbers (degrees, WGS84) inside the district
 status          no       ``reported`` (default), ``dispatched``, ``resolved``, ``closed``
@@ -43,7 +43,7 @@ from gridmap.access.roles import Scope
 from gridmap.clock import Clock, system_clock
 from gridmap.errors import IntakeError  # noqa: F401 (re-exported)
 from gridmap.incidents.assign import OUTSIDE, GridAssigner
-from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, STATUSES
+from gridmap.incidents.categories import DEFAULTS, STATUSES, Categories
 from gridmap.incidents.tables import GRID_COLUMNS, MAX_LENGTHS, TIME_COLUMNS
 
 ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -167,6 +167,7 @@ def validate_records(
     first_index: int = 0,
     clock: Clock = system_clock,
     scope: Scope | None = None,
+    categories: Categories = DEFAULTS,
 ) -> IntakeResult:
     """Check records and assign their grids; return the clean ones and every problem.
 
@@ -184,6 +185,9 @@ def validate_records(
         Gives the present when ``now`` is not given (default the system clock).
     scope : Scope, optional
         The sender's grids: a location outside them is refused (default: the whole district).
+    categories : Categories, optional
+        The district's categories (``District.categories``; default the twelve defaults): a
+        record of another category is refused, and one without ``unit`` gets its default unit.
 
     Returns
     -------
@@ -194,7 +198,7 @@ def validate_records(
     candidates: list[tuple[int, dict[str, Any]]] = []
     for offset, raw in enumerate(records):
         index = first_index + offset
-        clean, found = _check_one(raw, index, now)
+        clean, found = _check_one(raw, index, now, categories)
         problems.extend(found)
         if not found:
             candidates.append((index, clean))
@@ -230,7 +234,9 @@ def validate_records(
     )
 
 
-def _check_one(raw: Any, index: int, now: datetime) -> tuple[dict[str, Any], list[Rejection]]:
+def _check_one(
+    raw: Any, index: int, now: datetime, categories: Categories
+) -> tuple[dict[str, Any], list[Rejection]]:
     if not isinstance(raw, Mapping):
         return {}, [Rejection(index, None, "record", f"must be an object, got {_kind(raw)}")]
     rid = raw.get("id")
@@ -259,12 +265,11 @@ def _check_one(raw: Any, index: int, now: datetime) -> tuple[dict[str, Any], lis
     if category is not None and category != "":
         if not isinstance(category, str):
             bad("category", f"must be a string, got {_kind(category)}")
-        elif category in BY_ID:
+        elif category in categories:
             clean["category"] = category
         else:
-            bad(
-                "category", f"unknown category {_short(category)}; known: {', '.join(CATEGORY_IDS)}"
-            )
+            known = ", ".join(categories.ids)
+            bad("category", f"unknown category {_short(category)}; known: {known}")
 
     status = raw.get("status")
     if status is None or status == "":
@@ -333,7 +338,7 @@ def _check_one(raw: Any, index: int, now: datetime) -> tuple[dict[str, Any], lis
         else:
             clean[name] = value or None
     if "unit" not in clean and clean.get("category"):
-        clean["unit"] = BY_ID[clean["category"]].unit_zh
+        clean["unit"] = categories.default_unit(clean["category"]).zh
     return clean, problems
 
 

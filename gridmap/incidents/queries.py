@@ -53,6 +53,15 @@ def stored_level(engine: sa.Engine, table: sa.Table, grid_id: str) -> int | None
     return None
 
 
+def known_categories(table: sa.Table) -> tuple[str, ...]:
+    """Return the category ids of the district whose incidents ``table`` holds.
+
+    :class:`~gridmap.incidents.store.IncidentStore` puts its district's ids in
+    ``table.info["categories"]``; a bare table has the default ones.
+    """
+    return tuple(table.info.get("categories", CATEGORY_IDS))
+
+
 def where_clauses(
     engine: sa.Engine,
     table: sa.Table,
@@ -98,10 +107,11 @@ def where_clauses(
     if end is not None:
         clauses.append(t.c.reported_at < end)
     if categories is not None:
-        unknown = sorted(set(categories) - set(CATEGORY_IDS))
+        known = known_categories(table)
+        unknown = sorted(set(categories) - set(known))
         if unknown:
             raise StoreError(
-                f"unknown categories {unknown}; known: {', '.join(CATEGORY_IDS)}",
+                f"unknown categories {unknown}; known: {', '.join(known)}",
                 field="categories",
             )
         clauses.append(t.c.category.in_(list(categories)))
@@ -282,7 +292,7 @@ def counts_by_grid(
         )
     # One pass, one column per known value (SUM(CASE ...)): streams along the covering
     # index, where GROUP BY g<l>, <by> would need a temporary B-tree.
-    known = STATUSES if by == "status" else CATEGORY_IDS
+    known = STATUSES if by == "status" else known_categories(table)
     column = table.c[by]
     sums = [sa.func.sum(sa.case((column == value, 1), else_=0)) for value in known]
     stmt = sa.select(key, *sums).where(*clauses).group_by(key)

@@ -28,7 +28,7 @@ import pandas as pd
 from gridmap.clock import LOCAL_TZ_NAME
 from gridmap.csv_cells import csv_text
 from gridmap.errors import StatsError  # noqa: F401 (re-exported)
-from gridmap.incidents.categories import BY_ID, CATEGORY_IDS, DONE_STATUSES, OPEN_STATUSES
+from gridmap.incidents.categories import DEFAULTS, DONE_STATUSES, OPEN_STATUSES, Categories
 
 METRICS: tuple[str, ...] = ("count", "per_1000")
 FREQS: dict[str, str] = {"day": "D", "week": "W-SUN"}
@@ -148,8 +148,12 @@ def trend(
     )
 
 
-def category_breakdown(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
-    """Return counts per category, most frequent first (ties in category order).
+def category_breakdown(
+    frame: pd.DataFrame, lang: str = "zh", categories: Categories = DEFAULTS
+) -> pd.DataFrame:
+    """Return counts per category, most frequent first (ties in ``categories``' order).
+
+    Labels are the district's (``categories``); a stored id it does not know shows as itself.
 
     Returns
     -------
@@ -178,11 +182,11 @@ def category_breakdown(frame: pd.DataFrame, lang: str = "zh") -> pd.DataFrame:
             "median_hours_to_resolve": grouped["hours"].median(),
         }
     )
-    order = {c: i for i, c in enumerate(CATEGORY_IDS)}
+    order = {c: i for i, c in enumerate(categories.ids)}
     table["order"] = [order.get(c, len(order)) for c in table.index]
     table = table.sort_values(["count", "order"], ascending=[False, True])
     table["share"] = table["count"] / len(frame)
-    table["label"] = [BY_ID[c].label(lang) if c in BY_ID else str(c) for c in table.index]
+    table["label"] = [categories.label(c, lang) for c in table.index]
     table = table.rename_axis("category").reset_index()
     return table[columns]
 
@@ -305,7 +309,7 @@ def grid_statistics(
         "freq": freq,
         "summary": summary(frame),
         "trend": trend(frame, freq, start=start, end=end, tz=tz),
-        "categories": category_breakdown(frame, lang),
+        "categories": category_breakdown(frame, lang, store.categories),
     }
     if level < 5:
         children = grids[grids["parent_id"].astype(str) == grid_id]

@@ -30,6 +30,7 @@ from gridmap.clock import Clock, system_clock
 from gridmap.errors import ConfigError, IllegalTransition, IncidentNotFound, StoreError
 from gridmap.incidents import engine as engines
 from gridmap.incidents import queries, writes
+from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.engine import make_engine
 from gridmap.incidents.tables import (
     COLUMNS,
@@ -69,6 +70,9 @@ class IncidentStore:
     clock : callable, optional
         Returns the current aware datetime (default :func:`gridmap.clock.system_clock`; tests
         pass a fake clock).
+    categories : Categories, optional
+        The district's categories (``District.categories``; default the twelve defaults):
+        filters naming another category are refused.
     """
 
     def __init__(
@@ -79,6 +83,7 @@ class IncidentStore:
         engine: sa.Engine | None = None,
         create: bool = True,
         clock: Clock = system_clock,
+        categories: Categories = DEFAULTS,
     ):
         if engine is None:
             engine = make_engine(url or load_settings().sqlalchemy_url)
@@ -94,6 +99,7 @@ class IncidentStore:
         self.metadata = sa.MetaData()
         self.table = incidents_table(self.metadata, table_prefix)
         self.version_table = version_table(self.metadata, table_prefix)
+        self.categories = categories
         if create:
             self.create()
 
@@ -102,6 +108,17 @@ class IncidentStore:
         """Open the store of the app settings' database (the environment's, by default)."""
         settings = settings or load_settings()
         return cls(settings.sqlalchemy_url, **kwargs)
+
+    @property
+    def categories(self) -> Categories:
+        """Return the district's categories (the ones filters may name)."""
+        return self._categories
+
+    @categories.setter
+    def categories(self, categories: Categories) -> None:
+        self._categories = categories
+        # The query modules read the known ids from the table (queries.known_categories).
+        self.table.info["categories"] = categories.ids
 
     def __repr__(self) -> str:
         """Show the database (without password) and the table."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from gridmap.grids.district import District
 from gridmap.i18n import name_of
-from gridmap.incidents.categories import CATEGORIES
+from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.density import Density, binned_density
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.store import IncidentStore
@@ -14,8 +14,6 @@ INCIDENT_METRICS = ("incidents", "incidents-per-1000")
 #: Single incidents are drawn when the map shows grids of this level or deeper.
 POINTS_FROM_LEVEL = 4
 MAX_POINTS = 3000
-
-_LABELS = {c.id: c for c in CATEGORIES}
 
 
 def incident_values(
@@ -120,10 +118,12 @@ def incident_points(
     )
 
 
-def category_label(category: str, lang: str) -> str:
-    """Return the label of a category id in ``lang`` (the id itself when unknown)."""
-    found = _LABELS.get(category)
-    return found.label(lang) if found else category
+def category_label(category: str, lang: str, categories: Categories = DEFAULTS) -> str:
+    """Return the label of a category id in ``lang`` (the id itself when unknown).
+
+    ``categories`` are the district's (``District.categories``).
+    """
+    return categories.label(category, lang)
 
 
 def incident_grid_name(district: District, row: dict, lang: str) -> str:

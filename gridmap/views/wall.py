@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from gridmap.clock import LOCAL_TZ
 from gridmap.grids.district import District
 from gridmap.i18n import name_of
-from gridmap.incidents.categories import BY_ID, DONE_STATUSES, OPEN_STATUSES, status_label
+from gridmap.incidents.categories import DONE_STATUSES, OPEN_STATUSES, status_label
 from gridmap.incidents.store import IncidentStore
 from gridmap.settings import DEFAULT_LANG, LANGUAGES, REFRESH_RANGE  # noqa: F401 (the wall's URL ranges)
 from gridmap.views.map_view import fit_zoom
@@ -260,7 +260,6 @@ def ticker_rows(
     out = []
     for row in rows:
         local = row["reported_at"].astimezone(LOCAL_TZ)
-        category = BY_ID.get(row["category"])
         out.append(
             {
                 "id": row["id"],
@@ -271,7 +270,8 @@ def ticker_rows(
                 "reported_at": row["reported_at"].astimezone(UTC).isoformat(),
                 "village": names.get(row["g3"], row["g3"]),
                 "township": names.get(row["g2"], row["g2"]),
-                "category": category.label(lang) if category else row["category"],
+                # The district's own label (its categories.json), else the id.
+                "category": store.categories.label(row["category"], lang),
                 "category_id": row["category"],
                 "status": status_label(row["status"], lang),
                 "status_id": row["status"],

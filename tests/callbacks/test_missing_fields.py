@@ -56,7 +56,8 @@ def test_the_whole_level_view_is_drawn(bare_client, bare):
 def test_the_detail_panel_shows_dashes_not_zero(bare_client):
     resp = render(bare_client, "?grid=T1")
     panel = texts(resp[ids.DETAIL_PANEL]["children"])
-    assert "— people" in panel
+    assert panel.count("—") >= 3  # population, density and staff: unknown, without a unit
+    assert "— people" not in panel and "— people/km²" not in panel
     assert not any(text.startswith("0 people") for text in panel)
 
 

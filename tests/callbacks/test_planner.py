@@ -390,6 +390,32 @@ def test_render_in_chinese(client):
     assert en[("data", 0, "text")][0].startswith("Lizhuang Village")
 
 
+def test_a_chinese_planner_shows_chinese_warnings(client):
+    # The tiny district's posts lie far from its two roads: the coverage warns of each.
+    zh = response_of(render(client, "?minutes=5", lang="zh"))[ids.METHOD]["children"]
+    assert "警务室 P1 距最近道路 3328 米（超过 walk_max_m = 300 米）" in zh
+    assert "post P1" not in zh and "nearest road" not in zh
+    en = response_of(render(client, "?minutes=5", lang="en"))[ids.METHOD]["children"]
+    assert "post P1 is 3328 m from the nearest road" in en
+    # A new post of the scenario far from the roads is warned of too.
+    far = Scenario(minutes=5, added=((114.804, 33.704),)).to_query()
+    zh = response_of(render(client, far, lang="zh"))[ids.METHOD]["children"]
+    assert "警务室 P1" in zh  # the first three warnings are shown
+
+
+@pytest.mark.parametrize(
+    ("search", "message"),
+    [
+        ("?minutes=99", "错误：到达时限必须在 1 到 15 分钟之间，收到 99"),
+        ("?add=x", "错误：新增警务室 1 必须写成“经度,纬度”，收到 'x'"),
+        ("?speed=abc", "错误：speed 必须是数字，收到 'abc'"),
+    ],
+)
+def test_a_chinese_planner_shows_chinese_errors(client, search, message):
+    out = response_of(render(client, search, lang="zh"))
+    assert out[ids.ERROR]["children"] == message
+
+
 @pytest.mark.parametrize(
     ("search", "match"),
     [("?minutes=99", "minutes must be 1-15, got 99"), ("?add=x", "add: new post 1")],
@@ -404,7 +430,7 @@ def test_render_bad_query_shows_the_error(client, search, match):
 # --- suggest, save, export --------------------------------------------------------------------
 
 
-def suggest(client, outputs, search="?minutes=5", k=1, weight="population", movable=()):
+def suggest(client, outputs, search="?minutes=5", k=1, weight="population", movable=(), lang="en"):
     key = next(o for o in outputs if o.startswith(f"..{ids.SUGGEST_STORE}."))
     map_prop = key.split(f"{ids.MAP}.")[1].rstrip(".")  # figure@<hash>
     return call(
@@ -421,7 +447,7 @@ def suggest(client, outputs, search="?minutes=5", k=1, weight="population", mova
             (ids.SUGGEST_K, "value", k),
             (ids.SUGGEST_WEIGHT, "value", weight),
             (ids.SUGGEST_MOVABLE, "value", list(movable)),
-            (ids.LANG_STORE, "data", "en"),
+            (ids.LANG_STORE, "data", lang),
         ],
         prefix=PREFIX,
     )
@@ -471,6 +497,14 @@ def test_suggest_bad_input_shows_the_error(client, outputs, k, weight):
     assert texts(out[ids.SUGGEST_PANEL]["children"])[0].startswith("Error: ")
 
 
+def test_suggest_errors_in_chinese(client, outputs):
+    out = response_of(suggest(client, outputs, k=0, lang="zh"))
+    assert (
+        texts(out[ids.SUGGEST_PANEL]["children"])[0]
+        == "错误：新增数量必须是 1 到 50 的整数，收到 0"
+    )
+
+
 def test_suggest_bad_query_shows_the_error(client, outputs):
     out = response_of(suggest(client, outputs, search="?minutes=99"))
     assert "minutes must be 1-15" in out[ids.SUGGEST_PANEL]["children"]
@@ -508,6 +542,22 @@ def test_save_then_options_then_load(client):
         edit(client, "?minutes=5", saved="East junction", changed=f"{ids.SAVED_SELECT}.value")
     )
     assert parse_query(new) == parse_query(query) and minutes == 7
+
+
+def test_save_errors_in_chinese(client):
+    resp = call(
+        client,
+        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
+        [
+            (ids.SAVE_NAME, "value", ""),
+            (ids.URL, "search", "?minutes=5"),
+            (ids.LANG_STORE, "data", "zh"),
+        ],
+        changed=[f"{ids.SAVE_BUTTON}.n_clicks"],
+        prefix=PREFIX,
+    )
+    assert response_of(resp)[ids.SAVE_STATUS]["children"] == "错误：方案需要名称"
 
 
 def test_save_errors(client):

@@ -66,3 +66,20 @@ def test_bad_mapping_sections(section, message):
     mapping, problems = check_mapping({"columns": section})
     assert mapping == {} and problems[0].rule == "meta" and message in problems[0].message
     assert problems[0].file == "district.json"
+
+
+EVERY_ALIAS = [
+    (stem, column, alias)
+    for stem, columns in ALIASES.items()
+    for column, aliases in columns.items()
+    for alias in aliases
+]
+
+
+@pytest.mark.parametrize(("stem", "column", "alias"), EVERY_ALIAS)
+def test_each_alias_alone_is_recognised(stem, column, alias):
+    layer = next(layer for layer in LAYERS if layer.stem == stem)
+    others = [c.name for c in layer.columns if c.name != column]
+    for written in (alias, alias.upper()):
+        renames, problems = resolve_columns(layer, [*others, written], None, f"{stem}.gpkg")
+        assert problems == [] and renames == {written: column}

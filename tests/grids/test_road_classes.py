@@ -37,3 +37,11 @@ def test_schema_classes_and_unknowns_are_kept():
 
 def test_every_alias_maps_to_a_schema_class_or_none():
     assert {v for v in ROAD_CLASS_ALIASES.values() if v} <= set(ROAD_CLASSES)
+
+
+@pytest.mark.parametrize(("written", "expected"), sorted(ROAD_CLASS_ALIASES.items()))
+def test_each_written_class_of_the_table_maps(written, expected):
+    # A class written as the schema's own (OpenStreetMap's "path") is kept, not "mapped".
+    mapped = written not in ROAD_CLASSES
+    assert normalise_class(written, ROAD_CLASSES) == (expected, mapped)
+    assert normalise_class(f" {written.upper()} ", ROAD_CLASSES)[0] == expected

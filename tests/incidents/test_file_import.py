@@ -159,6 +159,6 @@ def test_unreadable_files(tmp_path, data_dir, db_url, capsys, name, content, mes
 def test_missing_grids(tmp_path, db_url, capsys):
     path = write_csv(tmp_path)
     code, _, err = run(capsys, path, "--data-dir", tmp_path, "--database-url", db_url)
-    assert code == 2 and "no grids file(s)" in err
+    assert code == 2 and "no grids.gpkg/.geojson/.json/.shp file in" in err
     with pytest.raises(IncidentImportError, match="no grids file"):
         read_grids(tmp_path)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from gridmap.clock import LOCAL_TZ, local_today
+from gridmap.incidents.categories import Categories, Category
 from gridmap.incidents.filters import IncidentFilters, chosen_filters, default_range
 from gridmap.incidents.playback import span_days
 from tests.fake_clock import FakeClock
@@ -19,15 +20,26 @@ from tests.incident_fixtures import (
 
 
 # -- IncidentFilters ------------------------------------------------------------------------
+def test_filters_refuse_categories_the_district_has_not():
+    chosen = IncidentFilters("2025-03-01", "2025-03-31", categories=("fire", "dragons", "aliens"))
+    with pytest.raises(ValueError, match=r"unknown categories \['aliens', 'dragons'\]"):
+        chosen.refuse_unknown()
+    own = Categories(
+        [Category("dragons", "龙", "Dragons", "other", "县龙局", "County Dragon Bureau")]
+    )
+    with pytest.raises(ValueError, match=r"unknown categories \['fire'\]"):
+        chosen_filters("2025-03-01", "2025-03-31", ["dragons", "fire"], None, known=own)
+    assert chosen_filters("2025-03-01", "2025-03-31", ["dragons"], None, known=own)[
+        0
+    ].categories == ("dragons",)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"start": "2025-13-01", "end": "2025-03-01"}, "month"),
         ({"start": "2025-03-01", "end": "yesterday"}, "yesterday"),
-        (
-            {"categories": ("fire", "dragons", "aliens")},
-            r"unknown categories \['aliens', 'dragons'\]",
-        ),
+        ({"categories": ("fire", 3)}, r"categories must be ids \(text\), got 3"),
         ({"statuses": ("reported", "lost")}, r"unknown statuses \['lost'\]"),
     ],
 )

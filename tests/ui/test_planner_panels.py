@@ -53,3 +53,42 @@ def test_a_site_is_named_by_its_township_and_village():
     assert site_text(1, site, "zh") == "候选点1（城关镇 · 李庄村）：+11,733"
     assert site_text(1, site, "en") == "Site 1 (Chengguan Town · 李庄村): +11,733"
     assert site_text(2, {"adds": 5}, "en") == "Site 2: +5"
+
+
+def test_method_label_shows_warnings_in_the_pages_language():
+    from gridmap.messages import Message
+
+    warnings = [Message("coverage-no-roads", speed="15", detour="1.3"), "plain"]
+    label = method_label("straight", warnings, "zh")
+    assert "无道路数据：按直线距离近似（半径 = 15 km/h × 时间 ÷ 绕行系数 1.3）; plain" in label
+
+
+@pytest.mark.parametrize(("lang", "note"), [("zh", "本辖区没有人口数据"), ("en", "No population")])
+def test_a_suggestion_by_area_says_so(lang, note):
+    from ui.planner_panels import suggestion_panel
+
+    data = {
+        "weight": "area",
+        "sites": [{"rank": 1, "lon": 1.0, "lat": 2.0, "adds": 3.0}],
+        "solver": {"method": "milp"},
+        "seconds": 0.1,
+        "kpis_before": {},
+        "kpis_after": {},
+    }
+    panel = suggestion_panel(data, lang)
+    assert panel[0].className == "suggest-note" and panel[0].children.startswith(note)
+    plain = suggestion_panel({**data, "weight": "population"}, lang)
+    assert getattr(plain[0], "className", None) != "suggest-note"
+
+
+def test_the_worst_table_says_unknown_people_are_unknown():
+    from ui.planner_panels import worst_table
+
+    rows = [
+        {"rank": 1, "name_zh": "东关1村", "population": None, "covered_population": None},
+        {"rank": 2, "name_zh": "李庄村", "population": 1200, "covered_population": 200.0},
+    ]
+    table = worst_table(rows, "zh")
+    body = table.children[1].children
+    assert body[0].children[3].children == "—"
+    assert body[1].children[3].children == "1,000"
