@@ -15,7 +15,14 @@ from gridmap.incidents.views import (
     incident_points,
 )
 from gridmap.views import url_state
-from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, scoped_state, shown_grids
+from gridmap.views.map_view import (
+    MAP_MARGINS_PX,
+    VIEWPORT_PX,
+    fit_zoom,
+    focus_grid,
+    scoped_state,
+    shown_grids,
+)
 from layers.incident_layers import heat_trace, points_trace
 from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
 from ui import ids
@@ -119,7 +126,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         focus = focus_grid(district, state, scope)
         bounds = district.bounds(focus)
         width, height = size if size else VIEWPORT_PX
-        zoom = fit_zoom(bounds, (int(width), int(height)))
+        zoom = fit_zoom(bounds, (int(width), int(height)), MAP_MARGINS_PX)
         patch = Patch()
         if "heat" in shown:
             density = heat(runtime.incident_store, district, focus, filters, within)

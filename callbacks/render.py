@@ -110,7 +110,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             int(version or 0) if incident_metric else 0,
         )
         patch = Patch()
-        changes = view_changes(view, level_url(view.level), outline)
+        changes = view_changes(view, level_url(view.level), outline, layers)
         if state.whole_level:
             changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]
         _apply(patch, changes)
