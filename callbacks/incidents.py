@@ -1,23 +1,22 @@
-"""Wire the incident filters, playback, live refresh, overlays, statistics and detail."""
+"""Wire the incident filters, playback, live refresh, statistics and detail.
+
+The overlays (heat, single incidents) go out with the grids in callbacks/render.py.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, State, ctx, no_update
+from dash import Dash, Input, Output, State, ctx, no_update
 
 from gridmap.i18n import name_of, t
-from gridmap.incidents.filters import IncidentFilters, chosen_filters
+from gridmap.incidents.filters import chosen_filters
 from gridmap.incidents.playback import play_step
 from gridmap.incidents.stats import statistics_csv, statistics_filename
 from gridmap.incidents.views import (
-    POINTS_FROM_LEVEL,
-    heat,
     incident_grid_name,
-    incident_points,
 )
 from gridmap.views import url_state
-from gridmap.views.map_view import VIEWPORT_PX, fit_zoom, focus_grid, scoped_state, shown_grids
-from layers.incident_layers import heat_trace, points_trace
-from layers.map_figure import HEAT_TRACE, INCIDENT_TRACE
+from gridmap.views.map_view import scoped_state
+from layers.map_figure import INCIDENT_TRACE
 from ui import ids
 from ui.dropdowns import dropdown_labels
 from ui.incident_controls import category_options, rank_options, status_options, step_options
@@ -99,60 +98,6 @@ def register(app: Dash, runtime: Runtime) -> None:
     def refresh(_ticks, known):
         version = runtime.incident_store.version()
         return no_update if version == known else version
-
-    @app.callback(
-        Output(ids.MAP_GRAPH, "figure", allow_duplicate=True),
-        Input(ids.URL, "search"),
-        Input(ids.FILTERS_STORE, "data"),
-        Input(ids.VERSION_STORE, "data"),
-        Input(ids.LAYER_CHECKLIST, "value"),
-        Input(ids.LANG_STORE, "data"),
-        Input(ids.MAP_SIZE_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def overlays(search, filters_key, _version, layers, lang, size):
-        if not filters_key:
-            return no_update
-        shown = set(layers or [])
-        filters = IncidentFilters.from_key(filters_key)
-        # Only incidents inside the reader's scope, filtered in the store's query.
-        scope = current_scope()
-        state, inside = scoped_state(district, url_state.parse(search), scope)
-        within = scope.within(district.level_of)
-        if not inside:
-            shown = set()  # a grid outside the scope: the explained empty state, no incidents
-        _, grids = shown_grids(district, state, scope)
-        level = district.level_of(grids[0]) if grids else 1
-        focus = focus_grid(district, state, scope)
-        bounds = district.bounds(focus)
-        width, height = size if size else VIEWPORT_PX
-        zoom = fit_zoom(bounds, (int(width), int(height)))
-        patch = Patch()
-        if "heat" in shown:
-            density = heat(runtime.incident_store, district, focus, filters, within)
-            trace = heat_trace(density, zoom, True)
-            for key in ("lon", "lat", "z", "radius", "zmin", "zmax", "visible"):
-                patch["data"][HEAT_TRACE][key] = trace[key]
-        else:
-            patch["data"][HEAT_TRACE]["visible"] = False
-        # Single incidents (positions, descriptions) only for roles that may read them; a
-        # planner sees counts and heat.
-        readable = may_read_incidents()
-        if (
-            readable
-            and "incidents" in shown
-            and level >= POINTS_FROM_LEVEL
-            and not state.whole_level
-        ):
-            rows = incident_points(
-                runtime.incident_store, focus, district.level_of(focus), filters, within
-            )
-            trace = points_trace(rows, lang, True, district.categories)
-            for key in ("lon", "lat", "customdata", "text", "marker", "visible"):
-                patch["data"][INCIDENT_TRACE][key] = trace[key]
-        else:
-            patch["data"][INCIDENT_TRACE]["visible"] = False
-        return patch
 
     @app.callback(
         Output(ids.STATS_PANEL, "children"),

@@ -8,7 +8,7 @@ from gridmap.grids.metrics import available_metrics
 from gridmap.i18n import t
 from ui import ids
 from ui.dropdowns import dropdown_labels
-from ui.layout import layer_options, metric_options, view_options
+from ui.layout import credit_line, layer_options, metric_options, view_options
 from web.runtime import Runtime
 
 
@@ -42,10 +42,13 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.SEARCH_DROPDOWN, "labels"),
         Output(ids.VIEW_SELECT, "labels"),
         Output(ids.METRIC_SELECT, "labels"),
+        Output(ids.MAP_CREDIT, "children"),
+        Output(ids.MAP_CREDIT, "title"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
         keys = [o["id"]["index"] for o in ctx.outputs_list[0]]
+        credit = credit_line(runtime.district.attribution(lang), runtime.settings.tile_attribution)
         return (
             [t(k, lang) for k in keys],
             t("lang-toggle", lang),
@@ -58,4 +61,6 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("demo-badge-title", lang),
             runtime.district.name(lang),
             *[dropdown_labels(lang)] * 3,
+            credit,
+            credit,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import Dash, Input, Output, Patch, ctx, no_update
 
+from callbacks.overlays import overlay_changes
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
 from gridmap.i18n import LANGUAGES, name_of
@@ -49,7 +50,7 @@ def crumbs(district: District, scope: Scope, grid_id: str, lang: str) -> list:
 
 
 def register(app: Dash, runtime: Runtime) -> None:
-    """Register the render callback, and the clientside one that measures the map."""
+    """Register the render callback (grids, overlays, breadcrumb, panel) and the map's size."""
     app.clientside_callback(
         """(path) => {
             const el = document.getElementById('map-graph');
@@ -88,12 +89,18 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.VERSION_STORE, "data"),
     )
     def render(search, lang, metric, layers, size, filters_key, version):
+        # One Patch carries the grids and the incident overlays: Plotly redraws the map once
+        # per step (two figure outputs were two redraws of every map source).
+        trigger = ctx.triggered_id
         incident_metric = metric in INCIDENT_METRICS
-        if ctx.triggered_id in (ids.FILTERS_STORE, ids.VERSION_STORE) and not incident_metric:
-            # New data or other filters change nothing the grid colours show.
-            return no_update, no_update, no_update
         if incident_metric and not filters_key:
             return no_update, no_update, no_update
+        patch = Patch()
+        if filters_key and trigger != ids.METRIC_SELECT:
+            _apply(patch, overlay_changes(runtime, search, filters_key, layers, lang, size))
+        if trigger in (ids.FILTERS_STORE, ids.VERSION_STORE) and not incident_metric:
+            # New data or other filters change only the overlays, not the grid colours.
+            return (patch if filters_key else no_update), no_update, no_update
         # The reader's scope is read on the server: a grid outside it is never drawn.
         scope = current_scope()
         state, inside = scoped_state(district, url_state.parse(search), scope)
@@ -109,12 +116,11 @@ def register(app: Dash, runtime: Runtime) -> None:
             filters_key if incident_metric else "",
             int(version or 0) if incident_metric else 0,
         )
-        patch = Patch()
-        changes = view_changes(view, level_url(view.level), outline)
+        changes = view_changes(view, level_url(view.level), outline, layers)
         if state.whole_level:
             changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]
         _apply(patch, changes)
-        if ctx.triggered_id in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):
+        if trigger in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):
             # Posts and roads change only with the language or the layer toggles.
             post_trace = posts_trace(posts, lang, "posts" in (layers or []))
             for key in ("visible", "text", "name"):

@@ -5,11 +5,24 @@ Over a blank background, or a local raster tile server when one is set.
 
 from __future__ import annotations
 
-from layers.coverage_layer import coverage_layers
+from layers.coverage_layer import GAPS_COLOR, coverage_layers
 
 #: Order of the map layers; callbacks address a layer by its index. (The selection outline is a
 #: trace, not a layer: changing a layer's source makes Plotly re-add it, which MapLibre refuses.)
-LAYER_ORDER = ("water", "roads-minor", "roads-major", "coverage", "gaps", "outline")
+LAYER_ORDER = (
+    "water",
+    "roads-minor",
+    "roads-major",
+    "coverage",
+    "gaps",
+    "gaps-edge",
+    "outline",
+)
+
+
+#: Fill opacity of the coverage and its gaps over the main map's grids.
+COVERAGE_OPACITY = 0.22
+GAPS_OPACITY = 0.1
 
 
 def layer_index(name: str, has_tiles: bool) -> int:
@@ -57,6 +70,10 @@ def basemap_layers(
         Whether the 5-minute coverage and its gaps are shown.
     """
     tiles = [tile_layer(tile_url)] if tile_url else []
+    coverage, gaps = coverage_layers(urls["coverage"], urls["gaps"], coverage_visible)
+    # Over the grids the coverage is a light wash of one hue and the gaps mostly their edge:
+    # two full fills over the choropleth mixed into mud (the wall and planner keep theirs).
+    coverage["opacity"], gaps["opacity"] = COVERAGE_OPACITY, GAPS_OPACITY
     return tiles + [
         {
             "sourcetype": "geojson",
@@ -82,7 +99,18 @@ def basemap_layers(
             "line": {"width": 1.3},
             "visible": roads_visible,
         },
-        *coverage_layers(urls["coverage"], urls["gaps"], coverage_visible),
+        coverage,
+        gaps,
+        # The gaps' own edge: a red line, so a gap reads as a drawn shape over a grey map
+        # (a fill alone mixed with the choropleth's reds into one brown).
+        {
+            "sourcetype": "geojson",
+            "source": urls["gaps"],
+            "type": "line",
+            "color": GAPS_COLOR,
+            "line": {"width": 1.6},
+            "visible": coverage_visible[1],
+        },
         {
             "sourcetype": "geojson",
             "source": urls["outline"],
@@ -99,6 +127,7 @@ LAYER_TOGGLES = {
     "roads-major": "roads",
     "coverage": "coverage",
     "gaps": "gaps",
+    "gaps-edge": "gaps",
 }
 
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from gridmap.views.map_view import MapView
+from layers.overlay_style import COLORSCALE, grid_style
 
-COLORSCALE = "YlOrRd"
+__all__ = ["COLORSCALE", "colorbar_format", "grid_changes", "grid_trace"]
+
+#: Pixels above and below the colour bar: the map's toolbar (Plotly's modebar) stands in the
+#: top right corner, where the bar's title would be.
+COLORBAR_YPAD = 40
 
 
 def _line_width(count: int) -> float:
@@ -20,8 +25,13 @@ def colorbar_format(value_format: str) -> str:
     return value_format if value_format != "," else ",~r"
 
 
-def grid_trace(view: MapView, geojson_url: str) -> dict:
-    """Return the Choroplethmap trace drawing ``view``'s grids from ``geojson_url``."""
+def grid_trace(view: MapView, geojson_url: str, layers: list[str] | None = None) -> dict:
+    """Return the Choroplethmap trace drawing ``view``'s grids from ``geojson_url``.
+
+    ``layers`` (the checked layer values) decide its palette and opacity
+    (:func:`layers.overlay_style.grid_style`).
+    """
+    style = grid_style(layers)
     return {
         "type": "choroplethmap",
         "name": "grids",
@@ -36,23 +46,24 @@ def grid_trace(view: MapView, geojson_url: str) -> dict:
         + ": %{z:"
         + view.value_format
         + "}<extra></extra>",
-        "colorscale": COLORSCALE,
-        "reversescale": True,
+        "colorscale": style["colorscale"],
+        "reversescale": style["reversescale"],
         "zmin": view.zrange[0] if view.zrange else None,
         "zmax": view.zrange[1] if view.zrange else None,
         "marker": {
-            "opacity": 0.62,
+            "opacity": style["marker.opacity"],
             "line": {"width": _line_width(len(view.ids)), "color": "#4a4a4a"},
         },
         "colorbar": {
-            "title": {"text": view.metric_label},
+            "title": {"text": view.metric_label, "font": {"size": 11}},
             "tickformat": colorbar_format(view.value_format),
             "thickness": 12,
             "len": 0.55,
             "x": 0.995,
             "xanchor": "right",
-            "y": 0.98,
+            "y": 1,
             "yanchor": "top",
+            "ypad": COLORBAR_YPAD,
             "bgcolor": "rgba(255,255,255,0.8)",
         },
     }

@@ -7,6 +7,7 @@ from gridmap.views.map_view import MapView
 from layers.basemap import basemap_layers, map_style
 from layers.grid_layer import grid_changes, grid_trace
 from layers.incident_layers import heat_trace, points_trace
+from layers.overlay_style import grid_style
 from layers.posts_layer import posts_trace
 from layers.selection_layer import selection_trace
 
@@ -27,11 +28,15 @@ def map_figure(
     tile_url: str = "",
     show_posts: bool = True,
     show_roads: bool = True,
+    layers: list[str] | None = None,
 ) -> dict:
-    """Return the complete figure dict for ``view`` (grids, posts, offline basemap)."""
+    """Return the complete figure dict for ``view`` (grids, posts, offline basemap).
+
+    ``layers`` are the checked layer values the grids' style yields to (None: none).
+    """
     return {
         "data": [
-            grid_trace(view, grid_url),
+            grid_trace(view, grid_url, layers),
             selection_trace(*outline),
             posts_trace(posts, lang, show_posts),
             heat_trace(Density([], [], [], 0.01), view.zoom, False),
@@ -53,9 +58,19 @@ def map_figure(
     }
 
 
-def view_changes(view: MapView, grid_url: str, outline: tuple[list, list]) -> dict[str, object]:
-    """Return ``{path: value}`` for what a navigation step changes (paths as in a Patch)."""
+def view_changes(
+    view: MapView,
+    grid_url: str,
+    outline: tuple[list, list],
+    layers: list[str] | None = None,
+) -> dict[str, object]:
+    """Return ``{path: value}`` for what a navigation step changes (paths as in a Patch).
+
+    The grids' palette and opacity follow the checked ``layers`` (the overlay stack).
+    """
     changes = {f"data.{GRID_TRACE}.{k}": v for k, v in grid_changes(view, grid_url).items()}
+    for key, value in grid_style(layers).items():
+        changes[f"data.{GRID_TRACE}.{key}"] = value
     changes["layout.map.center"] = {"lon": view.center[0], "lat": view.center[1]}
     changes["layout.map.zoom"] = view.zoom
     changes["layout.uirevision"] = view.selected

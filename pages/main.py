@@ -14,7 +14,7 @@ from gridmap.incidents.filters import default_range
 from gridmap.views.urls import layer_urls, level_url
 from layers.map_figure import map_figure
 from pages.assets import page_app
-from ui.layout import page
+from ui.layout import DEFAULT_LAYERS, credit_line, page
 from web.auth import current_principal
 from web.map_updates import view_for
 from web.runtime import Runtime
@@ -35,6 +35,7 @@ def initial_figure(runtime: Runtime, scope: Scope) -> dict:
         district.post_records(),
         settings.lang,
         settings.tile_url,
+        layers=list(DEFAULT_LAYERS),
     )
 
 
@@ -55,8 +56,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
     """
     settings, district = runtime.settings, runtime.district
     app = page_app(server, "main", t("app-title", settings.lang))
-    attribution = str(district.meta.get("attribution", ""))
-    credit = " · ".join(x for x in (attribution, settings.tile_attribution) if x)
+    credit = credit_line(district.attribution(settings.lang), settings.tile_attribution)
 
     def layout_of(principal):
         scope = principal.scope if principal is not None else Scope.of([])

@@ -109,6 +109,26 @@ def render(
     return response_of(call(client, RENDER_OUTPUTS, inputs, changed=changed))
 
 
+def overlay_call(
+    client, search, key, layers, lang="en", size=None, version=1, metric="density", changed=None
+):
+    """Post the render callback as a filter change (or ``changed``) does; return the response.
+
+    The heat and incident overlays go out in its figure Patch, with the grids.
+    """
+    inputs = [
+        (ids.URL, "search", search),
+        (ids.LANG_STORE, "data", lang),
+        (ids.METRIC_SELECT, "value", metric),
+        (ids.LAYER_CHECKLIST, "value", list(layers)),
+        (ids.MAP_SIZE_STORE, "data", size),
+        (ids.FILTERS_STORE, "data", key),
+        (ids.VERSION_STORE, "data", version),
+    ]
+    changed = changed or f"{ids.FILTERS_STORE}.data"
+    return call(client, RENDER_OUTPUTS, inputs, changed=[changed])
+
+
 def operations(response) -> dict[tuple, object]:
     """Return the figure Patch as {location tuple: assigned value} (every op an Assign)."""
     patch = response[ids.MAP_GRAPH]["figure"]

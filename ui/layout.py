@@ -10,7 +10,11 @@ from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.views.url_state import VIEWS
 from ui import ids
 from ui.dropdowns import dropdown_labels
+from ui.graph_config import with_locale
 from ui.incident_controls import incident_controls, rank_options
+
+#: The layers checked on a first visit (the reader's own choice is kept in the browser).
+DEFAULT_LAYERS = ("posts", "roads", "heat", "incidents")
 
 GRAPH_CONFIG = {
     "showSendToCloud": False,
@@ -18,6 +22,11 @@ GRAPH_CONFIG = {
     "scrollZoom": True,
     "modeBarButtonsToRemove": ["select2d", "lasso2d"],
 }
+
+
+def credit_line(attribution: str, tile_attribution: str = "") -> str:
+    """Return the map's credit line: the data's credit and, when set, the tiles' credit."""
+    return " · ".join(x for x in (attribution, tile_attribution) if x)
 
 
 def view_options(lang: str) -> list[dict]:
@@ -159,7 +168,7 @@ def page(
             dcc.Checklist(
                 id=ids.LAYER_CHECKLIST,
                 options=layer_options(lang),
-                value=["posts", "roads", "heat", "incidents"],
+                value=list(DEFAULT_LAYERS),
                 inline=True,
                 # The reader's layer choice survives a reload and a deep link opened here.
                 persistence=True,
@@ -178,12 +187,17 @@ def page(
     )
     map_panel = html.Div(
         [
-            dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=GRAPH_CONFIG, className="map-graph"),
+            dcc.Graph(
+                id=ids.MAP_GRAPH,
+                figure=figure,
+                config=with_locale(GRAPH_CONFIG, lang),
+                className="map-graph",
+            ),
             html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
             html.Div(id=ids.MAP_LEGEND, className="map-legend"),
         ],
-        className="map-panel",
+        className="map-panel with-credit",
     )
     return html.Div(
         [

@@ -10,6 +10,7 @@ from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.views import category_label
 from layers.stats_figures import category_figure, trend_figure
 from ui import ids
+from ui.graph_config import with_locale
 
 SMALL_GRAPH = {"displayModeBar": False, "showSendToCloud": False}
 MAX_CHILD_ROWS = 30
@@ -46,7 +47,7 @@ def stats_panel(stats: dict, lang: str) -> list:
     body.append(
         dcc.Graph(
             figure=trend_figure(stats["trend"], lang, stats.get("freq", "week")),
-            config=SMALL_GRAPH,
+            config=with_locale(SMALL_GRAPH, lang),
             id="stats-trend",
         )
     )
@@ -54,7 +55,7 @@ def stats_panel(stats: dict, lang: str) -> list:
         body.append(
             dcc.Graph(
                 figure=category_figure(stats["categories"], lang),
-                config=SMALL_GRAPH,
+                config=with_locale(SMALL_GRAPH, lang),
                 id="stats-categories",
             )
         )

@@ -370,6 +370,10 @@ def build_demo(config: DemoConfig | None = None, reference_dir: Path = REFERENCE
         "statistics bureau code lists (via modood/Administrative-divisions-of-China, "
         "liyanjie2048/AdministrativeDivisionCn, njzjz/prcadmin). Population: 2020 census via "
         "thebamboogrove/tudigong. Everything else synthetic.",
+        "attribution_zh": "区界：Vonng/adcode（CC BY 4.0）。名称与区划代码："
+        "国家统计局统计用区划代码（经 modood/Administrative-divisions-of-China、"
+        "liyanjie2048/AdministrativeDivisionCn、"
+        "njzjz/prcadmin）。人口：2020 年人口普查（经 thebamboogrove/tudigong）。其余均为合成数据。",
         "expected_counts": {str(k): v for k, v in cfg.counts().items()},
         "seed": cfg.seed,
         "synthetic": "All polygons below level 1 (townships, zones, villages, level-4 and level-5 "

@@ -165,6 +165,14 @@ class District:
         key = "name_en" if lang == "en" else "name_zh"
         return str(self.meta.get(key) or rec[key] or rec["name_zh"])
 
+    def attribution(self, lang: str) -> str:
+        """Return the data's credit line in ``lang`` (``attribution_zh``/``attribution_en``).
+
+        Falls back to ``attribution``, the credit as the data's sources wrote it.
+        """
+        own = self.meta.get(f"attribution_{lang}")
+        return str(own or self.meta.get("attribution", ""))
+
     # -- posts ------------------------------------------------------------------------------
     def _posts_by_grid(self) -> dict[str, list[str]]:
         """Map every grid id to the ids of the posts inside it (via the level-5 grid)."""

@@ -17,6 +17,10 @@ from gridmap.views.url_state import NavState
 VIEWPORT_PX = (900, 640)
 #: Share of the viewport the fitted box may fill.
 FIT_PADDING = 0.9
+#: Pixels of the dashboard map kept clear of the grids when a view is fitted: (left, top,
+#: right, bottom). The colour bar stands at the right edge (bar, ticks and title), the hint
+#: line at the top left; a view fitted to the whole panel would run under them.
+MAP_MARGINS_PX = (8, 26, 104, 8)
 
 
 @dataclass(frozen=True)
@@ -54,19 +58,47 @@ def robust_range(values: list[float | None]) -> tuple[float, float] | None:
     return (float(low), float(high if high > low else low + 1))
 
 
-def fit_zoom(bounds: Bounds, size_px: tuple[int, int] = VIEWPORT_PX) -> float:
-    """Return the largest web-mercator zoom at which ``bounds`` fits in ``size_px``."""
-    width, height = size_px
+def _merc_y(lat: float) -> float:
+    """Return the web-mercator y of ``lat`` as a share of the world (north positive)."""
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
 
-    def merc_y(lat: float) -> float:
-        lat = max(min(lat, 85.0), -85.0)
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / (2 * math.pi)
 
+def _lat_of(merc_y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(merc_y * 2 * math.pi)) - math.pi / 2)
+
+
+def fit_zoom(
+    bounds: Bounds,
+    size_px: tuple[int, int] = VIEWPORT_PX,
+    margins_px: tuple[int, int, int, int] = (0, 0, 0, 0),
+) -> float:
+    """Return the largest web-mercator zoom at which ``bounds`` fits in ``size_px``.
+
+    ``margins_px`` (left, top, right, bottom) are kept clear of the box.
+    """
+    left, top, right, bottom = margins_px
+    width = max(size_px[0] - left - right, 1)
+    height = max(size_px[1] - top - bottom, 1)
     fx = max((bounds.east - bounds.west) / 360.0, 1e-9)
-    fy = max(merc_y(bounds.north) - merc_y(bounds.south), 1e-9)
+    fy = max(_merc_y(bounds.north) - _merc_y(bounds.south), 1e-9)
     # MapLibre's world is 512 px wide at zoom 0.
     zoom = math.log2(min(width * FIT_PADDING / (512 * fx), height * FIT_PADDING / (512 * fy)))
     return round(max(0.0, min(zoom, 18.0)), 2)
+
+
+def fit_center(
+    bounds: Bounds, zoom: float, margins_px: tuple[int, int, int, int] = (0, 0, 0, 0)
+) -> tuple[float, float]:
+    """Return the map centre that puts ``bounds`` in the middle of the area inside the margins.
+
+    A wider right margin (the colour bar) moves the centre east, so the box sits left of it.
+    """
+    left, top, right, bottom = margins_px
+    world = 512 * 2**zoom
+    cx = (bounds.west + bounds.east) / 2 + (right - left) / 2 / world * 360.0
+    cy = (_merc_y(bounds.north) + _merc_y(bounds.south)) / 2 + (top - bottom) / 2 / world
+    return (round(cx, 6), round(_lat_of(cy), 6))
 
 
 def in_scope(district: District, scope: Scope | None, grid_id: str) -> bool:
@@ -193,6 +225,7 @@ def build_view(
         points = [list(district.label_points[g]) for g in ids]
     box = district.bounds(focus_grid(district, state, scope))
     level = district.level_of(ids[0]) if ids else 1
+    zoom = fit_zoom(box, size_px, MAP_MARGINS_PX)
     return MapView(
         level=level,
         ids=ids,
@@ -201,8 +234,8 @@ def build_view(
         hover=hover,
         points=points,
         selected=selected,
-        center=box.center,
-        zoom=fit_zoom(box, size_px),
+        center=fit_center(box, zoom, MAP_MARGINS_PX),
+        zoom=zoom,
         metric=metric,
         metric_label=t(f"metric-{metric}", lang) + (f" · {note}" if note else ""),
         zrange=(0.0, 1.0) if is_share(metric) else robust_range(values),

@@ -6,7 +6,6 @@ The app holds the incidents of tests/incident_fixtures.py (see there).
 from __future__ import annotations
 
 from gridmap.incidents.filters import IncidentFilters
-from tests.auth_support import signed_in
 from tests.dash_http import response_of
 from tests.incident_fixtures import INCIDENTS
 from ui import ids
@@ -36,14 +35,6 @@ def incident_app(make_tiny_app):
 def store_of(app):
     """Return the incident store of an app."""
     return app.server.extensions["gridmap"].incident_store
-
-
-def overlay_prop_of(app) -> str:
-    """Return ``figure@<hash>``: the overlays callback's duplicate map output."""
-    deps = signed_in(app).get("/_dash-dependencies").get_json()
-    outputs = [d["output"] for d in deps if d["output"].startswith(f"{ids.MAP_GRAPH}.figure@")]
-    assert len(outputs) == 1, outputs
-    return outputs[0].split(".", 1)[1]
 
 
 def unchanged(resp) -> bool:

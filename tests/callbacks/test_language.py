@@ -62,6 +62,8 @@ SINGLE_TEXT_OUTPUTS = [
     (ids.SEARCH_DROPDOWN, "labels"),
     (ids.VIEW_SELECT, "labels"),
     (ids.METRIC_SELECT, "labels"),
+    (ids.MAP_CREDIT, "children"),
+    (ids.MAP_CREDIT, "title"),
 ]
 
 
@@ -125,6 +127,20 @@ def test_translate_every_text(client, tiny_app, lang):
     assert {"label": t("layer-posts", lang), "value": "posts"} in body[ids.LAYER_CHECKLIST][
         "options"
     ]
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("zh", "测试数据：合成"), ("en", "Test data")])
+def test_credit_line_follows_the_language(client, tiny_app, monkeypatch, lang, expected):
+    district = tiny_app.server.extensions["gridmap"].district
+    monkeypatch.setitem(district.meta, "attribution_zh", "测试数据：合成")
+    body = translate(client, i18n_keys(layout_of(tiny_app)), lang)
+    assert body[ids.MAP_CREDIT] == {"children": expected, "title": expected}
+
+
+def test_credit_line_falls_back_to_the_plain_attribution(tiny_app):
+    district = tiny_app.server.extensions["gridmap"].district
+    assert "attribution_zh" not in district.meta
+    assert district.attribution("zh") == district.attribution("en") == "Test data"
 
 
 def test_coverage_layer_says_when_it_is_an_approximation():

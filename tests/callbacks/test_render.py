@@ -21,6 +21,14 @@ def district(tiny_app):
     return tiny_app.server.extensions["gridmap"].district
 
 
+def fitted_centre(district, grid: str, zoom: float) -> dict:
+    """Return the centre a view of ``grid`` has at ``zoom``: the box's, clear of the margins."""
+    from gridmap.views.map_view import MAP_MARGINS_PX, fit_center
+
+    lon, lat = fit_center(district.bounds(grid), zoom, MAP_MARGINS_PX)
+    return {"lon": lon, "lat": lat}
+
+
 def test_render_district(client, district):
     resp = render(client, "")
     ops = operations(resp)
@@ -29,7 +37,8 @@ def test_render_district(client, district):
     assert ops[("data", 0, "geojson")] == f"/geo/{district.version}/level-2.geojson"
     assert ops[("layout", "uirevision")] == "T"
     centre = ops[("layout", "map", "center")]
-    assert centre == pytest.approx({"lon": 114.84, "lat": 33.74})
+    assert centre == pytest.approx(fitted_centre(district, "T", ops[("layout", "map", "zoom")]))
+    assert 114.84 < centre["lon"] < 114.88  # east of the box's centre: the colour bar's side
     # The selection outline is the district's boundary ring.
     lons, lats = ops[("data", 1, "lon")], ops[("data", 1, "lat")]
     assert min(lons) == pytest.approx(114.80) and max(lons) == pytest.approx(114.88)
@@ -49,8 +58,9 @@ def test_render_township(client, district):
     assert ops[("data", 0, "text")] == ["Lizhuang Village 11", "Lizhuang Village 12"]
     assert ops[("layout", "uirevision")] == "T1"
     # Centred on the western half; as tall as the district, so (height-bound) the same zoom.
-    assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.82, "lat": 33.74})
-    assert ops[("layout", "map", "zoom")] == top[("layout", "map", "zoom")]
+    zoom = ops[("layout", "map", "zoom")]
+    assert ops[("layout", "map", "center")] == pytest.approx(fitted_centre(district, "T1", zoom))
+    assert zoom == top[("layout", "map", "zoom")]
     village = operations(render(client, "?grid=T11"))
     assert village[("layout", "map", "zoom")] > ops[("layout", "map", "zoom")]
     assert max(ops[("data", 1, "lon")]) == pytest.approx(114.84)
@@ -94,7 +104,8 @@ def test_render_whole_level(client, district):
     assert "网格1111" in zh[("data", 0, "text")]
     assert ops[("data", 0, "customdata")] == []
     assert ops[("data", 0, "hovertemplate")].startswith("%{text}<br>")
-    assert ops[("layout", "map", "center")] == pytest.approx({"lon": 114.84, "lat": 33.74})
+    zoom = ops[("layout", "map", "zoom")]
+    assert ops[("layout", "map", "center")] == pytest.approx(fitted_centre(district, "T", zoom))
 
 
 def test_render_unknown_grid_falls_back_to_district(client):
@@ -172,7 +183,11 @@ def test_map_size_changes_zoom(client):
     small = operations(render(client, "?grid=T1", size=[300, 200]))
     big = operations(render(client, "?grid=T1", size=[1800, 1200]))
     assert small[("layout", "map", "zoom")] < big[("layout", "map", "zoom")]
-    assert small[("layout", "map", "center")] == big[("layout", "map", "center")]
+    # The same box centred clear of the margins: the shift in degrees shrinks as the zoom grows.
+    assert small[("layout", "map", "center")]["lon"] > big[("layout", "map", "center")]["lon"]
+    assert small[("layout", "map", "center")]["lat"] == pytest.approx(
+        big[("layout", "map", "center")]["lat"], abs=0.01
+    )
 
 
 def test_language_change_rerenders_in_chinese(client):
@@ -206,3 +221,35 @@ def test_render_coverage_metrics(client, tiny_app, district, metric, column):
     # Shares are shown as percentages on a fixed 0-100 % scale.
     assert ops[("data", 0, "zmin")] == 0 and ops[("data", 0, "zmax")] == 1
     assert ":.0%}" in ops[("data", 0, "hovertemplate")]
+
+
+@pytest.mark.parametrize(
+    ("layers", "scale", "opacity"),
+    [
+        (("posts", "roads"), "YlOrRd", 0.62),
+        (("posts", "roads", "heat"), "YlOrRd", 0.4),
+        (("posts", "coverage", "heat"), "grey", 0.5),
+        (("gaps",), "grey", 0.5),
+    ],
+)
+def test_choropleth_yields_to_the_overlays(client, layers, scale, opacity):
+    from layers.overlay_style import GREY_SCALE
+
+    ops = operations(
+        render(client, "?grid=T1", layers=layers, changed=["map-layer-checklist.value"])
+    )
+    assert ops[("data", 0, "colorscale")] == (GREY_SCALE if scale == "grey" else scale)
+    assert ops[("data", 0, "marker", "opacity")] == opacity
+    # A drill keeps the stack: the URL trigger sends the same style.
+    drill = operations(render(client, "?grid=T11", layers=layers))
+    assert drill[("data", 0, "marker", "opacity")] == opacity
+
+
+def test_view_is_fitted_clear_of_the_colour_bar(client):
+    from gridmap.views.map_view import MAP_MARGINS_PX
+
+    plain = operations(render(client, "?grid=T1", size=[1000, 700]))
+    centre = plain[("layout", "map", "center")]
+    # The right margin (the colour bar) is the widest: the centre lies east of the box's.
+    assert MAP_MARGINS_PX[2] > MAP_MARGINS_PX[0]
+    assert centre["lon"] > 114.82

@@ -17,7 +17,7 @@ import pytest
 
 from gridmap.incidents.filters import IncidentFilters
 from tests.auth_support import signed_in
-from tests.callbacks.incident_support import find, overlay_prop_of, strings, unchanged
+from tests.callbacks.incident_support import find, strings, unchanged
 from tests.dash_http import (
     call,
     crumb_changed,
@@ -27,6 +27,7 @@ from tests.dash_http import (
     nav_result,
     navigate,
     operations,
+    overlay_call,
     render,
     response_of,
 )
@@ -73,11 +74,6 @@ def township(app):
 @pytest.fixture()
 def commander(app):
     return signed_in(app, "demo-commander")
-
-
-@pytest.fixture(scope="module")
-def overlay_prop(app) -> str:
-    return overlay_prop_of(app)
 
 
 def t2_words(district) -> list[str]:
@@ -244,37 +240,29 @@ def test_search_lists_the_townships_own_grids(township, district):
 
 
 # -- incidents: overlays, statistics, CSV, detail -----------------------------------------------
-def overlays(client, prop, search, layers=("heat", "incidents"), version=1):
-    inputs = [
-        (ids.URL, "search", search),
-        (ids.FILTERS_STORE, "data", MARCH),
-        (ids.VERSION_STORE, "data", version),
-        (ids.LAYER_CHECKLIST, "value", list(layers)),
-        (ids.LANG_STORE, "data", "en"),
-        (ids.MAP_SIZE_STORE, "data", None),
-    ]
-    return operations(
-        response_of(call(client, [(ids.MAP_GRAPH, prop)], inputs, changed=[URL_CHANGED]))
-    )
+def overlays(client, search, layers=("heat", "incidents"), version=1):
+    """Return the overlay changes the render callback sends for a URL change."""
+    resp = overlay_call(client, search, MARCH, layers, "en", None, version, changed=URL_CHANGED)
+    return operations(response_of(resp))
 
 
 @pytest.mark.parametrize(("search", "total"), [("", 3), ("?grid=T1", 3), ("?view=level-5", 3)])
-def test_heat_counts_only_the_townships_incidents(township, commander, overlay_prop, search, total):
-    ops = overlays(township, overlay_prop, search)
+def test_heat_counts_only_the_townships_incidents(township, commander, search, total):
+    ops = overlays(township, search)
     assert sum(ops[("data", HEAT, "z")]) == total
     assert all(x < 114.84 for x in ops[("data", HEAT, "lon")])  # T1 is the western half
-    assert sum(overlays(commander, overlay_prop, "?view=level-5")[("data", HEAT, "z")]) == 5
+    assert sum(overlays(commander, "?view=level-5")[("data", HEAT, "z")]) == 5
 
 
-def test_points_are_the_townships_own(township, commander, district, overlay_prop):
-    ops = overlays(township, overlay_prop, "?grid=T111")
+def test_points_are_the_townships_own(township, commander, district):
+    ops = overlays(township, "?grid=T111")
     assert ops[("data", POINTS, "customdata")] == ["c", "b", "a"]
     for search in ("?grid=T2", "?grid=T222", "?grid=T211"):
-        ops = overlays(township, overlay_prop, search)
+        ops = overlays(township, search)
         assert ops[("data", HEAT, "visible")] is False
         assert ops[("data", POINTS, "visible")] is False
         assert_no_t2(district, list(ops.values()))
-    ops = overlays(commander, overlay_prop, "?grid=T211")
+    ops = overlays(commander, "?grid=T211")
     assert ops[("data", POINTS, "customdata")] == ["z"]
 
 
@@ -372,9 +360,9 @@ def test_the_commanders_header(commander):
     )
 
 
-def test_a_planner_sees_counts_and_heat_but_no_single_incident(app, overlay_prop):
+def test_a_planner_sees_counts_and_heat_but_no_single_incident(app):
     planner = signed_in(app, "demo-planner")
-    ops = overlays(planner, overlay_prop, "?grid=T111")
+    ops = overlays(planner, "?grid=T111")
     assert ops[("data", POINTS, "visible")] is False
     assert ("data", POINTS, "customdata") not in ops
     assert ops[("data", HEAT, "visible")] is True

@@ -16,9 +16,9 @@ def test_a_tile_layer_shifts_every_index():
 @pytest.mark.parametrize(
     ("shown", "tiles", "expected"),
     [
-        (["posts", "roads"], False, {1: True, 2: True, 3: False, 4: False}),
-        (None, False, {1: False, 2: False, 3: False, 4: False}),
-        (["coverage", "gaps"], True, {2: False, 3: False, 4: True, 5: True}),
+        (["posts", "roads"], False, {1: True, 2: True, 3: False, 4: False, 5: False}),
+        (None, False, {1: False, 2: False, 3: False, 4: False, 5: False}),
+        (["coverage", "gaps"], True, {2: False, 3: False, 4: True, 5: True, 6: True}),
     ],
 )
 def test_toggled_layers(shown, tiles, expected):

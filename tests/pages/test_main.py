@@ -43,11 +43,12 @@ def test_initial_figure_loads_geometry_by_url(client, district):
         f"/geo/{version}/roads-major.geojson",
         f"/geo/{version}/coverage-coverage.geojson?minutes=5",
         f"/geo/{version}/coverage-gaps.geojson?minutes=5",
+        f"/geo/{version}/coverage-gaps.geojson?minutes=5",  # the gaps' edge
         f"/geo/{version}/level-1.geojson",
     ]
     # The coverage layers start hidden; the layer checklist shows them.
     visible = [layer.get("visible", True) for layer in figure["layout"]["map"]["layers"]]
-    assert visible == [True, True, True, False, False, True]
+    assert visible == [True, True, True, False, False, False, True]
     assert not holds_geometry(figure)
     for url in sources + [grids["geojson"]]:
         assert client.get(url).status_code == 200, url

@@ -10,8 +10,10 @@ from gridmap.access.roles import Scope
 from gridmap.grids.district import Bounds, load_district
 from gridmap.views.map_view import (
     FIT_PADDING,
+    MAP_MARGINS_PX,
     VIEWPORT_PX,
     build_view,
+    fit_center,
     fit_zoom,
     focus_grid,
     home_grid,
@@ -100,11 +102,16 @@ def test_build_view_drill_and_whole_level(district):
     assert view.hover == ["Lizhuang Village 11", "Lizhuang Village 12"]
     assert len(view.points) == 2
     assert view.metric_label == "Population"
-    assert view.center == pytest.approx((114.82, 33.74))
+    assert view.center == pytest.approx(
+        fit_center(district.bounds("T1"), view.zoom, MAP_MARGINS_PX)
+    )
+    assert view.center[0] > 114.82  # the box's centre, moved clear of the colour bar
     whole = build_view(district, NavState(view="level-4"), "density", "zh")
     assert whole.level == 4 and len(whole.ids) == 8
     assert whole.hover == whole.ids and whole.points == []
-    assert whole.center == pytest.approx((114.84, 33.74))
+    assert whole.center == pytest.approx(
+        fit_center(district.bounds("T"), whole.zoom, MAP_MARGINS_PX)
+    )
 
 
 # -- the reader's scope -------------------------------------------------------------------
@@ -190,3 +197,45 @@ def test_only_a_lacking_field_falls_back(bare, district):
     assert kept.metric == "coverage-incidents" and kept.values == [None, None]
     assert build_view(district, state, "density", "en").note == ""
     assert build_view(bare, state, "area", "en").note == ""
+
+
+# -- the fitted viewport keeps clear of the colour bar (issue 12, item 8) ------------------
+def _pixels(lon: float, lat: float, center: tuple[float, float], zoom: float, size):
+    """Return (x, y) of (lon, lat) on a map of ``size`` px at ``center`` and ``zoom``."""
+    import math
+
+    def merc(la: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) / (2 * math.pi)
+
+    world = 512 * 2**zoom
+    x = size[0] / 2 + (lon - center[0]) / 360.0 * world
+    y = size[1] / 2 - (merc(lat) - merc(center[1])) * world
+    return x, y
+
+
+@pytest.mark.parametrize("size", [(1146, 804), (880, 520), (600, 900)])
+def test_fitted_box_stays_inside_the_margins(size):
+    from gridmap.grids.district import Bounds
+    from gridmap.views.map_view import MAP_MARGINS_PX, fit_center, fit_zoom
+
+    box = Bounds(114.6, 33.4, 115.1, 34.0)
+    zoom = fit_zoom(box, size, MAP_MARGINS_PX)
+    center = fit_center(box, zoom, MAP_MARGINS_PX)
+    left, top, right, bottom = MAP_MARGINS_PX
+    x0, y0 = _pixels(box.west, box.north, center, zoom, size)
+    x1, y1 = _pixels(box.east, box.south, center, zoom, size)
+    assert x0 >= left - 0.5 and x1 <= size[0] - right + 0.5
+    assert y0 >= top - 0.5 and y1 <= size[1] - bottom + 0.5
+    # The colour bar's side is wider: the centre moves east of the box's.
+    assert center[0] > box.center[0]
+    assert zoom <= fit_zoom(box, size)
+
+
+def test_no_margins_keep_the_plain_centre():
+    from gridmap.grids.district import Bounds
+    from gridmap.views.map_view import fit_center
+
+    box = Bounds(114.6, 33.4, 115.1, 34.0)
+    lon, lat = fit_center(box, 9.0)
+    assert lon == pytest.approx(box.center[0])
+    assert lat == pytest.approx(box.center[1], abs=0.01)

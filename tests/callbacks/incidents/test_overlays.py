@@ -13,39 +13,26 @@ import pytest
 from gridmap.incidents.filters import IncidentFilters
 from tests.callbacks.incident_support import (
     MARCH,
-    overlay_prop_of,
     unchanged,
 )
-from tests.dash_http import call, operations, render, response_of
+from tests.dash_http import call, operations, overlay_call, render, response_of
 from tests.incident_fixtures import INCIDENTS, incident
 from ui import ids
 
 
-@pytest.fixture(scope="module")
-def overlay_prop(app) -> str:
-    return overlay_prop_of(app)
-
-
 # -- overlays -------------------------------------------------------------------------------
-def overlays(client, prop, search, key=MARCH, layers=("posts", "roads", "heat", "incidents"),
+def overlays(client, search, key=MARCH, layers=("posts", "roads", "heat", "incidents"),
              lang="en", size=None, version=1):  # fmt: skip
-    inputs = [
-        (ids.URL, "search", search),
-        (ids.FILTERS_STORE, "data", key),
-        (ids.VERSION_STORE, "data", version),
-        (ids.LAYER_CHECKLIST, "value", list(layers)),
-        (ids.LANG_STORE, "data", lang),
-        (ids.MAP_SIZE_STORE, "data", size),
-    ]
-    return call(client, [(ids.MAP_GRAPH, prop)], inputs, changed=[f"{ids.FILTERS_STORE}.data"])
+    """Post the render callback as a filter change does: it sends the overlays with the grids."""
+    return overlay_call(client, search, key, layers, lang, size, version)
 
 
 @pytest.mark.parametrize(
     ("search", "total"),
     [("", 4), ("?grid=T1", 3), ("?grid=T111", 3), ("?grid=T1112", 3), ("?grid=T2", 1)],
 )
-def test_heat_counts_the_matching_incidents(client, overlay_prop, search, total):
-    ops = operations(response_of(overlays(client, overlay_prop, search)))
+def test_heat_counts_the_matching_incidents(client, search, total):
+    ops = operations(response_of(overlays(client, search)))
     lon, lat, z = ops[("data", 3, "lon")], ops[("data", 3, "lat")], ops[("data", 3, "z")]
     assert len(lon) == len(lat) == len(z) > 0
     assert sum(z) == total
@@ -55,16 +42,16 @@ def test_heat_counts_the_matching_incidents(client, overlay_prop, search, total)
     assert all(114.80 <= x <= 114.88 for x in lon) and all(33.70 <= y <= 33.78 for y in lat)
 
 
-def test_heat_follows_filters(client, overlay_prop):
+def test_heat_follows_filters(client):
     fire = IncidentFilters("2025-03-01", "2025-03-31", ("fire",)).key()
-    ops = operations(response_of(overlays(client, overlay_prop, "", key=fire)))
+    ops = operations(response_of(overlays(client, "", key=fire)))
     assert ops[("data", 3, "z")] == [1]
     assert ops[("data", 3, "lon")] == [pytest.approx(114.81225, abs=0.001)]
     nothing = IncidentFilters("2025-03-01", "2025-03-31", statuses=()).key()
-    ops = operations(response_of(overlays(client, overlay_prop, "", key=nothing)))
+    ops = operations(response_of(overlays(client, "", key=nothing)))
     assert ops[("data", 3, "z")] == []
     year = IncidentFilters("2025-01-01", "2025-12-31").key()
-    assert sum(operations(response_of(overlays(client, overlay_prop, "", key=year)))[
+    assert sum(operations(response_of(overlays(client, "", key=year)))[
         ("data", 3, "z")
     ]) == 5  # fmt: skip
 
@@ -78,8 +65,8 @@ def test_heat_follows_filters(client, overlay_prop):
         ("?grid=T22", ["d"]),
     ],
 )
-def test_points_at_level_4_and_deeper(client, overlay_prop, search, expected):
-    ops = operations(response_of(overlays(client, overlay_prop, search)))
+def test_points_at_level_4_and_deeper(client, search, expected):
+    ops = operations(response_of(overlays(client, search)))
     assert ops[("data", 4, "customdata")] == expected
     assert ops[("data", 4, "visible")] is True
     by_id = {r["id"]: r for r in INCIDENTS}
@@ -89,29 +76,27 @@ def test_points_at_level_4_and_deeper(client, overlay_prop, search, expected):
     assert len(ops[("data", 4, "text")]) == len(expected)
 
 
-def test_point_hover_text(client, overlay_prop):
-    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111")))
+def test_point_hover_text(client):
+    ops = operations(response_of(overlays(client, "?grid=T111")))
     assert ops[("data", 4, "text")][1] == "<b>Public security</b><br>Resolved · 2025-03-11 00:00"
-    zh = operations(response_of(overlays(client, overlay_prop, "?grid=T111", lang="zh")))
+    zh = operations(response_of(overlays(client, "?grid=T111", lang="zh")))
     assert zh[("data", 4, "text")][1].startswith("<b>治安问题</b><br>已办结")
 
 
 @pytest.mark.parametrize("search", ["", "?grid=T1", "?grid=T2", "?view=level-5", "?view=level-4"])
-def test_no_points_above_level_4_or_in_whole_level_views(client, overlay_prop, search):
-    ops = operations(response_of(overlays(client, overlay_prop, search)))
+def test_no_points_above_level_4_or_in_whole_level_views(client, search):
+    ops = operations(response_of(overlays(client, search)))
     assert ops[("data", 4, "visible")] is False
     assert ("data", 4, "customdata") not in ops
     assert ops[("data", 3, "visible")] is True
 
 
-def test_overlays_hidden_when_unticked(client, overlay_prop):
-    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111", layers=("posts",))))
+def test_overlays_hidden_when_unticked(client):
+    ops = operations(response_of(overlays(client, "?grid=T111", layers=("posts",))))
     assert ops == {("data", 3, "visible"): False, ("data", 4, "visible"): False}
-    ops = operations(response_of(overlays(client, overlay_prop, "?grid=T111", layers=("heat",))))
+    ops = operations(response_of(overlays(client, "?grid=T111", layers=("heat",))))
     assert ops[("data", 3, "visible")] is True and ops[("data", 4, "visible")] is False
-    ops = operations(
-        response_of(overlays(client, overlay_prop, "?grid=T111", layers=("incidents",)))
-    )
+    ops = operations(response_of(overlays(client, "?grid=T111", layers=("incidents",))))
     assert ops[("data", 3, "visible")] is False and ops[("data", 4, "customdata")] == [
         "c",
         "b",
@@ -119,8 +104,8 @@ def test_overlays_hidden_when_unticked(client, overlay_prop):
     ]
 
 
-def test_overlays_wait_for_filters(client, overlay_prop):
-    assert unchanged(overlays(client, overlay_prop, "?grid=T111", key=None))
+def test_overlays_wait_for_filters(client):
+    assert unchanged(overlays(client, "?grid=T111", key=None))
 
 
 # -- render with incident metrics ------------------------------------------------------------
@@ -171,7 +156,9 @@ def test_render_incident_metric_waits_for_filters(client):
 
 @pytest.mark.parametrize("changed", [FILTERS_CHANGED, VERSION_CHANGED])
 @pytest.mark.parametrize("metric", ["density", "population", "staff"])
-def test_render_ignores_filters_and_version_for_other_metrics(client, store, changed, metric):
+def test_filters_and_version_change_only_the_overlays_for_other_metrics(
+    client, store, changed, metric
+):
     resp = call(
         client,
         [(ids.MAP_GRAPH, "figure"), (ids.BREADCRUMB, "children"), (ids.DETAIL_PANEL, "children")],
@@ -186,7 +173,11 @@ def test_render_ignores_filters_and_version_for_other_metrics(client, store, cha
         ],
         changed=changed,
     )
-    assert unchanged(resp)
+    body = response_of(resp)
+    # The grids' colours do not show incidents: only the overlay traces change, and neither
+    # the breadcrumb nor the panel is sent again.
+    assert set(body) == {ids.MAP_GRAPH}
+    assert {path[1] for path in operations(body)} == {3, 4}
 
 
 def test_render_new_version_gives_new_counts(client, store):
