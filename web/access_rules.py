@@ -35,7 +35,7 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"/geo/[^/]+/[^/]+\.geojson", "view-geometry"),
     # The JSON API.
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
-    (r"GET", r"/api/v1/coverage(/suggest)?", "coverage"),
+    (r"GET", r"/api/v1/coverage(/suggest|/minimum|/median|/times)?", "coverage"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
     (r"POST", r"/api/v1/incidents", "write-incidents"),
     (r"PATCH", r"/api/v1/incidents/[^/]+", "dispatch"),
