@@ -402,6 +402,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "report-legend-posts": {"zh": "现有警务室", "en": "Existing posts"},
     "report-legend-new": {"zh": "新增警务室", "en": "New posts"},
     "report-legend-off": {"zh": "停用警务室", "en": "Out of service"},
+    "report-covered-people": {"zh": "覆盖人口数", "en": "People reached"},
 }
 
 

@@ -22,7 +22,8 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"(/planner|/wall)?/assets/.+", PUBLIC),
     (r"GET", r"(/planner|/wall)?/_favicon\.ico", PUBLIC),
     (r"GET", r"/favicon\.ico", PUBLIC),
-    # The planner (its own Dash app).
+    # The planner (its own Dash app) and its printable report.
+    (r"GET", r"/planner/report(\.js)?", "plan"),
     (r"GET", r"/planner/(_dash-layout|_dash-dependencies|_reload-hash)?", "plan"),
     (r"POST", r"/planner/_dash-update-component", "plan"),
     # The wall (people with the right role, or a kiosk link).
@@ -68,4 +69,8 @@ def is_api(path: str) -> bool:
 
 def is_page(path: str) -> bool:
     """Return whether ``path`` is a page a person opens (an anonymous visit goes to sign-in)."""
-    return path in ("/", "/planner/", "/wall/") or path.startswith("/admin/") and not is_api(path)
+    return (
+        path in ("/", "/planner/", "/planner/report", "/wall/")
+        or path.startswith("/admin/")
+        and not is_api(path)
+    )
