@@ -32,9 +32,9 @@ h1 { font-size: 20px; margin: 8px 0 2px; } h2 { font-size: 15px; margin: 14px 0 
 .meta { color: #5b6875; margin: 0 0 8px; }
 table { border-collapse: collapse; width: 100%%; }
 th, td { border-bottom: 1px solid #dde2e8; padding: 3px 6px; text-align: right; }
-th:first-child, td:first-child, td.text { text-align: left; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
 .up { color: #1a7f44; font-weight: 600; } .down { color: #b42318; font-weight: 600; }
-.report-map-svg { width: 100%%; height: auto; border: 1px solid #dde2e8; }
+.report-map-svg { width: 100%%; height: auto; max-height: 150mm; border: 1px solid #dde2e8; }
 .legend span { margin-right: 14px; } .legend i { display: inline-block; width: 10px;
   height: 10px; margin-right: 4px; border-radius: 50%%; vertical-align: -1px; }
 .toolbar { margin: 8px 0; }
@@ -96,7 +96,8 @@ def report_html(scenario, lang: str, name: str, paper: str) -> str:
         )
         sites_html = (
             f"<table id='report-sites-table'><thead><tr><th>#</th>"
-            f"<th>{e(t('level-2', lang))}</th><th>{e(t('level-3', lang))}</th>"
+            f"<th class='text'>{e(t('level-2', lang))}</th>"
+            f"<th class='text'>{e(t('level-3', lang))}</th>"
             f"<th>lon</th><th>lat</th><th>{e(t('report-site-adds', lang))}</th></tr></thead>"
             f"<tbody>{site_rows}</tbody></table>"
         )
