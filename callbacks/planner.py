@@ -28,6 +28,7 @@ from gridmap.coverage.scenario import (
 )
 from gridmap.coverage.serialize import clean_dict
 from gridmap.coverage.site_names import places_at
+from gridmap.coverage.time_layer import image_corners
 from gridmap.errors import CoverageError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import LANGUAGES, name_of, t
 from gridmap.views.urls import coverage_url, times_url
@@ -153,7 +154,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             lang=lang,
             village_names=village_names[lang],
         )
-        update_times(patch, layer_mode, times_url(version, scenario), lang)
+        corners = image_corners(runtime.coverage_model) if layer_mode == "times" else None
+        update_times(patch, layer_mode, times_url(version, scenario), corners, lang)
         worst = [
             clean_dict(row)
             for row in result.worst_grids(level=int(worst_level or 3), n=10).to_dict("records")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
+
 from gridmap.coverage.site_names import place_label
-from gridmap.coverage.time_layer import CLASS_COLOURS, class_labels
+from gridmap.coverage.time_layer import CLASS_COLOURS, class_labels, png_bytes
 from gridmap.i18n import name_of, t
 from layers.basemap import map_style
 from layers.coverage_layer import coverage_layers
@@ -11,7 +15,11 @@ from layers.coverage_layer import coverage_layers
 #: Trace indexes of :func:`planner_figure` (``figure["data"][...]``).
 GRID_TRACE, POSTS_TRACE, NEW_TRACE, SUGGESTED_TRACE, TIMES_TRACE = 0, 1, 2, 3, 4
 #: Map layer indexes of :func:`planner_figure` (``figure["layout"]["map"]["layers"][...]``).
-COVERAGE_LAYER, GAPS_LAYER, GAINED_LAYER, LOST_LAYER = 0, 1, 4, 5
+COVERAGE_LAYER, GAPS_LAYER, GAINED_LAYER, LOST_LAYER, TIMES_LAYER = 0, 1, 4, 5, 6
+#: A transparent pixel: the time image's source until the response times are shown.
+BLANK_PNG = "data:image/png;base64," + base64.b64encode(
+    png_bytes(np.zeros((1, 1, 4), dtype=np.uint8))
+).decode("ascii")
 EMPTY = {"type": "FeatureCollection", "features": []}
 GAINED, LOST = "#12a150", "#d7191c"
 ACTIVE, DISABLED = "#1f4e9c", "#9aa3ad"
@@ -124,6 +132,7 @@ def planner_figure(
                     },
                     diff_layer(EMPTY, GAINED),
                     diff_layer(EMPTY, LOST),
+                    times_image_layer(BLANK_PNG, _box(center), visible=False),
                 ],
             },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -228,23 +237,40 @@ def times_trace(geojson, lang: str, visible: bool = True) -> dict:
     }
 
 
-def update_times(figure, mode: str, times_src: str, lang: str) -> None:
+def update_times(
+    figure, mode: str, image_src: str, corners: list[list[float]] | None, lang: str
+) -> None:
     """Show the response times (``mode`` "times") or the N-minute circle in ``figure``, in place.
 
-    In times mode the time classes are drawn from ``times_src`` with their legend, and the
-    circle's layers and the village colours are hidden; otherwise the reverse.
+    In times mode the time classes are drawn from the image ``image_src`` (a pixel a raster
+    cell, placed by ``corners``) with the classed legend of the times trace, and the circle's
+    layers and the village colours are hidden; otherwise the reverse.
     """
     times = mode == "times"
     trace = figure["data"][TIMES_TRACE]
     trace["visible"] = times
-    if times:
-        trace["geojson"] = times_src
     trace["colorbar"]["title"]["text"] = t("times-legend", lang)
     trace["text"] = [f"{label}{t('unit-min', lang)}" for label in class_labels()]
     figure["data"][GRID_TRACE]["visible"] = not times
     layers = figure["layout"]["map"]["layers"]
     layers[COVERAGE_LAYER]["visible"] = not times
     layers[GAPS_LAYER]["visible"] = not times
+    layers[TIMES_LAYER]["visible"] = times
+    if times:
+        layers[TIMES_LAYER]["source"] = image_src
+        if corners is not None:
+            layers[TIMES_LAYER]["coordinates"] = corners
+
+
+def times_image_layer(source: str, corners: list[list[float]], visible: bool = True) -> dict:
+    """Return the image layer of the time classes (``corners``: TL, TR, BR, BL lon/lat)."""
+    return {"sourcetype": "image", "source": source, "coordinates": corners,
+            "opacity": 0.8, "below": "traces", "visible": visible}  # fmt: skip
+
+
+def _box(center: tuple[float, float], d: float = 0.01) -> list[list[float]]:
+    lon, lat = center
+    return [[lon - d, lat + d], [lon + d, lat + d], [lon + d, lat - d], [lon - d, lat - d]]
 
 
 def diff_layer(source, colour: str) -> dict:

@@ -34,6 +34,7 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"POST", r"/_dash-update-component", "view-map"),
     # Display geometry (grid outlines, roads, water; coverage polygons are coverage figures).
     (r"GET", r"/geo/[^/]+/[^/]+\.geojson", "view-geometry"),
+    (r"GET", r"/geo/[^/]+/times\.png", "view-geometry"),
     # The JSON API.
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
     (r"GET", r"/api/v1/coverage(/suggest|/minimum|/median|/times)?", "coverage"),

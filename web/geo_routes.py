@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from flask import Blueprint, Response, abort, request
 
 from gridmap.coverage.compare import difference_geojson
 from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_coverage, scenario_times
-from gridmap.coverage.time_layer import time_layer
+from gridmap.coverage.time_layer import time_image, time_layer
 from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
@@ -69,6 +70,23 @@ def _difference_payload(kind: str, query_a: str, query_b: str) -> Payload:
     doc = difference_geojson(model, a, b)
     feature = next(f for f in doc["features"] if f["id"] == kind)
     return Payload.from_obj({"type": "FeatureCollection", "features": [feature]})
+
+
+@cache.memoize()
+def _times_png(query: str) -> bytes:
+    model = current().coverage_model
+    return time_image(model, scenario_times(model, parse_query(query)).cell_seconds)
+
+
+def _send_png(data: bytes) -> Response:
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.set_etag(etag)
+    return response
 
 
 def create_blueprint(
@@ -131,6 +149,17 @@ def create_blueprint(
         try:
             scenario = parse_query(request.query_string.decode())
             return _send(times_payload(scenario.to_query()))
+        except (ScenarioError, CoverageError) as error:
+            body = json.dumps({"error": str(error)})
+            return Response(body, status=400, mimetype="application/json")
+
+    @blueprint.get("/<version>/times.png")
+    def times_image(version: str) -> Response:
+        """Serve the response-time classes of the scenario as an image (a pixel a cell)."""
+        check_version(version)
+        try:
+            scenario = parse_query(request.query_string.decode())
+            return _send_png(_times_png(scenario.to_query()))
         except (ScenarioError, CoverageError) as error:
             body = json.dumps({"error": str(error)})
             return Response(body, status=400, mimetype="application/json")

@@ -203,12 +203,18 @@ def solve_lscp(
     r, rw = _reduce_rows(a, w)
     n_d = r.shape[0]
     sizes["demand_merged"] = n_d
+    # No k sites cover more than their k largest columns: a cheap bound if HiGHS gives none.
+    single = np.sort(a.T @ w)[::-1]
+    cheap = max(min_sites, int(np.searchsorted(np.cumsum(single), required - _tol(required))) + 1)
+    # The weights are scaled to a total of 1: HiGHS's tolerances are relative.
+    scale = float(rw.sum()) or 1.0
+    rw = rw / scale
     # Variables: x (n_c binary), then y (n_d continuous in [0, 1]).
     c = np.concatenate([np.ones(n_c), np.zeros(n_d)])
     link = hstack([-r, identity(n_d, format="csr")], format="csr")  # y_i - sum a_ij x_j <= 0
     count = csr_matrix(np.concatenate([np.ones(n_c), np.zeros(n_d)])[None, :])
     reach = csr_matrix(np.concatenate([np.zeros(n_c), rw])[None, :])
-    need = required - _tol(required)
+    need = (required - _tol(required)) / scale
     constraints = LinearConstraint(
         sparse_vstack([link, count, reach], format="csr"),
         np.concatenate([np.full(n_d, -np.inf), [min_sites, need]]),
@@ -222,9 +228,9 @@ def solve_lscp(
         options={"time_limit": float(time_limit), "disp": False},
     )
     bound = getattr(res, "mip_dual_bound", None)
-    lower = min_sites
+    lower = min(cheap, g_count)
     if bound is not None and np.isfinite(bound):
-        lower = max(min_sites, math.ceil(bound - 1e-6))
+        lower = max(lower, math.ceil(bound - 1e-6))
     if res.x is None:
         why = "MILP found no solution within the time limit" if res.status == 1 else res.message
         return LSCPSolution(
@@ -234,7 +240,7 @@ def solve_lscp(
     sites = np.nonzero(res.x[:n_c] > 0.5)[0]
     optimal = res.status == 0
     # Score on the original rows; HiGHS's tolerances must not let a short answer through.
-    if _covered(a, w, sites) < need or len(sites) > g_count:
+    if _covered(a, w, sites) < required - _tol(required) or len(sites) > g_count:
         sites = g_sites
     k = len(sites)
     if optimal:

@@ -24,8 +24,8 @@ def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
 
 
 def times_url(version: str, scenario: Scenario) -> str:
-    """Return the URL of the response-time classes of a scenario."""
-    return f"/geo/{version}/times.geojson{scenario.to_query()}"
+    """Return the URL of the response-time image (a pixel a raster cell) of a scenario."""
+    return f"/geo/{version}/times.png{scenario.to_query()}"
 
 
 def difference_url(version: str, kind: str, a: Scenario, b: Scenario) -> str:

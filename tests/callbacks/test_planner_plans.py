@@ -58,7 +58,9 @@ def test_the_response_time_layer_and_its_kpis(client, version):
     out = response_of(render(client, search, layer="times"))
     ops = assigns(out[ids.MAP]["figure"])
     assert ops[("data", 4, "visible")] is True
-    assert ops[("data", 4, "geojson")] == f"/geo/{version}/times.geojson{search}"
+    assert ops[("layout", "map", "layers", 6, "source")] == f"/geo/{version}/times.png{search}"
+    assert ops[("layout", "map", "layers", 6, "visible")] is True
+    assert len(ops[("layout", "map", "layers", 6, "coordinates")]) == 4
     assert ops[("data", 0, "visible")] is False
     assert ops[("layout", "map", "layers", 0, "visible")] is False
     kpis = out[ids.KPIS]["children"]
@@ -69,7 +71,8 @@ def test_the_response_time_layer_and_its_kpis(client, version):
     assert delta["props"]["children"][2]["props"]["className"] == "kpi-delta up"
     assert out[ids.REPORT_LINK]["href"] == f"/planner/report{search}&lang=en"
     plain = assigns(response_of(render(client, search))[ids.MAP]["figure"])
-    assert plain[("data", 4, "visible")] is False and ("data", 4, "geojson") not in plain
+    assert plain[("data", 4, "visible")] is False
+    assert ("layout", "map", "layers", 6, "source") not in plain
 
 
 def test_the_fewest_posts_goal(client, outputs):

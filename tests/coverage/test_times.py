@@ -100,3 +100,26 @@ def test_area_is_the_weight_without_population():
     model.index.frame["population"] = 0.0
     got = summary_times(model.index, model.travel_times().cell_seconds)
     assert got["basis"] == "area" and got["weight"] == pytest.approx(4.0)
+
+
+def test_the_time_image_holds_each_cell_in_its_class_colour(model):
+    import zlib
+
+    from gridmap.coverage.time_layer import CLASS_COLOURS, image_corners, time_image
+
+    seconds = model.travel_times().cell_seconds
+    png = time_image(model, seconds, alpha=200)
+    r = model.raster
+    # One IDAT chunk: decode the rows (filter byte 0, then RGBA pixels).
+    start = png.index(b"IDAT") + 4
+    length = int.from_bytes(png[start - 8 : start - 4], "big")
+    raw = np.frombuffer(zlib.decompress(png[start : start + length]), dtype=np.uint8)
+    img = raw.reshape(r.ny, 1 + 4 * r.nx)[:, 1:].reshape(r.ny, r.nx, 4)
+    cls = time_class(seconds)
+    for k in (0, len(seconds) // 2, len(seconds) - 1):
+        pixel = img[r.ny - 1 - r.j[k], r.i[k]]
+        colour = CLASS_COLOURS[cls[k]]
+        assert list(pixel[:3]) == [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+        assert pixel[3] == 200
+    corners = image_corners(model)
+    assert corners[0][0] < corners[1][0] and corners[0][1] > corners[3][1]  # NW first, north up

@@ -98,7 +98,8 @@ def test_the_response_time_layer_and_the_printed_report(app):
         page.get_by_text("Response time", exact=True).click()
         page.wait_for_function(
             f"() => document.querySelector('{GRAPH}').data[4].visible === true"
-            f" && String(document.querySelector('{GRAPH}').data[4].geojson).includes('times')",
+            f" && String(document.querySelector('{GRAPH}').layout.map.layers[6].source)"
+            ".includes('times.png')",
             timeout=30_000,
         )
         support.wait_map_idle(page, GRAPH)

@@ -163,3 +163,23 @@ def test_difference_layers_hold_the_places_gained_and_lost(client, district):
 )  # fmt: skip
 def test_difference_layers_refuse_bad_requests(client, district, path, status):
     assert client.get(f"/geo/{district.version}/{path}").status_code == status
+
+
+def test_times_image_is_a_png_a_pixel_a_cell(client, district, tiny_app):
+    import io
+
+    import numpy as np
+
+    body = client.get(f"/geo/{district.version}/times.png?add=114.84,33.74")
+    assert body.status_code == 200 and body.mimetype == "image/png"
+    assert body.data.startswith(b"\x89PNG\r\n\x1a\n")
+    model = tiny_app.server.extensions["gridmap"].coverage_model
+    width, height = np.frombuffer(body.data[16:24], dtype=">u4")
+    assert (width, height) == (model.raster.nx, model.raster.ny)
+    again = client.get(
+        f"/geo/{district.version}/times.png?add=114.84,33.74",
+        headers={"If-None-Match": body.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert client.get(f"/geo/{district.version}/times.png?profile=x").status_code == 400
+    del io
