@@ -21,7 +21,13 @@ from scipy.spatial import cKDTree
 
 from gridmap.coverage import core
 from gridmap.coverage.grid_shares import GridIndex, build_grid_index
-from gridmap.coverage.inputs import check_gdf, metric_outline, metric_posts
+from gridmap.coverage.inputs import (
+    check_gdf,
+    metric_outline,
+    metric_posts,
+    model_info,
+    urban_area,
+)
 from gridmap.coverage.params import (
     DEFAULT_MINUTES,
     MAX_MINUTES,
@@ -32,7 +38,7 @@ from gridmap.coverage.params import (
     check_minutes,
     check_speed_scale,
 )
-from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES, URBAN_KINDS, check_profile
+from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES, check_profile
 from gridmap.coverage.raster import Raster
 from gridmap.coverage.result import CoverageResult
 from gridmap.coverage.roadgraph import RoadGraph, build_road_graph
@@ -86,7 +92,7 @@ class CoverageModel:
         s = self.settings
         self.raster = Raster.over(outline, s.cell_m)
         self.index: GridIndex = build_grid_index(grids, self.raster)
-        self.urban = _urban_area(grids)
+        self.urban = urban_area(grids)
         self._lock = threading.Lock()
         self._memo: OrderedDict[tuple, CoverageResult] = OrderedDict()
         self._matrices: OrderedDict[tuple, csr_matrix] = OrderedDict()
@@ -429,29 +435,4 @@ class CoverageModel:
 
     def info(self) -> dict:
         """Sizes of the model (graph, raster, grids, posts), for logs and the benchmark."""
-        g = self.graph
-        return {
-            "method": self.method,
-            "crs": self.crs.to_string(),
-            "nodes": g.n_nodes if g else 0,
-            "edges": g.n_edges if g else 0,
-            "components": g.n_components if g else 0,
-            "road_km": float(g.length_m.sum() / 1000) if g else 0.0,
-            "cells": self.raster.n_cells,
-            "cell_m": self.settings.cell_m,
-            "grids": len(self.index.frame),
-            "leaves": self.index.n_leaves,
-            "posts": len(self.post_ids),
-        }
-
-
-def _urban_area(grids: gpd.GeoDataFrame) -> shapely.Geometry | None:
-    """Return the town seat: the union of the grids whose ``kind`` is urban (None: no such grid)."""
-    if "kind" not in grids.columns:
-        return None
-    urban = grids[grids["kind"].astype("object").isin(URBAN_KINDS)]
-    if urban.empty:
-        return None
-    area = shapely.union_all(urban.geometry.to_numpy())
-    shapely.prepare(area)
-    return area
+        return model_info(self)
