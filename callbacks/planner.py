@@ -6,12 +6,14 @@ The scenario drives the coverage layers, KPIs and worst grids; suggestions, savi
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
-from flask import current_app
 
+from callbacks import planner_compare, planner_suggest
 from callbacks.language import register_toggle
 from gridmap.clock import local_today
+from gridmap.coverage.profiles import PROFILES
 from gridmap.coverage.scenario import (
     Scenario,
     apply_suggestion,
@@ -21,29 +23,31 @@ from gridmap.coverage.scenario import (
     export_filename,
     export_geojson,
     export_points,
-    movable_posts,
     parse_query,
     scenario_coverage,
 )
-from gridmap.coverage.serialize import clean_dict, json_safe
+from gridmap.coverage.serialize import clean_dict
 from gridmap.coverage.site_names import places_at
-from gridmap.coverage.suggest import suggest_posts
-from gridmap.errors import CoverageError, MCLPError, ScenarioError, ScenarioStoreError
+from gridmap.coverage.time_layer import image_corners
+from gridmap.errors import CoverageError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import LANGUAGES, name_of, t
 from gridmap.messages import text_of
-from gridmap.views.urls import coverage_url
-from layers.planner_figure import update_scenario, update_suggested
+from gridmap.views.urls import coverage_url, times_url
+from layers.planner_figure import update_scenario, update_times
 from ui import planner_ids as ids
-from ui.planner_layout import level_options, weight_options
-from ui.planner_panels import kpi_tiles, method_label, suggestion_panel, worst_table
+from ui.planner_layout import (
+    goal_options,
+    layer_options,
+    level_options,
+    profile_options,
+    weight_options,
+)
+from ui.planner_panels import kpi_tiles, method_label, worst_table
 from ui.user_badge import user_badge
-from web import coverage_api, scenario_saves
-from web.auth import current_scope
+from web import scenario_saves
+from web.planner_kpis import scenario_kpis, scenario_times_kpis
 from web.runtime import Runtime
 from web.signed_in import signed_in_info
-
-#: Name of the coverage API's blueprint on the server (``web.coverage_api.create_blueprint``).
-COVERAGE_API = "coverage_api"
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -60,16 +64,18 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.URL, "search"),
         Output(ids.MINUTES, "value"),
         Output(ids.SPEED, "value"),
+        Output(ids.PROFILE, "value"),
         Input(ids.CLICK_STORE, "data"),
         Input(ids.MINUTES, "value"),
         Input(ids.SPEED, "value"),
+        Input(ids.PROFILE, "value"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.SUGGEST_APPLY, "n_clicks"),
         Input(ids.SAVED_SELECT, "value"),
         Input(ids.URL, "search"),
         State(ids.SUGGEST_STORE, "data"),
     )
-    def edit(click, minutes, speed, _reset, _apply, saved, search, suggestion):
+    def edit(click, minutes, speed, profile, _reset, _apply, saved, search, suggestion):
         trigger = ctx.triggered_id
         try:
             scenario = parse_query(search)
@@ -81,15 +87,18 @@ def register(app: Dash, runtime: Runtime) -> None:
                 no_update,
                 no_update if minutes == scenario.minutes else scenario.minutes,
                 no_update if speed == scenario.speed_scale else scenario.speed_scale,
+                no_update if profile == scenario.profile else scenario.profile,
             )
         if trigger == ids.CLICK_STORE and click:
             new = click_in_district(scenario, click, posts, district.outline)
             if new is None:
-                return no_update, no_update, no_update
+                return no_update, no_update, no_update, no_update
         elif trigger == ids.MINUTES:
-            new = Scenario(float(minutes), scenario.speed_scale, scenario.added, scenario.disabled)
+            new = replace(scenario, minutes=float(minutes))
         elif trigger == ids.SPEED:
-            new = Scenario(scenario.minutes, float(speed), scenario.added, scenario.disabled)
+            new = replace(scenario, speed_scale=float(speed))
+        elif trigger == ids.PROFILE and profile in PROFILES:
+            new = replace(scenario, profile=profile)
         elif trigger == ids.RESET:
             new = Scenario()
         elif trigger == ids.SUGGEST_APPLY and suggestion:
@@ -98,15 +107,16 @@ def register(app: Dash, runtime: Runtime) -> None:
             try:
                 new = parse_query(scenario_saves.load(runtime, saved))
             except (ScenarioStoreError, ScenarioError):
-                return no_update, no_update, no_update
+                return no_update, no_update, no_update, no_update
         else:
-            return no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update
         # A slider is not sent back its own value: an answer arriving after a second key press
         # would put the thumb back on the first.
         return (
             new.to_query(),
             no_update if trigger == ids.MINUTES else new.minutes,
             no_update if trigger == ids.SPEED else new.speed_scale,
+            no_update if trigger == ids.PROFILE else new.profile,
         )
 
     @app.callback(
@@ -115,18 +125,22 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.METHOD, "children"),
         Output(ids.ERROR, "children"),
         Output(ids.WORST_TABLE, "children"),
+        Output(ids.REPORT_LINK, "href"),
         Input(ids.URL, "search"),
         Input(ids.LANG_STORE, "data"),
         Input(ids.WORST_LEVEL, "value"),
+        Input(ids.LAYER_MODE, "value"),
     )
-    def render(search, lang, worst_level):
+    def render(search, lang, worst_level, layer_mode):
         try:
             scenario = parse_query(search)
             result = scenario_coverage(runtime.coverage_model, scenario)
-            kpis, base_kpis = scenario_kpis(scenario), scenario_kpis(scenario.baseline())
+            kpis = {**scenario_kpis(scenario), **scenario_times_kpis(scenario)}
+            base = scenario.baseline()
+            base_kpis = {**scenario_kpis(base), **scenario_times_kpis(base)}
         except (ScenarioError, CoverageError) as error:
             message = t("error", lang, message=text_of(error, lang))
-            return no_update, no_update, no_update, message, no_update
+            return no_update, no_update, no_update, message, no_update, no_update
         version = district.version
         patch = Patch()
         shares = result.population_shares(villages)
@@ -145,6 +159,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             lang=lang,
             village_names=village_names[lang],
         )
+        corners = image_corners(runtime.coverage_model) if layer_mode == "times" else None
+        update_times(patch, layer_mode, times_url(version, scenario), corners, lang)
         worst = [
             clean_dict(row)
             for row in result.worst_grids(level=int(worst_level or 3), n=10).to_dict("records")
@@ -155,47 +171,17 @@ def register(app: Dash, runtime: Runtime) -> None:
             method_label(result.method, result.warnings, lang),
             "",
             worst_table(worst, lang),
+            f"/planner/report{scenario.to_query()}&lang={lang}",
         )
 
-    @app.callback(
-        Output(ids.SUGGEST_STORE, "data"),
-        Output(ids.SUGGEST_PANEL, "children"),
-        Output(ids.SUGGEST_APPLY, "disabled"),
-        Output(ids.MAP, "figure", allow_duplicate=True),
-        Input(ids.SUGGEST_RUN, "n_clicks"),
-        State(ids.URL, "search"),
-        State(ids.SUGGEST_K, "value"),
-        State(ids.SUGGEST_WEIGHT, "value"),
-        State(ids.SUGGEST_MOVABLE, "value"),
-        State(ids.LANG_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def suggest(_clicks, search, k, weight, movable, lang):
-        try:
-            scenario = parse_query(search)
-            incidents = runtime.incident_points() if weight == "incidents" else None
-            found = suggest_posts(
-                runtime.coverage_model,
-                int(k or 0),
-                scenario.minutes,
-                weight=weight,
-                incidents=incidents,
-                movable=movable_posts(scenario, movable),
-                disabled_posts=scenario.disabled,
-                speed_scale=scenario.speed_scale,
-            )
-        except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
-            return None, t("error", lang, message=text_of(error, lang)), True, no_update
-        data = json_safe(found.to_dict())
-        # Kept with the suggestion: applying it takes these posts out of service.
-        data["movable"] = movable_posts(scenario, movable)
-        patch = Patch()
-        update_suggested(patch, data["sites"], lang)
-        return data, suggestion_panel(data, lang), False, patch
+    planner_suggest.register(app, runtime)
+    planner_compare.register(app, runtime)
 
     @app.callback(
         Output(ids.SAVE_STATUS, "children"),
         Output(ids.SAVED_SELECT, "options"),
+        Output(ids.COMPARE_A, "options"),
+        Output(ids.COMPARE_B, "options"),
         Input(ids.SAVE_BUTTON, "n_clicks"),
         Input(ids.URL, "pathname"),
         State(ids.SAVE_NAME, "value"),
@@ -206,7 +192,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         status = ""
         if ctx.triggered_id == ids.SAVE_BUTTON:
             status = _save_status(runtime, name, search, lang)
-        return status, saved_options(scenario_saves.entries(runtime), lang)
+        options = saved_options(scenario_saves.entries(runtime), lang)
+        compare = planner_compare.options(options, lang)
+        return status, options, compare, compare
 
     @app.callback(
         Output(ids.USER, "children"),
@@ -272,6 +260,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.SAVE_NAME, "placeholder"),
         Output(ids.SAVED_SELECT, "placeholder"),
         Output(ids.DEMO_BADGE, "children"),
+        Output(ids.PROFILE, "options"),
+        Output(ids.LAYER_MODE, "options"),
+        Output(ids.SUGGEST_GOAL, "options"),
+        Output(ids.REPORT_LINK, "children"),
         Input(ids.LANG_STORE, "data"),
     )
     def translate(lang):
@@ -292,6 +284,10 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("planner-save-name", lang),
             t("planner-saved", lang),
             t("demo-badge", lang),
+            profile_options(lang),
+            layer_options(lang),
+            goal_options(lang),
+            t("planner-report", lang),
         )
 
 
@@ -301,25 +297,6 @@ def slider_texts(minutes, speed) -> tuple[str, str]:
         "" if minutes is None else f"{float(minutes):g}",
         "" if speed is None else f"×{float(speed):g}",
     )
-
-
-def scenario_kpis(scenario: Scenario) -> dict:
-    """Return the KPIs of ``scenario`` as the coverage API answers them, incidents included.
-
-    The same memoized figures as ``/api/v1/coverage`` (:func:`web.coverage_api.figures`):
-    within the asker's scope, with the incidents inside it.
-    """
-    bp = current_app.blueprints[COVERAGE_API]
-    found = coverage_api.figures(
-        COVERAGE_API,
-        scenario.minutes,
-        scenario.speed_scale,
-        tuple(scenario.added),
-        tuple(scenario.disabled),
-        bp.version(),
-        current_scope().roots,
-    )
-    return clean_dict(found["kpis"])
 
 
 def _save_status(runtime: Runtime, name, search, lang: str) -> str:

@@ -442,6 +442,89 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "没有名为 {name} 的已保存方案",
         "en": "no saved scenario called {name}",
     },
+    "planner-profile": {"zh": "时段", "en": "Time of day"},
+    "profile-free": {"zh": "平峰", "en": "Off-peak"},
+    "profile-rush": {"zh": "早晚高峰（7–9时、17–19时）", "en": "Rush hour (7–9, 17–19 h)"},
+    "profile-night": {"zh": "夜间（22–6时）", "en": "Night (22–6 h)"},
+    "planner-layer": {"zh": "地图显示", "en": "Map shows"},
+    "planner-layer-coverage": {"zh": "N分钟圈", "en": "Within N minutes"},
+    "planner-layer-times": {"zh": "响应时间", "en": "Response time"},
+    "times-legend": {"zh": "距最近警务室（分钟）", "en": "Minutes from the nearest post"},
+    "kpi-mean-time": {"zh": "平均响应时间", "en": "Mean response time"},
+    "kpi-p90-time": {"zh": "90%人口响应时间", "en": "90th-percentile time"},
+    "unit-min": {"zh": "分钟", "en": " min"},
+    "planner-goal": {"zh": "目标", "en": "Goal"},
+    "goal-cover": {"zh": "N分钟内覆盖最多（K处）", "en": "Reach the most in N min (K posts)"},
+    "goal-fewest": {"zh": "达到目标覆盖率的最少新增", "en": "Fewest posts for a target share"},
+    "goal-median": {"zh": "平均响应时间最短（K处）", "en": "Shortest mean time (K posts)"},
+    "planner-target-share": {"zh": "目标覆盖率（%）", "en": "Target share (%)"},
+    "planner-fewest-result": {
+        "zh": "新增{posts}处即可使{minutes:g}分钟内覆盖率达到{after}（现为{before}）；"
+        "{status}，证明间隙{gap}；{seconds:.1f}秒",
+        "en": "{posts} new posts bring {after} within {minutes:g} min (now {before}); "
+        "{status}, proof gap {gap}; {seconds:.1f} s",
+    },
+    "planner-fewest-unreachable": {
+        "zh": "无法达到{share}：所有候选点全部启用最多为{most}。无候选点能到达的地方：{places}",
+        "en": "{share} cannot be reached: at most {most} with every candidate site. "
+        "Places no site reaches: {places}",
+    },
+    "planner-median-result": {
+        "zh": "新增{k}处：平均时间 {before} → {after} 分钟，"
+        "90%分位 {p90_before} → {p90_after} 分钟；{method}，{status}，间隙{gap}；{seconds:.1f}秒",
+        "en": "{k} new posts: mean time {before} → {after} min, 90th percentile {p90_before} → "
+        "{p90_after} min; {method}, {status}, gap {gap}; {seconds:.1f} s",
+    },
+    "planner-site-minutes": {
+        "zh": "候选点{n}（{place}）：平均时间 −{adds:.2f} 分钟",
+        "en": "Site {n} ({place}): −{adds:.2f} min on the mean",
+    },
+    "planner-report": {"zh": "打印报告", "en": "Printable report"},
+    "planner-compare": {"zh": "方案对比", "en": "Compare scenarios"},
+    "planner-compare-a": {"zh": "方案A", "en": "Scenario A"},
+    "planner-compare-b": {"zh": "方案B", "en": "Scenario B"},
+    "planner-compare-today": {"zh": "现状（当前警务室）", "en": "Today (the posts as they are)"},
+    "planner-compare-hint": {
+        "zh": "选择两个已保存的方案（或现状与一个方案）。两张地图同步缩放；"
+        "绿色为B新增覆盖，红色为B失去的覆盖。",
+        "en": "Pick two saved scenarios (or today and one). The maps move together; green is "
+        "what B reaches that A does not, red what B loses.",
+    },
+    "compare-measure": {"zh": "指标", "en": "Measure"},
+    "compare-diff": {"zh": "差值（B−A）", "en": "Difference (B − A)"},
+    "compare-gained": {"zh": "B新增覆盖", "en": "Gained in B"},
+    "compare-lost": {"zh": "B失去覆盖", "en": "Lost in B"},
+    "report-title": {"zh": "警务室覆盖方案报告", "en": "Police post coverage report"},
+    "report-print": {"zh": "打印", "en": "Print"},
+    "report-map": {"zh": "地图", "en": "Map"},
+    "report-kpis": {"zh": "指标（调整前后）", "en": "Figures before and after"},
+    "report-before": {"zh": "现状", "en": "Before (today)"},
+    "report-after": {"zh": "方案", "en": "After (scenario)"},
+    "report-sites": {"zh": "新增警务室选址", "en": "New post sites"},
+    "report-site-adds": {"zh": "新增覆盖人口", "en": "People it adds"},
+    "report-no-sites": {"zh": "本方案未新增警务室。", "en": "The scenario adds no post."},
+    "report-method": {"zh": "方法与参数", "en": "Method and parameters"},
+    "report-method-text": {
+        "zh": "沿道路网计算电动自行车行驶时间（多源Dijkstra，100米栅格），人口按五级网格均匀分布；"
+        "每处新增警务室的新增覆盖按所列顺序依次计算。",
+        "en": "E-bike travel times along the road network (multi-source Dijkstra on a 100 m "
+        "raster), people spread evenly within each level-5 grid; what each new post adds is "
+        "counted in the order listed.",
+    },
+    "report-params": {
+        "zh": "时限 {minutes:g} 分钟；速度 ×{speed:g}；时段：{profile}；停用：{off}",
+        "en": "Limit {minutes:g} min; speed ×{speed:g}; time of day: {profile}; "
+        "out of service: {off}",
+    },
+    "report-generated": {
+        "zh": "生成于 {date}；数据版本 {version}；方案：{name}",
+        "en": "Generated on {date}; data version {version}; scenario: {name}",
+    },
+    "report-legend-coverage": {"zh": "{minutes:g}分钟内可达", "en": "Reached in {minutes:g} min"},
+    "report-legend-posts": {"zh": "现有警务室", "en": "Existing posts"},
+    "report-legend-new": {"zh": "新增警务室", "en": "New posts"},
+    "report-legend-off": {"zh": "停用警务室", "en": "Out of service"},
+    "report-covered-people": {"zh": "覆盖人口数", "en": "People reached"},
 }
 
 

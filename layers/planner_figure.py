@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import base64
+
+import numpy as np
+
 from gridmap.coverage.site_names import place_label
+from gridmap.coverage.time_layer import CLASS_COLOURS, class_labels, png_bytes
 from gridmap.i18n import name_of, t
 from layers.basemap import map_style
 from layers.coverage_layer import coverage_layers
 
 #: Trace indexes of :func:`planner_figure` (``figure["data"][...]``).
-GRID_TRACE, POSTS_TRACE, NEW_TRACE, SUGGESTED_TRACE = 0, 1, 2, 3
+GRID_TRACE, POSTS_TRACE, NEW_TRACE, SUGGESTED_TRACE, TIMES_TRACE = 0, 1, 2, 3, 4
 #: Map layer indexes of :func:`planner_figure` (``figure["layout"]["map"]["layers"][...]``).
-COVERAGE_LAYER, GAPS_LAYER = 0, 1
+COVERAGE_LAYER, GAPS_LAYER, GAINED_LAYER, LOST_LAYER, TIMES_LAYER = 0, 1, 4, 5, 6
+#: A transparent pixel: the time image's source until the response times are shown.
+BLANK_PNG = "data:image/png;base64," + base64.b64encode(
+    png_bytes(np.zeros((1, 1, 4), dtype=np.uint8))
+).decode("ascii")
+EMPTY = {"type": "FeatureCollection", "features": []}
+GAINED, LOST = "#12a150", "#d7191c"
 ACTIVE, DISABLED = "#1f4e9c", "#9aa3ad"
 
 
@@ -96,6 +107,7 @@ def planner_figure(
             posts_trace(posts, disabled, lang),
             points_trace(added, "#12a150", t("planner-new-post", lang)),
             points_trace([], "#8e3fd1", t("planner-suggested", lang)),
+            times_trace(EMPTY, lang, visible=False),
         ],
         "layout": {
             "map": {
@@ -118,6 +130,9 @@ def planner_figure(
                         "color": "#303030",
                         "line": {"width": 2},
                     },
+                    diff_layer(EMPTY, GAINED),
+                    diff_layer(EMPTY, LOST),
+                    times_image_layer(BLANK_PNG, _box(center), visible=False),
                 ],
             },
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
@@ -185,3 +200,89 @@ def site_text(n: int, site: dict, lang: str) -> str:
     if not place:
         return t("planner-site", lang, n=n, adds=site["adds"])
     return t("planner-site-at", lang, n=n, place=place, adds=site["adds"])
+
+
+def times_trace(geojson, lang: str, visible: bool = True) -> dict:
+    """Return the response-time classes as a choropleth with a classed legend (colour bar).
+
+    ``geojson`` is the URL of ``/geo/<version>/times.geojson?<scenario>`` (features ``0``-``4``)
+    or a FeatureCollection.
+    """
+    n = len(CLASS_COLOURS)
+    scale = []
+    for k, colour in enumerate(CLASS_COLOURS):
+        scale += [[k / n, colour], [(k + 1) / n, colour]]
+    labels = class_labels()
+    return {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "featureidkey": "id",
+        "locations": [str(k) for k in range(n)],
+        "z": list(range(n)),
+        "zmin": -0.5,
+        "zmax": n - 0.5,
+        "text": [f"{label}{t('unit-min', lang)}" for label in labels],
+        "hovertemplate": "%{text}<extra></extra>",
+        "colorscale": scale,
+        "marker": {"opacity": 0.6, "line": {"width": 0}},
+        "visible": visible,
+        "colorbar": {
+            "title": {"text": t("times-legend", lang)},
+            "tickvals": list(range(n)),
+            "ticktext": labels,
+            "thickness": 12,
+            "len": 0.45,
+            "x": 0.995,
+            "xanchor": "right",
+            "bgcolor": "rgba(255,255,255,0.85)",
+        },
+    }
+
+
+def update_times(
+    figure, mode: str, image_src: str, corners: list[list[float]] | None, lang: str
+) -> None:
+    """Show the response times (``mode`` "times") or the N-minute circle in ``figure``, in place.
+
+    In times mode the time classes are drawn from the image ``image_src`` (a pixel a raster
+    cell, placed by ``corners``) with the classed legend of the times trace, and the circle's
+    layers and the village colours are hidden; otherwise the reverse.
+    """
+    times = mode == "times"
+    trace = figure["data"][TIMES_TRACE]
+    trace["visible"] = times
+    trace["colorbar"]["title"]["text"] = t("times-legend", lang)
+    trace["text"] = [f"{label}{t('unit-min', lang)}" for label in class_labels()]
+    figure["data"][GRID_TRACE]["visible"] = not times
+    layers = figure["layout"]["map"]["layers"]
+    layers[COVERAGE_LAYER]["visible"] = not times
+    layers[GAPS_LAYER]["visible"] = not times
+    layers[TIMES_LAYER]["visible"] = times
+    if times:
+        layers[TIMES_LAYER]["source"] = image_src
+        if corners is not None:
+            layers[TIMES_LAYER]["coordinates"] = corners
+
+
+def times_image_layer(source: str, corners: list[list[float]], visible: bool = True) -> dict:
+    """Return the image layer of the time classes (``corners``: TL, TR, BR, BL lon/lat)."""
+    return {"sourcetype": "image", "source": source, "coordinates": corners,
+            "opacity": 0.8, "below": "traces", "visible": visible}  # fmt: skip
+
+
+def _box(center: tuple[float, float], d: float = 0.01) -> list[list[float]]:
+    lon, lat = center
+    return [[lon - d, lat + d], [lon + d, lat + d], [lon + d, lat - d], [lon - d, lat - d]]
+
+
+def diff_layer(source, colour: str) -> dict:
+    """Return a fill layer of places gained (green) or lost (red) between two scenarios."""
+    return {"sourcetype": "geojson", "source": source, "type": "fill", "color": colour,
+            "opacity": 0.55}  # fmt: skip
+
+
+def update_difference(figure, gained_src, lost_src) -> None:
+    """Point the difference layers of ``figure`` at the gained and lost places, in place."""
+    layers = figure["layout"]["map"]["layers"]
+    layers[GAINED_LAYER]["source"] = gained_src
+    layers[LOST_LAYER]["source"] = lost_src

@@ -14,7 +14,7 @@ ASSETS_FOLDER = str(ROOT / "assets")
 #: The asset files of each page (the map labels and the base styles are shared).
 PAGE_ASSETS = {
     "main": ("map_labels.js", "plotly-locale-zh-cn.js", "style.css"),
-    "planner": ("map_click.js", "map_labels.js", "style.css"),
+    "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "style.css"),
     "wall": ("map_labels.js", "style.css", "wall.css", "wall.js"),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES
 from gridmap.coverage.scenario import MINUTES_RANGE, SPEED_RANGE
 from gridmap.i18n import t
 from ui import planner_ids as ids
@@ -26,6 +27,24 @@ def weight_options(lang: str) -> list[dict]:
         {"label": t("weight-population", lang), "value": "population"},
         {"label": t("weight-incidents", lang), "value": "incidents"},
     ]
+
+
+def profile_options(lang: str) -> list[dict]:
+    """Return the time-of-day profiles."""
+    return [{"label": t(f"profile-{p}", lang), "value": p} for p in PROFILES]
+
+
+def layer_options(lang: str) -> list[dict]:
+    """Return what the map shows: the N-minute circle or the response times."""
+    return [
+        {"label": t("planner-layer-coverage", lang), "value": "coverage"},
+        {"label": t("planner-layer-times", lang), "value": "times"},
+    ]
+
+
+def goal_options(lang: str) -> list[dict]:
+    """Return the suggestion's goals: maximal covering, fewest posts, shortest mean time."""
+    return [{"label": t(f"goal-{g}", lang), "value": g} for g in ("cover", "fewest", "median")]
 
 
 def level_options(lang: str) -> list[dict]:
@@ -101,12 +120,51 @@ def planner_page(
                 marks={v: f"{v:g}" for v in (0.25, 0.5, 1.0, 1.5, 2.0, 3.0)},
                 **KEYBOARD_SLIDER,
             ),
+            _text("planner-profile", lang, html.Label),
+            dcc.Dropdown(
+                id=ids.PROFILE,
+                options=profile_options(lang),
+                value=DEFAULT_PROFILE,
+                clearable=False,
+                className="control",
+            ),
+            _text("planner-layer", lang, html.Label),
+            dcc.RadioItems(
+                id=ids.LAYER_MODE,
+                options=layer_options(lang),
+                value="coverage",
+                inline=True,
+                className="radio-row",
+            ),
             html.Button(t("planner-reset", lang), id=ids.RESET, className="btn"),
             html.Div(id=ids.ERROR, className="error", role="alert"),
             _text("planner-kpis", lang, html.H3),
             html.Div(id=ids.METHOD, className="method"),
             html.Div(id=ids.KPIS, className="kpi-grid"),
             _text("planner-suggest", lang, html.H3),
+            html.Div(
+                [
+                    _text("planner-goal", lang, html.Label),
+                    dcc.Dropdown(
+                        id=ids.SUGGEST_GOAL,
+                        options=goal_options(lang),
+                        value="cover",
+                        clearable=False,
+                        className="control wide",
+                    ),
+                    _text("planner-target-share", lang, html.Label),
+                    dcc.Input(
+                        id=ids.SUGGEST_SHARE,
+                        type="number",
+                        min=1,
+                        max=100,
+                        step=1,
+                        value=60,
+                        className="num",
+                    ),
+                ],
+                className="row",
+            ),
             html.Div(
                 [
                     _text("planner-suggest-k", lang, html.Label),
@@ -185,6 +243,13 @@ def planner_page(
                         t("planner-export-geojson", lang), id=ids.EXPORT_GEOJSON, className="btn"
                     ),
                     html.Button(t("planner-export-csv", lang), id=ids.EXPORT_CSV, className="btn"),
+                    html.A(
+                        t("planner-report", lang),
+                        id=ids.REPORT_LINK,
+                        href="/planner/report",
+                        target="_blank",
+                        className="btn",
+                    ),
                 ],
                 className="row",
             ),
@@ -214,6 +279,40 @@ def planner_page(
                 ],
                 className="main",
             ),
+            compare_section(figure, lang),
         ],
         className="app planner",
+    )
+
+
+def compare_section(figure: dict, lang: str) -> html.Section:
+    """Return the side-by-side view: two scenario menus, two maps, the KPI differences."""
+
+    def menu(which: str, ident: str) -> html.Div:
+        return html.Div(
+            [
+                _text(f"planner-compare-{which}", lang, html.Label),
+                dcc.Dropdown(id=ident, options=[], className="control wide"),
+            ],
+            className="compare-pick",
+        )
+
+    def graph(ident: str) -> html.Div:
+        return html.Div(
+            dcc.Graph(id=ident, figure=figure, config=GRAPH_CONFIG, className="compare-graph"),
+            className="compare-map",
+        )
+
+    return html.Section(
+        [
+            _text("planner-compare", lang, html.H2),
+            _text("planner-compare-hint", lang, html.P, className="hint"),
+            html.Div([menu("a", ids.COMPARE_A), menu("b", ids.COMPARE_B)], className="row"),
+            html.Div(
+                [graph(ids.COMPARE_MAP_A), graph(ids.COMPARE_MAP_B)], className="compare-maps"
+            ),
+            html.Div(id=ids.COMPARE_TABLE),
+        ],
+        id=ids.COMPARE_SECTION,
+        className="compare",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import html
 
+from gridmap.coverage.site_names import place_label
 from gridmap.i18n import name_of, t
 from gridmap.messages import text_of
 from layers.planner_figure import site_text
@@ -20,6 +21,8 @@ def _delta(
     *,
     share: bool = True,
     lower_is_better: bool = False,
+    digits: int | None = None,
+    unit: str | None = None,
 ) -> html.Span:
     """Return the change against the baseline, coloured by whether it is better.
 
@@ -30,12 +33,14 @@ def _delta(
     if now is None or base is None:
         return html.Span("", className="kpi-delta")
     diff = (now - base) * (100.0 if share else 1.0)
-    unit = t("unit-pp", lang) if share else ""
-    if abs(diff) < (0.05 if share else 0.5):
+    if unit is None:
+        unit = t("unit-pp", lang) if share else ""
+    if digits is None:
+        digits = 1 if share else 0
+    if abs(diff) < 0.5 * 10.0**-digits:
         return html.Span("±0" + unit, className="kpi-delta")
     better = diff < 0 if lower_is_better else diff > 0
     cls = "kpi-delta up" if better else "kpi-delta down"
-    digits = 1 if share else 0
     return html.Span(f"{diff:+,.{digits}f}{unit}", className=cls)
 
 
@@ -82,7 +87,28 @@ def kpi_tiles(kpis: dict, baseline: dict, lang: str) -> list:
             _delta(people, base_people, lang, share=False, lower_is_better=True),
             "planner-kpi-uncovered",
         ),
+        *time_tiles(kpis, baseline, lang),
     ]
+
+
+def _minutes(value: float | None, lang: str) -> str:
+    return "—" if value is None else f"{value:.1f}{t('unit-min', lang)}"
+
+
+def time_tiles(kpis: dict, baseline: dict, lang: str) -> list:
+    """Return the mean and 90th-percentile response-time tiles (when ``kpis`` hold them)."""
+    if "mean_minutes" not in kpis:
+        return []
+    out = []
+    for key, label, tile in (
+        ("mean_minutes", "kpi-mean-time", "planner-kpi-mean-time"),
+        ("p90_minutes", "kpi-p90-time", "planner-kpi-p90-time"),
+    ):
+        now, base = kpis.get(key), baseline.get(key)
+        delta = _delta(now, base, lang, share=False, lower_is_better=True, digits=1,
+                       unit=t("unit-min", lang))  # fmt: skip
+        out.append(_tile(t(label, lang), _minutes(now, lang), delta, tile))
+    return out
 
 
 def worst_table(rows: list[dict], lang: str) -> html.Table:
@@ -151,3 +177,117 @@ def method_label(method: str, warnings: list[str], lang: str) -> str:
     if warnings:
         label = f"{label} · {'; '.join(text_of(w, lang) for w in warnings[:3])}"
     return label
+
+
+def _gap(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def fewest_panel(answer: dict, lang: str) -> list:
+    """Return the fewest-posts answer: how many, the shares, the proof gap, the sites."""
+    solver = answer["solver"]
+    if not answer["reachable"]:
+        places = ", ".join(
+            place_label(p, lang) for p in answer["unreached"][:5] if place_label(p, lang)
+        )
+        text = t(
+            "planner-fewest-unreachable",
+            lang,
+            share=_pct(answer["share"]),
+            most=_pct(answer["max_share"]),
+            places=places or "—",
+        )
+        return [html.Div(text, className="suggest-kpis")]
+    summary = t(
+        "planner-fewest-result",
+        lang,
+        posts=answer["new_posts"],
+        after=_pct(answer["share_after"]),
+        before=_pct(answer["share_before"]),
+        minutes=answer["minutes"],
+        status=solver["status"],
+        gap=_gap(solver["gap"]),
+        seconds=answer["seconds"],
+    )
+    items = [html.Li(site_text(i, s, lang)) for i, s in enumerate(answer["sites"], start=1)]
+    return [html.Div(summary, className="suggest-kpis"), html.Ol(items)]
+
+
+def median_panel(answer: dict, lang: str) -> list:
+    """Return the p-median answer: mean and 90th-percentile time before and after, the sites."""
+    solver, before, after = answer["solver"], answer["times_before"], answer["times_after"]
+
+    def m(v):
+        return "—" if v is None else f"{v:.2f}"
+
+    summary = t(
+        "planner-median-result",
+        lang,
+        k=len(answer["sites"]),
+        before=m(before["mean_minutes"]),
+        after=m(after["mean_minutes"]),
+        p90_before=m(before["p90_minutes"]),
+        p90_after=m(after["p90_minutes"]),
+        method=solver["method"],
+        status=solver["status"],
+        gap=_gap(solver["gap"]),
+        seconds=answer["seconds"],
+    )
+    items = [
+        html.Li(
+            t("planner-site-minutes", lang, n=i, place=place_label(s, lang) or "—", adds=s["adds"])
+        )
+        for i, s in enumerate(answer["sites"], start=1)
+    ]
+    return [html.Div(summary, className="suggest-kpis"), html.Ol(items)]
+
+
+def _value(kind: str, value, lang: str, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if signed and value > 0 else ""
+    if kind == "share":
+        return f"{sign}{value * 100:.1f}" + (t("unit-pp", lang) if signed else "%")
+    if kind == "minutes":
+        return f"{sign}{value:.1f}{t('unit-min', lang)}"
+    return f"{sign}{value:,.0f}"
+
+
+#: The label of each row of the side-by-side table.
+COMPARE_LABELS = {
+    "population_share": "kpi-population",
+    "area_share": "kpi-area",
+    "incident_share": "kpi-incidents",
+    "posts": "kpi-posts",
+    "uncovered_population": "kpi-uncovered",
+    "mean_minutes": "kpi-mean-time",
+    "p90_minutes": "kpi-p90-time",
+}
+
+
+def compare_panel(rows: list[dict], lang: str) -> html.Table:
+    """Return the side-by-side KPI table: A, B and B − A (green where B is better)."""
+    head = html.Tr(
+        [
+            html.Th(t("compare-measure", lang)),
+            html.Th(t("planner-compare-a", lang)),
+            html.Th(t("planner-compare-b", lang)),
+            html.Th(t("compare-diff", lang)),
+        ]
+    )
+    body = [
+        html.Tr(
+            [
+                html.Td(t(COMPARE_LABELS[r["key"]], lang)),
+                html.Td(_value(r["kind"], r["a"], lang)),
+                html.Td(_value(r["kind"], r["b"], lang)),
+                html.Td(
+                    _value(r["kind"], r["diff"], lang, signed=True),
+                    className={"b": "up", "a": "down"}.get(r["better"], ""),
+                ),
+            ],
+            id=f"compare-row-{r['key']}",
+        )
+        for r in rows
+    ]
+    return html.Table([html.Thead(head), html.Tbody(body)], className="compare-table")

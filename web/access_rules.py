@@ -22,7 +22,8 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"(/planner|/wall)?/assets/.+", PUBLIC),
     (r"GET", r"(/planner|/wall)?/_favicon\.ico", PUBLIC),
     (r"GET", r"/favicon\.ico", PUBLIC),
-    # The planner (its own Dash app).
+    # The planner (its own Dash app) and its printable report.
+    (r"GET", r"/planner/report(\.js)?", "plan"),
     (r"GET", r"/planner/(_dash-layout|_dash-dependencies|_reload-hash)?", "plan"),
     (r"POST", r"/planner/_dash-update-component", "plan"),
     # The wall (people with the right role, or a kiosk link).
@@ -33,10 +34,11 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"POST", r"/_dash-update-component", "view-map"),
     # Display geometry (grid outlines, roads, water; coverage polygons are coverage figures).
     (r"GET", r"/geo/[^/]+/[^/]+\.geojson", "view-geometry"),
+    (r"GET", r"/geo/[^/]+/times\.png", "view-geometry"),
     # The JSON API.
     (r"GET", r"/api/v1/(openapi\.json|docs)", "api-docs"),
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
-    (r"GET", r"/api/v1/coverage(/suggest)?", "coverage"),
+    (r"GET", r"/api/v1/coverage(/suggest|/minimum|/median|/times)?", "coverage"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
     (r"POST", r"/api/v1/incidents", "write-incidents"),
     (r"PATCH", r"/api/v1/incidents/[^/]+", "dispatch"),
@@ -71,5 +73,8 @@ def is_api(path: str) -> bool:
 
 def is_page(path: str) -> bool:
     """Return whether ``path`` is a page a person opens (an anonymous visit goes to sign-in)."""
-    pages = ("/", "/planner/", "/wall/", "/api/v1/docs")
-    return path in pages or path.startswith("/admin/") and not is_api(path)
+    return (
+        path in ("/", "/planner/", "/planner/report", "/wall/", "/api/v1/docs")
+        or path.startswith("/admin/")
+        and not is_api(path)
+    )

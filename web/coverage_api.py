@@ -7,7 +7,6 @@ is part of every memo key, beside the incident store's version.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -26,31 +25,16 @@ from gridmap.coverage.params import (
     MIN_MINUTES,
     MIN_SPEED_SCALE,
 )
+from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES
 from gridmap.coverage.serialize import records
 from gridmap.coverage.suggest import MAX_K, WEIGHTS, suggest_posts
-from gridmap.errors import CoverageError, GridmapError, MCLPError, ParameterError
-from web import api_models as models
+from gridmap.errors import CoverageError, MCLPError, ParameterError
 from gridmap.messages import text_of
+from web import api_models as models
+from web import coverage_planning
 from web.cache import cache
+from web.coverage_params import as_parameter_error, choice, flag, ids, number, points
 from web.openapi import documented
-
-#: Domain parameter names (``CoverageModel.coverage``, ``suggest_posts``) -> query parameters.
-QUERY_PARAMETER: dict[str, str] = {
-    "minutes": "minutes",
-    "speed_scale": "speed_scale",
-    "extra_posts": "extra",
-    "disabled_posts": "disabled",
-    "k": "k",
-    "weight": "weight",
-    "movable": "movable",
-    "method": "method",
-    "time_limit": "time_limit",
-}
-
-
-def _as_parameter_error(err: GridmapError, default: str) -> ParameterError:
-    """Return the domain error as a ParameterError naming the query parameter (by attribute)."""
-    return ParameterError(QUERY_PARAMETER.get(err.parameter or "", default), str(err))
 
 
 class CoverageBlueprint(Blueprint):
@@ -94,6 +78,7 @@ def figures(
     disabled: tuple[str, ...],
     incident_version: int,
     roots: tuple[str, ...] | None,
+    profile: str = DEFAULT_PROFILE,
 ) -> dict:
     """Return the KPIs and per-grid table of one coverage query, within a scope.
 
@@ -107,6 +92,8 @@ def figures(
         The incident store's version (part of the key: new incidents, new figures).
     roots : tuple of str or None
         The scope's roots (``Scope.roots``; None: the whole district), part of the key.
+    profile : str
+        The time-of-day speed profile.
 
     Returns
     -------
@@ -115,7 +102,7 @@ def figures(
     """
     bp = current_app.blueprints[blueprint]
     result = bp.get_model().coverage(
-        minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled)
+        minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled), profile=profile
     )
     table = rows_within(result.grid_table(bp.incidents(Scope(roots))), roots)
     return {"kpis": result.kpis_of(table), "table": table}
@@ -139,6 +126,7 @@ def suggestion(
     time_limit: float,
     incident_version: int,
     roots: tuple[str, ...] | None = None,
+    profile: str = DEFAULT_PROFILE,
 ) -> dict:
     """Return the JSON-ready suggestion of :func:`gridmap.coverage.suggest.suggest_posts`.
 
@@ -153,6 +141,8 @@ def suggestion(
     roots : tuple of str or None
         The asker's scope (``Scope.roots``) when ``weight`` is ``"incidents"``: only the
         incidents inside it weigh. A population suggestion reads no incident and is shared.
+    profile : str
+        The time-of-day speed profile.
 
     Raises
     ------
@@ -176,9 +166,10 @@ def suggestion(
             speed_scale=speed,
             time_limit=time_limit,
             method=method,
+            profile=profile,
         )
     except (MCLPError, CoverageError) as err:
-        raise _as_parameter_error(err, "k") from None
+        raise as_parameter_error(err, "k") from None
     return found.to_dict()
 
 
@@ -187,63 +178,6 @@ def _worst(table: pd.DataFrame, level: int | None, n: int) -> pd.DataFrame:
     if table.empty:
         return table.iloc[:0]
     return worst_grids(table, level=level or int(table["level"].max()), n=n)
-
-
-def _number(name: str, default: float, lo: float, hi: float, integer: bool = False) -> float:
-    raw = request.args.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        kind = "an integer" if integer else "a number"
-        raise ParameterError(name, f"must be {kind}, got {raw!r}") from None
-    if not (math.isfinite(value) and lo <= value <= hi):
-        raise ParameterError(name, f"must be between {lo:g} and {hi:g}, got {raw!r}")
-    return value
-
-
-def _ids(name: str, known: set[str]) -> list[str]:
-    raw = request.args.get(name, "")
-    ids = [p.strip() for p in raw.split(",") if p.strip()]
-    unknown = [p for p in ids if p not in known]
-    if unknown:
-        raise ParameterError(name, f"unknown post id(s) {', '.join(unknown[:10])}")
-    return ids
-
-
-def _points(name: str) -> list[tuple[float, float]]:
-    raw = request.args.get(name, "")
-    out = []
-    for part in (p for p in raw.split(";") if p.strip()):
-        try:
-            lon, lat = (float(v) for v in part.split(","))
-        except ValueError:
-            raise ParameterError(name, f"must be 'lon,lat;lon,lat...', got {part!r}") from None
-        if not (
-            math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
-        ):
-            raise ParameterError(name, f"not a lon,lat pair: {part!r}")
-        out.append((lon, lat))
-    return out
-
-
-def _choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
-    raw = request.args.get(name) or default  # empty: left out, as for every parameter
-    if raw not in allowed:
-        raise ParameterError(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
-    return raw
-
-
-def _flag(name: str, default: bool) -> bool:
-    raw = request.args.get(name)
-    if not raw:
-        return default
-    if raw.lower() in ("1", "true", "yes", "on"):
-        return True
-    if raw.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ParameterError(name, f"must be 1 or 0, got {raw!r}")
 
 
 def create_blueprint(
@@ -306,21 +240,24 @@ def create_blueprint(
     def coverage():
         """Return KPIs, per-grid figures and (optionally) coverage and gap polygons."""
         m = bp.get_model()
-        minutes = _number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
+        minutes = number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
         raw_level = request.args.get("level")
-        level = None if raw_level in (None, "") else int(_number("level", 5, 1, 5, integer=True))
-        speed = _number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
-        disabled = _ids("disabled", set(m.post_ids))
-        extra = _points("extra")
-        geometry = _flag("geometry", True)
-        worst = int(_number("worst", 10, 0, 1000, integer=True))
+        level = None if raw_level in (None, "") else int(number("level", 5, 1, 5, integer=True))
+        speed = number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
+        disabled = ids("disabled", set(m.post_ids))
+        extra = points("extra")
+        geometry = flag("geometry", True)
+        profile = choice("profile", DEFAULT_PROFILE, tuple(PROFILES))
+        worst = int(number("worst", 10, 0, 1000, integer=True))
         try:
-            result = m.coverage(minutes, speed, extra_posts=extra, disabled_posts=disabled)
+            result = m.coverage(
+                minutes, speed, extra_posts=extra, disabled_posts=disabled, profile=profile
+            )
         except CoverageError as err:
-            raise _as_parameter_error(err, "minutes") from None
+            raise as_parameter_error(err, "minutes") from None
         found = figures(
             request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
-            bp.version(), bp.get_scope().roots,
+            bp.version(), bp.get_scope().roots, profile,
         )  # fmt: skip
         table = found["table"]
         rows = table if level is None else table[table["level"] == level]
@@ -328,6 +265,7 @@ def create_blueprint(
             "minutes": result.minutes,
             "method": result.method,
             "speed_scale": result.speed_scale,
+            "profile": result.profile,
             "posts": result.post_ids,
             "kpis": found["kpis"],
             "warnings": result.warnings,
@@ -347,14 +285,15 @@ def create_blueprint(
     def suggest():
         """Return K new post sites maximising the people (or incidents) newly covered."""
         m = bp.get_model()
-        k = int(_number("k", 10, 1, MAX_K, integer=True))
-        minutes = _number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
-        speed = _number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
-        weight = _choice("weight", "population", WEIGHTS)
-        movable = _ids("movable", set(m.post_ids))
-        disabled = _ids("disabled", set(m.post_ids))
-        method = _choice("method", "auto", ("auto", "milp", "greedy"))
-        time_limit = _number("time_limit", DEFAULT_TIME_LIMIT_S, 0.1, 60.0)
+        k = int(number("k", 10, 1, MAX_K, integer=True))
+        minutes = number("minutes", DEFAULT_MINUTES, MIN_MINUTES, MAX_MINUTES)
+        speed = number("speed_scale", 1.0, MIN_SPEED_SCALE, MAX_SPEED_SCALE)
+        weight = choice("weight", "population", WEIGHTS)
+        movable = ids("movable", set(m.post_ids))
+        disabled = ids("disabled", set(m.post_ids))
+        method = choice("method", "auto", ("auto", "milp", "greedy"))
+        profile = choice("profile", DEFAULT_PROFILE, tuple(PROFILES))
+        time_limit = number("time_limit", DEFAULT_TIME_LIMIT_S, 0.1, 60.0)
         by_incidents = weight == "incidents"
         version = bp.version() if by_incidents else 0
         roots = bp.get_scope().roots if by_incidents else None
@@ -370,7 +309,9 @@ def create_blueprint(
             time_limit,
             version,
             roots,
+            profile,
         )
         return jsonify(body)
 
+    coverage_planning.add_routes(bp)
     return bp

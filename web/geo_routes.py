@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
 
-from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_coverage
+from gridmap.coverage.compare import difference_geojson
+from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_coverage, scenario_times
+from gridmap.coverage.time_layer import time_image, time_layer
 from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
@@ -53,11 +56,48 @@ def _coverage_payload(kind: str, query: str) -> Payload:
     return Payload.from_obj({"type": "FeatureCollection", "features": [feature]})
 
 
+@cache.memoize()
+def _times_payload(query: str) -> Payload:
+    model = current().coverage_model
+    return Payload.from_obj(
+        time_layer(model, scenario_times(model, parse_query(query)).cell_seconds)
+    )
+
+
+@cache.memoize()
+def _difference_payload(kind: str, query_a: str, query_b: str) -> Payload:
+    model = current().coverage_model
+    a = scenario_coverage(model, parse_query(query_a))
+    b = scenario_coverage(model, parse_query(query_b))
+    doc = difference_geojson(model, a, b)
+    feature = next(f for f in doc["features"] if f["id"] == kind)
+    return Payload.from_obj({"type": "FeatureCollection", "features": [feature]})
+
+
+@cache.memoize()
+def _times_png(query: str) -> bytes:
+    model = current().coverage_model
+    return time_image(model, scenario_times(model, parse_query(query)).cell_seconds)
+
+
+def _send_png(data: bytes) -> Response:
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(data, mimetype="image/png")
+    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.set_etag(etag)
+    return response
+
+
 def create_blueprint(
     version: str,
     *,
     layer_payload: Callable[[str, int], Payload] = _payload,
     coverage_payload: Callable[[str, str], Payload] = _coverage_payload,
+    times_payload: Callable[[str], Payload] = _times_payload,
+    difference_payload: Callable[[str, str, str], Payload] = _difference_payload,
     name: str = "geo",
     url_prefix: str = "/geo",
 ) -> Blueprint:
@@ -72,13 +112,18 @@ def create_blueprint(
         ``water``) and level (0 for the non-level layers); default memoized.
     coverage_payload : callable, optional
         Returns the payload of ``coverage`` or ``gaps`` for a normalised scenario query.
+    times_payload : callable, optional
+        Returns the response-time classes of a normalised scenario query.
+    difference_payload : callable, optional
+        Returns the places ``gained`` or ``lost`` from scenario A to B (normalised queries).
     name, url_prefix : str
         Blueprint name and URL prefix.
 
     Returns
     -------
     flask.Blueprint
-        ``GET {prefix}/<version>/<name>.geojson`` and ``.../coverage-<kind>.geojson``.
+        ``GET {prefix}/<version>/<name>.geojson``, ``.../coverage-<kind>.geojson`` and
+        ``.../times.geojson`` (the response-time classes of the scenario in the query).
     """
     blueprint = Blueprint(name, __name__, url_prefix=url_prefix)
 
@@ -105,6 +150,42 @@ def create_blueprint(
         try:
             scenario = parse_query(request.query_string.decode())
             return _send(coverage_payload(kind, scenario.to_query()))
+        except (ScenarioError, CoverageError) as error:
+            body = json.dumps({"error": str(error)})
+            return Response(body, status=400, mimetype="application/json")
+
+    @blueprint.get("/<version>/times.geojson")
+    def times_layer(version: str) -> Response:
+        """Serve the response-time classes of the scenario in the query string."""
+        check_version(version)
+        try:
+            scenario = parse_query(request.query_string.decode())
+            return _send(times_payload(scenario.to_query()))
+        except (ScenarioError, CoverageError) as error:
+            body = json.dumps({"error": str(error)})
+            return Response(body, status=400, mimetype="application/json")
+
+    @blueprint.get("/<version>/times.png")
+    def times_image(version: str) -> Response:
+        """Serve the response-time classes of the scenario as an image (a pixel a cell)."""
+        check_version(version)
+        try:
+            scenario = parse_query(request.query_string.decode())
+            return _send_png(_times_png(scenario.to_query()))
+        except (ScenarioError, CoverageError) as error:
+            body = json.dumps({"error": str(error)})
+            return Response(body, status=400, mimetype="application/json")
+
+    @blueprint.get("/<version>/difference-<kind>.geojson")
+    def difference_layer(version: str, kind: str) -> Response:
+        """Serve the places gained or lost from scenario ``a`` to ``b`` (each a query string)."""
+        check_version(version)
+        if kind not in ("gained", "lost"):
+            abort(404, description=f"no difference layer {kind!r}")
+        try:
+            a = parse_query(request.args.get("a", "")).to_query()
+            b = parse_query(request.args.get("b", "")).to_query()
+            return _send(difference_payload(kind, a, b))
         except (ScenarioError, CoverageError) as error:
             body = json.dumps({"error": str(error)})
             return Response(body, status=400, mimetype="application/json")

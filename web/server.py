@@ -11,7 +11,15 @@ from flask import Flask
 from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
-from web import admin, api_docs, coverage_api, geo_routes, grids_api, incidents_api
+from web import (
+    admin,
+    api_docs,
+    coverage_api,
+    geo_routes,
+    grids_api,
+    incidents_api,
+    report_page,
+)
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.compression import close_file_bodies
@@ -93,6 +101,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
     )
     server.register_blueprint(admin.create_blueprint())
     server.register_blueprint(api_docs.create_blueprint())
+    server.register_blueprint(report_page.create_blueprint())
     install_error_handlers(server)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from gridmap.coverage.profiles import URBAN_KINDS
 from gridmap.errors import CoverageError
 from gridmap.grids.schema import WGS84
 
@@ -120,3 +121,33 @@ def metric_posts(
                 if c in posts.columns
             }
     return post_ids, post_xy, names
+
+
+def urban_area(grids: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """Return the town seat: the union of the grids whose ``kind`` is urban (None: no such grid)."""
+    if "kind" not in grids.columns:
+        return None
+    urban = grids[grids["kind"].astype("object").isin(URBAN_KINDS)]
+    if urban.empty:
+        return None
+    area = shapely.union_all(urban.geometry.to_numpy())
+    shapely.prepare(area)
+    return area
+
+
+def model_info(model: Any) -> dict:
+    """Sizes of the model (graph, raster, grids, posts), for logs and the benchmark."""
+    g = model.graph
+    return {
+        "method": model.method,
+        "crs": model.crs.to_string(),
+        "nodes": g.n_nodes if g else 0,
+        "edges": g.n_edges if g else 0,
+        "components": g.n_components if g else 0,
+        "road_km": float(g.length_m.sum() / 1000) if g else 0.0,
+        "cells": model.raster.n_cells,
+        "cell_m": model.settings.cell_m,
+        "grids": len(model.index.frame),
+        "leaves": model.index.n_leaves,
+        "posts": len(model.post_ids),
+    }

@@ -21,9 +21,16 @@ from scipy.spatial import cKDTree
 
 from gridmap.coverage import core
 from gridmap.coverage.grid_shares import GridIndex, build_grid_index
-from gridmap.coverage.inputs import check_gdf, metric_outline, metric_posts
+from gridmap.coverage.inputs import (
+    check_gdf,
+    metric_outline,
+    metric_posts,
+    model_info,
+    urban_area,
+)
 from gridmap.coverage.params import (
     DEFAULT_MINUTES,
+    MAX_MINUTES,
     NETWORK,
     STRAIGHT_LINE,
     CoverageSettings,
@@ -31,11 +38,12 @@ from gridmap.coverage.params import (
     check_minutes,
     check_speed_scale,
 )
+from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES, check_profile
 from gridmap.coverage.raster import Raster
 from gridmap.coverage.result import CoverageResult
 from gridmap.coverage.roadgraph import RoadGraph, build_road_graph
 from gridmap.errors import CoverageError
-from gridmap.grids.schema import WGS84
+from gridmap.grids.schema import ROAD_CLASSES, WGS84
 from gridmap.messages import Message
 
 _MEMO_SIZE = 16
@@ -85,6 +93,7 @@ class CoverageModel:
         s = self.settings
         self.raster = Raster.over(outline, s.cell_m)
         self.index: GridIndex = build_grid_index(grids, self.raster)
+        self.urban = urban_area(grids)
         self._lock = threading.Lock()
         self._memo: OrderedDict[tuple, CoverageResult] = OrderedDict()
         self._matrices: OrderedDict[tuple, csr_matrix] = OrderedDict()
@@ -98,6 +107,12 @@ class CoverageModel:
             self.post_walk_m = np.asarray(d, dtype=float)
             self._cell_nodes, self._cell_walk = self._near_nodes(self.raster.centres)
             self._comp_len = g.component_length_m()
+            mid = (g.xy[g.u] + g.xy[g.v]) / 2
+            self._edge_urban = (
+                shapely.covers(self.urban, shapely.points(mid))
+                if self.urban is not None and g.n_edges
+                else np.zeros(g.n_edges, dtype=bool)
+            )
             for pid, dist in zip(self.post_ids, self.post_walk_m, strict=True):
                 if dist > s.walk_max_m:
                     self.build_warnings.append(
@@ -199,17 +214,37 @@ class CoverageModel:
             self._tree, self.graph.n_nodes, xy, s.walk_k, s.walk_max_m, s.walk_mps
         )
 
-    def _matrix(self, speed_scale: float, extra_nodes: tuple, extra_walk: tuple) -> csr_matrix:
-        """Road edges at ``speed_scale``, plus a source node per post linked by its walk leg."""
-        key = (speed_scale, extra_nodes, extra_walk)
+    def edge_factors(self, profile: str = DEFAULT_PROFILE) -> np.ndarray:
+        """Speed factor of each road edge in the time-of-day ``profile`` (1 off-peak)."""
+        g = self.graph
+        p = PROFILES[check_profile(profile)]
+        codes = g.edge_class if g.edge_class is not None else np.full(g.n_edges, -1)
+        by_class = np.array([p.factor(c, False) for c in ROAD_CLASSES] + [1.0])
+        return by_class[codes] * np.where(self._edge_urban, p.urban_factor, 1.0)
+
+    def _matrix(
+        self,
+        speed_scale: float,
+        extra_nodes: tuple,
+        extra_walk: tuple,
+        profile: str = DEFAULT_PROFILE,
+    ) -> csr_matrix:
+        """Road edges at ``speed_scale`` in ``profile``, plus a source node per post (walk leg)."""
+        key = (speed_scale, extra_nodes, extra_walk, profile)
         with self._lock:
             m = self._matrices.get(key)
         if m is not None:
             return m
         nodes = np.concatenate([self.post_node, np.asarray(extra_nodes, dtype=np.int64)])
         walk = np.concatenate([self.post_walk_m, np.asarray(extra_walk, dtype=float)])
+        f = self.edge_factors(profile)
         m = core.source_matrix(
-            self._road_coo, self.graph.n_nodes, nodes, walk, self.settings.walk_mps, speed_scale
+            self._road_coo,
+            self.graph.n_nodes,
+            nodes,
+            walk,
+            self.settings.walk_mps,
+            speed_scale * np.concatenate([f, f]),
         )
         with self._lock:
             self._matrices[key] = m
@@ -239,6 +274,7 @@ class CoverageModel:
         speed_scale: float = 1.0,
         extra_posts: Iterable[Sequence[float]] = (),
         disabled_posts: Iterable[str] = (),
+        profile: str = DEFAULT_PROFILE,
     ) -> CoverageResult:
         """Travel time from the nearest post to every cell, and what is reached in ``minutes``.
 
@@ -253,6 +289,8 @@ class CoverageModel:
             Hypothetical new posts, EPSG:4326; they are named ``new-1``, ``new-2``...
         disabled_posts : iterable of str
             Post ids taken out of service.
+        profile : str
+            Time-of-day speed profile (:data:`gridmap.coverage.profiles.PROFILES`).
 
         Returns
         -------
@@ -261,11 +299,31 @@ class CoverageModel:
         Raises
         ------
         CoverageError
-            ``minutes`` or ``speed_scale`` out of range, an unknown post id, or a new post
-            outside the district.
+            ``minutes``, ``speed_scale`` or ``profile`` out of range, an unknown post id, or a
+            new post outside the district.
         """
-        minutes = check_minutes(minutes)
+        return self._query(
+            check_minutes(minutes), speed_scale, extra_posts, disabled_posts, profile
+        )
+
+    def travel_times(
+        self,
+        speed_scale: float = 1.0,
+        extra_posts: Iterable[Sequence[float]] = (),
+        disabled_posts: Iterable[str] = (),
+        profile: str = DEFAULT_PROFILE,
+    ) -> CoverageResult:
+        """Travel time from the nearest post to every cell, however long (no time limit).
+
+        Parameters as in :meth:`coverage`. The answer's ``cell_seconds`` are finite wherever
+        some post reaches the cell on the roads (inf where none does); its ``minutes`` is the
+        longest limit (15). Memoized beside the coverage queries, on the scenario's key.
+        """
+        return self._query(None, speed_scale, extra_posts, disabled_posts, profile)
+
+    def _query(self, minutes, speed_scale, extra_posts, disabled_posts, profile) -> CoverageResult:
         speed_scale = check_speed_scale(speed_scale)
+        profile = check_profile(profile)
         extra = tuple(check_lonlat(p, k, "extra_posts") for k, p in enumerate(extra_posts))
         if isinstance(disabled_posts, str):
             disabled_posts = (disabled_posts,)
@@ -276,13 +334,13 @@ class CoverageModel:
                 f"disabled_posts: unknown post id(s) {', '.join(unknown[:10])}",
                 parameter="disabled_posts",
             )
-        key = (minutes, speed_scale, extra, disabled)
+        key = (minutes, speed_scale, extra, disabled, profile)
         with self._lock:
             hit = self._memo.get(key)
             if hit is not None:
                 self._memo.move_to_end(key)
                 return hit
-        result = self._compute(minutes, speed_scale, extra, disabled)
+        result = self._compute(minutes, speed_scale, extra, disabled, profile)
         with self._lock:
             self._memo[key] = result
             if len(self._memo) > _MEMO_SIZE:
@@ -290,9 +348,14 @@ class CoverageModel:
         return result
 
     def _compute(
-        self, minutes: float, speed_scale: float, extra: tuple, disabled: frozenset
+        self,
+        minutes: float | None,
+        speed_scale: float,
+        extra: tuple,
+        disabled: frozenset,
+        profile: str,
     ) -> CoverageResult:
-        limit = minutes * 60.0
+        limit = np.inf if minutes is None else minutes * 60.0
         extra_xy = self.to_metric(np.array(extra)) if extra else np.zeros((0, 2))
         outside = ~shapely.covers(self.outline_buffered, shapely.points(extra_xy))
         if outside.any():
@@ -322,7 +385,7 @@ class CoverageModel:
                         )
             else:
                 extra_nodes, extra_walk = (), ()
-            m = self._matrix(speed_scale, extra_nodes, extra_walk)
+            m = self._matrix(speed_scale, extra_nodes, extra_walk, profile)
             n_road = self.graph.n_nodes
             src = np.concatenate(
                 [
@@ -336,8 +399,9 @@ class CoverageModel:
             warnings += self._island_warnings(src_nodes, ids)
         return CoverageResult(
             model=self,
-            minutes=minutes,
+            minutes=MAX_MINUTES if minutes is None else minutes,
             speed_scale=speed_scale,
+            profile=profile,
             post_ids=ids,
             post_xy=xy,
             cell_seconds=cell_seconds,
@@ -379,17 +443,4 @@ class CoverageModel:
 
     def info(self) -> dict:
         """Sizes of the model (graph, raster, grids, posts), for logs and the benchmark."""
-        g = self.graph
-        return {
-            "method": self.method,
-            "crs": self.crs.to_string(),
-            "nodes": g.n_nodes if g else 0,
-            "edges": g.n_edges if g else 0,
-            "components": g.n_components if g else 0,
-            "road_km": float(g.length_m.sum() / 1000) if g else 0.0,
-            "cells": self.raster.n_cells,
-            "cell_m": self.settings.cell_m,
-            "grids": len(self.index.frame),
-            "leaves": self.index.n_leaves,
-            "posts": len(self.post_ids),
-        }
+        return model_info(self)

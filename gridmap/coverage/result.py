@@ -31,6 +31,7 @@ class CoverageResult:
         model: CoverageModel,
         minutes: float,
         speed_scale: float,
+        profile: str = "free",
         post_ids: list[str],
         post_xy: np.ndarray,
         cell_seconds: np.ndarray,
@@ -41,6 +42,7 @@ class CoverageResult:
         self.model = model
         self.minutes = minutes
         self.speed_scale = speed_scale
+        self.profile = profile
         self.method = model.method
         self.post_ids = post_ids
         self.post_xy = post_xy

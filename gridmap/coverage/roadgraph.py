@@ -66,6 +66,9 @@ class RoadGraph:
         Length of each edge.
     crs : pyproj.CRS or None
         The metric CRS of ``xy``.
+    edge_class : ndarray of int (m,), optional
+        Road class of each edge, a position in :data:`gridmap.grids.schema.ROAD_CLASSES`
+        (-1: unknown, e.g. a road known only by its ``speed_kmh``).
     """
 
     xy: np.ndarray
@@ -74,6 +77,7 @@ class RoadGraph:
     seconds: np.ndarray
     length_m: np.ndarray
     crs: CRS | None = None
+    edge_class: np.ndarray | None = None
     labels: np.ndarray = field(init=False, repr=False)
     n_components: int = field(init=False)
 
@@ -151,6 +155,7 @@ def graph_from_lines(
     snap_m: float = SNAP_M,
     max_edge_m: float = MAX_EDGE_M,
     crs: CRS | None = None,
+    classes: Sequence[int] | np.ndarray | None = None,
 ) -> RoadGraph:
     """Build a road graph from polylines in metres (the array core).
 
@@ -170,21 +175,26 @@ def graph_from_lines(
         Longest edge after densification, metres.
     crs : pyproj.CRS, optional
         The metric CRS of the coordinates, kept on the graph.
+    classes : sequence of int, optional
+        Road class code of each line (kept per edge as ``edge_class``; default -1).
 
     Returns
     -------
     RoadGraph
     """
     speeds = np.asarray(speeds_kmh, dtype=float)
+    codes = np.full(len(lines), -1) if classes is None else np.asarray(classes, dtype=np.int64)
+    if len(codes) != len(lines):
+        raise RoadDataError(f"{len(lines)} lines but {len(codes)} road classes")
     if len(speeds) != len(lines):
         raise RoadDataError(f"{len(lines)} lines but {len(speeds)} speeds")
     if len(speeds) and not (np.all(np.isfinite(speeds)) and np.all(speeds > 0)):
         raise RoadDataError("every speed must be a positive number of km/h")
     if not max_edge_m > 0 or not snap_m >= 0:
         raise RoadDataError(f"max_edge_m must be > 0 and snap_m >= 0, got {max_edge_m}, {snap_m}")
-    pts_list, a_list, b_list, sp_list = [], [], [], []
+    pts_list, a_list, b_list, sp_list, cl_list = [], [], [], [], []
     offset = 0
-    for coords, speed in zip(lines, speeds, strict=True):
+    for coords, speed, code in zip(lines, speeds, codes, strict=True):
         coords = np.asarray(coords, dtype=float)[:, :2]
         if len(coords) < 2:
             continue
@@ -194,14 +204,18 @@ def graph_from_lines(
         a_list.append(np.arange(offset, offset + k - 1))
         b_list.append(np.arange(offset + 1, offset + k))
         sp_list.append(np.full(k - 1, speed))
+        cl_list.append(np.full(k - 1, code, dtype=np.int64))
         offset += k
     if not pts_list:
         empty_i = np.zeros(0, dtype=np.int64)
-        return RoadGraph(np.zeros((0, 2)), empty_i, empty_i, np.zeros(0), np.zeros(0), crs)
+        return RoadGraph(
+            np.zeros((0, 2)), empty_i, empty_i, np.zeros(0), np.zeros(0), crs, empty_i.copy()
+        )
     pts = np.vstack(pts_list)
     a = np.concatenate(a_list)
     b = np.concatenate(b_list)
     sp = np.concatenate(sp_list)
+    cl = np.concatenate(cl_list)
     length = np.hypot(*(pts[b] - pts[a]).T)
 
     # Merge points within snap_m of each other (transitively) into one node.
@@ -226,11 +240,11 @@ def graph_from_lines(
     v = node_of[b]
     sec = np.maximum(length / (sp / 3.6), _MIN_SECONDS)
     keep = u != v
-    u, v, sec, length = u[keep], v[keep], sec[keep], length[keep]
+    u, v, sec, length, cl = u[keep], v[keep], sec[keep], length[keep], cl[keep]
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     # Parallel edges: keep the fastest (a sparse matrix would add them up).
     order = np.lexsort((sec, hi, lo))
-    lo, hi, sec, length = lo[order], hi[order], sec[order], length[order]
+    lo, hi, sec, length, cl = lo[order], hi[order], sec[order], length[order], cl[order]
     first_of_pair = np.ones(len(lo), dtype=bool)
     first_of_pair[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
     return RoadGraph(
@@ -240,6 +254,7 @@ def graph_from_lines(
         seconds=sec[first_of_pair],
         length_m=length[first_of_pair],
         crs=crs,
+        edge_class=cl[first_of_pair],
     )
 
 
@@ -368,7 +383,26 @@ def build_road_graph(
     geoms = roads.geometry.to_crs(metric).to_numpy()
     parts, part_of = shapely.get_parts(geoms, return_index=True)
     lines = [shapely.get_coordinates(p) for p in parts]
-    return graph_from_lines(lines, speed[part_of], snap_m=snap_m, max_edge_m=max_edge_m, crs=metric)
+    codes = road_class_codes(roads)
+    return graph_from_lines(
+        lines,
+        speed[part_of],
+        snap_m=snap_m,
+        max_edge_m=max_edge_m,
+        crs=metric,
+        classes=codes[part_of],
+    )
+
+
+def road_class_codes(roads: gpd.GeoDataFrame) -> np.ndarray:
+    """Return each road's class as a position in ``ROAD_CLASSES`` (-1: none or unknown)."""
+    if "road_class" not in roads.columns:
+        return np.full(len(roads), -1, dtype=np.int64)
+    pos = {c: i for i, c in enumerate(ROAD_CLASSES)}
+    return np.array(
+        [pos.get(str(c).strip().lower(), -1) if c is not None else -1 for c in roads["road_class"]],
+        dtype=np.int64,
+    )
 
 
 __all__ = [

@@ -16,6 +16,7 @@ from gridmap.coverage.params import (
     MIN_MINUTES,
     MIN_SPEED_SCALE,
 )
+from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES
 from gridmap.csv_cells import csv_text
 from gridmap.errors import ScenarioError
 from gridmap.messages import Message
@@ -35,6 +36,7 @@ class Scenario:
     speed_scale: float = 1.0
     added: tuple[tuple[float, float], ...] = ()
     disabled: tuple[str, ...] = ()
+    profile: str = DEFAULT_PROFILE
 
     def __post_init__(self) -> None:
         """Refuse values out of range, naming the parameter."""
@@ -56,6 +58,11 @@ class Scenario:
                     value=f"{self.speed_scale:g}",
                 ),
                 parameter="speed",
+            )
+        if self.profile not in PROFILES:
+            raise ScenarioError(
+                f"profile must be one of {', '.join(PROFILES)}, got {self.profile!r}",
+                parameter="profile",
             )
         if len(self.added) > MAX_ADDED:
             raise ScenarioError(
@@ -91,6 +98,8 @@ class Scenario:
         params: dict[str, str] = {"minutes": f"{self.minutes:g}"}
         if self.speed_scale != 1.0:
             params["speed"] = f"{self.speed_scale:g}"
+        if self.profile != DEFAULT_PROFILE:
+            params["profile"] = self.profile
         if self.added:
             params["add"] = ";".join(f"{lon:.5f},{lat:.5f}" for lon, lat in self.added)
         if self.disabled:
@@ -129,6 +138,7 @@ def parse_query(search: str | None) -> Scenario:
         speed_scale=_number(query, "speed", 1.0),
         added=tuple(added),
         disabled=disabled,
+        profile=(query.get("profile") or [DEFAULT_PROFILE])[0],
     )
 
 
@@ -210,6 +220,17 @@ def scenario_coverage(model: Any, scenario: Scenario) -> Any:
         speed_scale=scenario.speed_scale,
         extra_posts=scenario.added,
         disabled_posts=scenario.disabled,
+        profile=scenario.profile,
+    )
+
+
+def scenario_times(model: Any, scenario: Scenario) -> Any:
+    """Return the travel times (no limit) of ``scenario`` on ``model``, from the model's memo."""
+    return model.travel_times(
+        scenario.speed_scale,
+        extra_posts=scenario.added,
+        disabled_posts=scenario.disabled,
+        profile=scenario.profile,
     )
 
 

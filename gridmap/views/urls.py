@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from gridmap.coverage.scenario import Scenario
 
 
@@ -19,6 +21,18 @@ def level_url(version: str, level: int) -> str:
 def coverage_url(version: str, kind: str, scenario: Scenario) -> str:
     """Return the URL of the coverage (``kind`` coverage) or gap polygons of a scenario."""
     return f"/geo/{version}/coverage-{kind}.geojson{scenario.to_query()}"
+
+
+def times_url(version: str, scenario: Scenario) -> str:
+    """Return the URL of the response-time image (a pixel a raster cell) of a scenario."""
+    return f"/geo/{version}/times.png{scenario.to_query()}"
+
+
+def difference_url(version: str, kind: str, a: Scenario, b: Scenario) -> str:
+    """Return the URL of the places ``gained`` or ``lost`` from scenario ``a`` to ``b``."""
+    return f"/geo/{version}/difference-{kind}.geojson?" + urlencode(
+        {"a": a.to_query(), "b": b.to_query()}
+    )
 
 
 def layer_urls(version: str) -> dict[str, str]:

@@ -76,16 +76,20 @@ def assigns(patch: dict) -> dict[tuple, object]:
     }
 
 
-def edit(client, search="", click=None, minutes=5, speed=1.0, changed=None, saved=None, sug=None):
+def edit(
+    client, search="", click=None, minutes=5, speed=1.0, changed=None, saved=None, sug=None,
+    profile="free",
+):  # fmt: skip
     """Call the planner's ``edit`` callback; return the response."""
     changed = changed or f"{ids.CLICK_STORE}.data"
     return call(
         client,
-        [(ids.URL, "search"), (ids.MINUTES, "value"), (ids.SPEED, "value")],
+        [(ids.URL, "search"), (ids.MINUTES, "value"), (ids.SPEED, "value"), (ids.PROFILE, "value")],
         [
             (ids.CLICK_STORE, "data", click),
             (ids.MINUTES, "value", minutes),
             (ids.SPEED, "value", speed),
+            (ids.PROFILE, "value", profile),
             (ids.RESET, "n_clicks", 1 if changed.startswith(ids.RESET) else None),
             (ids.SUGGEST_APPLY, "n_clicks", 1 if changed.startswith(ids.SUGGEST_APPLY) else None),
             (ids.SAVED_SELECT, "value", saved),
@@ -110,7 +114,7 @@ def edited(resp) -> tuple[str, float, float]:
     )
 
 
-def render(client, search, lang="en", level=3):
+def render(client, search, lang="en", level=3, layer="coverage"):
     return call(
         client,
         [
@@ -119,11 +123,13 @@ def render(client, search, lang="en", level=3):
             (ids.METHOD, "children"),
             (ids.ERROR, "children"),
             (ids.WORST_TABLE, "children"),
+            (ids.REPORT_LINK, "href"),
         ],
         [
             (ids.URL, "search", search),
             (ids.LANG_STORE, "data", lang),
             (ids.WORST_LEVEL, "value", level),
+            (ids.LAYER_MODE, "value", layer),
         ],
         prefix=PREFIX,
     )
@@ -318,6 +324,8 @@ def test_render_baseline(client, version):
         "planner-kpi-incidents",
         "planner-kpi-posts",
         "planner-kpi-uncovered",
+        "planner-kpi-mean-time",
+        "planner-kpi-p90-time",
     ]
     assert kpi_value(kpis, "planner-kpi-posts") == "3"
     assert kpi_value(kpis, "planner-kpi-uncovered") == "13,600"
@@ -430,7 +438,10 @@ def test_render_bad_query_shows_the_error(client, search, match):
 # --- suggest, save, export --------------------------------------------------------------------
 
 
-def suggest(client, outputs, search="?minutes=5", k=1, weight="population", movable=(), lang="en"):
+def suggest(
+    client, outputs, search="?minutes=5", k=1, weight="population", movable=(), goal="cover",
+    share=60, lang="en",
+):  # fmt: skip
     key = next(o for o in outputs if o.startswith(f"..{ids.SUGGEST_STORE}."))
     map_prop = key.split(f"{ids.MAP}.")[1].rstrip(".")  # figure@<hash>
     return call(
@@ -444,7 +455,9 @@ def suggest(client, outputs, search="?minutes=5", k=1, weight="population", mova
         [(ids.SUGGEST_RUN, "n_clicks", 1)],
         [
             (ids.URL, "search", search),
+            (ids.SUGGEST_GOAL, "value", goal),
             (ids.SUGGEST_K, "value", k),
+            (ids.SUGGEST_SHARE, "value", share),
             (ids.SUGGEST_WEIGHT, "value", weight),
             (ids.SUGGEST_MOVABLE, "value", list(movable)),
             (ids.LANG_STORE, "data", lang),
@@ -513,7 +526,12 @@ def test_suggest_bad_query_shows_the_error(client, outputs):
 def save(client, name, search, changed=f"{ids.SAVE_BUTTON}.n_clicks"):
     resp = call(
         client,
-        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [
+            (ids.SAVE_STATUS, "children"),
+            (ids.SAVED_SELECT, "options"),
+            (ids.COMPARE_A, "options"),
+            (ids.COMPARE_B, "options"),
+        ],
         [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
         [
             (ids.SAVE_NAME, "value", name),
@@ -639,7 +657,8 @@ def test_saving_over_someone_elses_name_is_refused_in_both_languages(app, planne
     assert "contested" not in values(options)
     resp = call(
         two,
-        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options"),
+         (ids.COMPARE_A, "options"), (ids.COMPARE_B, "options")],
         [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
         [(ids.SAVE_NAME, "value", "contested"), (ids.URL, "search", "?minutes=12"),
          (ids.LANG_STORE, "data", "zh")],

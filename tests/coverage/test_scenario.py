@@ -432,7 +432,12 @@ def test_scenario_coverage_asks_the_model_for_the_scenario():
     scenario = Scenario(7.0, 1.5, ((114.1, 33.1),), ("P1",))
     assert scenario_coverage(Model(), scenario) == (
         7.0,
-        {"speed_scale": 1.5, "extra_posts": ((114.1, 33.1),), "disabled_posts": ("P1",)},
+        {
+            "speed_scale": 1.5,
+            "extra_posts": ((114.1, 33.1),),
+            "disabled_posts": ("P1",),
+            "profile": "free",
+        },
     )
 
 
@@ -441,3 +446,14 @@ def test_export_csv_neutralises_formula_names():
     text = export_csv(Scenario(), posts, {}, {}).removeprefix("\ufeff")
     row = next(csv.reader(io.StringIO(text.split("\r\n", 1)[1])))
     assert row[1] == '\'=HYPERLINK("http://x","y")' and row[2] == "'@SUM(A1)"
+
+
+def test_the_time_of_day_profile_round_trips_through_the_url():
+    rush = Scenario(added=((114.1, 33.1),), profile="rush")
+    assert "profile=rush" in rush.to_query()
+    assert parse_query(rush.to_query()) == rush
+    assert "profile" not in Scenario().to_query()  # off-peak is the default
+    assert rush.baseline().profile == "rush"  # the same time of day, posts as in the data
+    with pytest.raises(ScenarioError, match="profile must be one of") as err:
+        parse_query("?profile=dawn")
+    assert err.value.parameter == "profile"

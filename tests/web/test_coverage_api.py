@@ -168,7 +168,8 @@ def test_a_suggestion_is_recomputed_after_an_incident_is_added_and_not_before(mo
 
 def test_domain_errors_are_mapped_to_query_parameters_by_attribute():
     from gridmap.errors import CoverageError, MCLPError
-    from web.coverage_api import QUERY_PARAMETER, _as_parameter_error
+    from web.coverage_params import QUERY_PARAMETER
+    from web.coverage_params import as_parameter_error as _as_parameter_error
 
     assert QUERY_PARAMETER["extra_posts"] == "extra"
     err = _as_parameter_error(CoverageError("no such post", parameter="disabled_posts"), "k")

@@ -105,3 +105,81 @@ def test_level_geometry_is_a_valid_coverage_one_feature_per_grid(client, distric
     # Together they cover the district (the simplified boxes stay boxes).
     union = shapely.union_all(geoms)
     assert union.area == pytest.approx(district.outline.area, rel=1e-6)
+
+
+def test_times_layer_holds_one_polygon_per_class_of_the_scenario(client, district):
+    from gridmap.coverage.time_layer import class_labels
+
+    # The tiny district's posts stand kilometres from its roads: a new post at the junction.
+    base = client.get(f"/geo/{district.version}/times.geojson?minutes=5").get_json()
+    body = client.get(
+        f"/geo/{district.version}/times.geojson?minutes=5&add=114.84,33.74"
+    ).get_json()
+    assert len(body["features"]) > len(base["features"])
+    features = body["features"]
+    assert features and all(f["id"] == str(f["properties"]["cls"]) for f in features)
+    labels = class_labels()
+    assert labels == ["≤2", "2–5", "5–8", "8–12", ">12"]
+    assert all(f["properties"]["label"] == labels[f["properties"]["cls"]] for f in features)
+    area = sum(f["properties"]["area_km2"] for f in features)
+    outline = shapely.area(
+        shapely.from_geojson(
+            json.dumps(client.get(url(district, "level-1")).get_json()["features"][0]["geometry"])
+        )
+    )
+    assert area > 0 and outline > 0
+    # A new post and rush hour change the layer; the query is the scenario's.
+    rush = client.get(f"/geo/{district.version}/times.geojson?add=114.84,33.74&profile=rush")
+    assert rush.status_code == 200 and rush.get_json() != body
+
+
+@pytest.mark.parametrize("query", ["?profile=dawn", "?minutes=99", "?add=1,2,3"])
+def test_times_layer_refuses_a_bad_scenario(client, district, query):
+    res = client.get(f"/geo/{district.version}/times.geojson{query}")
+    assert res.status_code == 400 and "error" in res.get_json()
+
+
+def test_difference_layers_hold_the_places_gained_and_lost(client, district):
+    from gridmap.coverage.scenario import Scenario
+    from gridmap.views.urls import difference_url
+
+    today = Scenario()
+    moved = Scenario(added=((114.84, 33.74),), disabled=("P1",))
+    gained = client.get(difference_url(district.version, "gained", today, moved)).get_json()
+    lost = client.get(difference_url(district.version, "lost", today, moved)).get_json()
+    assert gained["features"][0]["id"] == "gained" and lost["features"][0]["id"] == "lost"
+    assert gained["features"][0]["properties"]["area_km2"] > 0
+    back = client.get(difference_url(district.version, "lost", moved, today)).get_json()
+    assert back["features"][0]["properties"] == {
+        **gained["features"][0]["properties"],
+        "kind": "lost",
+    }
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("difference-gained.geojson?a=minutes%3D99", 400), ("difference-both.geojson", 404),
+     ("difference-lost.geojson?b=profile%3Ddawn", 400)],
+)  # fmt: skip
+def test_difference_layers_refuse_bad_requests(client, district, path, status):
+    assert client.get(f"/geo/{district.version}/{path}").status_code == status
+
+
+def test_times_image_is_a_png_a_pixel_a_cell(client, district, tiny_app):
+    import io
+
+    import numpy as np
+
+    body = client.get(f"/geo/{district.version}/times.png?add=114.84,33.74")
+    assert body.status_code == 200 and body.mimetype == "image/png"
+    assert body.data.startswith(b"\x89PNG\r\n\x1a\n")
+    model = tiny_app.server.extensions["gridmap"].coverage_model
+    width, height = np.frombuffer(body.data[16:24], dtype=">u4")
+    assert (width, height) == (model.raster.nx, model.raster.ny)
+    again = client.get(
+        f"/geo/{district.version}/times.png?add=114.84,33.74",
+        headers={"If-None-Match": body.headers["ETag"]},
+    )
+    assert again.status_code == 304
+    assert client.get(f"/geo/{district.version}/times.png?profile=x").status_code == 400
+    del io

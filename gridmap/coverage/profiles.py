@@ -1,0 +1,75 @@
+"""Time-of-day speed profiles: a factor on the e-bike speed per road class, and in the town seat.
+
+A profile multiplies the class speed of every road (:data:`gridmap.coverage.roadgraph.
+DEFAULT_SPEEDS_KMH`, or a road's own ``speed_kmh``) by its class factor, and the roads inside the
+town seat (the grids of :data:`URBAN_KINDS`) once more by ``urban_factor``. ``speed_scale`` (the
+planner's what-if slider) comes on top. The factors are documented, with their reasons, in
+docs/coverage.md ("Time of day").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gridmap.errors import CoverageError
+
+#: The kinds of grid (the ``kind`` column) whose roads form the town seat (城区): a
+#: subdistrict (街道) and an urban community (社区).
+URBAN_KINDS: tuple[str, ...] = ("subdistrict", "community")
+
+
+@dataclass(frozen=True)
+class SpeedProfile:
+    """Factors on the e-bike speed by road class, and inside the town seat.
+
+    Attributes
+    ----------
+    name : str
+        The profile's key (``free``, ``rush``, ``night``).
+    class_factor : mapping
+        Factor per road class (missing classes: 1).
+    urban_factor : float
+        Extra factor on the roads inside the town seat.
+    """
+
+    name: str
+    class_factor: Mapping[str, float] = field(default_factory=dict)
+    urban_factor: float = 1.0
+
+    def factor(self, road_class: str | None, urban: bool) -> float:
+        """Return the speed factor of a road of ``road_class``, inside the town seat or not."""
+        f = float(self.class_factor.get(road_class or "", 1.0))
+        return f * (self.urban_factor if urban else 1.0)
+
+
+#: Off-peak (free flow): the class speeds as they are; the default.
+FREE = SpeedProfile("free")
+#: Rush hour (07:00-09:00 and 17:00-19:00 on working days): the main roads are the most
+#: congested, e-bikes in their own lanes less so than cars; the town seat slower again.
+RUSH = SpeedProfile(
+    "rush",
+    {"arterial": 0.7, "county": 0.8, "street": 0.75, "village": 0.9, "path": 1.0},
+    urban_factor=0.85,
+)
+#: Night (22:00-06:00): empty main roads, but dark village roads and paths ridden slower; no
+#: class goes above the legal 25 km/h cap (22 km/h x 1.1 = 24.2 km/h).
+NIGHT = SpeedProfile(
+    "night",
+    {"arterial": 1.1, "county": 1.1, "street": 1.15, "village": 0.95, "path": 0.85},
+)
+
+PROFILES: dict[str, SpeedProfile] = {p.name: p for p in (FREE, RUSH, NIGHT)}
+DEFAULT_PROFILE = FREE.name
+
+
+def check_profile(name: Any) -> str:
+    """Return ``name`` if it is a known profile, or raise :class:`CoverageError` naming it."""
+    if name in (None, ""):
+        return DEFAULT_PROFILE
+    if not isinstance(name, str) or name not in PROFILES:
+        raise CoverageError(
+            f"profile must be one of {', '.join(PROFILES)}, got {name!r}", parameter="profile"
+        )
+    return name
