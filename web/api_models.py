@@ -23,6 +23,8 @@ from gridmap.incidents.intake import ID_PATTERN
 from gridmap.incidents.tables import MAX_LENGTHS
 from web.incident_requests import DEFAULT_LIMIT, MAX_LIMIT
 
+_PROFILES = ("free", "rush", "night")
+
 #: Most records in one POST (:data:`web.incidents_api.MAX_RECORDS`, repeated here to keep the
 #: import one way: the API module imports these models).
 MAX_RECORDS = 1000
@@ -422,3 +424,73 @@ class ScenarioQuery(Body):
     speed: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
     add: str | None = Field(None, description="New posts 'lon,lat;lon,lat'")
     off: str | None = Field(None, description="Post ids out of service, comma-separated")
+    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
+
+
+# -- planning: fewest posts, p-median, response times -----------------------------------------
+
+
+class MinimumQuery(Body):
+    """Parameters of 'GET /api/v1/coverage/minimum' (fewest new posts for a target share)."""
+
+    share: float = Field(..., gt=0, le=1, description="Target share within the minutes, 0-1")
+    minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)
+    speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
+    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
+    weight: Literal[WEIGHTS] = "population"  # type: ignore[valid-type]
+    movable: str | None = Field(None, description="Post ids that may move, comma-separated")
+    disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
+    method: Literal["auto", "milp", "greedy"] = "auto"
+    time_limit: float = Field(
+        DEFAULT_TIME_LIMIT_S, ge=0.1, le=60, description="Seconds for the solver"
+    )
+
+
+class MedianQuery(Body):
+    """Parameters of 'GET /api/v1/coverage/median' (K posts minimising the mean time)."""
+
+    k: int = Field(5, ge=1, le=MAX_K)
+    speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
+    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
+    weight: Literal[WEIGHTS] = "population"  # type: ignore[valid-type]
+    disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
+    method: Literal["auto", "milp", "greedy"] = "auto"
+    time_limit: float = Field(
+        DEFAULT_TIME_LIMIT_S, ge=0.1, le=60, description="Seconds for the solver"
+    )
+
+
+class TimesQuery(Body):
+    """Parameters of 'GET /api/v1/coverage/times' (response times from the nearest post)."""
+
+    level: int | None = Field(None, ge=1, le=5, description="Per-grid figures of one level")
+    speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
+    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
+    disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
+    extra: str | None = Field(None, description="New posts: 'lon,lat;lon,lat'")
+
+
+class Minimum(Answer):
+    """The fewest new posts reaching a target share, with the solver's proof gap."""
+
+    sites: list[dict[str, Any]]
+
+
+class Median(Answer):
+    """K new post sites minimising the population-weighted mean response time."""
+
+    k: int
+    sites: list[dict[str, Any]]
+
+
+class Times(Answer):
+    """Population-weighted mean and 90th-percentile response times, overall and per grid."""
+
+    summary: dict[str, Any]
+
+
+class DifferenceQuery(Body):
+    """Two scenarios (query strings) of the planner's side-by-side view."""
+
+    a: str | None = Field(None, description="Scenario A, a planner query string")
+    b: str | None = Field(None, description="Scenario B, a planner query string")

@@ -73,7 +73,7 @@ def points(name: str) -> list[tuple[float, float]]:
 
 def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
     """Return ``name``, one of ``allowed`` (``default`` when absent)."""
-    raw = request.args.get(name, default)
+    raw = request.args.get(name) or default
     if raw not in allowed:
         raise ParameterError(name, f"must be one of {', '.join(allowed)}, got {raw!r}")
     return raw
@@ -82,7 +82,7 @@ def choice(name: str, default: str, allowed: tuple[str, ...]) -> str:
 def flag(name: str, default: bool) -> bool:
     """Return ``name`` as a boolean (1/0, true/false, yes/no, on/off)."""
     raw = request.args.get(name)
-    if raw is None:
+    if not raw:
         return default
     if raw.lower() in ("1", "true", "yes", "on"):
         return True

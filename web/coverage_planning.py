@@ -30,8 +30,10 @@ from gridmap.coverage.serialize import json_safe, records
 from gridmap.coverage.suggest import MAX_K, WEIGHTS
 from gridmap.coverage.times import CLASS_BOUNDS_MIN, summary_times, time_table
 from gridmap.errors import CoverageError, MCLPError, ParameterError
+from web import api_models as models
 from web.cache import cache
 from web.coverage_params import as_parameter_error, choice, ids, number, points
+from web.openapi import documented
 
 METHODS = ("auto", "milp", "greedy")
 
@@ -138,6 +140,10 @@ def add_routes(bp: Any) -> None:
         return bp.version(), bp.get_scope().roots
 
     @bp.get("/coverage/minimum")
+    @documented(
+        "coverage", query=models.MinimumQuery,
+        answers={200: models.Minimum, 400: models.ErrorAnswer},
+    )  # fmt: skip
     def coverage_minimum():
         """Return the fewest new posts that bring ``share`` of the people within ``minutes``."""
         m = bp.get_model()
@@ -159,6 +165,10 @@ def add_routes(bp: Any) -> None:
         )  # fmt: skip
 
     @bp.get("/coverage/median")
+    @documented(
+        "coverage", query=models.MedianQuery,
+        answers={200: models.Median, 400: models.ErrorAnswer},
+    )  # fmt: skip
     def coverage_median():
         """Return K new posts minimising the weighted mean response time (p-median)."""
         m = bp.get_model()
@@ -176,6 +186,10 @@ def add_routes(bp: Any) -> None:
         )  # fmt: skip
 
     @bp.get("/coverage/times")
+    @documented(
+        "coverage", query=models.TimesQuery,
+        answers={200: models.Times, 400: models.ErrorAnswer},
+    )  # fmt: skip
     def coverage_times():
         """Return the weighted mean and 90th-percentile time, before and after, per grid."""
         m = bp.get_model()

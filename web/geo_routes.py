@@ -155,6 +155,13 @@ def create_blueprint(
             return Response(body, status=400, mimetype="application/json")
 
     @blueprint.get("/<version>/times.geojson")
+    @documented(
+        "geometry", query=models.ScenarioQuery,
+        answers={200: models.FeatureCollection if "times.geojson".endswith("json") else None,
+                  304: None, 400: models.ErrorAnswer, 404: models.ErrorAnswer},
+        media=geojson, json_media=False,
+        path=versions,
+    )  # fmt: skip
     def times_layer(version: str) -> Response:
         """Serve the response-time classes of the scenario in the query string."""
         check_version(version)
@@ -166,6 +173,13 @@ def create_blueprint(
             return Response(body, status=400, mimetype="application/json")
 
     @blueprint.get("/<version>/times.png")
+    @documented(
+        "geometry", query=models.ScenarioQuery,
+        answers={200: models.FeatureCollection if "times.png".endswith("json") else None,
+                  304: None, 400: models.ErrorAnswer, 404: models.ErrorAnswer},
+        media={200: {"image/png": None}}, json_media=False,
+        path=versions,
+    )  # fmt: skip
     def times_image(version: str) -> Response:
         """Serve the response-time classes of the scenario as an image (a pixel a cell)."""
         check_version(version)
@@ -177,6 +191,13 @@ def create_blueprint(
             return Response(body, status=400, mimetype="application/json")
 
     @blueprint.get("/<version>/difference-<kind>.geojson")
+    @documented(
+        "geometry", query=models.DifferenceQuery,
+        answers={200: models.FeatureCollection, 304: None, 400: models.ErrorAnswer,
+                 404: models.ErrorAnswer},
+        media=geojson, json_media=False,
+        path={**versions, "kind": {"enum": ["gained", "lost"]}},
+    )  # fmt: skip
     def difference_layer(version: str, kind: str) -> Response:
         """Serve the places gained or lost from scenario ``a`` to ``b`` (each a query string)."""
         check_version(version)

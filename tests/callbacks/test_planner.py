@@ -565,7 +565,12 @@ def test_save_then_options_then_load(client):
 def test_save_errors_in_chinese(client):
     resp = call(
         client,
-        [(ids.SAVE_STATUS, "children"), (ids.SAVED_SELECT, "options")],
+        [
+            (ids.SAVE_STATUS, "children"),
+            (ids.SAVED_SELECT, "options"),
+            (ids.COMPARE_A, "options"),
+            (ids.COMPARE_B, "options"),
+        ],
         [(ids.SAVE_BUTTON, "n_clicks", 1), (ids.URL, "pathname", "/planner/")],
         [
             (ids.SAVE_NAME, "value", ""),

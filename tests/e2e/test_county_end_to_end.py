@@ -158,7 +158,9 @@ def test_the_chinese_planner_suggests_by_area_and_says_so(client):
         [(planner_ids.SUGGEST_RUN, "n_clicks", 1)],
         [
             (planner_ids.URL, "search", "?minutes=5"),
+            (planner_ids.SUGGEST_GOAL, "value", "cover"),
             (planner_ids.SUGGEST_K, "value", 2),
+            (planner_ids.SUGGEST_SHARE, "value", 60),
             (planner_ids.SUGGEST_WEIGHT, "value", "population"),
             (planner_ids.SUGGEST_MOVABLE, "value", []),
             (planner_ids.LANG_STORE, "data", "zh"),
@@ -246,11 +248,13 @@ def test_the_planner_colours_the_villages_by_area_covered(client):
             (planner_ids.METHOD, "children"),
             (planner_ids.ERROR, "children"),
             (planner_ids.WORST_TABLE, "children"),
+            (planner_ids.REPORT_LINK, "href"),
         ],
         [
             (planner_ids.URL, "search", "?minutes=5"),
             (planner_ids.LANG_STORE, "data", "zh"),
             (planner_ids.WORST_LEVEL, "value", 3),
+            (planner_ids.LAYER_MODE, "value", "coverage"),
         ],
         prefix="/planner",
     )
