@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -296,6 +297,7 @@ def grid_table(
     *,
     incident_leaf: np.ndarray | None = None,
     incident_covered: np.ndarray | None = None,
+    leaf_incidents: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per-grid coverage figures at every level.
 
@@ -310,6 +312,10 @@ def grid_table(
     incident_covered : ndarray of float, optional
         For each incident, 1 if reached in time, 0 if not, or the probability (an incident
         known only by its grid counts as that grid's covered share of area).
+    leaf_incidents : ndarray of float, optional
+        Instead of points: the number of incidents in each leaf (:func:`leaf_counts`). Each
+        counts as its leaf's covered share of area (the leaf's incidents taken as spread
+        evenly over it), so no point is read.
 
     Returns
     -------
@@ -336,6 +342,15 @@ def grid_table(
         leaf_inc = np.bincount(incident_leaf[inside], minlength=n_leaves).astype(float)
         cov = np.asarray(incident_covered, dtype=float)[inside]
         leaf_cov_inc = np.bincount(incident_leaf[inside], weights=cov, minlength=n_leaves)
+    elif leaf_incidents is not None:
+        leaf_inc = np.asarray(leaf_incidents, dtype=float)
+        if leaf_inc.shape != (n_leaves,):
+            raise GridIndexError(
+                f"leaf_incidents: one count per leaf ({n_leaves}) expected, got {leaf_inc.shape}"
+            )
+        leaf_cov_inc = leaf_inc * np.divide(
+            leaf_cov_area, leaf_area, out=np.zeros(n_leaves), where=leaf_area > 0
+        )
     up = index.up
     out = index.frame[["grid_id", "parent_id", "level", "name_zh", "name_en"]].copy()
     area = up @ leaf_area
@@ -357,6 +372,35 @@ def grid_table(
     out["covered_incidents"] = cov_inc
     out["incident_share"] = _share(cov_inc, inc)
     return out[list(TABLE_COLUMNS)]
+
+
+def leaf_counts(index: GridIndex, counts: Mapping[str, float]) -> np.ndarray:
+    """Return the incidents of each leaf from counts per leaf grid id.
+
+    Parameters
+    ----------
+    index : GridIndex
+        From :func:`build_grid_index`.
+    counts : mapping of str to number
+        Incidents per leaf grid id (e.g. ``IncidentStore.counts_by_grid(5)``); ids that are not
+        a leaf (or None: an incident outside every grid) are not counted, as points outside
+        every leaf are not.
+
+    Returns
+    -------
+    ndarray of float
+        One count per leaf, in the order of ``index.leaf``.
+    """
+    leaf_ids = index.frame["grid_id"].to_numpy()[index.leaf]
+    out = np.zeros(index.n_leaves)
+    if not len(counts):
+        return out
+    keys = pd.Index([str(k) for k in counts.keys()])
+    found = pd.Index(leaf_ids).get_indexer(keys)
+    values = np.fromiter((float(v) for v in counts.values()), dtype=float, count=len(keys))
+    ok = found >= 0
+    np.add.at(out, found[ok], values[ok])
+    return out
 
 
 def _share(part: np.ndarray, total: np.ndarray) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +12,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.coverage.grid_shares import grid_table, rows_within
+from gridmap.coverage.grid_shares import grid_table, leaf_counts, rows_within
 from gridmap.coverage.kpis import district_kpis
 from gridmap.coverage.kpis import worst_grids as _worst_grids
 from gridmap.coverage.params import STRAIGHT_LINE
@@ -165,7 +166,9 @@ class CoverageResult:
         leaf_share = base["area_share"].to_numpy()[index.leaf]
         return found, np.nan_to_num(leaf_share[found], nan=0.0)
 
-    def grid_table(self, incidents: Any = None) -> pd.DataFrame:
+    def grid_table(
+        self, incidents: Any = None, *, counts: Mapping[str, float] | None = None
+    ) -> pd.DataFrame:
         """Per-grid figures at every level (see :func:`gridmap.coverage.grid_shares.grid_table`).
 
         Parameters
@@ -174,7 +177,14 @@ class CoverageResult:
             Incident points (GeoSeries / GeoDataFrame in any CRS, or an (n, 2) array of lon,
             lat), or an array of level-5 grid ids (each then counts as its grid's covered share
             of area).
+        counts : mapping of str to number, optional
+            Instead of ``incidents``: incidents per level-5 (leaf) grid id, e.g.
+            ``IncidentStore.counts_by_grid(5)``. Each counts as its grid's covered share of
+            area; no point is read (what the API does at a million incidents).
         """
+        if counts is not None:
+            index = self.model.index
+            return grid_table(index, self.covered, leaf_incidents=leaf_counts(index, counts))
         if incidents is None:
             if None not in self._tables:
                 self._tables[None] = grid_table(self.model.index, self.covered)
