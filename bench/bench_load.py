@@ -271,7 +271,7 @@ def main() -> None:
     redis.Redis(host="127.0.0.1", port=6379, db=args.redis_db).flushdb()
     (ROOT / "bench" / "out").mkdir(parents=True, exist_ok=True)
     district = load_district(ROOT / "data" / "geo")
-    labels = district.label_points()
+    labels = district.label_points
     grids = [g for level in (1, 2, 3, 4) for g in district.level_ids(level)]
     points = [labels[g] for g in district.level_ids(5)]
     township = district.level_ids(2)[0]

@@ -6,6 +6,8 @@ version and the asker's scope wherever incidents play a part:
 - :func:`incident_counts`: incidents per level-5 grid of a scope (one ``GROUP BY g5`` read from
   the store's covering index, never the points), shared by every minutes / posts / speed query;
 - :func:`figures`: the KPIs and the per-grid table of one query (the planner's tiles read it too);
+- :func:`polygons`: the coverage and gap polygons' GeoJSON text, which no incident changes
+  (keyed by the query alone: a new incident does not redraw them);
 - :func:`answer`: the JSON text of one ``GET /api/v1/coverage``, polygons included, so a warm
   call is one version read and one cache read, in whichever worker it lands.
 
@@ -92,6 +94,22 @@ def figures(
 
 
 @cache.memoize()
+def polygons(
+    blueprint: str,
+    minutes: float,
+    speed: float,
+    extra: tuple[tuple[float, float], ...],
+    disabled: tuple[str, ...],
+) -> str:
+    """Return the JSON text of the coverage and gap polygons of one query (no incident in it)."""
+    bp = current_app.blueprints[blueprint]
+    result = bp.get_model().coverage(
+        minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled)
+    )
+    return current_app.json.dumps(result.geojson())
+
+
+@cache.memoize()
 def answer(
     blueprint: str,
     minutes: float,
@@ -143,6 +161,9 @@ def answer(
         "grids": records(rows),
         "worst": records(worst_rows),
     }
-    if geometry:
-        body["geojson"] = result.geojson()
-    return current_app.json.dumps(body)
+    text = current_app.json.dumps(body)
+    if not geometry:
+        return text
+    # The polygons' own memo outlives incident versions: spliced in, not parsed again.
+    shapes = polygons(blueprint, minutes, speed, extra, disabled)
+    return f'{text[:-1]}, "geojson": {shapes}}}'

@@ -183,14 +183,31 @@ class CoverageResult:
             area; no point is read (what the API does at a million incidents).
         """
         if counts is not None:
-            index = self.model.index
-            return grid_table(index, self.covered, leaf_incidents=leaf_counts(index, counts))
+            return self._with_counts(counts)
         if incidents is None:
             if None not in self._tables:
                 self._tables[None] = grid_table(self.model.index, self.covered)
             return self._tables[None]
         leaf, cov = self._incidents(incidents)
         return grid_table(self.model.index, self.covered, incident_leaf=leaf, incident_covered=cov)
+
+    def _with_counts(self, counts: Mapping[str, float]) -> pd.DataFrame:
+        """Return the table without incidents (computed once) with incident columns from counts.
+
+        Only the incident columns depend on the counts: two sparse sums up the hierarchy, so a
+        new incident costs milliseconds, not a new table.
+        """
+        index = self.model.index
+        base = self.grid_table()
+        leaf_inc = leaf_counts(index, counts)
+        leaf_share = np.nan_to_num(base["area_share"].to_numpy(dtype=float)[index.leaf], nan=0.0)
+        inc = index.up @ leaf_inc
+        cov = index.up @ (leaf_inc * leaf_share)
+        out = base.copy()
+        out["incidents"] = inc
+        out["covered_incidents"] = cov
+        out["incident_share"] = np.divide(cov, inc, out=np.full(len(inc), np.nan), where=inc > 0)
+        return out
 
     def population_shares(self, grid_ids: list[str]) -> list[float | None]:
         """Share of the people covered in each of ``grid_ids`` (None where undefined)."""

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import web.coverage_figures
+from gridmap.errors import GridIndexError
 from tests.auth_support import signed_in
 from web.runtime import EXTENSION_KEY
 
@@ -167,3 +168,19 @@ def test_the_counts_memo_is_keyed_by_the_store_version(app):
         counts = web.coverage_figures.incident_counts("coverage_api", version, None)
     assert sum(counts.values()) == N
     assert set(counts) <= set(runtime.district.level_ids(5))
+
+
+def test_counts_on_the_cached_table_equal_the_whole_table_from_leaf_counts(app):
+    from gridmap.coverage.grid_shares import grid_table, leaf_counts
+
+    runtime = app.server.extensions[EXTENSION_KEY]
+    model = runtime.coverage_model
+    result = model.coverage(10, extra_posts=[EXTRA])
+    counts = runtime.incident_store.counts_by_grid(5).to_dict()
+    fast = result.grid_table(counts=counts)
+    whole = grid_table(model.index, result.covered, leaf_incidents=leaf_counts(model.index, counts))
+    assert fast.equals(whole) or np.allclose(
+        fast[["incidents", "covered_incidents"]], whole[["incidents", "covered_incidents"]]
+    )
+    with pytest.raises(GridIndexError, match="one count per leaf"):
+        grid_table(model.index, result.covered, leaf_incidents=np.zeros(2))
