@@ -45,7 +45,9 @@ def incident_counts(
     if bp.get_counts is None:
         return None
     counts = bp.get_counts(Scope(roots))
-    return {str(k): int(v) for k, v in dict(counts).items() if k is not None}
+    # A Series' to_dict is one pass in C; dict(series) indexes it once per grid.
+    pairs = counts.to_dict() if hasattr(counts, "to_dict") else dict(counts)
+    return {str(k): int(v) for k, v in pairs.items() if k is not None}
 
 
 @cache.memoize()
