@@ -46,7 +46,9 @@ def median_ms(fn, repeats: int, before=None) -> float:
     return statistics.median(times)
 
 
-def measure(label: str, database_url: str, data_dir: str) -> list[tuple[str, str]]:
+def measure(
+    label: str, database_url: str, data_dir: str, naive_repeats: int = NAIVE
+) -> list[tuple[str, str]]:
     app = create_app(
         {
             "data_dir": data_dir,
@@ -81,7 +83,7 @@ def measure(label: str, database_url: str, data_dir: str) -> list[tuple[str, str
         result.grid_table(points)
         return len(points)
 
-    naive_ms = median_ms(naive, NAIVE, before=model._memo.clear)
+    naive_ms = median_ms(naive, naive_repeats, before=model._memo.clear)
     total = store.count()
     kpis = body["kpis"]
     return [
@@ -101,19 +103,22 @@ def main() -> None:
     parser.add_argument("--db", default=str(ROOT / "bench" / "out" / "incidents-1m.sqlite"))
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "geo"))
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--naive-repeats", type=int, default=NAIVE)
     args = parser.parse_args()
     db = Path(args.db)
     db.parent.mkdir(parents=True, exist_ok=True)
     build_store(db, args.n, Path(args.data_dir))
-    rows = measure("SQLite", f"sqlite:///{db}", args.data_dir)
+    rows = measure("SQLite", f"sqlite:///{db}", args.data_dir, args.naive_repeats)
     why = "skipped (--no-pg)" if args.no_pg else pg_available()
     if why is None:
         url = pg_url("bench_coverage")
         copy_store(db, url, args.n).dispose()
-        rows += measure("PostgreSQL", url, args.data_dir)
+        rows += measure("PostgreSQL", url, args.data_dir, args.naive_repeats)
     else:
         print(f"PostgreSQL: {why}")
-    print(f"\n# GET {URL} (medians: cold of {COLD}, warm of {WARM}, naive of {NAIVE})\n")
+    print(
+        f"\n# GET {URL} (medians: cold of {COLD}, warm of {WARM}, naive of {args.naive_repeats})\n"
+    )
     print("| step | server ms |")
     print("|---|---:|")
     for label, value in rows:
