@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,7 +312,7 @@ def grid_table(
         For each incident, 1 if reached in time, 0 if not, or the probability (an incident
         known only by its grid counts as that grid's covered share of area).
     leaf_incidents : ndarray of float, optional
-        Instead of points: the number of incidents in each leaf (:func:`leaf_counts`). Each
+        Instead of points: the number of incidents in each leaf (``leaf_counts.leaf_counts``). Each
         counts as its leaf's covered share of area (the leaf's incidents taken as spread
         evenly over it), so no point is read.
 
@@ -372,35 +371,6 @@ def grid_table(
     out["covered_incidents"] = cov_inc
     out["incident_share"] = _share(cov_inc, inc)
     return out[list(TABLE_COLUMNS)]
-
-
-def leaf_counts(index: GridIndex, counts: Mapping[str, float]) -> np.ndarray:
-    """Return the incidents of each leaf from counts per leaf grid id.
-
-    Parameters
-    ----------
-    index : GridIndex
-        From :func:`build_grid_index`.
-    counts : mapping of str to number
-        Incidents per leaf grid id (e.g. ``IncidentStore.counts_by_grid(5)``); ids that are not
-        a leaf (or None: an incident outside every grid) are not counted, as points outside
-        every leaf are not.
-
-    Returns
-    -------
-    ndarray of float
-        One count per leaf, in the order of ``index.leaf``.
-    """
-    leaf_ids = index.frame["grid_id"].to_numpy()[index.leaf]
-    out = np.zeros(index.n_leaves)
-    if not len(counts):
-        return out
-    keys = pd.Index([str(k) for k in counts.keys()])
-    found = pd.Index(leaf_ids).get_indexer(keys)
-    values = np.fromiter((float(v) for v in counts.values()), dtype=float, count=len(keys))
-    ok = found >= 0
-    np.add.at(out, found[ok], values[ok])
-    return out
 
 
 def _share(part: np.ndarray, total: np.ndarray) -> np.ndarray:

@@ -12,9 +12,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gridmap.coverage.grid_shares import grid_table, leaf_counts, rows_within
+from gridmap.coverage.grid_shares import grid_table, rows_within
 from gridmap.coverage.kpis import district_kpis
 from gridmap.coverage.kpis import worst_grids as _worst_grids
+from gridmap.coverage.leaf_counts import leaf_counts
 from gridmap.coverage.params import STRAIGHT_LINE
 from gridmap.coverage.serialize import records
 from gridmap.errors import CoverageError

@@ -171,7 +171,8 @@ def test_the_counts_memo_is_keyed_by_the_store_version(app):
 
 
 def test_counts_on_the_cached_table_equal_the_whole_table_from_leaf_counts(app):
-    from gridmap.coverage.grid_shares import grid_table, leaf_counts
+    from gridmap.coverage.grid_shares import grid_table
+    from gridmap.coverage.leaf_counts import leaf_counts
 
     runtime = app.server.extensions[EXTENSION_KEY]
     model = runtime.coverage_model
