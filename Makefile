@@ -32,6 +32,8 @@ bench: venv
 	$(PY) bench/bench_planner.py
 	$(PY) bench/bench_incidents.py
 	$(PY) bench/bench_incident_map.py
+	$(PY) bench/bench_coverage_incidents.py
+	$(PY) bench/bench_load.py
 	$(PY) bench/bench_browser.py
 
 demo-data: venv

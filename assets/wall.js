@@ -5,25 +5,101 @@
 (function () {
   "use strict";
   var TZ = "Asia/Shanghai";
-  var loadedAt = Date.now();
   // The status of the last refused callback (401, 403) of this wall, 0 after a good one.
   var refused = 0;
+  // The wall's refresh requests (their body names the refresh's own output store): when the
+  // first one left, when the newest one left, how many still wait for their answer, and when
+  // the last good answer (one carrying last_ok) arrived, on the browser's clock.
+  var LAST_OK = "wall-last-ok-store";
+  var firstSent = 0;
+  var lastSent = 0;
+  var inFlight = 0;
+  var lastGood = 0;
+  // Missed refresh periods without an answer before the wall says it is stale.
+  var MISSED = 3;
+  // A refresh on its way is waited for at least this long (ms), even at a 1 s refresh.
+  var PATIENCE = 10000;
+  // Before the first good answer the page (and the server's caches) may still be starting.
+  var FIRST_PATIENCE = 20000;
+
+  function isRefresh(init) {
+    var body = init && typeof init.body === "string" ? init.body : "";
+    return body.indexOf(LAST_OK + ".data") !== -1;
+  }
+
+  function noteAnswer(response) {
+    // A database error answers 200 without last_ok: only an answer carrying it is good.
+    response.clone().json().then(function (body) {
+      var out = body && body.response;
+      if (out && out[LAST_OK] && out[LAST_OK].data) lastGood = Date.now();
+    }, function () {});
+  }
 
   // The server refuses a revoked kiosk link (or an ended session) with 401/403 on the next
-  // refresh; Dash only logs that, so the wall watches its own callback answers.
+  // refresh; Dash only logs that, so the wall watches its own callback answers. It also
+  // follows its refresh requests: a slow answer is not a lost one.
   if (window.fetch && !window.fetch.wallWatched) {
     var plainFetch = window.fetch;
     window.fetch = function (resource, init) {
       var url = typeof resource === "string" ? resource : (resource && resource.url) || "";
       var answer = plainFetch.apply(this, arguments);
       if (url.indexOf("/wall/_dash-update-component") === -1) return answer;
-      return answer.then(function (response) {
-        if (response.status === 401 || response.status === 403) refused = response.status;
-        else if (response.ok) refused = 0;
-        return response;
-      });
+      var refresh = isRefresh(init);
+      if (refresh) {
+        lastSent = Date.now();
+        firstSent = firstSent || lastSent;
+        inFlight += 1;
+      }
+      var done = function () {
+        if (refresh) inFlight = Math.max(0, inFlight - 1);
+      };
+      return answer.then(
+        function (response) {
+          done();
+          if (response.status === 401 || response.status === 403) refused = response.status;
+          else if (response.ok) refused = 0;
+          if (refresh && response.ok) noteAnswer(response);
+          return response;
+        },
+        function (error) {
+          done();
+          throw error;
+        }
+      );
     };
     window.fetch.wallWatched = true;
+  }
+
+  function periodOf(settings) {
+    return 1000 * Math.max(1, (settings && settings.refresh) || 10);
+  }
+
+  function waiting(now, period) {
+    // A refresh still on its way, sent less than MISSED periods (at least PATIENCE) ago.
+    return inFlight > 0 && now - lastSent <= Math.max(MISSED * period, PATIENCE);
+  }
+
+  function isStale(now, received, period) {
+    // Stale only after MISSED refresh periods without any good answer, counted from the last
+    // one (before the first, from the first request, and never before it had time). A refresh
+    // sent before that deadline and still on its way is waited for: a slow answer is not a
+    // lost one; one sent after it (the server already silent) excuses nothing.
+    var good = Math.max(received || 0, lastGood);
+    var since = good || firstSent;
+    if (!since) return false;
+    var deadline = since + (good ? MISSED * period : Math.max(MISSED * period, FIRST_PATIENCE));
+    if (inFlight > 0 && lastSent <= deadline) {
+      deadline = Math.max(deadline, lastSent + Math.max(MISSED * period, PATIENCE));
+    }
+    return now > deadline;
+  }
+
+  function gate(n, settings) {
+    // The refresh interval asks the server only when no refresh is waiting for its answer:
+    // Dash drops the answer of a callback fired again before it answered, so a server slower
+    // than the period would otherwise never land one (and get ever more requests).
+    if (waiting(Date.now(), periodOf(settings))) return noUpdate();
+    return n || 0;
   }
 
   function noUpdate() {
@@ -68,10 +144,8 @@
         radius,
       ];
     }
-    var refresh = Math.max(1, settings.refresh || 10);
-    var since = received || loadedAt;
-    var age = Math.max(0, Math.floor((now - since) / 1000));
-    var stale = now - since > 3 * refresh * 1000;
+    var age = Math.max(0, Math.floor((now - (received || now)) / 1000));
+    var stale = isStale(now, received, periodOf(settings));
     var fresh;
     if (!received) fresh = texts["wall-updated-never"];
     else if (age < 120) fresh = fill(texts["wall-updated"], { n: age });
@@ -199,8 +273,13 @@
 
   window.wallDisplay = {
     tick: tick,
+    gate: gate,
     tour: tour,
     fitted: fitted,
     refused: function () { return refused; },
+    // What the wall knows of its refresh requests (ms on the browser's clock), for tests.
+    requests: function () {
+      return { firstSent: firstSent, lastSent: lastSent, inFlight: inFlight, lastGood: lastGood };
+    },
   };
 })();

@@ -79,11 +79,11 @@ def refresh_body(known: dict | None) -> dict:
         "output": ".." + "...".join(f"{i}.{p}" for i, p in REFRESH_OUTPUTS) + "..",
         "outputs": outputs,
         "inputs": [
-            {"id": ids.REFRESH_INTERVAL, "property": "n_intervals", "value": 1},
+            {"id": ids.REFRESH_GATE_STORE, "property": "data", "value": 1},
             {"id": ids.SETTINGS_STORE, "property": "data", "value": {"lang": "zh", "refresh": 1}},
         ],
         "state": [{"id": ids.VERSION_STORE, "property": "data", "value": known}],
-        "changedPropIds": [f"{ids.REFRESH_INTERVAL}.n_intervals"],
+        "changedPropIds": [f"{ids.REFRESH_GATE_STORE}.data"],
     }
 
 

@@ -1,9 +1,10 @@
 """Wire the wall: URL settings, the refresh (Patch, only what changed), the clock and the tour.
 
 The server callbacks are two: ``configure`` reads the URL once, ``refresh`` answers every
-refresh tick. The clock, the freshness ("updated 12 s ago"), the stale banner and the tour run
-in the browser (clientside callbacks), so they keep going while the server is away; when it
-comes back, the next refresh tick succeeds and the banner goes by itself, with no reload.
+refresh tick let through by the browser's gate (one refresh in flight at a time). The clock,
+the freshness ("updated 12 s ago"), the stale banner and the tour run in the browser
+(clientside callbacks), so they keep going while the server is away; when it comes back, the
+next refresh tick succeeds and the banner goes by itself, with no reload.
 """
 
 from __future__ import annotations
@@ -111,9 +112,18 @@ def register(app: Dash, runtime: Runtime) -> None:
             user_badge(info, lang),
         )
 
+    # The interval's ticks reach the server through this gate, which holds them back while a
+    # refresh waits for its answer (Dash would drop that answer for the newer request).
+    app.clientside_callback(
+        "function (n, settings) { return window.wallDisplay.gate(n, settings); }",
+        Output(ids.REFRESH_GATE_STORE, "data"),
+        Input(ids.REFRESH_INTERVAL, "n_intervals"),
+        State(ids.SETTINGS_STORE, "data"),
+    )
+
     @app.callback(
         *(Output(i, p) for i, p in REFRESH_OUTPUTS),
-        Input(ids.REFRESH_INTERVAL, "n_intervals"),
+        Input(ids.REFRESH_GATE_STORE, "data"),
         Input(ids.SETTINGS_STORE, "data"),
         State(ids.VERSION_STORE, "data"),
     )

@@ -11,6 +11,8 @@ RECEIVED_STORE = "wall-received-store"
 ERROR_STORE = "wall-error-store"
 TOUR_STORE = "wall-tour-store"
 REFRESH_INTERVAL = "wall-refresh-interval"
+#: The refresh ticks let through to the server (none while a refresh waits for its answer).
+REFRESH_GATE_STORE = "wall-refresh-gate-store"
 TICK_INTERVAL = "wall-tick-interval"
 TOUR_INTERVAL = "wall-tour-interval"
 TITLE = "wall-title"

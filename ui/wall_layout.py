@@ -191,6 +191,7 @@ def wall_page(
             dcc.Store(id=ids.ERROR_STORE, data=None),
             dcc.Store(id=ids.TOUR_STORE, data=None),
             dcc.Interval(id=ids.REFRESH_INTERVAL, interval=settings.refresh * 1000),
+            dcc.Store(id=ids.REFRESH_GATE_STORE, data=None),
             dcc.Interval(id=ids.TICK_INTERVAL, interval=1000),
             dcc.Interval(id=ids.TOUR_INTERVAL, interval=settings.tour * 1000),
             header,

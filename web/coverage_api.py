@@ -7,15 +7,12 @@ is part of every memo key, beside the incident store's version.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-import pandas as pd
 from flask import Blueprint, current_app, jsonify, request
 
 from gridmap.access.roles import Scope
-from gridmap.coverage.grid_shares import rows_within
-from gridmap.coverage.kpis import worst_grids
 from gridmap.coverage.mclp import DEFAULT_TIME_LIMIT_S
 from gridmap.coverage.model import CoverageModel
 from gridmap.coverage.params import (
@@ -26,13 +23,12 @@ from gridmap.coverage.params import (
     MIN_SPEED_SCALE,
 )
 from gridmap.coverage.profiles import DEFAULT_PROFILE, PROFILES
-from gridmap.coverage.serialize import records
 from gridmap.coverage.suggest import MAX_K, WEIGHTS, suggest_posts
 from gridmap.errors import CoverageError, MCLPError, ParameterError
-from gridmap.messages import text_of
 from web import api_models as models
 from web import coverage_planning
 from web.cache import cache
+from web.coverage_figures import answer, figures  # noqa: F401 (figures: the planner's tiles)
 from web.coverage_params import as_parameter_error, choice, flag, ids, number, points
 from web.openapi import documented
 
@@ -48,10 +44,12 @@ class CoverageBlueprint(Blueprint):
         incident_version: Callable[[], int] | None,
         url_prefix: str,
         get_scope: Callable[[], Scope] = Scope.everything,
+        get_counts: Callable[[Scope], Mapping[str, int]] | None = None,
     ):
         super().__init__(name, __name__, url_prefix=url_prefix)
         self.get_model = get_model
         self.get_incidents = get_incidents
+        self.get_counts = get_counts
         self.incident_version = incident_version
         self.get_scope = get_scope
 
@@ -65,47 +63,6 @@ class CoverageBlueprint(Blueprint):
     def version(self) -> int:
         """Return the incident store's version (0 when it is not known)."""
         return int(self.incident_version()) if self.incident_version is not None else 0
-
-
-# The per-grid figures with incidents read every incident point of the scope and place each on
-# the raster: memoized by (minutes, speed, posts, incident version, scope), primitives only.
-@cache.memoize()
-def figures(
-    blueprint: str,
-    minutes: float,
-    speed: float,
-    extra: tuple[tuple[float, float], ...],
-    disabled: tuple[str, ...],
-    incident_version: int,
-    roots: tuple[str, ...] | None,
-    profile: str = DEFAULT_PROFILE,
-) -> dict:
-    """Return the KPIs and per-grid table of one coverage query, within a scope.
-
-    Parameters
-    ----------
-    blueprint : str
-        Name under which the :class:`CoverageBlueprint` is registered on the current app.
-    minutes, speed, extra, disabled
-        The query, already checked.
-    incident_version : int
-        The incident store's version (part of the key: new incidents, new figures).
-    roots : tuple of str or None
-        The scope's roots (``Scope.roots``; None: the whole district), part of the key.
-    profile : str
-        The time-of-day speed profile.
-
-    Returns
-    -------
-    dict
-        ``kpis`` (of the scope's grids) and ``table`` (a DataFrame of the scope's rows).
-    """
-    bp = current_app.blueprints[blueprint]
-    result = bp.get_model().coverage(
-        minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled), profile=profile
-    )
-    table = rows_within(result.grid_table(bp.incidents(Scope(roots))), roots)
-    return {"kpis": result.kpis_of(table), "table": table}
 
 
 # The suggestion (seconds of MILP) is memoized with flask-caching on primitive arguments only.
@@ -173,19 +130,13 @@ def suggestion(
     return found.to_dict()
 
 
-def _worst(table: pd.DataFrame, level: int | None, n: int) -> pd.DataFrame:
-    """Return the ``n`` worst-covered grids of ``level`` (default the deepest level present)."""
-    if table.empty:
-        return table.iloc[:0]
-    return worst_grids(table, level=level or int(table["level"].max()), n=n)
-
-
 def create_blueprint(
     get_model: Callable[[], CoverageModel] | CoverageModel,
     *,
     get_incidents: Callable[[Scope], Any] | None = None,
     incident_version: Callable[[], int] | None = None,
     scope: Callable[[], Scope] = Scope.everything,
+    get_counts: Callable[[Scope], Mapping[str, int]] | None = None,
     url_prefix: str = "/api/v1",
     name: str = "coverage_api",
 ) -> Blueprint:
@@ -200,13 +151,19 @@ def create_blueprint(
     get_incidents : callable, optional
         ``get_incidents(scope)`` returns the points of the incidents inside a
         :class:`~gridmap.access.roles.Scope` (GeoSeries or (n, 2) lon/lat) for the incident
-        figures and ``weight=incidents``; without it incident figures are zero.
+        figures (when ``get_counts`` is not given) and ``weight=incidents``; without either
+        incident figures are zero.
     incident_version : callable, optional
         Returns the incident store's version (an int bumped by every write), part of the key
         of the memoized figures and suggestions weighted by incidents.
     scope : callable, optional
         Returns the grids the current request may see (:func:`web.auth.current_scope` in the
         app; default the whole district).
+    get_counts : callable, optional
+        ``get_counts(scope)`` returns the incidents per level-5 grid id inside a scope (e.g.
+        ``IncidentStore.counts_by_grid(5, within=...)``): the coverage figures then count each
+        incident as its grid's covered share of area and read no point (see
+        :func:`web.coverage_figures.figures`).
     url_prefix : str
         Where the routes are mounted.
     name : str
@@ -226,7 +183,9 @@ def create_blueprint(
         A bad parameter answers 400 ``{"error": ..., "parameter": ...}``.
     """
     model_of = get_model if callable(get_model) else (lambda: get_model)
-    bp = CoverageBlueprint(name, model_of, get_incidents, incident_version, url_prefix, scope)
+    bp = CoverageBlueprint(
+        name, model_of, get_incidents, incident_version, url_prefix, scope, get_counts
+    )
 
     @bp.errorhandler(ParameterError)
     def bad_parameter(err: ParameterError):
@@ -250,32 +209,13 @@ def create_blueprint(
         profile = choice("profile", DEFAULT_PROFILE, tuple(PROFILES))
         worst = int(number("worst", 10, 0, 1000, integer=True))
         try:
-            result = m.coverage(
-                minutes, speed, extra_posts=extra, disabled_posts=disabled, profile=profile
-            )
+            text = answer(
+                request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
+                level, geometry, worst, bp.version(), bp.get_scope().roots, profile,
+            )  # fmt: skip
         except CoverageError as err:
             raise as_parameter_error(err, "minutes") from None
-        found = figures(
-            request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
-            bp.version(), bp.get_scope().roots, profile,
-        )  # fmt: skip
-        table = found["table"]
-        rows = table if level is None else table[table["level"] == level]
-        body = {
-            "minutes": result.minutes,
-            "method": result.method,
-            "speed_scale": result.speed_scale,
-            "profile": result.profile,
-            "posts": result.post_ids,
-            "kpis": found["kpis"],
-            "warnings": result.warnings,
-            "warnings_zh": [text_of(w, "zh") for w in result.warnings],
-            "grids": records(rows),
-            "worst": records(_worst(table, level, worst)),
-        }
-        if geometry:
-            body["geojson"] = result.geojson()
-        return jsonify(body)
+        return current_app.response_class(text, mimetype="application/json")
 
     @bp.get("/coverage/suggest")
     @documented(

@@ -97,6 +97,10 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             ),
             incident_version=lambda: runtime.incident_store.version(),
             scope=current_scope,
+            # Coverage figures from counts per level-5 grid: no point read, at any size.
+            get_counts=lambda scope: runtime.incident_store.counts_by_grid(
+                5, within=scope.within(district.level_of)
+            ),
         )
     )
     server.register_blueprint(admin.create_blueprint())

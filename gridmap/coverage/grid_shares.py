@@ -296,6 +296,7 @@ def grid_table(
     *,
     incident_leaf: np.ndarray | None = None,
     incident_covered: np.ndarray | None = None,
+    leaf_incidents: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Per-grid coverage figures at every level.
 
@@ -310,6 +311,10 @@ def grid_table(
     incident_covered : ndarray of float, optional
         For each incident, 1 if reached in time, 0 if not, or the probability (an incident
         known only by its grid counts as that grid's covered share of area).
+    leaf_incidents : ndarray of float, optional
+        Instead of points: the number of incidents in each leaf (``leaf_counts.leaf_counts``). Each
+        counts as its leaf's covered share of area (the leaf's incidents taken as spread
+        evenly over it), so no point is read.
 
     Returns
     -------
@@ -336,6 +341,15 @@ def grid_table(
         leaf_inc = np.bincount(incident_leaf[inside], minlength=n_leaves).astype(float)
         cov = np.asarray(incident_covered, dtype=float)[inside]
         leaf_cov_inc = np.bincount(incident_leaf[inside], weights=cov, minlength=n_leaves)
+    elif leaf_incidents is not None:
+        leaf_inc = np.asarray(leaf_incidents, dtype=float)
+        if leaf_inc.shape != (n_leaves,):
+            raise GridIndexError(
+                f"leaf_incidents: one count per leaf ({n_leaves}) expected, got {leaf_inc.shape}"
+            )
+        leaf_cov_inc = leaf_inc * np.divide(
+            leaf_cov_area, leaf_area, out=np.zeros(n_leaves), where=leaf_area > 0
+        )
     up = index.up
     out = index.frame[["grid_id", "parent_id", "level", "name_zh", "name_en"]].copy()
     area = up @ leaf_area

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ import shapely
 from gridmap.coverage.grid_shares import grid_table, rows_within
 from gridmap.coverage.kpis import district_kpis
 from gridmap.coverage.kpis import worst_grids as _worst_grids
+from gridmap.coverage.leaf_counts import leaf_counts
 from gridmap.coverage.params import STRAIGHT_LINE
 from gridmap.coverage.serialize import records
 from gridmap.errors import CoverageError
@@ -167,7 +169,9 @@ class CoverageResult:
         leaf_share = base["area_share"].to_numpy()[index.leaf]
         return found, np.nan_to_num(leaf_share[found], nan=0.0)
 
-    def grid_table(self, incidents: Any = None) -> pd.DataFrame:
+    def grid_table(
+        self, incidents: Any = None, *, counts: Mapping[str, float] | None = None
+    ) -> pd.DataFrame:
         """Per-grid figures at every level (see :func:`gridmap.coverage.grid_shares.grid_table`).
 
         Parameters
@@ -176,13 +180,37 @@ class CoverageResult:
             Incident points (GeoSeries / GeoDataFrame in any CRS, or an (n, 2) array of lon,
             lat), or an array of level-5 grid ids (each then counts as its grid's covered share
             of area).
+        counts : mapping of str to number, optional
+            Instead of ``incidents``: incidents per level-5 (leaf) grid id, e.g.
+            ``IncidentStore.counts_by_grid(5)``. Each counts as its grid's covered share of
+            area; no point is read (what the API does at a million incidents).
         """
+        if counts is not None:
+            return self._with_counts(counts)
         if incidents is None:
             if None not in self._tables:
                 self._tables[None] = grid_table(self.model.index, self.covered)
             return self._tables[None]
         leaf, cov = self._incidents(incidents)
         return grid_table(self.model.index, self.covered, incident_leaf=leaf, incident_covered=cov)
+
+    def _with_counts(self, counts: Mapping[str, float]) -> pd.DataFrame:
+        """Return the table without incidents (computed once) with incident columns from counts.
+
+        Only the incident columns depend on the counts: two sparse sums up the hierarchy, so a
+        new incident costs milliseconds, not a new table.
+        """
+        index = self.model.index
+        base = self.grid_table()
+        leaf_inc = leaf_counts(index, counts)
+        leaf_share = np.nan_to_num(base["area_share"].to_numpy(dtype=float)[index.leaf], nan=0.0)
+        inc = index.up @ leaf_inc
+        cov = index.up @ (leaf_inc * leaf_share)
+        out = base.copy()
+        out["incidents"] = inc
+        out["covered_incidents"] = cov
+        out["incident_share"] = np.divide(cov, inc, out=np.full(len(inc), np.nan), where=inc > 0)
+        return out
 
     def population_shares(self, grid_ids: list[str]) -> list[float | None]:
         """Share of the people covered in each of ``grid_ids`` (None where undefined)."""

@@ -75,7 +75,7 @@ def refresh(client, settings: dict | None, known=None):
     return call(
         client,
         list(REFRESH_OUTPUTS),
-        [(ids.REFRESH_INTERVAL, "n_intervals", 3), (ids.SETTINGS_STORE, "data", settings)],
+        [(ids.REFRESH_GATE_STORE, "data", 3), (ids.SETTINGS_STORE, "data", settings)],
         [(ids.VERSION_STORE, "data", known)],
         prefix="/wall",
     )

@@ -6,6 +6,7 @@ import json
 import random
 import socket
 import threading
+import time
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
@@ -331,3 +332,53 @@ def test_the_first_view_fits_the_district_to_the_real_map_panel(app, width, heig
         assert min(fill["left"], fill["right"], fill["top"], fill["bottom"]) >= 0, fill
         assert page.locator("#wall-tour-caption").inner_text() == "全区"
         page.screenshot(path=str(ARTIFACTS / f"wall-first-view-{name}.png"))
+
+
+class Slow:
+    """WSGI middleware: every wall callback answers ``delay`` seconds late (a busy server)."""
+
+    def __init__(self, wsgi_app, delay: float):
+        self.wsgi_app = wsgi_app
+        self.delay = delay
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith("/wall/_dash-update-component"):
+            time.sleep(self.delay)
+        return self.wsgi_app(environ, start_response)
+
+
+def test_a_slow_server_never_shows_the_stale_banner(app):
+    """Answers slower than the 2 s refresh period are slow, not lost: no false banner."""
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    slow = Slow(app.server.wsgi_app, 2.5)
+    app.server.wsgi_app = slow
+    try:
+        with serve(app.server) as base, browser_page(base, 1920, 1080) as (page, _):
+            # From the first script on, note whether the banner was ever shown.
+            page.add_init_script(
+                f"""setInterval(() => {{
+                    const b = document.querySelector('{BANNER}');
+                    if (b && !b.hidden) (window.__bannerSeen = window.__bannerSeen || []).push(
+                        [Date.now(), b.textContent, window.wallDisplay.requests()]);
+                }}, 100);"""
+            )
+
+            def refresh_answer(response) -> bool:
+                request = response.request
+                return "/wall/_dash-update-component" in response.url and (
+                    "wall-last-ok-store" in (request.post_data or "")
+                )
+
+            page.goto(base + "/wall/?refresh=2&tour=3600")
+            wait_kpis(page)
+            # Five more refresh answers, each 2.5 s late: longer than the refresh period.
+            for _ in range(5):
+                with page.expect_response(refresh_answer, timeout=30_000) as answer:
+                    pass
+                assert answer.value.status == 200
+            assert page.evaluate("() => window.__bannerSeen || []") == []
+            assert "wall-freshness-stale" not in page.locator(FRESHNESS).get_attribute("class")
+            page.screenshot(path=str(ARTIFACTS / "wall-slow-server.png"))
+    finally:
+        app.server.wsgi_app = slow.wsgi_app
