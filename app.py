@@ -25,6 +25,7 @@ from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
 from gridmap.grids.schema import LEVELS
 from gridmap.settings import load_settings
+from pages import dispatch as dispatch_page
 from pages import main as main_page
 from pages import planner as planner_page
 from pages import wall as wall_page
@@ -60,7 +61,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system
     app = main_page.create(server, runtime)
     planner = planner_page.create(server, runtime)
     wall = wall_page.create(server, runtime)
-    init_access(server, runtime, (app, planner, wall))
+    dispatch = dispatch_page.create(server, runtime)
+    init_access(server, runtime, (app, planner, wall, dispatch))
     return app
 
 

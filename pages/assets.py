@@ -16,6 +16,7 @@ PAGE_ASSETS = {
     "main": ("map_labels.js", "style.css"),
     "planner": ("map_click.js", "map_labels.js", "style.css"),
     "wall": ("map_labels.js", "style.css", "wall.css", "wall.js"),
+    "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", "style.css"),
 }
 
 

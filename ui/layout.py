@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from gridmap.access.roles import RULES
 from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.views.url_state import VIEWS
@@ -68,6 +69,9 @@ def user_block(user_name: str, role: str | None, lang: str) -> html.Div:
     ]
     if role:
         parts.append(_text(f"role-{role}", lang, className="user-role"))
+    if role in RULES["dispatch"][0]:
+        # The workbench is for those who may dispatch (the page's access rule says the same).
+        parts.append(_text("dispatch-link", lang, html.A, href="/dispatch/", className="sign-out"))
     if role == "admin":
         parts.append(_text("admin-link", lang, html.A, href="/admin/users", className="sign-out"))
     parts.append(

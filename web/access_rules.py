@@ -18,9 +18,9 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET|POST", r"/logout", PUBLIC),
     (r"GET", r"/api/v1/health", PUBLIC),
     # Scripts and styles: code, never data.
-    (r"GET", r"(/planner|/wall)?/_dash-component-suites/.+", PUBLIC),
-    (r"GET", r"(/planner|/wall)?/assets/.+", PUBLIC),
-    (r"GET", r"(/planner|/wall)?/_favicon\.ico", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/_dash-component-suites/.+", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/assets/.+", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/_favicon\.ico", PUBLIC),
     (r"GET", r"/favicon\.ico", PUBLIC),
     # The planner (its own Dash app).
     (r"GET", r"/planner/(_dash-layout|_dash-dependencies|_reload-hash)?", "plan"),
@@ -28,6 +28,10 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     # The wall (people with the right role, or a kiosk link).
     (r"GET", r"/wall/(_dash-layout|_dash-dependencies|_reload-hash)?", "view-wall"),
     (r"POST", r"/wall/_dash-update-component", "view-wall"),
+    # The dispatch workbench (its own Dash app; what each person may do there is the
+    # workflow's, decided on the server per case).
+    (r"GET", r"/dispatch/(_dash-layout|_dash-dependencies|_reload-hash)?", "dispatch"),
+    (r"POST", r"/dispatch/_dash-update-component", "dispatch"),
     # The main map.
     (r"GET", r"/(_dash-layout|_dash-dependencies|_reload-hash)?", "view-map"),
     (r"POST", r"/_dash-update-component", "view-map"),
@@ -68,4 +72,5 @@ def is_api(path: str) -> bool:
 
 def is_page(path: str) -> bool:
     """Return whether ``path`` is a page a person opens (an anonymous visit goes to sign-in)."""
-    return path in ("/", "/planner/", "/wall/") or path.startswith("/admin/") and not is_api(path)
+    pages = ("/", "/planner/", "/wall/", "/dispatch/")
+    return path in pages or path.startswith("/admin/") and not is_api(path)
