@@ -1,4 +1,4 @@
-"""The workbench's pieces (ui/dispatch_panels.py, ui/dispatch_layout.py, layers/dispatch_figure.py)."""
+"""The workbench's pieces: its table, case panel, actions, timeline, layout and small map."""
 
 from __future__ import annotations
 
