@@ -42,6 +42,7 @@ def queue_tabs(lang: str, chosen: str) -> list:
             id=ids.queue(name),
             className="queue-tab" + (" queue-tab-chosen" if name == chosen else ""),
             n_clicks=0,
+            **{"data-queue": name},
         )
         for name in ids.QUEUES
     ]

@@ -203,7 +203,8 @@ def timeline(rows: list[dict], lang: str) -> list:
             html.Span(change, className="timeline-change"),
             html.Span(local_stamp(row.get("at"))[:16], className="timeline-when"),
         ]
-        who = str(row.get("actor") or "")
+        # The actor is stored as ``kind:name`` (``user:demo-township``): the name is shown.
+        who = str(row.get("actor") or "").split(":", 1)[-1]
         role = row.get("role")
         if role:
             who = f"{who} · {t('role-' + role, lang) if role in ROLE_KEYS else role}"

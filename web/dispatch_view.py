@@ -129,7 +129,7 @@ def queue_rows(
                 "grid": grid_name,
                 "state": row.get("state") or row.get("status"),
                 "reported_at": _iso(row.get("reported_at")),
-                "unit": row.get("unit"),
+                "unit": unit_label(row.get("unit"), lang),
                 **_due(row, now),
             }
         )
@@ -177,7 +177,7 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
         "reported_at": _iso(row.get("reported_at")),
         "reporter": row.get("reporter"),
         "description": row.get("description"),
-        "unit": row.get("unit"),
+        "unit": unit_label(row.get("unit"), lang),
         "escalation": int(row.get("escalation") or 0),
         "g5": g5,
         "lon": row["lon"],
@@ -186,7 +186,7 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
         "chain": names,
         "due": {"stage": _stage(row), **_due(row, now)},
         "actions": allowed_actions(principal, {**row, "state": row.get("state")}, chain),
-        "timeline": [_event(e) for e in store.timeline(incident_id)],
+        "timeline": [_event(e, lang) for e in store.timeline(incident_id)],
     }
 
 
@@ -196,8 +196,10 @@ def _stage(row: dict) -> str | None:
     return STAGE_OF_STATE.get(row.get("state") or "") if row.get("due_at") else None
 
 
-def _event(event: dict) -> dict:
-    return {k: _iso(v) for k, v in dict(event).items()}
+def _event(event: dict, lang: str) -> dict:
+    out = {k: _iso(v) for k, v in dict(event).items()}
+    out["unit"] = unit_label(out.get("unit"), lang)
+    return out
 
 
 def chain_of(runtime: Runtime, row: dict) -> list[str]:
@@ -243,6 +245,14 @@ def take_action(
             return Outcome("conflict", action, state=now.get("state"), detail=str(error))
         return Outcome("refused", action, reason=str(error.field or ""), detail=str(error))
     return Outcome("done", action)
+
+
+def unit_label(unit: str | None, lang: str) -> str | None:
+    """Return a stored unit's name in ``lang`` (a unit no category names stays as stored)."""
+    for category in CATEGORIES:
+        if unit in (category.unit_zh, category.unit_en):
+            return category.unit(lang)
+    return unit
 
 
 def unit_options(lang: str) -> list[dict]:

@@ -190,7 +190,7 @@ def test_register_then_dispatch_are_recorded_with_who_and_unit(township, store):
     answer = detail(township, "t1-new")
     timeline = texts(prop(answer, ids.TIMELINE, "children"))
     assert "Reported → Registered" in timeline and "Registered → Dispatched" in timeline
-    assert f"→ {UNIT}" in timeline and "go" in timeline
+    assert "→ Village (community) mediation committee" in timeline and "go" in timeline
 
 
 def test_someone_acting_first_is_a_clear_conflict(commander, township, store):
