@@ -184,31 +184,38 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.ACTION_BOX, "hidden"),
         Output(ids.TIMELINE, "children"),
         Output(ids.DETAIL_STATE, "data"),
+        Output(ids.ACTION_UNIT, "style"),
         Input(ids.SELECTED_STORE, "data"),
         Input(ids.VERSION_STORE, "data"),
         Input(ids.LANG_STORE, "data"),
+        State(ids.DETAIL_STATE, "data"),
     )
-    def detail(incident_id, _version, lang):
+    def detail(incident_id, _version, lang, shown):
         hidden = {"display": "none"}
         who = principal()
         if not incident_id or who is None:
             from dash import html
 
             hint = html.P(t("dispatch-pick-case", lang), className="hint")
-            return [hint], no_update, hidden, [], True, [], None
+            return [hint], no_update, hidden, [], True, [], None, hidden
         case = view.case_view(runtime, who, incident_id, lang)
         if case is None:
             from dash import html
 
             missing = html.P(t("dispatch-not-found", lang, id=incident_id), className="notice")
-            return [missing], no_update, hidden, [], True, [], None
+            return [missing], no_update, hidden, [], True, [], None, hidden
         figure = no_update
-        if ctx.triggered_id != ids.VERSION_STORE:
+        # The map is sent when another case opens or the language changes, not on every
+        # change of the store (the reader's pan and zoom stay).
+        only_version = ctx.triggered_prop_ids.keys() == {f"{ids.VERSION_STORE}.data"}
+        if not only_version or (shown or {}).get("id") != case["id"]:
             g5 = case["g5"]
             outline = grid_outline_lines(district, g5) if g5 in district else ([], [])
             label = f"{case['id']} · {category_label(case['category'], lang)}"
-            figure = case_figure(case["lon"], case["lat"], outline, case["zoom"], urls, label,
-                                 runtime.settings.tile_url)  # fmt: skip
+            figure = case_figure(
+                case["lon"], case["lat"], outline, case["zoom"], urls, label,
+                runtime.settings.tile_url, center=tuple(case["center"]),
+            )  # fmt: skip
         return (
             case_detail(case, lang),
             figure,
@@ -217,6 +224,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             False,
             timeline(case["timeline"], lang),
             {"id": case["id"], "state": case["state"]},
+            # The unit choice only where a dispatch may be made.
+            {} if "dispatch" in case["actions"] else hidden,
         )
 
     @app.callback(

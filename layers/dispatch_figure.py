@@ -16,6 +16,7 @@ def case_figure(
     basemap_urls: dict[str, str],
     label: str,
     tile_url: str = "",
+    center: tuple[float, float] | None = None,
 ) -> dict:
     """Return the figure of one case's place: the grid outline, the case point, roads and water.
 
@@ -33,7 +34,10 @@ def case_figure(
         The point's hover text (the case id and category).
     tile_url : str
         A local raster tile server, when one is set.
+    center : (float, float), optional
+        The map's centre (the grid's); the case's point when not given.
     """
+    lon0, lat0 = center if center is not None else (lon, lat)
     return {
         "data": [
             selection_trace(*outline),
@@ -52,7 +56,7 @@ def case_figure(
         "layout": {
             "map": {
                 "style": map_style(),
-                "center": {"lon": lon, "lat": lat},
+                "center": {"lon": lon0, "lat": lat0},
                 "zoom": zoom,
                 "layers": basemap_layers(basemap_urls, True, tile_url),
             },

@@ -111,7 +111,7 @@ def dispatch_page(
             html.Nav([_text("dispatch-map-link", lang, html.A, href="/")], className="page-links"),
             html.Button(t("dispatch-sound-on", lang), id=ids.SOUND_TOGGLE, className="lang-toggle"),
             html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
-            user_block(user_name, role, lang),
+            user_block(user_name, role, lang, workbench_link=False),
         ],
         className="app-header",
     )

@@ -59,17 +59,20 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
-def user_block(user_name: str, role: str | None, lang: str) -> html.Div:
+def user_block(
+    user_name: str, role: str | None, lang: str, workbench_link: bool = True
+) -> html.Div:
     """Return the header's signed-in person: name, translated role and a sign-out link.
 
     The name is text (a user's own), never markup; the labels follow the language toggle.
+    ``workbench_link``: link to the dispatch workbench for the roles that may use it.
     """
     parts: list = [
         html.Span(user_name, id=ids.USER_NAME, className="user-name", title=user_name),
     ]
     if role:
         parts.append(_text(f"role-{role}", lang, className="user-role"))
-    if role in RULES["dispatch"][0]:
+    if workbench_link and role in RULES["dispatch"][0]:
         # The workbench is for those who may dispatch (the page's access rule says the same).
         parts.append(_text("dispatch-link", lang, html.A, href="/dispatch/", className="sign-out"))
     if role == "admin":

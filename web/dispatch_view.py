@@ -165,11 +165,11 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
     g5 = row.get("g5")
     chain = district.chain(g5) if g5 in district else [row.get(f"g{k}") for k in range(1, 6)]
     names = [name_of(district.record(g), lang) if g in district else str(g) for g in chain]
+    center = (row["lon"], row["lat"])
+    zoom = 14.0
     if g5 in district:
         box = district.bounds(g5)
-        zoom = min(fit_zoom(box, (460, 260)) - 0.3, 17.0)
-    else:
-        zoom = 14.0
+        center, zoom = box.center, min(fit_zoom(box, (460, 220)) - 0.2, 17.0)
     return {
         "id": row["id"],
         "category": row["category"],
@@ -183,6 +183,7 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
         "lon": row["lon"],
         "lat": row["lat"],
         "zoom": zoom,
+        "center": list(center),
         "chain": names,
         "due": {"stage": _stage(row), **_due(row, now)},
         "actions": allowed_actions(principal, {**row, "state": row.get("state")}, chain),
