@@ -95,9 +95,13 @@ class Runtime:
     def incident_store(self):
         """Return the incident store (tables created on first use)."""
         if self._incidents is None:
+            from gridmap.incidents.categories import read_categories
+            from gridmap.incidents.dispatch_config import load_dispatch_limits
             from gridmap.incidents.store import IncidentStore
 
-            store = IncidentStore(engine=self.engine)
+            folder = self.settings.data_dir
+            limits = load_dispatch_limits(folder, read_categories(folder)[0])
+            store = IncidentStore(engine=self.engine, clock=self.clock, limits=limits)
             with self._lock:
                 if self._incidents is None:
                     self._incidents = store

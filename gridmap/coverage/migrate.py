@@ -73,6 +73,11 @@ def upgrade(
     _run(engine, prefix, command.upgrade, revision, lineage)
 
 
+def stamp(engine: sa.Engine, prefix: str = "", lineage: str = "scenarios") -> None:
+    """Mark the tables of ``prefix`` as at the newest revision (just made at that schema)."""
+    _run(engine, prefix, command.stamp, "head", lineage)
+
+
 def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "scenarios") -> None:
     """Undo the migrations of the tables of ``prefix`` down to ``revision`` (kept)."""
     _run(engine, prefix, command.downgrade, revision, lineage)
