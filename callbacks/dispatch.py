@@ -77,13 +77,13 @@ def register(app: Dash, runtime: Runtime) -> None:
     def translate(lang):
         who = principal()
         keys = [o["id"]["index"] for o in ctx.outputs_list[0]]
-        units = view.unit_options(lang)
+        units = view.unit_options(lang, view.district_categories(runtime))
         return (
             [t(k, lang) for k in keys],
             t("lang-toggle", lang),
             district.name(lang),
             view.grid_options(runtime, who, lang) if who else [],
-            view.category_options(lang),
+            view.category_options(lang, view.district_categories(runtime)),
             units,
             units,
             units,

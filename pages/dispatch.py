@@ -44,8 +44,8 @@ def create(server: Flask, runtime: Runtime) -> Dash:
             user_name=principal.name if principal is not None else "",
             role=principal.role if principal is not None else None,
             grid_options=view.grid_options(runtime, who or nobody, lang),
-            category_options=view.category_options(lang),
-            unit_options=view.unit_options(lang),
+            category_options=view.category_options(lang, view.district_categories(runtime)),
+            unit_options=view.unit_options(lang, view.district_categories(runtime)),
             demo=district.is_demo,
         )
 

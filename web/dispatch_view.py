@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from gridmap.access.roles import Principal
 from gridmap.errors import GridmapError
 from gridmap.i18n import name_of
-from gridmap.incidents.categories import CATEGORIES
+from gridmap.incidents.categories import CATEGORIES, Category, read_categories
 from gridmap.incidents.deadlines import DUE_SOON_HOURS
 from gridmap.incidents.workflow import ACTIONS, TOKEN_ROLE, actor_role, decide
 from gridmap.views.map_view import fit_zoom
@@ -129,7 +130,7 @@ def queue_rows(
                 "grid": grid_name,
                 "state": row.get("state") or row.get("status"),
                 "reported_at": _iso(row.get("reported_at")),
-                "unit": unit_label(row.get("unit"), lang),
+                "unit": unit_label(row.get("unit"), lang, district_categories(runtime)),
                 **_due(row, now),
             }
         )
@@ -177,7 +178,7 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
         "reported_at": _iso(row.get("reported_at")),
         "reporter": row.get("reporter"),
         "description": row.get("description"),
-        "unit": unit_label(row.get("unit"), lang),
+        "unit": unit_label(row.get("unit"), lang, district_categories(runtime)),
         "escalation": int(row.get("escalation") or 0),
         "g5": g5,
         "lon": row["lon"],
@@ -187,7 +188,9 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
         "chain": names,
         "due": {"stage": _stage(row), **_due(row, now)},
         "actions": allowed_actions(principal, {**row, "state": row.get("state")}, chain),
-        "timeline": [_event(e, lang) for e in store.timeline(incident_id)],
+        "timeline": [
+            _event(e, lang, district_categories(runtime)) for e in store.timeline(incident_id)
+        ],
     }
 
 
@@ -197,9 +200,9 @@ def _stage(row: dict) -> str | None:
     return STAGE_OF_STATE.get(row.get("state") or "") if row.get("due_at") else None
 
 
-def _event(event: dict, lang: str) -> dict:
+def _event(event: dict, lang: str, categories) -> dict:
     out = {k: _iso(v) for k, v in dict(event).items()}
-    out["unit"] = unit_label(out.get("unit"), lang)
+    out["unit"] = unit_label(out.get("unit"), lang, categories)
     return out
 
 
@@ -248,25 +251,38 @@ def take_action(
     return Outcome("done", action)
 
 
-def unit_label(unit: str | None, lang: str) -> str | None:
+@lru_cache(maxsize=8)
+def _categories(folder: str) -> tuple[Category, ...]:
+    return read_categories(folder)[0]
+
+
+def district_categories(runtime: Runtime) -> tuple[Category, ...]:
+    """Return the district's categories and their units (its ``categories.json``, else ours)."""
+    return _categories(str(runtime.settings.data_dir))
+
+
+def unit_label(unit: str | None, lang: str, categories=CATEGORIES) -> str | None:
     """Return a stored unit's name in ``lang`` (a unit no category names stays as stored)."""
-    for category in CATEGORIES:
+    for category in categories:
         if unit in (category.unit_zh, category.unit_en):
             return category.unit(lang)
     return unit
 
 
-def unit_options(lang: str) -> list[dict]:
-    """Return the units a case may be dispatched to (each category's responsible unit)."""
+def unit_options(lang: str, categories=CATEGORIES) -> list[dict]:
+    """Return the units a case may be dispatched to (each category's responsible unit).
+
+    The value is the unit's Chinese name, as the demo and the intake store it.
+    """
     seen: dict[str, str] = {}
-    for category in CATEGORIES:
+    for category in categories:
         seen.setdefault(category.unit_zh, category.unit(lang))
     return [{"label": label, "value": value} for value, label in seen.items()]
 
 
-def category_options(lang: str) -> list[dict]:
+def category_options(lang: str, categories=CATEGORIES) -> list[dict]:
     """Return the category filter's options in ``lang``."""
-    return [{"label": c.label(lang), "value": c.id} for c in CATEGORIES]
+    return [{"label": c.label(lang), "value": c.id} for c in categories]
 
 
 def grid_options(runtime: Runtime, principal: Principal, lang: str) -> list[dict]:

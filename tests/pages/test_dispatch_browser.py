@@ -187,8 +187,9 @@ def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
         wait_message(commander, "Done: Verify")
         wait_state(commander, "Closed")
         timeline = commander.inner_text("#dispatch-timeline-list")
-        for text in ("Register", "Dispatch", "Handle", "Verify", UNIT_EN,
-                     "Mediated on site; the wall stays", "demo-township", "demo-commander"):  # fmt: skip
+        expected = ("Register", "Dispatch", "Handle", "Verify", UNIT_EN, "demo-township",
+                    "Mediated on site; the wall stays", "demo-commander")  # fmt: skip
+        for text in expected:
             assert text in timeline, text
         shot(commander, "dispatch-closed.png")
 
