@@ -414,6 +414,23 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "dispatch-reason-unit": {"zh": "请选择责任单位", "en": "choose a unit first"},
     "dispatch-reason-note": {"zh": "请填写备注", "en": "write a note first"},
+    "dispatch-stats-title": {"zh": "调度办理", "en": "Dispatch"},
+    "dispatch-stats-on-time": {"zh": "按期办结率", "en": "On-time closure"},
+    "dispatch-stats-rework": {"zh": "返工率", "en": "Rework rate"},
+    "dispatch-stats-to-dispatch": {"zh": "派遣用时", "en": "Time to dispatch"},
+    "dispatch-stats-to-close": {"zh": "办结用时", "en": "Time to close"},
+    "dispatch-stats-hours": {
+        "zh": "均 {mean} 时 · P90 {p90} 时",
+        "en": "mean {mean} h · P90 {p90} h",
+    },
+    "dispatch-stats-overdue": {"zh": "超期", "en": "Overdue"},
+    "dispatch-stats-open": {"zh": "在办", "en": "Open"},
+    "dispatch-stats-unit": {"zh": "责任单位", "en": "Unit"},
+    "dispatch-stats-cases": {"zh": "案件", "en": "Cases"},
+    "dispatch-stats-note": {
+        "zh": "按上报时间统计所选时段的案件；按期办结指在类别办结期限内办结",
+        "en": "Cases reported in the chosen dates; on time: closed within the category's limit",
+    },
 }
 
 

@@ -225,6 +225,7 @@ def page(
                                 className="row stats-tools",
                             ),
                             html.Div(id=ids.STATS_PANEL),
+                            html.Div(id=ids.DISPATCH_STATS, className="dispatch-stats"),
                         ],
                         className="detail-panel",
                     ),
