@@ -199,13 +199,15 @@ def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
         assert foreign == []
 
 
-def test_a_conflict_is_said_plainly(live_app):
+def test_a_conflict_is_said_plainly(make_tiny_app, clock):
     require_chromium()
-    store = live_app.server.extensions["gridmap"].incident_store
-    store.insert([incident("race-1", "T1111", 114.8075, 33.7075,
-                           reported_at=live_app.server.extensions["gridmap"].clock()
-                           - timedelta(minutes=5))])  # fmt: skip
-    with serve(live_app.server) as base, people(base) as (open_page, _foreign):
+    # Pages that do not poll (an hour): the officer's page still shows the case as reported
+    # when the commander registers it.
+    app = make_tiny_app(clock=clock, refresh_seconds=3600)
+    app.server.extensions["gridmap"].incident_store.insert(
+        [incident("race-1", "T1111", 114.8075, 33.7075, reported_at=clock() - timedelta(minutes=5))]
+    )
+    with serve(app.server) as base, people(base) as (open_page, _foreign):
         township = open_page("demo-township")
         commander = open_page("demo-commander")
         for page in (township, commander):
@@ -216,6 +218,7 @@ def test_a_conflict_is_said_plainly(live_app):
         press(township, "Register")
         township.locator(".dispatch-conflict", has_text="Someone else acted first").wait_for()
         wait_state(township, "Registered")
+        shot(township, "dispatch-conflict.png")
 
 
 def test_new_cases_ring_unless_the_sound_is_off(live_app, clock):
@@ -248,3 +251,20 @@ def test_new_cases_ring_unless_the_sound_is_off(live_app, clock):
             f"() => document.querySelector('#{ids.BADGE}').className.includes('alert')"
         )
         assert page.evaluate("() => window.dispatchBench.chimes") == 0
+
+
+def test_the_language_switch_reaches_every_text(live_app):
+    require_chromium()
+    with serve(live_app.server) as base, people(base) as (open_page, foreign):
+        page = open_page("demo-township")
+        page.goto(base + "/dispatch/?incident=old-1")
+        wait_state(page, "Reported")
+        page.click(f"#{ids.LANG_TOGGLE}")
+        page.locator(f"{tab('register')}", has_text="待受理").wait_for()
+        wait_state(page, "已上报")
+        for text in ("待派遣", "已超期", "24小时内到期", "督办", "我的", "返回地图", "提示音"):
+            assert text in page.inner_text("body"), text
+        assert "受理立案" in page.inner_text(f"#{ids.ACTION_BUTTONS}")
+        assert "已超期" in page.inner_text(f"#{ids.DETAIL}")
+        shot(page, "dispatch-zh.png")
+        assert foreign == []
