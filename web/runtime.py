@@ -108,6 +108,18 @@ class Runtime:
         return self._incidents
 
     @property
+    def dispatch_units(self) -> frozenset[str]:
+        """Return the names a case may be dispatched to: the district's units, both languages.
+
+        The units of the district's categories (``categories.json``, read through
+        :func:`gridmap.incidents.categories.read_categories`).
+        """
+        from gridmap.incidents.categories import read_categories
+
+        categories = read_categories(self.settings.data_dir)[0]
+        return frozenset(name for c in categories for name in (c.unit_zh, c.unit_en))
+
+    @property
     def assigner(self):
         """Return the grid assigner of the district (spatial index over the level-5 grids)."""
         if self._assigner is None:

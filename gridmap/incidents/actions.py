@@ -22,7 +22,7 @@ from gridmap.incidents.due_columns import STATUS_OF_STATE, deadline_values
 from gridmap.incidents.intake import text_problem
 from gridmap.incidents.tables import GRID_COLUMNS, MAX_LENGTHS
 from gridmap.incidents.timeline import event_row
-from gridmap.incidents.workflow import decide
+from gridmap.incidents.workflow import actor_role, decide
 from gridmap.incidents.writes import bump
 
 
@@ -96,9 +96,13 @@ def act(
                 field="state",
                 record=incident_id,
             )
+        chain = list(chain) if chain is not None else [row[g] for g in GRID_COLUMNS]
+        if actor_role(principal) is not None and not principal.scope.contains(chain):
+            # Any principal limited to some grids (a township officer, a token made with
+            # --grid) acts inside them only; refused before the state is told.
+            raise WorkflowError(f"the case lies outside {principal.label()}'s grids", field="scope")
         step = decide(
-            action, row["state"], principal,
-            list(chain) if chain is not None else [row[g] for g in GRID_COLUMNS],
+            action, row["state"], principal, chain,
             escalation=row["escalation"], unit=unit, note=note, case_unit=row["unit"],
         )  # fmt: skip
         if at < row["reported_at"]:

@@ -62,7 +62,15 @@ from gridmap.errors import (
     StoreError,
     WorkflowError,
 )
-from gridmap.incidents import actions, due_columns, queries, queues, timeline, writes
+from gridmap.incidents import (
+    actions,
+    due_columns,
+    performance,
+    queries,
+    queues,
+    timeline,
+    writes,
+)
 from gridmap.incidents import engine as engines
 from gridmap.incidents.deadlines import Limits, default_limits
 from gridmap.incidents.engine import make_engine
@@ -371,3 +379,7 @@ class IncidentStore:
     ) -> pd.Series | pd.DataFrame:
         """Count incidents per grid of ``level`` (:func:`queries.counts_by_grid`)."""
         return queries.counts_by_grid(self.engine, self.table, level, by=by, **filters)
+
+    def performance(self, *, now: datetime, **options: Any) -> pd.DataFrame:
+        """Return the dispatch figures per grid or unit (:func:`performance.figures`)."""
+        return performance.figures(self.engine, self.table, now=now, **options)
