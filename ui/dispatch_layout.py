@@ -95,12 +95,7 @@ def dispatch_page(
                 ],
                 className="title-block",
             ),
-            html.Span(
-                t("demo-badge", lang),
-                className="demo-badge",
-                hidden=not demo,
-                title=t("demo-badge-title", lang),
-            ),  # fmt: skip
+            _text("demo-badge", lang, className="demo-badge", hidden=not demo),
             html.Span(
                 "",
                 id=ids.BADGE,
@@ -165,7 +160,7 @@ def dispatch_page(
                 className="dispatch-filter",
             ),  # fmt: skip
             html.Button(
-                t("dispatch-bulk-button", lang), id=ids.BULK_BUTTON, className="btn", n_clicks=0
+                _text("dispatch-bulk-button", lang), id=ids.BULK_BUTTON, className="btn", n_clicks=0
             ),
             html.Span(id=ids.BULK_MESSAGE, className="dispatch-message", role="status"),
         ],
