@@ -288,3 +288,39 @@ def test_roles_that_may_not_dispatch_are_refused_the_page(app, name):
 def test_the_main_header_links_to_the_workbench_for_those_who_may_use_it(app, name, linked):
     layout = signed_in(app, name).get("/_dash-layout").get_data(as_text=True)
     assert ('"index":"dispatch-link"' in layout) is linked
+
+
+# -- the main page's dispatch figures ---------------------------------------------------------
+def main_figures(client, search, lang="en", version=1) -> list[str]:
+    from gridmap.incidents.filters import IncidentFilters
+    from tests.dash_http import call, response_of
+    from ui import ids as main_ids
+
+    answer = call(
+        client,
+        [(main_ids.DISPATCH_STATS, "children")],
+        [
+            (main_ids.URL, "search", search),
+            (main_ids.FILTERS_STORE, "data", IncidentFilters("2026-06-01", "2026-06-30").key()),
+            (main_ids.VERSION_STORE, "data", version),
+            (main_ids.LANG_STORE, "data", lang),
+        ],
+    )
+    return texts(response_of(answer)[main_ids.DISPATCH_STATS]["children"])
+
+
+def test_the_statistics_panel_has_the_dispatch_figures(commander, township, store, clock):
+    act(commander, "register", "t1-new", "reported")
+    act(commander, "dispatch", "t1-new", "registered", unit=UNIT)
+    act(commander, "handle", "t1-new", "dispatched", note="done")
+    act(commander, "verify", "t1-new", "handled")
+    words = main_figures(commander, "?grid=T1", version=store.version())
+    assert "On-time closure" in words and "Rework rate" in words
+    on_time = words[words.index("On-time closure") + 1]
+    assert on_time == "100.0%"
+    assert words[words.index("Overdue") + 1] == "1"  # t1-old
+    assert "Village (community) mediation committee" in words
+    zh = main_figures(township, "?grid=T1", "zh", version=store.version())
+    assert "按期办结率" in zh and "返工率" in zh
+    # Another township's figures are not the officer's.
+    assert main_figures(township, "?grid=T2", version=store.version()) == []
