@@ -324,3 +324,36 @@ def test_the_statistics_panel_has_the_dispatch_figures(commander, township, stor
     assert "按期办结率" in zh and "返工率" in zh
     # Another township's figures are not the officer's.
     assert main_figures(township, "?grid=T2", version=store.version()) == []
+
+
+# -- a unit's own system (a dispatch token named as the unit) ----------------------------------
+@pytest.fixture(scope="module")
+def unit_secret(app):
+    return app.server.extensions["gridmap"].accounts.add_token(UNIT, ["dispatch"])
+
+
+def test_a_unit_sees_and_handles_only_what_is_dispatched_to_it(
+    app, commander, store, unit_secret, clock
+):
+    unit = app.server.test_client()
+    unit.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {unit_secret}"
+    act(commander, "register", "t1-new", "reported")
+    act(commander, "dispatch", "t1-new", "registered", unit=UNIT)
+    act(commander, "register", "t2-new", "reported")
+    act(commander, "dispatch", "t2-new", "registered", unit="区信访局")
+    clock.advance(days=8)  # both past their close deadline: the unit's overdue queue
+    assert counts(unit)[0]["overdue"] == 1
+    words = table(unit, "overdue")
+    assert "t1-new" in words and "t2-new" not in words
+    clock.set(START)
+    assert texts(prop(detail(unit, "t2-new"), ids.DETAIL, "children")) == [
+        "Case “t2-new” does not exist or lies outside your grids"
+    ]
+    assert buttons(detail(unit, "t1-new")) == ["handle", "return", "comment"]
+    text, _ = message(act(unit, "handle", "t2-new", "dispatched", note="not mine"))
+    assert text.startswith("Not done")
+    text, _ = message(act(unit, "handle", "t1-new", "dispatched", note="mediated"))
+    assert text == "Done: Handle"
+    assert (
+        store.get("t1-new")["state"] == "handled" and store.get("t2-new")["state"] == "dispatched"
+    )
