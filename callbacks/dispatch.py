@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
 
 from callbacks.language import register_toggle
 from gridmap.grids.display_geometry import grid_outline_lines
@@ -194,14 +194,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         hidden = {"display": "none"}
         who = principal()
         if not incident_id or who is None:
-            from dash import html
-
             hint = html.P(t("dispatch-pick-case", lang), className="hint")
             return [hint], no_update, hidden, [], True, [], None, hidden
         case = view.case_view(runtime, who, incident_id, lang)
         if case is None:
-            from dash import html
-
             missing = html.P(t("dispatch-not-found", lang, id=incident_id), className="notice")
             return [missing], no_update, hidden, [], True, [], None, hidden
         figure = no_update

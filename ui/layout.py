@@ -74,7 +74,9 @@ def user_block(
         parts.append(_text(f"role-{role}", lang, className="user-role"))
     if workbench_link and role in RULES["dispatch"][0]:
         # The workbench is for those who may dispatch (the page's access rule says the same).
-        parts.append(_text("dispatch-link", lang, html.A, href="/dispatch/", className="sign-out"))
+        parts.append(
+            _text("dispatch-link", lang, html.A, href="/dispatch/", className="workbench-link")
+        )
     if role == "admin":
         parts.append(_text("admin-link", lang, html.A, href="/admin/users", className="sign-out"))
     parts.append(

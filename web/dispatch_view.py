@@ -14,10 +14,10 @@ from functools import lru_cache
 from typing import Any
 
 from gridmap.access.roles import Principal
-from gridmap.errors import GridmapError
+from gridmap.errors import GridmapError, IncidentNotFound, StaleState, WorkflowError
 from gridmap.i18n import name_of
 from gridmap.incidents.categories import CATEGORIES, Category, read_categories
-from gridmap.incidents.deadlines import DUE_SOON_HOURS
+from gridmap.incidents.deadlines import DUE_SOON_HOURS, STAGE_OF_STATE
 from gridmap.incidents.workflow import ACTIONS, TOKEN_ROLE, actor_role, decide
 from gridmap.views.map_view import fit_zoom
 from web.runtime import Runtime
@@ -195,8 +195,6 @@ def case_view(runtime: Runtime, principal: Principal, incident_id: str, lang: st
 
 
 def _stage(row: dict) -> str | None:
-    from gridmap.incidents.deadlines import STAGE_OF_STATE
-
     return STAGE_OF_STATE.get(row.get("state") or "") if row.get("due_at") else None
 
 
@@ -229,8 +227,6 @@ def take_action(
     The scope is checked twice on the server: the case is read inside the reader's grids
     (another township's case is "not found"), and the workflow refuses a scope it may not act in.
     """
-    from gridmap.errors import IncidentNotFound, WorkflowError
-
     store = runtime.incident_store
     row = store.get(incident_id, within=_within(runtime, principal))
     if row is None:
@@ -244,7 +240,8 @@ def take_action(
     except IncidentNotFound:
         return Outcome("refused", action, reason="not-found")
     except WorkflowError as error:
-        if error.field == "state":
+        if isinstance(error, StaleState) or error.field == "state":
+            # Someone else moved the case on (or it is no longer in a state that allows it).
             now = store.get(incident_id, within=_within(runtime, principal)) or {}
             return Outcome("conflict", action, state=now.get("state"), detail=str(error))
         return Outcome("refused", action, reason=str(error.field or ""), detail=str(error))

@@ -228,7 +228,8 @@ def test_new_cases_ring_unless_the_sound_is_off(live_app, clock):
         page = open_page("demo-commander")
         page.goto(base + "/dispatch/")
         page.wait_for_function(
-            f"() => /\\d/.test(document.querySelector('#{ids.BADGE}').textContent)"
+            f"() => {{ const el = document.querySelector('#{ids.BADGE}');"
+            f" return el !== null && /\\d/.test(el.textContent); }}"
         )
         before = int(count(page, "register"))
         runtime.incident_store.insert([incident("new-1", "T2111", 114.8425, 33.7025,
