@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import incidents, language, navigation, render, search
+from callbacks import dispatch_stats, incidents, language, navigation, render, search
 from web.runtime import Runtime
 
 
@@ -15,3 +15,4 @@ def register_all(app: Dash, runtime: Runtime) -> None:
     search.register(app, runtime)
     language.register(app, runtime)
     incidents.register(app, runtime)
+    dispatch_stats.register(app, runtime)

@@ -16,6 +16,7 @@ PAGE_ASSETS = {
     "main": ("map_labels.js", "plotly-locale-zh-cn.js", "style.css"),
     "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "style.css"),
     "wall": ("map_labels.js", "style.css", "wall.css", "wall.js"),
+    "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", "style.css"),
 }
 
 

@@ -57,3 +57,5 @@ def stats_child(grid_id: str) -> dict:
 
 
 MAP_LEGEND = "map-legend"
+#: The dispatch figures under the statistics (on-time closure, rework, times, overdue).
+DISPATCH_STATS = "stats-dispatch"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from gridmap.access.roles import RULES
 from gridmap.grids.metrics import ALL_METRICS, DEFAULT_METRIC
 from gridmap.i18n import t
 from gridmap.incidents.categories import DEFAULTS, Categories
@@ -68,16 +69,24 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
-def user_block(user_name: str, role: str | None, lang: str) -> html.Div:
+def user_block(
+    user_name: str, role: str | None, lang: str, workbench_link: bool = True
+) -> html.Div:
     """Return the header's signed-in person: name, translated role and a sign-out link.
 
     The name is text (a user's own), never markup; the labels follow the language toggle.
+    ``workbench_link``: link to the dispatch workbench for the roles that may use it.
     """
     parts: list = [
         html.Span(user_name, id=ids.USER_NAME, className="user-name", title=user_name),
     ]
     if role:
         parts.append(_text(f"role-{role}", lang, className="user-role"))
+    if workbench_link and role in RULES["dispatch"][0]:
+        # The workbench is for those who may dispatch (the page's access rule says the same).
+        parts.append(
+            _text("dispatch-link", lang, html.A, href="/dispatch/", className="workbench-link")
+        )
     if role == "admin":
         parts.append(_text("admin-link", lang, html.A, href="/admin/users", className="sign-out"))
     parts.append(
@@ -235,6 +244,7 @@ def page(
                                 className="row stats-tools",
                             ),
                             html.Div(id=ids.STATS_PANEL),
+                            html.Div(id=ids.DISPATCH_STATS, className="dispatch-stats"),
                         ],
                         className="detail-panel",
                     ),

@@ -18,9 +18,9 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET|POST", r"/logout", PUBLIC),
     (r"GET", r"/api/v1/health", PUBLIC),
     # Scripts and styles: code, never data.
-    (r"GET", r"(/planner|/wall)?/_dash-component-suites/.+", PUBLIC),
-    (r"GET", r"(/planner|/wall)?/assets/.+", PUBLIC),
-    (r"GET", r"(/planner|/wall)?/_favicon\.ico", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/_dash-component-suites/.+", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/assets/.+", PUBLIC),
+    (r"GET", r"(/planner|/wall|/dispatch)?/_favicon\.ico", PUBLIC),
     (r"GET", r"/favicon\.ico", PUBLIC),
     # The planner (its own Dash app) and its printable report.
     (r"GET", r"/planner/report(\.js)?", "plan"),
@@ -29,6 +29,10 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     # The wall (people with the right role, or a kiosk link).
     (r"GET", r"/wall/(_dash-layout|_dash-dependencies|_reload-hash)?", "view-wall"),
     (r"POST", r"/wall/_dash-update-component", "view-wall"),
+    # The dispatch workbench (its own Dash app; what each person may do there is the
+    # workflow's, decided on the server per case).
+    (r"GET", r"/dispatch/(_dash-layout|_dash-dependencies|_reload-hash)?", "dispatch"),
+    (r"POST", r"/dispatch/_dash-update-component", "dispatch"),
     # The main map.
     (r"GET", r"/(_dash-layout|_dash-dependencies|_reload-hash)?", "view-map"),
     (r"POST", r"/_dash-update-component", "view-map"),
@@ -39,6 +43,11 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"/api/v1/(openapi\.json|docs)", "api-docs"),
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
     (r"GET", r"/api/v1/coverage(/suggest|/minimum|/median|/times)?", "coverage"),
+    # The dispatch workflow (web/workflow_api.py): before the generic incident rules.
+    (r"POST", r"/api/v1/incidents/[^/]+/actions", "dispatch"),
+    (r"GET", r"/api/v1/incidents/[^/]+/timeline", "read-incidents"),
+    (r"GET", r"/api/v1/incidents/performance", "read-counts"),
+    (r"GET", r"/api/v1/dispatch/queues", "dispatch"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
     (r"POST", r"/api/v1/incidents", "write-incidents"),
     (r"PATCH", r"/api/v1/incidents/[^/]+", "dispatch"),
@@ -74,7 +83,7 @@ def is_api(path: str) -> bool:
 def is_page(path: str) -> bool:
     """Return whether ``path`` is a page a person opens (an anonymous visit goes to sign-in)."""
     return (
-        path in ("/", "/planner/", "/planner/report", "/wall/", "/api/v1/docs")
+        path in ("/", "/planner/", "/planner/report", "/wall/", "/dispatch/", "/api/v1/docs")
         or path.startswith("/admin/")
         and not is_api(path)
     )

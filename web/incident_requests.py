@@ -65,11 +65,14 @@ def status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | No
 
 
 def query_args(
-    categories: Sequence[str] = CATEGORY_IDS,
+    categories: Sequence[str] = CATEGORY_IDS, now: Clock | None = None
 ) -> tuple[dict[str, Any], int, int, str]:
     """Return the filters, limit, offset and format of a GET.
 
     ``categories`` are the district's category ids (the store's): another one is refused.
+    ``overdue=true`` keeps the cases past their running deadline at ``now()``, and
+    ``due_before=TIME`` those due before TIME (both: the earlier); ``overdue=false`` is no
+    filter.
 
     Raises
     ------
@@ -79,7 +82,8 @@ def query_args(
         A parameter holding text no database stores (NUL, lone surrogate): 422.
     """
     args = request.args
-    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
+    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format",
+             "overdue", "due_before"}  # fmt: skip
     unknown = sorted(set(args) - known)
     if unknown:
         raise GridmapError(
@@ -96,7 +100,7 @@ def query_args(
     if args.get("level"):
         level = _int(args["level"], "level", 1, 5)
         filters["grid_level"] = level
-    for name, key in (("from", "start"), ("to", "end")):
+    for name, key in (("from", "start"), ("to", "end"), ("due_before", "due_before")):
         if args.get(name):
             try:
                 filters[key] = parse_time(args[name])
@@ -114,6 +118,12 @@ def query_args(
                     f"unknown {name}(s) {bad}; known: {', '.join(known_values)}", parameter=name
                 )
             filters[key] = values
+    overdue = args.get("overdue") or None
+    if overdue is not None and overdue.lower() not in ("true", "false", "1", "0"):
+        raise GridmapError(f"'overdue' must be true or false, got {overdue!r}",
+                           parameter="overdue")  # fmt: skip
+    if overdue is not None and overdue.lower() in ("true", "1") and now is not None:
+        filters["due_before"] = min(filters.get("due_before") or now(), now())
     # An empty value is the parameter left out (as a form sends it), for every parameter.
     limit = _int(args.get("limit") or DEFAULT_LIMIT, "limit", 1, MAX_LIMIT)
     offset = _int(args.get("offset") or 0, "offset", 0, 10**9)

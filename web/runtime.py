@@ -98,13 +98,29 @@ class Runtime:
     def incident_store(self):
         """Return the incident store (tables created on first use)."""
         if self._incidents is None:
+            from gridmap.incidents.dispatch_config import load_dispatch_limits
             from gridmap.incidents.store import IncidentStore
 
-            store = IncidentStore(engine=self.engine, categories=self.district.categories)
+            folder = self.settings.data_dir
+            categories = self.district.categories
+            limits = load_dispatch_limits(folder, tuple(categories))
+            store = IncidentStore(
+                engine=self.engine, clock=self.clock, limits=limits, categories=categories
+            )
             with self._lock:
                 if self._incidents is None:
                     self._incidents = store
         return self._incidents
+
+    @property
+    def dispatch_units(self) -> frozenset[str]:
+        """Return the names a case may be dispatched to: the district's units, both languages.
+
+        The units of the district's categories (``categories.json``, read through
+        :func:`gridmap.incidents.categories.read_categories`).
+        """
+        units = self.district.categories.all_units()
+        return frozenset(name for u in units for name in (u.zh, u.en))
 
     @property
     def assigner(self):

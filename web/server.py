@@ -19,6 +19,7 @@ from web import (
     grids_api,
     incidents_api,
     report_page,
+    workflow_api,
 )
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
@@ -85,6 +86,17 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             token=settings.api_token,
             guarded=True,
             principal=current_principal,
+            audit=lambda *args, **kwargs: runtime.audit.record(*args, **kwargs),
+            clock=runtime.clock,
+        )
+    )
+    server.register_blueprint(
+        workflow_api.create_blueprint(
+            lambda: runtime.incident_store,
+            principal=current_principal,
+            level_of=district.level_of,
+            chain_of=district.chain,
+            units=lambda: runtime.dispatch_units,
             audit=lambda *args, **kwargs: runtime.audit.record(*args, **kwargs),
             clock=runtime.clock,
         )

@@ -53,10 +53,15 @@ def default_limits(categories: Categories = DEFAULTS) -> dict[str, Limits]:
     return {c.id: Limits(*GROUP_HOURS[c.group]) for c in categories}
 
 
-def load_limits(overrides: Mapping | None, categories: Categories = DEFAULTS) -> dict[str, Limits]:
+def load_limits(
+    overrides: Mapping | None,
+    categories: Categories = DEFAULTS,
+    base: Mapping[str, Limits] | None = None,
+) -> dict[str, Limits]:
     """Return the limits with a district's ``overrides`` applied, checked.
 
-    ``categories`` are the district's (``District.categories``).
+    ``categories`` are the district's (``District.categories``); ``base`` gives the limits
+    before the overrides instead (default :func:`default_limits` of ``categories``).
 
     Raises
     ------
@@ -64,7 +69,7 @@ def load_limits(overrides: Mapping | None, categories: Categories = DEFAULTS) ->
         An unknown category or stage, or hours that are not a positive number, or a stage
         later than the next one (dispatch after close); ``field`` names it (``deadlines.fire``).
     """
-    limits = default_limits(categories)
+    limits = dict(default_limits(categories) if base is None else base)
     for category, stages in (overrides or {}).items():
         where = f"deadlines.{category}"
         if category not in limits:

@@ -16,11 +16,13 @@ def listed_assets(html: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    ("path", "page"), [("/", "main"), ("/planner/", "planner"), ("/wall/", "wall")]
+    ("path", "page"),
+    [("/", "main"), ("/planner/", "planner"), ("/wall/", "wall"), ("/dispatch/", "dispatch")],
 )
 def test_each_page_lists_only_its_own_assets(client, path, page):
     html = client.get(path).get_data(as_text=True)
-    assert listed_assets(html) == set(PAGE_ASSETS[page])
+    scripts = {name for name in PAGE_ASSETS[page] if name.endswith((".js", ".css"))}
+    assert listed_assets(html) == scripts
 
 
 def test_only_the_planner_polls_for_map_clicks(client):
@@ -34,3 +36,12 @@ def test_assets_ignore_matches_every_other_file(page):
     pattern = re.compile(assets_ignore(page))
     for name in ALL_ASSETS + ["new.js", "style.css.map"]:
         assert bool(pattern.search(name)) is (name not in PAGE_ASSETS[page]), name
+
+
+def test_the_workbench_chime_is_served_from_its_own_assets(client):
+    answer = client.get("/dispatch/assets/notify.wav")
+    body = answer.data
+    answer.close()
+    assert answer.status_code == 200
+    assert body[:4] == b"RIFF" and body[8:12] == b"WAVE"
+    assert len(body) < 8_000

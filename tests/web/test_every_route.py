@@ -34,12 +34,15 @@ PUBLIC_ROUTES = {
     "/_favicon.ico",
     "/planner/_favicon.ico",
     "/wall/_favicon.ico",
+    "/dispatch/_favicon.ico",
     "/assets/<path:filename>",
     "/planner/assets/<path:filename>",
     "/wall/assets/<path:filename>",
+    "/dispatch/assets/<path:filename>",
     "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
     "/planner/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
     "/wall/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
+    "/dispatch/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
 }
 #: Routes Flask and Dash register that the app never uses: refused to everyone (404).
 REFUSED_TO_ALL = {
@@ -47,9 +50,10 @@ REFUSED_TO_ALL = {
     "/<path:path>",  # Dash's catch-all for multi-page apps: each app has one page
     "/planner/<path:path>",
     "/wall/<path:path>",
+    "/dispatch/<path:path>",
 }
 HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy")
-APPS = ("", "/planner", "/wall")
+APPS = ("", "/planner", "/wall", "/dispatch")
 
 
 def sample_path(rule: str, version: str) -> str:
@@ -169,7 +173,7 @@ def test_every_callback_refuses_anonymous(app, admin, prefix):
 
 
 def test_signed_in_answers_carry_the_headers(admin, version):
-    for path in ("/", "/planner/", "/wall/", "/_dash-layout", "/api/v1/grids/T1",
+    for path in ("/", "/planner/", "/wall/", "/dispatch/", "/_dash-layout", "/api/v1/grids/T1",
                  f"/geo/{version}/level-1.geojson", "/admin/audit", "/login"):  # fmt: skip
         res = admin.get(path)
         assert res.status_code == 200, path
