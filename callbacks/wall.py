@@ -13,16 +13,29 @@ import logging
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap.coverage.params import DEFAULT_MINUTES
+from gridmap.i18n import name_of, t
+from gridmap.incidents.deadlines import default_limits
 from gridmap.incidents.density import binned_density
 from gridmap.settings import LANGUAGES
+from gridmap.views.urls import url_for_layer
 from gridmap.views.wall import (
-    format_kpis,
     grid_names,
     grid_view,
     newest_village,
     parse_wall_query,
     ticker_rows,
-    wall_kpis,
+)
+from gridmap.views.wall_changes import value_text
+from gridmap.views.wall_labels import label_data, label_grids
+from gridmap.views.wall_panels import (
+    OVERDUE_MARKS,
+    OVERDUE_ROWS,
+    category_split,
+    overdue_cases,
+    ranking,
+    read_rows,
+    tiles,
+    trend_panel,
 )
 from gridmap.views.wall_refresh import (
     client_texts,
@@ -35,10 +48,23 @@ from gridmap.views.wall_refresh import (
     stale_state,
 )
 from gridmap.views.wall_scope import scope_roots, scope_title, scope_views
-from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
+from layers.wall_figure import (
+    HEAT_TRACE,
+    OVERDUE_TRACE,
+    TOWNSHIP_TRACE,
+    heat_values,
+    visibility_changes,
+)
 from ui import wall_ids as ids
 from ui.user_badge import user_badge
 from ui.wall_layout import legend, ticker_items
+from ui.wall_panels import (
+    overdue_items,
+    ranking_table,
+    split_bars,
+    tile_texts,
+    trend_bars,
+)
 from web.auth import current_scope
 from web.runtime import Runtime
 from web.signed_in import signed_in_info
@@ -50,7 +76,16 @@ log = logging.getLogger(__name__)
 REFRESH_OUTPUTS = (
     (ids.MAP, "figure"),
     *((ids.kpi_value(name), "children") for name, _ in ids.KPIS),
+    *((ids.kpi_change(name), "children") for name, _ in ids.KPIS),
+    *((ids.kpi_change(name), "className") for name, _ in ids.KPIS),
     (ids.TICKER, "children"),
+    (ids.TREND, "children"),
+    (ids.SPLIT, "children"),
+    (ids.RANKING, "children"),
+    (ids.OVERDUE, "children"),
+    (ids.OVERDUE_COUNT, "children"),
+    (ids.COVERAGE, "children"),
+    (ids.FRESH_STORE, "data"),
     (ids.NEWEST_STORE, "data"),
     (ids.VERSION_STORE, "data"),
     (ids.LAST_OK_STORE, "data"),
@@ -66,6 +101,17 @@ def register(app: Dash, runtime: Runtime) -> None:
     names = {lang: grid_names(district, lang) for lang in LANGUAGES}
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
+    # Deadlines by category (the defaults of gridmap.incidents.deadlines).
+    limits = default_limits()
+
+    def units_of(roots, lang):
+        """Return the grids the wall ranks: its townships, or its township's villages."""
+        grids = label_grids(district, roots)
+        return [
+            (g, district.level_of(g), name_of(district.record(g), lang),
+             district.record(g)["population"])
+            for g in grids
+        ]  # fmt: skip
 
     @app.callback(
         Output(ids.SETTINGS_STORE, "data"),
@@ -77,6 +123,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output({"type": "wall-i18n", "index": ALL}, "children"),
         Output(ids.VIEWS_STORE, "data"),
         Output(ids.USER, "children"),
+        Output(ids.ROOT, "className"),
+        Output(ids.RANKING_TITLE, "children"),
         Input(ids.URL, "search"),
         prevent_initial_call="initial_duplicate",
     )
@@ -96,7 +144,19 @@ def register(app: Dash, runtime: Runtime) -> None:
             for part in parts[:-1]:
                 target = target[part]
             target[parts[-1]] = visible
-        patch["data"][TOWNSHIP_TRACE]["text"] = [names[lang][g] for g in towns]
+        # The grids outlined and named: the townships, or a township wall's villages.
+        grids = label_grids(district, roots)
+        labels = label_data(district, grids, lang)
+        trace = patch["data"][TOWNSHIP_TRACE]
+        if grids != towns:
+            level = district.level_of(grids[0])
+            trace["geojson"] = url_for_layer(district.version, "level", level)
+            trace["locations"] = [district.key_of[g] for g in grids]
+            trace["z"] = [1] * len(grids)
+            trace["customdata"] = [list(district.label_points[g]) for g in grids]
+        trace["text"] = labels["names"]
+        trace["meta"] = {"short": labels["short"], "priority": labels["priority"]}
+        villages = bool(grids) and district.level_of(grids[0]) > 2
         texts = next(o for o in ctx.outputs_list if isinstance(o, list))
         keys = [o["id"]["index"] for o in texts]
         return (
@@ -109,6 +169,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             page_texts(keys, lang),
             scope_views(district, roots),
             user_badge(info, lang),
+            f"wall wall-layout-{settings.layout}",
+            t("wall-ranking-villages" if villages else "wall-ranking-townships", lang),
         )
 
     @app.callback(
@@ -133,23 +195,40 @@ def register(app: Dash, runtime: Runtime) -> None:
                 return (*skip, no_update, epoch_ms(clock()), None)
             density = binned_density(store, box, start=heat_start(now), within=within)
             share = population_share(DEFAULT_MINUTES, scope.key())
-            kpis = format_kpis(wall_kpis(store, now, share, within=within))
             rows = ticker_rows(store, lang, names[lang], now=now, within=within)
             village = newest_village(store, within=within)
+            read = read_rows(store, now, within=within)
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
             log.warning("wall refresh failed: %s", error)
             return (*skip, no_update, no_update, stale_state(epoch_ms(clock())))
+        changes = tiles(read, now, limits)
+        late = overdue_cases(read, now, limits, names[lang], lang)
+        units = ranking(read, units_of(scope_roots(district, scope.roots), lang), now, limits)
+        texts = [tile_texts(name, changes[name], lang) for name, _ in ids.KPIS]
         patch = Patch()
         values = heat_values({"lon": density.lon, "lat": density.lat, "count": density.count})
         for key, value in values.items():
             patch["data"][HEAT_TRACE][key] = value
+        marks = late[:OVERDUE_MARKS]
+        patch["data"][OVERDUE_TRACE]["lon"] = [c["lon"] for c in marks]
+        patch["data"][OVERDUE_TRACE]["lat"] = [c["lat"] for c in marks]
         newest = grid_view(district, village) if village in district else None
+        fresh = [{"id": r["id"], "lon": r["lon"], "lat": r["lat"]} for r in rows]
         return (
             patch,
-            *(kpis[name] for name, _ in ids.KPIS),
-            ticker_items(rows, lang),
+            *(value_text(name, changes[name].current) for name, _ in ids.KPIS),
+            *(text for text, _ in texts),
+            *(cls for _, cls in texts),
+            ticker_items(rows, lang, frozenset(c["id"] for c in late)),
+            trend_bars(trend_panel(read, now), lang),
+            split_bars(category_split(read, now, lang)),
+            ranking_table(units, lang),
+            overdue_items(late[:OVERDUE_ROWS], lang),
+            f"{len(late):,}",
+            value_text("population_share", share),
+            fresh,
             newest,
             state,
             epoch_ms(clock()),
