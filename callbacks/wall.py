@@ -267,6 +267,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         prevent_initial_call="initial_duplicate",
     )
 
+    # A new incident pulses on the map at its place (assets/wall_map.js).
+    app.clientside_callback(
+        "function (fresh) { return window.wallMap.fresh(fresh); }",
+        Output(ids.PULSE_STORE, "data"),
+        Input(ids.FRESH_STORE, "data"),
+        prevent_initial_call=True,
+    )
+
     app.clientside_callback(
         """
         function (n, settings, views, newest) {

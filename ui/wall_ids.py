@@ -31,6 +31,8 @@ OVERDUE_COUNT = "wall-overdue-count"
 COVERAGE = "wall-coverage-value"
 #: The newest incidents' ids and places: the browser pulses those it has not seen yet.
 FRESH_STORE = "wall-fresh-store"
+#: How many pulses the browser started on the last answer (written by the browser).
+PULSE_STORE = "wall-pulse-store"
 #: The page's root (its class names the layout preset).
 ROOT = "wall-root"
 #: The panels around the map, in the order of the overview (each an html.Section).

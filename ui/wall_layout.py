@@ -164,7 +164,6 @@ def wall_page(
         [
             dcc.Graph(id=ids.MAP, figure=figure, config=GRAPH_CONFIG, className="wall-map-graph"),
             html.Div("", id=ids.TOUR_CAPTION, className="wall-tour-caption"),
-            coverage_card(lang),
             html.Div(legend(settings.layers, lang), id=ids.LEGEND, className="wall-legend"),
         ],
         id=ids.panel("map"),
@@ -181,6 +180,7 @@ def wall_page(
 
     panels = [
         html.Section(kpi_tiles(lang), id=ids.panel("kpis"), className="wall-kpis"),
+        coverage_card(lang),
         section("trend", _text("wall-trend", lang), html.Div(id=ids.TREND, className="wall-trend")),
         section("split", _text("wall-split", lang), html.Div(id=ids.SPLIT, className="wall-split")),
         map_panel,
@@ -213,6 +213,7 @@ def wall_page(
             dcc.Store(id=ids.ERROR_STORE, data=None),
             dcc.Store(id=ids.TOUR_STORE, data=None),
             dcc.Store(id=ids.FRESH_STORE, data=None),
+            dcc.Store(id=ids.PULSE_STORE, data=None),
             dcc.Interval(id=ids.REFRESH_INTERVAL, interval=settings.refresh * 1000),
             dcc.Interval(id=ids.TICK_INTERVAL, interval=1000),
             dcc.Interval(id=ids.TOUR_INTERVAL, interval=settings.tour * 1000),

@@ -172,7 +172,7 @@ def overdue_items(cases: list[dict], lang: str) -> list:
 
 def coverage_card(lang: str) -> html.Div:
     """Return the 5-minute coverage figure (its value filled by the refresh)."""
-    return html.Div(
+    return html.Section(
         [
             _label("wall-coverage", lang, className="wall-coverage-title"),
             html.Div(

@@ -39,7 +39,7 @@ ROW_COLUMNS = (
     "lon", "lat", "g2", "g3",
 )  # fmt: skip
 #: Categories shown by name in the split (the rest are summed as "other").
-SPLIT_TOP = 6
+SPLIT_TOP = 5
 #: Rows of the overdue list sent to the page (the panel shows as many as fit).
 OVERDUE_ROWS = 12
 #: Overdue cases marked on the map at most.
