@@ -300,7 +300,8 @@ def change_text(name: str, moved: Change, lang: str) -> dict[str, str]:
         points = f"{size * 100:.1f}"
         amount = f"{points}个百分点" if zh else f"{points} pp"
     else:
-        amount = f"{size:,.0f}"
+        # A change against an average is fractional: 0.5 must not read "0".
+        amount = f"{size:,.0f}" if size >= 10 or float(size).is_integer() else f"{size:.1f}"
         if moved.ratio is not None:
             amount += f" ({moved.ratio:+.0%})"
     return {"text": f"{against} {arrow}{amount}", "meaning": moved.meaning}

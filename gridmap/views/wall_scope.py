@@ -16,6 +16,10 @@ from gridmap.i18n import name_of
 from gridmap.views.map_view import fit_zoom
 from gridmap.views.wall import MAP_PX, MAX_TOUR_ZOOM, grid_view, tour_views
 
+#: The home view of a scoped wall (its own township) may come this close: it is fitted to the
+#: panel, however small the township (a town centre of a few km²).
+MAX_HOME_ZOOM = 15.0
+
 
 def scope_roots(district: District, roots: Iterable[str] | None) -> list[str] | None:
     """Return the scope's roots that are grids of ``district``, outermost only, in file order.
@@ -50,7 +54,7 @@ def scope_views(district: District, roots: list[str] | None, size_px=MAP_PX) -> 
         home = grid_view(district, district.root_id, size_px)
         return {"district": home, "townships": [], "size": list(size_px), "scoped": True}
     if len(roots) == 1:
-        home = grid_view(district, roots[0], size_px)
+        home = grid_view(district, roots[0], size_px, max_zoom=MAX_HOME_ZOOM)
         stops = district.children(roots[0])
         stops = [g for g in district.grids.index if g in set(stops)]
     else:
@@ -66,7 +70,9 @@ def scope_views(district: District, roots: list[str] | None, size_px=MAP_PX) -> 
         home = {
             "id": ",".join(roots),
             "center": [round(box.center[0], 6), round(box.center[1], 6)],
-            "zoom": min(fit_zoom(box, size_px), MAX_TOUR_ZOOM),
+            "zoom": min(fit_zoom(box, size_px), MAX_HOME_ZOOM),
+            "bounds": [round(v, 6) for v in (box.west, box.south, box.east, box.north)],
+            "max_zoom": MAX_HOME_ZOOM,
             **names,
         }
         stops = roots
