@@ -14,7 +14,7 @@ import pandas as pd
 from gridmap.grids.district import Bounds, District
 from gridmap.i18n import name_of
 from gridmap.views.map_view import fit_zoom
-from gridmap.views.wall import MAP_PX, MAX_TOUR_ZOOM, grid_view, tour_views
+from gridmap.views.wall import MAP_PX, grid_view, tour_views
 
 #: The home view of a scoped wall (its own township) may come this close: it is fitted to the
 #: panel, however small the township (a town centre of a few km²).
