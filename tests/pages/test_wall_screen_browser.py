@@ -131,8 +131,10 @@ def label_boxes(page) -> list[dict]:
     return page.evaluate(
         """() => [...document.querySelectorAll('.wall-label')]
             .filter(e => e.style.display !== 'none')
-            .map(e => { const r = e.getBoundingClientRect();
-                        return {text: e.textContent, x: r.left, y: r.top, w: r.width, h: r.height}; })"""
+            .map(e => {
+                const r = e.getBoundingClientRect();
+                return {text: e.textContent, x: r.left, y: r.top, w: r.width, h: r.height};
+            })"""
     )
 
 
@@ -153,8 +155,10 @@ def district_fill(page, bounds) -> dict:
             const box = map.getContainer();
             const sw = map.project([b[0], b[1]]), ne = map.project([b[2], b[3]]);
             return {{
-                width: (ne.x - sw.x) / box.clientWidth, height: (sw.y - ne.y) / box.clientHeight,
-                left: sw.x, right: box.clientWidth - ne.x, top: ne.y, bottom: box.clientHeight - sw.y,
+                width: (ne.x - sw.x) / box.clientWidth,
+                height: (sw.y - ne.y) / box.clientHeight,
+                left: sw.x, right: box.clientWidth - ne.x,
+                top: ne.y, bottom: box.clientHeight - sw.y,
             }};
         }}""",
         bounds,
