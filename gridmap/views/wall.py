@@ -42,11 +42,14 @@ DEFAULT_LAYOUT = "overview"
 HEAT_DAYS = 7
 #: Rows of the ticker.
 TICKER_ROWS = 12
-#: The map's size in pixels at 1920x1080 that tour views are fitted to (the browser rescales
-#: the zoom to the map's real size, e.g. +1 on a 3840x2160 wall).
-MAP_PX = (1240, 800)
+#: The map panel's size in pixels at 1920x1080 that tour views are fitted to (the browser
+#: refits them to the map's real size, e.g. +1 zoom on a 3840x2160 wall).
+MAP_PX = (800, 950)
 #: The tour never zooms closer than this (at 1920x1080): a village and its neighbours.
 MAX_TOUR_ZOOM = 12.5
+#: A wall's home view (the district, or a kiosk's township) is fitted to the panel however
+#: small it is; only this close at most.
+MAX_HOME_ZOOM = 15.0
 
 
 @dataclass(frozen=True)
@@ -337,7 +340,7 @@ def tour_views(district: District, size_px: tuple[int, int] = MAP_PX) -> dict:
         ``size`` (the map size in pixels the zooms are fitted to).
     """
     return {
-        "district": grid_view(district, district.root_id, size_px),
+        "district": grid_view(district, district.root_id, size_px, max_zoom=MAX_HOME_ZOOM),
         "townships": [grid_view(district, g, size_px) for g in district.level_ids(2)],
         "size": list(size_px),
     }

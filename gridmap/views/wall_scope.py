@@ -14,11 +14,7 @@ import pandas as pd
 from gridmap.grids.district import Bounds, District
 from gridmap.i18n import name_of
 from gridmap.views.map_view import fit_zoom
-from gridmap.views.wall import MAP_PX, grid_view, tour_views
-
-#: The home view of a scoped wall (its own township) may come this close: it is fitted to the
-#: panel, however small the township (a town centre of a few km²).
-MAX_HOME_ZOOM = 15.0
+from gridmap.views.wall import MAP_PX, MAX_HOME_ZOOM, grid_view, tour_views
 
 
 def scope_roots(district: District, roots: Iterable[str] | None) -> list[str] | None:
@@ -51,7 +47,7 @@ def scope_views(district: District, roots: list[str] | None, size_px=MAP_PX) -> 
     if roots is None:
         return {**tour_views(district, size_px), "scoped": False}
     if not roots:
-        home = grid_view(district, district.root_id, size_px)
+        home = grid_view(district, district.root_id, size_px, max_zoom=MAX_HOME_ZOOM)
         return {"district": home, "townships": [], "size": list(size_px), "scoped": True}
     if len(roots) == 1:
         home = grid_view(district, roots[0], size_px, max_zoom=MAX_HOME_ZOOM)
