@@ -3,7 +3,8 @@
 ``python app.py [serve]`` serves it, ``check [DIR]`` checks a district folder, ``init DIR``
 writes a first district.json for one (cli/init_district.py), ``import-osm FILE DIR`` its roads
 and water from OpenStreetMap (cli/import_osm.py), ``user``,
-``token`` and ``wall-link`` manage who may sign in (cli/accounts.py).
+``token`` and ``wall-link`` manage who may sign in (cli/accounts.py), ``db upgrade`` brings the
+database to the newest schema (cli/database.py).
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from dash import Dash
 from flask import Flask
 
 from cli import accounts as account_commands
+from cli import database as database_commands
 from cli import import_osm, init_district
 from gridmap.clock import Clock, system_clock
-from gridmap.errors import ConfigError, DataError
+from gridmap.errors import ConfigError, DataError, SchemaError
 from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
 from gridmap.grids.schema import LEVELS
@@ -51,6 +53,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system
     ------
     DataError
         If the district data breaks any rule (all problems listed).
+    SchemaError
+        If the database was migrated by a newer version of the app.
     """
     settings = load_settings(config)
     runtime = Runtime(settings=settings, district=load_district(settings.data_dir), clock=clock)
@@ -102,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     account_commands.add_commands(sub)
     init_district.add_commands(sub)
     import_osm.add_commands(sub)
+    database_commands.add_commands(sub)
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
@@ -116,9 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         return import_osm.run(args)
     if args.command in account_commands.COMMANDS:
         return account_commands.run(args, settings)
+    if args.command in database_commands.COMMANDS:
+        return database_commands.run(args, settings)
     try:
         app = create_app()
-    except DataError as error:
+    except (DataError, SchemaError) as error:
         print(f"refusing to start: {error}", file=sys.stderr)
         return 1
     print(f"Serving {settings.data_dir} on http://{settings.host}:{settings.port}/", flush=True)

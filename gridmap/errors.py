@@ -142,3 +142,11 @@ class AuthError(GridmapError):
 
 class WorkflowError(GridmapError):
     """An action a case may not take: ``field`` says why (action, state, role, scope, ...)."""
+
+
+class StaleState(WorkflowError):
+    """Someone else acted on the case first: its state is not the one the action was decided on."""
+
+
+class SchemaError(StoreError):
+    """The database's tables are at a revision this code does not know (made by newer code)."""

@@ -20,11 +20,18 @@ given = context.get_x_argument(as_dictionary=True)
 if "prefix" in given:
     config.attributes["table_prefix"] = given["prefix"]
 prefix = config.attributes.setdefault("table_prefix", "")
+if "lineage" in given:  # alembic -x lineage=incidents: the incident tables' revisions
+    from gridmap.coverage.migrate import LINEAGES
+
+    folder, name = LINEAGES[given["lineage"]]
+    config.set_main_option("version_locations", str(folder))
+    config.attributes["version_table"] = f"{prefix}{name}"
+version_table = config.attributes.get("version_table") or f"{prefix}alembic_version"
 
 
 def run_on(connection: sa.Connection) -> None:
     """Run the pending migrations on ``connection`` (in its transaction)."""
-    context.configure(connection=connection, version_table=f"{prefix}alembic_version")
+    context.configure(connection=connection, version_table=version_table)
     with context.begin_transaction():
         context.run_migrations()
 

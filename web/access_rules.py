@@ -36,6 +36,11 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     # The JSON API.
     (r"GET", r"/api/v1/grids/[^/]+", "view-map"),
     (r"GET", r"/api/v1/coverage(/suggest)?", "coverage"),
+    # The dispatch workflow (web/workflow_api.py): before the generic incident rules.
+    (r"POST", r"/api/v1/incidents/[^/]+/actions", "dispatch"),
+    (r"GET", r"/api/v1/incidents/[^/]+/timeline", "read-incidents"),
+    (r"GET", r"/api/v1/incidents/performance", "read-counts"),
+    (r"GET", r"/api/v1/dispatch/queues", "dispatch"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
     (r"POST", r"/api/v1/incidents", "write-incidents"),
     (r"PATCH", r"/api/v1/incidents/[^/]+", "dispatch"),

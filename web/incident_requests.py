@@ -63,8 +63,12 @@ def status_change(body: Any, now: Clock) -> tuple[str, datetime | None, str | No
     return status, at, unit
 
 
-def query_args() -> tuple[dict[str, Any], int, int, str]:
+def query_args(now: Clock | None = None) -> tuple[dict[str, Any], int, int, str]:
     """Return the filters, limit, offset and format of a GET.
+
+    ``overdue=true`` keeps the cases past their running deadline at ``now()``, and
+    ``due_before=TIME`` those due before TIME (both: the earlier); ``overdue=false`` is no
+    filter.
 
     Raises
     ------
@@ -74,7 +78,8 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
         A parameter holding text no database stores (NUL, lone surrogate): 422.
     """
     args = request.args
-    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format"}
+    known = {"grid", "level", "from", "to", "category", "status", "limit", "offset", "format",
+             "overdue", "due_before"}  # fmt: skip
     unknown = sorted(set(args) - known)
     if unknown:
         raise GridmapError(
@@ -91,7 +96,7 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
     if args.get("level"):
         level = _int(args["level"], "level", 1, 5)
         filters["grid_level"] = level
-    for name, key in (("from", "start"), ("to", "end")):
+    for name, key in (("from", "start"), ("to", "end"), ("due_before", "due_before")):
         if args.get(name):
             try:
                 filters[key] = parse_time(args[name])
@@ -109,6 +114,12 @@ def query_args() -> tuple[dict[str, Any], int, int, str]:
                     f"unknown {name}(s) {bad}; known: {', '.join(known_values)}", parameter=name
                 )
             filters[key] = values
+    overdue = args.get("overdue")
+    if overdue is not None and overdue.lower() not in ("true", "false", "1", "0"):
+        raise GridmapError(f"'overdue' must be true or false, got {overdue!r}",
+                           parameter="overdue")  # fmt: skip
+    if overdue is not None and overdue.lower() in ("true", "1") and now is not None:
+        filters["due_before"] = min(filters.get("due_before") or now(), now())
     limit = _int(args.get("limit", DEFAULT_LIMIT), "limit", 1, MAX_LIMIT)
     offset = _int(args.get("offset", 0), "offset", 0, 10**9)
     fmt = args.get("format")

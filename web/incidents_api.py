@@ -18,7 +18,8 @@ configured the API answers 503 and stores nothing, it is never open):
     id, 409 illegal transition, 422 bad body.
 ``GET /api/v1/incidents[/<id>]``
     Filters ``grid`` (any level), ``from``/``to`` (ISO-8601, ``from <= reported_at < to``),
-    ``category`` and ``status`` (comma-separated or repeated), ``limit`` (default 1,000, at most
+    ``category`` and ``status`` (comma-separated or repeated), ``overdue=true`` and
+    ``due_before`` (open cases past / due before a deadline), ``limit`` (default 1,000, at most
     10,000), ``offset``; ``format=json|geojson|csv`` or the ``Accept`` header. CSV cells are
     spreadsheet-safe (:func:`gridmap.csv_cells.csv_text`).
 
@@ -260,7 +261,7 @@ def create_blueprint(
             status, at, unit = status_change(body, now)
             row = get_store().update_status(
                 incident_id, status, at=at or now(), unit=unit,
-                within=tree().within(scope_of(principal())),
+                within=tree().within(scope_of(principal())), actor=principal(),
             )  # fmt: skip
         except (IntakeError, StoreError) as exc:
             return _error_of(exc)
@@ -283,7 +284,7 @@ def create_blueprint(
     def list_incidents() -> Response:
         """Return the incidents matching the filters, as JSON, GeoJSON or CSV."""
         try:
-            filters, limit, offset, fmt = query_args()
+            filters, limit, offset, fmt = query_args(now)
         except GridmapError as exc:
             return _error_of(exc)
         scope, grids = scope_of(principal()), tree()

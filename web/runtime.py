@@ -95,13 +95,29 @@ class Runtime:
     def incident_store(self):
         """Return the incident store (tables created on first use)."""
         if self._incidents is None:
+            from gridmap.incidents.categories import read_categories
+            from gridmap.incidents.dispatch_config import load_dispatch_limits
             from gridmap.incidents.store import IncidentStore
 
-            store = IncidentStore(engine=self.engine)
+            folder = self.settings.data_dir
+            limits = load_dispatch_limits(folder, read_categories(folder)[0])
+            store = IncidentStore(engine=self.engine, clock=self.clock, limits=limits)
             with self._lock:
                 if self._incidents is None:
                     self._incidents = store
         return self._incidents
+
+    @property
+    def dispatch_units(self) -> frozenset[str]:
+        """Return the names a case may be dispatched to: the district's units, both languages.
+
+        The units of the district's categories (``categories.json``, read through
+        :func:`gridmap.incidents.categories.read_categories`).
+        """
+        from gridmap.incidents.categories import read_categories
+
+        categories = read_categories(self.settings.data_dir)[0]
+        return frozenset(name for c in categories for name in (c.unit_zh, c.unit_en))
 
     @property
     def assigner(self):

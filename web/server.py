@@ -11,7 +11,7 @@ from flask import Flask
 from gridmap.access.demo_accounts import ensure_demo_accounts
 from gridmap.demo.history import load_if_empty
 from gridmap.settings import Settings
-from web import admin, coverage_api, geo_routes, grids_api, incidents_api
+from web import admin, coverage_api, geo_routes, grids_api, incidents_api, workflow_api
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.compression import close_file_bodies
@@ -77,6 +77,17 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             token=settings.api_token,
             guarded=True,
             principal=current_principal,
+            audit=lambda *args, **kwargs: runtime.audit.record(*args, **kwargs),
+            clock=runtime.clock,
+        )
+    )
+    server.register_blueprint(
+        workflow_api.create_blueprint(
+            lambda: runtime.incident_store,
+            principal=current_principal,
+            level_of=district.level_of,
+            chain_of=district.chain,
+            units=lambda: runtime.dispatch_units,
             audit=lambda *args, **kwargs: runtime.audit.record(*args, **kwargs),
             clock=runtime.clock,
         )

@@ -3,6 +3,11 @@
 Schema changes are migrations, never ``create_all`` on a changed table: a database made by an
 older version keeps its rows. Every table prefix has its own version table, so several sets of
 tables can live in one database.
+
+Two lineages share ``migrations/env.py``: ``scenarios`` (``migrations/versions``, version table
+``<prefix>alembic_version``) and ``incidents`` (``migrations/incidents``, version table
+``<prefix>incident_alembic_version``), so each store migrates its own tables under its own
+prefix.
 """
 
 from __future__ import annotations
@@ -18,52 +23,75 @@ from alembic.script import ScriptDirectory
 #: The migration scripts (``alembic.ini`` at the root points here too).
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
+#: Lineage name -> (folder of its revisions, version table name after the prefix).
+LINEAGES: dict[str, tuple[Path, str]] = {
+    "scenarios": (MIGRATIONS / "versions", "alembic_version"),
+    "incidents": (MIGRATIONS / "incidents", "incident_alembic_version"),
+}
 
-def _config(prefix: str) -> Config:
+
+def _config(prefix: str, lineage: str = "scenarios") -> Config:
+    folder, version_table = LINEAGES[lineage]
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations", str(folder))
     config.attributes["table_prefix"] = prefix
+    config.attributes["version_table"] = f"{prefix}{version_table}"
     return config
 
 
-def head() -> str:
-    """Return the newest revision of the migration scripts."""
-    return ScriptDirectory.from_config(_config("")).get_current_head()
+def head(lineage: str = "scenarios") -> str:
+    """Return the newest revision of the migration scripts of ``lineage``."""
+    return ScriptDirectory.from_config(_config("", lineage)).get_current_head()
 
 
-def current(engine: sa.Engine, prefix: str = "") -> str | None:
+def known(revision: str, lineage: str = "scenarios") -> bool:
+    """Return whether ``revision`` is a script of ``lineage`` (else newer code made it)."""
+    script = ScriptDirectory.from_config(_config("", lineage))
+    return any(r.revision == revision for r in script.walk_revisions())
+
+
+def current(engine: sa.Engine, prefix: str = "", lineage: str = "scenarios") -> str | None:
     """Return the revision the tables of ``prefix`` are at (None: never migrated)."""
     with engine.connect() as conn:
         context = MigrationContext.configure(
-            conn, opts={"version_table": f"{prefix}alembic_version"}
+            conn, opts={"version_table": _config(prefix, lineage).attributes["version_table"]}
         )
         return context.get_current_revision()
 
 
-def upgrade(engine: sa.Engine, prefix: str = "", revision: str = "head") -> None:
+def upgrade(
+    engine: sa.Engine, prefix: str = "", revision: str = "head", lineage: str = "scenarios"
+) -> None:
     """Run the migrations of the tables of ``prefix`` on ``engine`` up to ``revision``.
 
     On PostgreSQL the run holds a transaction-scoped advisory lock named by the prefix, so
     workers starting together migrate one after the other (the second finds nothing to do).
     On SQLite a worker that lost the race to create a table tries once more.
     """
-    _run(engine, prefix, command.upgrade, revision)
+    _run(engine, prefix, command.upgrade, revision, lineage)
 
 
-def downgrade(engine: sa.Engine, prefix: str, revision: str) -> None:
+def stamp(engine: sa.Engine, prefix: str = "", lineage: str = "scenarios") -> None:
+    """Mark the tables of ``prefix`` as at the newest revision (just made at that schema)."""
+    _run(engine, prefix, command.stamp, "head", lineage)
+
+
+def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "scenarios") -> None:
     """Undo the migrations of the tables of ``prefix`` down to ``revision`` (kept)."""
-    _run(engine, prefix, command.downgrade, revision)
+    _run(engine, prefix, command.downgrade, revision, lineage)
 
 
-def _run(engine: sa.Engine, prefix: str, step, revision: str) -> None:
-    config = _config(prefix)
+def _run(engine: sa.Engine, prefix: str, step, revision: str, lineage: str) -> None:
+    config = _config(prefix, lineage)
     for attempt in (1, 2):
         try:
             with engine.begin() as conn:
                 if conn.dialect.name == "postgresql":
                     conn.execute(
                         sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
-                        {"name": f"gridmap-migrate:{prefix}"},
+                        {"name": f"gridmap-migrate:{lineage}:{prefix}"},
                     )
                 config.attributes["connection"] = conn
                 step(config, revision)

@@ -53,8 +53,13 @@ def default_limits() -> dict[str, Limits]:
     return {c.id: Limits(*GROUP_HOURS[c.group]) for c in CATEGORIES}
 
 
-def load_limits(overrides: Mapping | None) -> dict[str, Limits]:
+def load_limits(
+    overrides: Mapping | None, base: Mapping[str, Limits] | None = None
+) -> dict[str, Limits]:
     """Return the limits with a district's ``overrides`` applied, checked.
+
+    ``base`` gives the limits before the overrides (default :func:`default_limits`; a
+    district with its own categories passes theirs).
 
     Raises
     ------
@@ -62,7 +67,7 @@ def load_limits(overrides: Mapping | None) -> dict[str, Limits]:
         An unknown category or stage, or hours that are not a positive number, or a stage
         later than the next one (dispatch after close); ``field`` names it (``deadlines.fire``).
     """
-    limits = default_limits()
+    limits = dict(default_limits() if base is None else base)
     for category, stages in (overrides or {}).items():
         where = f"deadlines.{category}"
         if category not in limits:

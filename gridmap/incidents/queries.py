@@ -63,11 +63,13 @@ def where_clauses(
     categories: Sequence[str] | None = None,
     statuses: Sequence[str] | None = None,
     within: Sequence[tuple[int, str]] | None = None,
+    due_before: datetime | None = None,
 ) -> list[sa.ColumnElement[bool]] | None:
     """Return the WHERE clauses of the filters of :func:`query` (None: matches nothing).
 
     ``within`` is a reader's scope: (level, grid id) of each subtree it may see; None sees
-    every incident, an empty sequence none.
+    every incident, an empty sequence none. ``due_before`` keeps the open cases whose running
+    deadline falls before it (``due_at < due_before``; "overdue" is ``due_before=now``).
 
     Raises
     ------
@@ -88,7 +90,7 @@ def where_clauses(
                 f"grid level must be {LEVELS_TEXT}, got {grid_level!r}", field="grid_level"
             )
         clauses.append(t.c[f"g{grid_level}"] == grid)
-    for name, value in (("start", start), ("end", end)):
+    for name, value in (("start", start), ("end", end), ("due_before", due_before)):
         if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
             raise StoreError(
                 f"{name!r} must be a timezone-aware datetime, got {value!r}", field=name
@@ -97,6 +99,8 @@ def where_clauses(
         clauses.append(t.c.reported_at >= start)
     if end is not None:
         clauses.append(t.c.reported_at < end)
+    if due_before is not None:
+        clauses.append(t.c.due_at < due_before)
     if categories is not None:
         unknown = sorted(set(categories) - set(CATEGORY_IDS))
         if unknown:
@@ -137,6 +141,7 @@ def query(
     offset: int = 0,
     columns: Sequence[str] | None = None,
     within: Sequence[tuple[int, str]] | None = None,
+    due_before: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Return the incidents matching every filter given, newest first.
 
@@ -160,13 +165,15 @@ def query(
         Columns to return (all of :data:`~gridmap.incidents.tables.COLUMNS` by default).
     within : sequence of (level, grid id), optional
         The reader's scope (see :func:`where_clauses`).
+    due_before : datetime, optional
+        Open cases due before this time only.
 
     Returns
     -------
     list of dict
     """
     clauses = where_clauses(
-        engine, table, grid, grid_level, start, end, categories, statuses, within
+        engine, table, grid, grid_level, start, end, categories, statuses, within, due_before
     )
     if clauses is None:
         return []

@@ -14,6 +14,30 @@ status changes) and :mod:`~gridmap.incidents.queries` (filters, rows, counts). T
 :meth:`IncidentStore.version` cheaply and refetch only when it changed.
 
 Time ranges are half-open: ``start <= reported_at < end``.
+
+The dispatch workflow (the contract other layers rely on):
+
+- ``act(incident_id, action, principal, *, chain=None, unit=None, note=None, at=None,
+  expect_state=None) -> dict``: applies :func:`gridmap.incidents.workflow.decide` and a
+  compare-and-set on the state; writes the state (and the legacy ``status``), the stage time,
+  the stored deadlines and one timeline row, bumps the version; returns the case after it.
+  Raises ``IncidentNotFound`` (unknown id), ``WorkflowError`` whose ``field`` says why
+  (``action``/``unit``/``note``/``at``: bad input; ``role``/``scope``: may not; ``state``:
+  not from this state) and ``StaleState`` (a ``WorkflowError``, field ``state``: someone acted
+  first, or ``expect_state`` is not the state now). ``chain`` defaults to the case's own
+  ``g1..g5``.
+- ``timeline(incident_id) -> list[dict]``: the case's actions, oldest first (``id``, ``at``,
+  ``actor``, ``role``, ``action``, ``from_state``, ``to_state``, ``unit``, ``note``).
+- ``queue_counts(*, now, within=None, unit=None, actor=None) -> dict``: the size of each
+  queue of :data:`gridmap.incidents.queues.QUEUES`.
+- ``queue(name, *, now, within=None, unit=None, actor=None, grid=None, category=None,
+  age_hours=None, limit=200) -> list[dict]``: the queue's cases, soonest due first, each with
+  ``due_at``, ``seconds_left``, ``overdue`` and ``stage``.
+
+Deadlines come from ``limits`` (:func:`gridmap.incidents.deadlines.load_limits`, a district's
+``dispatch.json``); the stored ``due_at`` are recomputed when the store opens with other limits
+than they were computed with. The schema is the migrations' (``migrations/incidents``), run
+when the store opens; a database migrated by newer code is refused (:class:`SchemaError`).
 """
 
 from __future__ import annotations
@@ -26,10 +50,29 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from gridmap.access.roles import Principal
 from gridmap.clock import Clock, system_clock
-from gridmap.errors import ConfigError, IllegalTransition, IncidentNotFound, StoreError
+from gridmap.coverage import migrate
+from gridmap.errors import (
+    ConfigError,
+    IllegalTransition,
+    IncidentNotFound,
+    SchemaError,
+    StaleState,
+    StoreError,
+    WorkflowError,
+)
+from gridmap.incidents import (
+    actions,
+    due_columns,
+    performance,
+    queries,
+    queues,
+    timeline,
+    writes,
+)
 from gridmap.incidents import engine as engines
-from gridmap.incidents import queries, writes
+from gridmap.incidents.deadlines import Limits, default_limits
 from gridmap.incidents.engine import make_engine
 from gridmap.incidents.tables import (
     COLUMNS,
@@ -39,7 +82,9 @@ from gridmap.incidents.tables import (
     STATUS_TIME,
     TIME_COLUMNS,
     UTCDateTime,
+    events_table,
     incidents_table,
+    meta_table,
     version_table,
 )
 from gridmap.incidents.writes import InsertResult
@@ -49,7 +94,7 @@ from gridmap.settings import Settings, load_settings
 __all__ = [
     "COLUMNS", "GRID_COLUMNS", "MAX_LENGTHS", "REQUIRED", "STATUS_TIME", "TIME_COLUMNS",
     "ConfigError", "IllegalTransition", "IncidentNotFound", "IncidentStore", "InsertResult",
-    "StoreError", "UTCDateTime", "make_engine",
+    "SchemaError", "StaleState", "StoreError", "UTCDateTime", "WorkflowError", "make_engine",
 ]  # fmt: skip
 
 
@@ -65,10 +110,13 @@ class IncidentStore:
     engine : sqlalchemy.Engine, optional
         An engine to use instead of ``url``.
     create : bool
-        Create the tables and indexes when missing (default True).
+        Bring the tables to the newest schema (migrations) when opening (default True).
     clock : callable, optional
         Returns the current aware datetime (default :func:`gridmap.clock.system_clock`; tests
         pass a fake clock).
+    limits : mapping, optional
+        Deadline limits by category (:func:`gridmap.incidents.deadlines.load_limits`);
+        default the documented defaults.
     """
 
     def __init__(
@@ -79,6 +127,7 @@ class IncidentStore:
         engine: sa.Engine | None = None,
         create: bool = True,
         clock: Clock = system_clock,
+        limits: Mapping[str, Limits] | None = None,
     ):
         if engine is None:
             engine = make_engine(url or load_settings().sqlalchemy_url)
@@ -94,6 +143,9 @@ class IncidentStore:
         self.metadata = sa.MetaData()
         self.table = incidents_table(self.metadata, table_prefix)
         self.version_table = version_table(self.metadata, table_prefix)
+        self.events_table = events_table(self.metadata, table_prefix)
+        self.meta_table = meta_table(self.metadata, table_prefix)
+        self.limits: dict[str, Limits] = dict(default_limits() if limits is None else limits)
         if create:
             self.create()
 
@@ -109,21 +161,68 @@ class IncidentStore:
 
     # -- schema -----------------------------------------------------------------------------
     def create(self) -> None:
-        """Create the tables and indexes when missing (safe to call again)."""
-        try:
-            self.metadata.create_all(self.engine, checkfirst=True)
-        except sa.exc.DatabaseError:
-            # Another process (a second app worker) created them between check and create.
-            self.metadata.create_all(self.engine, checkfirst=True)
+        """Bring the tables to the newest schema, then the stored deadlines to ``limits``.
+
+        A database made by ``metadata.create_all`` before migrations is adopted as it is
+        (the baseline revision) and upgraded in place; safe to call again.
+
+        Raises
+        ------
+        SchemaError
+            The tables are at a revision this code does not know (newer code migrated them).
+        """
+        self.check_schema()
+        fresh = migrate.current(self.engine, self.prefix, lineage="incidents") is None and not (
+            sa.inspect(self.engine).has_table(self.table.name)
+        )
+        if fresh:
+            # A new database: the tables at the newest schema at once, then stamped (the
+            # tests check that this and the migrations give the same schema).
+            try:
+                self.metadata.create_all(self.engine, checkfirst=True)
+            except sa.exc.DatabaseError:  # a second worker created them meanwhile
+                self.metadata.create_all(self.engine, checkfirst=True)
+            migrate.stamp(self.engine, self.prefix, lineage="incidents")
+        else:
+            migrate.upgrade(self.engine, self.prefix, lineage="incidents")
         insert = engines.upsert_insert(self.dialect, self.version_table).on_conflict_do_nothing(
             index_elements=["id"]
         )
         with self.engine.begin() as conn:
             conn.execute(insert, {"id": 1, "version": 0})
+        self.refresh_deadlines()
+
+    def check_schema(self) -> None:
+        """Raise :class:`SchemaError` when the tables were migrated by newer code."""
+        revision = migrate.current(self.engine, self.prefix, lineage="incidents")
+        if revision is not None and not migrate.known(revision, lineage="incidents"):
+            raise SchemaError(
+                f"the incident tables{f' ({self.prefix}*)' if self.prefix else ''} are at "
+                f"schema revision {revision!r}, newer than this code (which knows up to "
+                f"{migrate.head('incidents')!r}): run a newer version of the app, or restore "
+                "a backup made for this one"
+            )
+
+    def refresh_deadlines(self) -> bool:
+        """Recompute the stored deadlines when ``limits`` changed since; return whether it did."""
+        key = due_columns.limits_key(self.limits)
+        m = self.meta_table
+        with self.engine.begin() as conn:
+            stored = conn.execute(sa.select(m.c.value).where(m.c.key == "limits")).scalar()
+            if stored == key:
+                return False
+            due_columns.refresh(conn, self.table, self.limits)
+            conn.execute(sa.delete(m).where(m.c.key == "limits"))
+            conn.execute(sa.insert(m), {"key": "limits", "value": key})
+            writes.bump(conn, self.version_table)
+        return True
 
     def drop(self) -> None:
-        """Drop the two tables (tests; irreversible)."""
+        """Drop the tables and their migration version table (tests; irreversible)."""
         self.metadata.drop_all(self.engine, checkfirst=True)
+        with self.engine.begin() as conn:
+            name = f"{self.prefix}incident_alembic_version"
+            conn.execute(sa.text(f'DROP TABLE IF EXISTS "{name}"'))
 
     def analyze(self) -> None:
         """Refresh the planner statistics of the incident table (after bulk loads)."""
@@ -152,7 +251,9 @@ class IncidentStore:
     # -- writes -----------------------------------------------------------------------------
     def insert(self, records: Iterable[Mapping[str, Any]]) -> InsertResult:
         """Store new incidents; ids already stored are ignored (:func:`writes.insert`)."""
-        return writes.insert(self.engine, self.table, self.version_table, records, self.clock)
+        return writes.insert(
+            self.engine, self.table, self.version_table, records, self.clock, self.limits
+        )
 
     def update_status(
         self,
@@ -162,14 +263,72 @@ class IncidentStore:
         at: datetime | None = None,
         unit: str | None = None,
         within: Sequence[tuple[int, str]] | None = None,
+        actor: Principal | None = None,
     ) -> dict[str, Any]:
-        """Move an incident along the workflow (:func:`writes.update_status`).
+        """Move an incident along the legacy workflow (:func:`writes.update_status`).
 
-        ``within`` is the writer's scope: an incident outside it is not found.
+        ``within`` is the writer's scope: an incident outside it is not found. The change is
+        a row of the timeline, by ``actor``.
         """
         return writes.update_status(
             self.engine, self.table, self.version_table, incident_id, status,
             clock=self.clock, at=at, unit=unit, within=within,
+            events=self.events_table, limits=self.limits, actor=actor,
+        )  # fmt: skip
+
+    def act(
+        self,
+        incident_id: str,
+        action: str,
+        principal: Principal,
+        *,
+        chain: Sequence[str] | None = None,
+        unit: str | None = None,
+        note: str | None = None,
+        at: datetime | None = None,
+        expect_state: str | None = None,
+    ) -> dict[str, Any]:
+        """Apply a workflow ``action`` to one case (see the module doc for the contract)."""
+        return actions.act(
+            self.engine, (self.table, self.version_table, self.events_table), incident_id,
+            action, principal, clock=self.clock, limits=self.limits, chain=chain, unit=unit,
+            note=note, at=at, expect_state=expect_state,
+        )  # fmt: skip
+
+    def timeline(self, incident_id: str) -> list[dict[str, Any]]:
+        """Return the timeline of one case, oldest first."""
+        return timeline.timeline(self.engine, self.events_table, incident_id)
+
+    def queue_counts(
+        self,
+        *,
+        now: datetime,
+        within: Sequence[tuple[int, str]] | None = None,
+        unit: str | None = None,
+        actor: str | None = None,
+    ) -> dict[str, int]:
+        """Return the size of every workbench queue (:func:`queues.counts`)."""
+        return queues.counts(
+            self.engine, self.table, now=now, within=within, unit=unit, actor=actor
+        )
+
+    def queue(
+        self,
+        name: str,
+        *,
+        now: datetime,
+        within: Sequence[tuple[int, str]] | None = None,
+        unit: str | None = None,
+        actor: str | None = None,
+        grid: str | None = None,
+        category: str | None = None,
+        age_hours: float | None = None,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """Return the cases of one workbench queue, soonest due first (:func:`queues.rows`)."""
+        return queues.rows(
+            self.engine, self.table, name, now=now, within=within, unit=unit, actor=actor,
+            grid=grid, category=category, age_hours=age_hours, limit=limit,
         )  # fmt: skip
 
     # -- reads ------------------------------------------------------------------------------
@@ -220,3 +379,7 @@ class IncidentStore:
     ) -> pd.Series | pd.DataFrame:
         """Count incidents per grid of ``level`` (:func:`queries.counts_by_grid`)."""
         return queries.counts_by_grid(self.engine, self.table, level, by=by, **filters)
+
+    def performance(self, *, now: datetime, **options: Any) -> pd.DataFrame:
+        """Return the dispatch figures per grid or unit (:func:`performance.figures`)."""
+        return performance.figures(self.engine, self.table, now=now, **options)

@@ -16,9 +16,29 @@ import sqlalchemy as sa
 from gridmap.clock import Clock
 from gridmap.errors import IllegalTransition, IncidentNotFound, StoreError
 from gridmap.incidents.categories import STATUSES, TRANSITIONS
+from gridmap.incidents.deadlines import Limits, default_limits
+from gridmap.incidents.due_columns import STATUS_OF_STATE, deadline_values
 from gridmap.incidents.engine import upsert_insert
 from gridmap.incidents.queries import where_clauses
-from gridmap.incidents.tables import COLUMNS, REQUIRED, STATUS_TIME, TIME_COLUMNS, sqlite_time
+from gridmap.incidents.tables import (
+    ALL_TIME_COLUMNS,
+    INSERT_COLUMNS,
+    REQUIRED,
+    STATUS_TIME,
+    TIME_COLUMNS,
+    sqlite_time,
+)
+from gridmap.incidents.timeline import event_row
+from gridmap.incidents.workflow import LEGACY_STATES, STATES
+
+#: The timeline's action for each legacy status change of ``PATCH`` (old clients).
+LEGACY_ACTIONS: dict[tuple[str, str], str] = {
+    ("reported", "dispatched"): "dispatch",
+    ("reported", "resolved"): "handle",
+    ("dispatched", "resolved"): "handle",
+    ("resolved", "closed"): "verify",
+    ("resolved", "dispatched"): "rework",
+}
 
 #: Rows per INSERT call (SQLAlchemy splits it further into multi-row VALUES batches).
 BATCH = 50_000
@@ -82,6 +102,7 @@ def insert(
     versions: sa.Table,
     records: Iterable[Mapping[str, Any]],
     clock: Clock,
+    limits: Mapping[str, Limits] | None = None,
 ) -> InsertResult:
     """Store new incidents; ids already stored (or repeated in the batch) are ignored.
 
@@ -97,6 +118,8 @@ def insert(
         optional columns are NULL.
     clock : callable
         Gives ``updated_at`` of records without one.
+    limits : mapping, optional
+        Deadline limits for the stored ``due_at`` (default :func:`default_limits`).
 
     Returns
     -------
@@ -107,6 +130,7 @@ def insert(
     seen: dict[str, dict[str, Any]] = {}
     repeated: list[dict[str, Any]] = []
     now = clock()
+    limits = default_limits() if limits is None else limits
     for index, record in enumerate(records):
         missing = [c for c in REQUIRED if record.get(c) is None]
         if missing:
@@ -116,7 +140,7 @@ def insert(
                 record=index,
             )
         rid = str(record["id"])
-        for name in (*TIME_COLUMNS, "updated_at"):
+        for name in ALL_TIME_COLUMNS:
             value = record.get(name)
             if value is not None and (not isinstance(value, datetime) or value.tzinfo is None):
                 raise StoreError(
@@ -125,10 +149,11 @@ def insert(
                     field=name,
                     record=index,
                 )
-        row = {c: record.get(c) for c in COLUMNS}
+        row = {c: record.get(c) for c in INSERT_COLUMNS}
         row["id"] = rid
         row["lon"], row["lat"] = float(row["lon"]), float(row["lat"])
         row["updated_at"] = record.get("updated_at") or now
+        _workflow_fields(row, index, limits)
         if rid in seen:
             repeated.append(row)
             continue
@@ -166,6 +191,26 @@ def insert(
     return InsertResult(stored=ordered, duplicates=tuple(dupes), conflicts=tuple(conflicts))
 
 
+def _workflow_fields(row: dict[str, Any], index: int, limits: Mapping[str, Limits]) -> None:
+    """Fill the workflow columns of a new row: its state (from the status), times, deadlines."""
+    state = row.get("state") or LEGACY_STATES.get(row["status"])
+    if state not in STATES:
+        raise StoreError(
+            f"record {index} ({row['id']!r}): unknown state {state!r}", field="state", record=index
+        )
+    row["state"] = state
+    row["status"] = STATUS_OF_STATE[state]
+    if row["registered_at"] is None and state not in ("reported", "returned"):
+        later = [row[c] for c in ("dispatched_at", "resolved_at", "closed_at") if row[c]]
+        row["registered_at"] = min(later) if later else row["reported_at"]
+    if row["handled_at"] is None and state in ("handled", "closed"):
+        row["handled_at"] = row["resolved_at"]
+    row["escalation"] = int(row["escalation"] or 0)
+    row["reworks"] = int(row["reworks"] or 0)
+    if row["due_at"] is None and row["close_due_at"] is None:
+        row.update(deadline_values(row["category"], state, row["reported_at"], limits))
+
+
 def _content(conn: sa.Connection, table: sa.Table, ids: list[str]) -> dict[str, dict[str, Any]]:
     """Return the stored :data:`CONTENT` of ``ids`` (read in pages of 500 ids)."""
     found: dict[str, dict[str, Any]] = {}
@@ -199,15 +244,16 @@ def _insert_sqlite(conn: sa.Connection, table: sa.Table, rows: list[dict[str, An
     ids are exact even with concurrent writers) but about 3x faster: times are formatted
     once, in SQLAlchemy's SQLite storage format, instead of through per-row processors.
     """
-    times = {*TIME_COLUMNS, "updated_at"}
-    one = "(" + ",".join("?" * len(COLUMNS)) + ")"
-    head = f'INSERT INTO "{table.name}" ({",".join(COLUMNS)}) VALUES '
+    columns = INSERT_COLUMNS
+    times = set(ALL_TIME_COLUMNS)
+    one = "(" + ",".join("?" * len(columns)) + ")"
+    head = f'INSERT INTO "{table.name}" ({",".join(columns)}) VALUES '
     tail = " ON CONFLICT (id) DO NOTHING RETURNING id"
-    per = 999  # 999 x 18 parameters stays under SQLite's limit of 32,766
+    per = 999  # 999 x 26 parameters stays under SQLite's limit of 32,766
     stored: list[str] = []
     for start in range(0, len(rows), per):
         chunk = rows[start : start + per]
-        params = [(sqlite_time(row[c]) if c in times else row[c]) for row in chunk for c in COLUMNS]
+        params = [(sqlite_time(row[c]) if c in times else row[c]) for row in chunk for c in columns]
         sql = head + ",".join([one] * len(chunk)) + tail
         stored.extend(r[0] for r in conn.exec_driver_sql(sql, tuple(params)))
     return stored
@@ -219,11 +265,12 @@ def _insert_psycopg(conn: sa.Connection, table: sa.Table, rows: list[dict[str, A
     About 10x faster than SQLAlchemy's multi-row VALUES here, whose long statements
     psycopg re-parses for every page.
     """
+    columns = INSERT_COLUMNS
     sql = (
-        f'INSERT INTO "{table.name}" ({",".join(COLUMNS)}) '
-        f"VALUES ({','.join(['%s'] * len(COLUMNS))}) ON CONFLICT (id) DO NOTHING RETURNING id"
+        f'INSERT INTO "{table.name}" ({",".join(columns)}) '
+        f"VALUES ({','.join(['%s'] * len(columns))}) ON CONFLICT (id) DO NOTHING RETURNING id"
     )
-    params = [tuple(row[c] for c in COLUMNS) for row in rows]
+    params = [tuple(row[c] for c in columns) for row in rows]
     stored: list[str] = []
     if not params:
         return stored
@@ -250,8 +297,15 @@ def update_status(
     at: datetime | None = None,
     unit: str | None = None,
     within: Sequence[tuple[int, str]] | None = None,
+    events: sa.Table | None = None,
+    limits: Mapping[str, Limits] | None = None,
+    actor: Any = None,
 ) -> dict[str, Any]:
-    """Move an incident along the workflow and set the time of the new status.
+    """Move an incident along the legacy workflow and set the time of the new status.
+
+    The loop's state follows (:data:`gridmap.incidents.workflow.LEGACY_STATES`), its stored
+    deadlines too, and the change is one row of the timeline ``events`` (as the action of
+    :data:`LEGACY_ACTIONS`, by ``actor``, a :class:`~gridmap.access.roles.Principal`).
 
     Allowed changes are :data:`gridmap.incidents.categories.TRANSITIONS`; asking for the
     status it already has changes nothing (a retried request succeeds). Reopening
@@ -276,6 +330,8 @@ def update_status(
     within : sequence of (level, grid id), optional
         The writer's scope (as in :func:`gridmap.incidents.queries.where_clauses`): an
         incident outside it is not found, exactly like an unknown one.
+    events, limits, actor : optional
+        The timeline table, the deadline limits and who acts.
 
     Returns
     -------
@@ -331,10 +387,20 @@ def update_status(
             )
         values: dict[str, Any] = {"status": status, "updated_at": clock()}
         values[STATUS_TIME[status]] = at
+        state = LEGACY_STATES[status]
+        values["state"] = state
         if current == "resolved" and status == "dispatched":
             values["resolved_at"] = None
+            values["handled_at"] = None
+            values["reworks"] = (row["reworks"] or 0) + 1
+        if status == "resolved":
+            values["handled_at"] = at
+        if row["registered_at"] is None:
+            values["registered_at"] = at
         if unit is not None:
             values["unit"] = unit
+        limits = default_limits() if limits is None else limits
+        values.update(deadline_values(row["category"], state, row["reported_at"], limits))
         # Compare-and-set on the status read above: a concurrent change makes this a no-op.
         done = conn.execute(
             sa.update(t).where(t.c.id == incident_id, t.c.status == current).values(values)
@@ -344,6 +410,13 @@ def update_status(
                 f"incident {incident_id!r} changed while updating; read it again",
                 field="status",
                 record=incident_id,
+            )
+        if events is not None:
+            action = LEGACY_ACTIONS[(current, status)]
+            note = f"PATCH status={status}"
+            conn.execute(
+                sa.insert(events),
+                event_row(incident_id, at, actor, action, row["state"], state, unit, note),
             )
         bump(conn, versions)
         updated = conn.execute(sa.select(t).where(t.c.id == incident_id)).mappings().one()
