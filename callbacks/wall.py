@@ -9,12 +9,12 @@ comes back, the next refresh tick succeeds and the banner goes by itself, with n
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap.coverage.params import DEFAULT_MINUTES
 from gridmap.i18n import name_of, t
-from gridmap.incidents.deadlines import default_limits
 from gridmap.incidents.density import binned_density
 from gridmap.settings import LANGUAGES
 from gridmap.views.urls import url_for_layer
@@ -25,15 +25,18 @@ from gridmap.views.wall import (
     parse_wall_query,
     ticker_rows,
 )
-from gridmap.views.wall_changes import value_text
+from gridmap.views.wall_changes import TREND_DAYS, day_start, value_text
 from gridmap.views.wall_labels import label_data, label_grids
 from gridmap.views.wall_panels import (
     OVERDUE_MARKS,
     OVERDUE_ROWS,
     category_split,
+    on_time_rates,
+    overdue_by_grid,
     overdue_cases,
     ranking,
     read_rows,
+    scope_on_time,
     tiles,
     trend_panel,
 )
@@ -101,8 +104,6 @@ def register(app: Dash, runtime: Runtime) -> None:
     names = {lang: grid_names(district, lang) for lang in LANGUAGES}
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
-    # Deadlines by category (the defaults of gridmap.incidents.deadlines).
-    limits = default_limits()
 
     def units_of(roots, lang):
         """Return the grids the wall ranks: its townships, or its township's villages."""
@@ -198,14 +199,23 @@ def register(app: Dash, runtime: Runtime) -> None:
             rows = ticker_rows(store, lang, names[lang], now=now, within=within)
             village = newest_village(store, within=within)
             read = read_rows(store, now, within=within)
+            # Overdue and on-time closure as the dispatch workflow defines them.
+            counts = store.queue_counts(now=now, within=within)
+            queue = store.queue("overdue", now=now, within=within, limit=OVERDUE_MARKS)
+            units = units_of(scope_roots(district, scope.roots), lang)
+            level = units[0][1] if units else 2
+            month = day_start(now) - timedelta(days=TREND_DAYS - 1)
+            rates = on_time_rates(store, level, now, month, now, within)
+            late_by = overdue_by_grid(store, level, now, within)
+            on_time = scope_on_time(store, now, within)
+            changes = tiles(read, now, store.limits, counts["overdue"], on_time)
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
             log.warning("wall refresh failed: %s", error)
             return (*skip, no_update, no_update, stale_state(epoch_ms(clock())))
-        changes = tiles(read, now, limits)
-        late = overdue_cases(read, now, limits, names[lang], lang)
-        units = ranking(read, units_of(scope_roots(district, scope.roots), lang), now, limits)
+        late = overdue_cases(queue, names[lang], lang)
+        ranked = ranking(read, units, now, rates, late_by)
         texts = [tile_texts(name, changes[name], lang) for name, _ in ids.KPIS]
         patch = Patch()
         values = heat_values({"lon": density.lon, "lat": density.lat, "count": density.count})
@@ -221,12 +231,12 @@ def register(app: Dash, runtime: Runtime) -> None:
             *(value_text(name, changes[name].current) for name, _ in ids.KPIS),
             *(text for text, _ in texts),
             *(cls for _, cls in texts),
-            ticker_items(rows, lang, frozenset(c["id"] for c in late)),
+            ticker_items(rows, lang),
             trend_bars(trend_panel(read, now), lang),
             split_bars(category_split(read, now, lang)),
-            ranking_table(units, lang),
+            ranking_table(ranked, lang),
             overdue_items(late[:OVERDUE_ROWS], lang),
-            f"{len(late):,}",
+            f"{counts['overdue']:,}",
             value_text("population_share", share),
             fresh,
             newest,

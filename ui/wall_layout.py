@@ -49,17 +49,17 @@ def legend(layers: tuple[str, ...], lang: str) -> list:
     ]
 
 
-def ticker_items(rows: list[dict], lang: str, overdue: frozenset[str] = frozenset()) -> list:
+def ticker_items(rows: list[dict], lang: str) -> list:
     """Return the ticker's list items (keyed by incident id, so React only adds new ones).
 
-    A case in ``overdue`` (ids) carries the overdue mark; an escalated one (``escalated``) its own.
+    An overdue case carries the overdue mark, an escalated one (督办) its own.
     """
     if not rows:
         return [html.Li(t("wall-ticker-empty", lang), className="wall-ticker-empty")]
     items = []
     for row in rows:
         marks = []
-        if row["id"] in overdue:
+        if row.get("overdue"):
             marks.append(html.Span(t("wall-ticker-overdue", lang), className="wall-mark-overdue"))
         if row.get("escalated"):
             marks.append(

@@ -232,7 +232,9 @@ def format_kpis(kpis: Mapping[str, object]) -> dict[str, str]:
 
 
 # -- ticker -------------------------------------------------------------------------------
-TICKER_COLUMNS = ("id", "category", "status", "reported_at", "g2", "g3", "lon", "lat")
+TICKER_COLUMNS = (
+    "id", "category", "status", "reported_at", "g2", "g3", "lon", "lat", "due_at", "escalation",
+)  # fmt: skip
 
 
 def ticker_rows(
@@ -266,7 +268,9 @@ def ticker_rows(
         ``id``, ``time`` (local ``HH:MM``, or ``MM-DD HH:MM`` before today when ``now`` is
         given), ``day`` (local ``MM-DD``), ``reported_at`` (ISO,
         UTC), ``village``, ``township``, ``category`` (label), ``category_id``, ``status``
-        (label), ``status_id``, ``open`` (bool), ``lon``, ``lat``.
+        (label), ``status_id``, ``open`` (bool), ``lon``, ``lat``, ``overdue`` (past the
+        running deadline at ``now``; False without ``now``), ``escalated`` (raised to the
+        district, 督办).
     """
     names = names or {}
     today = day_start(now).date() if now is not None else None
@@ -292,6 +296,8 @@ def ticker_rows(
                 "open": row["status"] in OPEN_STATUSES,
                 "lon": row["lon"],
                 "lat": row["lat"],
+                "overdue": bool(now and row["due_at"] is not None and row["due_at"] < now),
+                "escalated": bool(row["escalation"]),
             }
         )
     return out

@@ -19,7 +19,8 @@ from datetime import date, datetime, timedelta
 
 from gridmap.clock import LOCAL_TZ
 from gridmap.incidents.categories import OPEN_STATUSES
-from gridmap.incidents.deadlines import STAGE_OF_STATE, Limits, due
+from gridmap.incidents.deadlines import Limits
+from gridmap.incidents.due_columns import limits_of
 
 #: Days of the trend panel (today included).
 TREND_DAYS = 30
@@ -149,12 +150,24 @@ def open_at(row: Mapping, when: datetime) -> bool:
     return True
 
 
-def state_at(row: Mapping, when: datetime, now: datetime) -> str:
-    """Return the state ``row`` was in at ``when``: its status now, else from its times."""
-    if when >= now:
-        return row["status"]
-    dispatched = row.get("dispatched_at")
-    return "dispatched" if dispatched is not None and dispatched <= when else "reported"
+def stage_at(row: Mapping, when: datetime) -> str | None:
+    """Return the deadline ``row`` was running against at ``when``, from its times.
+
+    As the dispatch workflow counts it (:data:`~gridmap.incidents.deadlines.STAGE_OF_STATE`):
+    ``register`` until registered, ``dispatch`` until dispatched, then ``close`` (handled
+    cases too) until closed; None before it was reported or once closed.
+    """
+    if row["reported_at"] > when:
+        return None
+    closed = row.get("closed_at")
+    if closed is not None and closed <= when:
+        return None
+    for column, stage in (("handled_at", "close"), ("dispatched_at", "close"),
+                          ("registered_at", "dispatch")):  # fmt: skip
+        at = row.get(column)
+        if at is not None and at <= when:
+            return stage
+    return "register"
 
 
 def is_open_now(row: Mapping) -> bool:
@@ -162,23 +175,18 @@ def is_open_now(row: Mapping) -> bool:
     return row["status"] in OPEN_STATUSES
 
 
-def overdue_at(
-    row: Mapping, when: datetime, now: datetime, limits: Mapping[str, Limits]
-) -> float | None:
-    """Return the seconds ``row`` was past its running deadline at ``when`` (None: not overdue).
+def overdue_at(row: Mapping, when: datetime, limits: Mapping[str, Limits]) -> float | None:
+    """Return the seconds ``row`` was past its running deadline at ``when`` (None: it was not).
 
-    A case of a category without limits is never overdue.
+    Deadlines count from the report (:func:`gridmap.incidents.deadlines.due`); a category
+    without limits takes the workflow's fallback limits.
     """
-    if when >= now:
-        if not is_open_now(row):
-            return None
-    elif not open_at(row, when):
+    stage = stage_at(row, when)
+    if stage is None:
         return None
-    state = state_at(row, when, now)
-    if state not in STAGE_OF_STATE or row["category"] not in limits:
-        return None
-    running = due(row["category"], state, row["reported_at"], when, limits)
-    return -running.seconds_left if running.overdue else None
+    limit = limits_of(row["category"], limits)
+    due_at = row["reported_at"] + timedelta(hours=getattr(limit, stage))
+    return (when - due_at).total_seconds() if due_at < when else None
 
 
 def on_time(row: Mapping, limits: Mapping[str, Limits]) -> bool | None:
@@ -208,8 +216,13 @@ def tile_figures(
     active: Sequence[Mapping],
     now: datetime,
     limits: Mapping[str, Limits],
+    overdue_now: int | None = None,
+    on_time: tuple[float | None, float | None] | None = None,
 ) -> dict[str, tuple[float | None, float | None]]:
     """Return (now, one period earlier) of every tile of :data:`GOOD_DIRECTION`.
+
+    ``overdue_now`` (the store's overdue queue) and ``on_time`` (the dispatch figures' on-time
+    closure rates of this week and last week) replace the figures computed here from the rows.
 
     Parameters
     ----------
@@ -222,6 +235,10 @@ def tile_figures(
         The current time (aware).
     limits : mapping
         Deadlines by category (:func:`gridmap.incidents.deadlines.load_limits`).
+    overdue_now : int, optional
+        The number of cases overdue now, as the store's queue counts them.
+    on_time : (float or None, float or None), optional
+        This week's and last week's on-time closure rates.
     """
     day, week = day_start(now), week_start(now)
     one_day, one_week = timedelta(days=1), timedelta(weeks=1)
@@ -244,11 +261,15 @@ def tile_figures(
             sum(1 for r in active if open_at(r, before)),
         ),
         "overdue": (
-            sum(1 for r in active if overdue_at(r, now, now, limits) is not None),
-            sum(1 for r in active if overdue_at(r, before, now, limits) is not None),
+            overdue_now
+            if overdue_now is not None
+            else sum(1 for r in active if overdue_at(r, now, limits) is not None),
+            sum(1 for r in active if overdue_at(r, before, limits) is not None),
         ),
         "resolved_today": (resolved_between(day, now), resolved_between(day - one_day, before)),
-        "on_time_rate": (
+        "on_time_rate": on_time
+        if on_time is not None
+        else (
             on_time_rate(active, week, now, limits),
             on_time_rate(active, week - one_week, now - one_week, limits),
         ),

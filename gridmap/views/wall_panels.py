@@ -2,7 +2,9 @@
 
 Two reads of the store per data change (:func:`read_rows`): the incidents reported in the last
 five weeks, and the cases that are open or were resolved in that time (the "active" ones, for
-open, overdue and on-time figures). Everything else is plain Python over those rows; no Dash.
+the figures of 24 hours ago). What the dispatch workflow defines is read from it: the overdue
+cases from the store's ``overdue`` queue (``due_at < now``), the on-time closure rates from
+:mod:`gridmap.incidents.performance`. Everything else is plain Python over the rows; no Dash.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import sqlalchemy as sa
 
 from gridmap.clock import LOCAL_TZ
+from gridmap.incidents import performance
 from gridmap.incidents.categories import BY_ID, OPEN_STATUSES
 from gridmap.incidents.deadlines import Limits
 from gridmap.incidents.store import IncidentStore
@@ -25,8 +29,6 @@ from gridmap.views.wall_changes import (
     change,
     daily_counts,
     day_start,
-    on_time_rate,
-    overdue_at,
     same_weekday_average,
     tile_changes,
     tile_figures,
@@ -35,8 +37,8 @@ from gridmap.views.wall_changes import (
 
 #: Columns read for the panels.
 ROW_COLUMNS = (
-    "id", "category", "status", "reported_at", "dispatched_at", "resolved_at", "closed_at",
-    "lon", "lat", "g2", "g3",
+    "id", "category", "status", "reported_at", "registered_at", "dispatched_at", "handled_at",
+    "resolved_at", "closed_at", "lon", "lat", "g2", "g3",
 )  # fmt: skip
 #: Categories shown by name in the split (the rest are summed as "other").
 SPLIT_TOP = 5
@@ -139,7 +141,8 @@ def ranking(
     rows: WallRows,
     units: Sequence[tuple[str, int, str, int | None]],
     now: datetime,
-    limits: Mapping[str, Limits],
+    on_time: Mapping[str, float | None],
+    overdue: Mapping[str, int],
     days: int = TREND_DAYS,
 ) -> list[dict]:
     """Rank the wall's units (townships, or a township's villages) by incidents per 1,000 people.
@@ -152,10 +155,12 @@ def ranking(
         The grids ranked (level 2 or 3).
     now : datetime
         The current time.
-    limits : mapping
-        Deadlines by category.
+    on_time : mapping
+        Grid id to its on-time closure rate of the window (:func:`on_time_rates`).
+    overdue : mapping
+        Grid id to its cases overdue now (:func:`overdue_by_grid`).
     days : int
-        The window of the incident counts and the on-time rate (the last ``days`` days).
+        The window of the incident counts (the last ``days`` days).
 
     Returns
     -------
@@ -170,17 +175,15 @@ def ranking(
     out = []
     for grid_id, level, name, population in units:
         column = f"g{level}"
-        mine = [r for r in rows.recent if r[column] == grid_id and r["reported_at"] >= start]
-        active = [r for r in rows.active if r[column] == grid_id]
-        count = len(mine)
+        count = sum(1 for r in rows.recent if r[column] == grid_id and r["reported_at"] >= start)
         out.append(
             {
                 "id": grid_id,
                 "name": name,
                 "count": count,
                 "per_1000": count * 1000.0 / population if population else None,
-                "on_time": on_time_rate(active, start, now, limits),
-                "overdue": sum(1 for r in active if overdue_at(r, now, now, limits) is not None),
+                "on_time": on_time.get(grid_id),
+                "overdue": int(overdue.get(grid_id, 0)),
             }
         )
     out.sort(key=lambda u: (u["per_1000"] is None, -(u["per_1000"] or 0), -u["count"], u["id"]))
@@ -197,28 +200,19 @@ def ranking(
 
 
 # -- overdue -------------------------------------------------------------------------------
-def overdue_cases(
-    rows: WallRows,
-    now: datetime,
-    limits: Mapping[str, Limits],
-    names: Mapping[str, str],
-    lang: str,
-) -> list[dict]:
-    """Return every case overdue now, longest past its deadline first.
+def overdue_cases(queue: list[dict], names: Mapping[str, str], lang: str) -> list[dict]:
+    """Return the overdue cases of the store's ``overdue`` queue as the wall lists them.
 
-    Each: ``id``, ``category`` (label), ``category_id``, ``village``, ``township``, ``status``
-    (the state's stage: ``register``, ``dispatch`` or ``close`` as in
-    :data:`~gridmap.incidents.deadlines.STAGE_OF_STATE`), ``over_seconds``, ``over`` (text:
-    "3小时20分" / "3 h 20 min", or days), ``reported`` (local ``MM-DD HH:MM``), ``lon``, ``lat``.
+    ``queue`` is :meth:`IncidentStore.queue` ``("overdue", ...)``: soonest due first, so the
+    longest past its deadline first. Each: ``id``, ``category`` (label), ``category_id``,
+    ``village``, ``township``, ``stage`` (``register``, ``dispatch`` or ``close``),
+    ``over_seconds``, ``over`` (text: "3小时20分" / "3 h 20 min", or days), ``escalated``,
+    ``reported`` (local ``MM-DD HH:MM``), ``lon``, ``lat``.
     """
-    from gridmap.incidents.deadlines import STAGE_OF_STATE
-
     out = []
-    for row in rows.active:
-        seconds = overdue_at(row, now, now, limits)
-        if seconds is None:
-            continue
+    for row in queue:
         category = BY_ID.get(row["category"])
+        over = -float(row["seconds_left"])
         out.append(
             {
                 "id": row["id"],
@@ -226,16 +220,63 @@ def overdue_cases(
                 "category_id": row["category"],
                 "village": names.get(row["g3"], row["g3"]),
                 "township": names.get(row["g2"], row["g2"]),
-                "stage": STAGE_OF_STATE[row["status"]],
-                "over_seconds": seconds,
-                "over": duration_text(seconds, lang),
+                "stage": row["stage"] or "close",
+                "over_seconds": over,
+                "over": duration_text(over, lang),
+                "escalated": bool(row.get("escalation")),
                 "reported": row["reported_at"].astimezone(LOCAL_TZ).strftime("%m-%d %H:%M"),
                 "lon": row["lon"],
                 "lat": row["lat"],
             }
         )
-    out.sort(key=lambda c: (-c["over_seconds"], c["id"]))
     return out
+
+
+def overdue_by_grid(store: IncidentStore, level: int, now: datetime, within=None) -> dict[str, int]:
+    """Return grid id of ``level`` -> its cases overdue now (``due_at < now``), within scope."""
+    clauses = store.where_clauses(within=within)
+    if clauses is None:
+        return {}
+    t = store.table
+    column = t.c[f"g{level}"]
+    stmt = (
+        sa.select(column, sa.func.count())
+        .where(t.c.due_at.is_not(None), t.c.due_at < now.astimezone(UTC), *clauses)
+        .group_by(column)
+    )
+    with store.engine.connect() as conn:
+        return {str(g): int(n) for g, n in conn.execute(stmt).all()}
+
+
+def on_time_rates(
+    store: IncidentStore, level: int, now: datetime, start: datetime, end: datetime, within=None
+) -> dict[str, float | None]:
+    """Return grid id of ``level`` -> on-time closure rate of the cases reported in the period.
+
+    As the dispatch figures define it (:func:`gridmap.incidents.performance.figures`): closed
+    cases closed by their close deadline / closed cases; None without a closed case.
+    """
+    table = performance.figures(
+        store.engine, store.table, now=now, level=level, start=start, end=end, within=within
+    )
+    return {
+        str(key): (None if pd.isna(rate) else float(rate))
+        for key, rate in table["on_time_rate"].items()
+    }
+
+
+def scope_on_time(
+    store: IncidentStore, now: datetime, within=None
+) -> tuple[float | None, float | None]:
+    """Return the on-time closure rates of this week's cases and last week's up to this time."""
+    week, one_week = week_start(now), timedelta(weeks=1)
+
+    def rate(start, end):
+        rates = on_time_rates(store, 1, now, start, end, within)
+        values = [v for v in rates.values() if v is not None]
+        return values[0] if len(values) == 1 else None
+
+    return rate(week, now), rate(week - one_week, now - one_week)
 
 
 def duration_text(seconds: float, lang: str) -> str:
@@ -251,7 +292,13 @@ def duration_text(seconds: float, lang: str) -> str:
 
 
 # -- tiles ---------------------------------------------------------------------------------
-def tiles(rows: WallRows, now: datetime, limits: Mapping[str, Limits]) -> dict[str, Change]:
-    """Return the :class:`Change` of every KPI tile (see :mod:`gridmap.views.wall_changes`)."""
+def tiles(
+    rows: WallRows,
+    now: datetime,
+    limits: Mapping[str, Limits],
+    overdue_now: int | None = None,
+    on_time: tuple[float | None, float | None] | None = None,
+) -> dict[str, Change]:
+    """Return the :class:`Change` of every KPI tile (see :func:`wall_changes.tile_figures`)."""
     reported = [r["reported_at"] for r in rows.recent]
-    return tile_changes(tile_figures(reported, rows.active, now, limits))
+    return tile_changes(tile_figures(reported, rows.active, now, limits, overdue_now, on_time))

@@ -16,6 +16,7 @@ from gridmap.views.wall_changes import (
     open_at,
     overdue_at,
     same_weekday_average,
+    stage_at,
     tile_changes,
     tile_figures,
     value_text,
@@ -32,9 +33,17 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def case(reported, status="reported", category="neighbourhood", **times) -> dict:
+    """Return a row as the store keeps it (a resolved case is handled when it was resolved)."""
     row = {"category": category, "status": status, "reported_at": reported}
-    row.update({k: None for k in ("dispatched_at", "resolved_at", "closed_at")})
+    row.update(
+        {
+            k: None
+            for k in ("registered_at", "dispatched_at", "handled_at", "resolved_at", "closed_at")
+        }  # fmt: skip
+    )
     row.update(times)
+    if row["resolved_at"] is not None and row["handled_at"] is None:
+        row["handled_at"] = row["resolved_at"]
     return row
 
 
@@ -109,14 +118,24 @@ def test_open_and_overdue_at_a_time():
     # A neighbourhood dispute (register 2 h, dispatch 4 h, close 7 days).
     row = case(at(4, 6), dispatched_at=at(4, 7), status="dispatched")
     assert open_at(row, NOW) and not open_at(row, at(4, 5))
-    assert overdue_at(row, NOW, NOW, LIMITS) is None  # dispatched: 7 days to close
+    assert stage_at(row, NOW) == "close" and stage_at(row, at(4, 5)) is None
+    assert overdue_at(row, NOW, LIMITS) is None  # dispatched: 7 days to close
     late = case(at(4, 6))  # still reported after 4 h: past its 2 h to register
-    assert overdue_at(late, NOW, NOW, LIMITS) == pytest.approx(2 * 3600)
-    assert overdue_at(late, at(4, 7), NOW, LIMITS) is None  # one hour in: not yet
+    assert overdue_at(late, NOW, LIMITS) == pytest.approx(2 * 3600)
+    assert overdue_at(late, at(4, 7), LIMITS) is None  # one hour in: not yet
+    registered = case(at(4, 3), registered_at=at(4, 4))  # to dispatch within 4 h: 3 h late
+    assert stage_at(registered, NOW) == "dispatch"
+    assert overdue_at(registered, NOW, LIMITS) == pytest.approx(3 * 3600)
     done = case(at(1, 0), status="resolved", resolved_at=at(4, 9))
-    assert overdue_at(done, NOW, NOW, LIMITS) is None
-    # Yesterday at 10:00 it was open and past its 2 h.
-    assert overdue_at(done, at(3, 10), NOW, LIMITS) == pytest.approx((58 - 2) * 3600)
+    assert overdue_at(done, NOW, LIMITS) is None  # handled: the close stage, 7 days from report
+    # Yesterday at 10:00 it was not handled yet and past its 2 h to register.
+    assert overdue_at(done, at(3, 10), LIMITS) == pytest.approx((58 - 2) * 3600)
+    old = case(at(-10, 0), status="resolved", resolved_at=at(-9, 0))  # handled, never closed
+    assert overdue_at(old, NOW, LIMITS) == pytest.approx((14 * 24 + 10 - 7 * 24) * 3600)
+    closed = case(at(-10, 0), status="closed", resolved_at=at(-9, 0), closed_at=at(-9, 1))
+    assert overdue_at(closed, NOW, LIMITS) is None and stage_at(closed, NOW) is None
+    # A category without limits takes the fallback ("other": 4 h to register).
+    assert overdue_at(case(at(4, 5), category="nobody-knows"), NOW, LIMITS) == pytest.approx(3600)
 
 
 def test_on_time_against_the_closing_limit():
@@ -153,6 +172,9 @@ def test_tile_figures_compare_with_yesterday_and_last_week_at_the_same_time():
     assert figures["resolved_today"] == (1, 1)
     # This week: two resolved, both within 7 days; last week up to Thursday 10:00: one.
     assert figures["on_time_rate"] == (1.0, 1.0)
+    # The store's own figures replace those computed here when given.
+    given = tile_figures(reported, active, NOW, LIMITS, overdue_now=7, on_time=(0.5, None))
+    assert given["overdue"] == (7, 1) and given["on_time_rate"] == (0.5, None)
     moved = tile_changes(figures)
     assert moved["today"].direction == "up" and moved["today"].meaning == "bad"
     assert moved["week"].meaning == "bad"

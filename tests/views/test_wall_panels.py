@@ -13,9 +13,12 @@ from gridmap.views.wall_labels import label_data, label_grids, short_name
 from gridmap.views.wall_panels import (
     category_split,
     duration_text,
+    on_time_rates,
+    overdue_by_grid,
     overdue_cases,
     ranking,
     read_rows,
+    scope_on_time,
     tiles,
     trend_panel,
     window_start,
@@ -88,16 +91,44 @@ def test_category_split_largest_first(store):
     assert sum(r["share"] for r in split) == pytest.approx(1.0)
 
 
+def test_overdue_and_on_time_by_grid_from_the_dispatch_columns(store):
+    # Overdue now: b (register 2 h), old (dispatched 40 days ago, 7 days to close), e
+    # (security: register 0.5 h); d (resolved: handled, closing due 24 h after its report).
+    assert overdue_by_grid(store, 2, NOW) == {"D-1": 3, "D-2": 1}
+    assert overdue_by_grid(store, 2, NOW, within=[(2, "D-2")]) == {"D-2": 1}
+    assert overdue_by_grid(store, 2, NOW, within=[]) == {}
+    # Nothing is closed (resolved cases are handled, waiting to be closed): no rate yet.
+    month = NOW - timedelta(days=30)
+    assert on_time_rates(store, 2, NOW, month, NOW) == {"D-1": None, "D-2": None}
+    assert scope_on_time(store, NOW) == (None, None)
+
+
+def test_on_time_rates_of_closed_cases(tmp_path):
+    store = IncidentStore(f"sqlite:///{tmp_path / 'closed.sqlite'}", clock=lambda: NOW)
+    store.insert(
+        [
+            stored_record("in-time", "D-1-1-1-1", reported_at=hours_ago(30), category="fire",
+                          status="closed", resolved_at=hours_ago(29), closed_at=hours_ago(28)),
+            stored_record("late", "D-1-1-1-1", reported_at=hours_ago(80), category="fire",
+                          status="closed", resolved_at=hours_ago(2), closed_at=hours_ago(1)),
+        ]
+    )  # fmt: skip
+    month = NOW - timedelta(days=30)
+    assert on_time_rates(store, 2, NOW, month, NOW) == {"D-1": pytest.approx(0.5)}
+    this_week, last_week = scope_on_time(store, NOW)
+    assert this_week == pytest.approx(0.5) and last_week is None
+
+
 def test_ranking_worst_first_with_worst_columns(store):
     units = [("D-1", 2, "一镇", 1000), ("D-2", 2, "二镇", 100), ("D-3", 2, "三镇", None)]
-    ranked = ranking(read_rows(store, NOW), units, NOW, LIMITS)
+    on_time = {"D-1": 0.5, "D-2": None}
+    ranked = ranking(read_rows(store, NOW), units, NOW, on_time, overdue_by_grid(store, 2, NOW))
     assert [u["id"] for u in ranked] == ["D-2", "D-1", "D-3"]
     two, one, three = ranked
     assert two["per_1000"] == pytest.approx(10.0) and one["per_1000"] == pytest.approx(4.0)
     assert three["per_1000"] is None and three["count"] == 0
-    assert one["count"] == 4 and one["overdue"] == 2  # b (register) and old (close, 40 days)
-    assert two["overdue"] == 1  # e: security, 3 h without dispatch
-    # On time in 30 days: c (1 h, fire) yes, d (32 h, security: 24 h) no.
+    assert one["count"] == 4 and one["overdue"] == 3
+    assert two["overdue"] == 1  # e: security, 3 h without registering
     assert one["on_time"] == pytest.approx(0.5) and two["on_time"] is None
     assert [u["rank"] for u in ranked] == [1, 2, 3]
     assert set(two["worst"]) == {"per_1000"}
@@ -108,20 +139,28 @@ def test_ranking_worst_first_with_worst_columns(store):
 
 def test_overdue_cases_longest_past_first(store):
     names = {"D-1-1": "李庄村", "D-1": "一镇", "D-2-1": "王庄村", "D-2": "二镇"}
-    cases = overdue_cases(read_rows(store, NOW), NOW, LIMITS, names, "zh")
-    assert [c["id"] for c in cases] == ["old", "b", "e"]
-    old, b, e = cases
+    queue = store.queue("overdue", now=NOW)
+    cases = overdue_cases(queue, names, "zh")
+    assert [c["id"] for c in cases] == ["old", "d", "b", "e"]
+    old, d, b, e = cases
     assert old["stage"] == "close" and old["over"] == "33天0小时"  # 40 days - 7 days
+    assert d["stage"] == "close" and d["over"] == "6天2小时"  # handled, not closed: 24 h
     assert b["stage"] == "register" and b["over"] == "3小时0分" and b["village"] == "李庄村"
     assert e["stage"] == "register" and e["over"] == "2小时30分"  # security: register 0.5 h
     assert e["township"] == "二镇" and e["lon"] == pytest.approx(114.81)
+    assert not e["escalated"]
 
 
 def test_tiles_from_the_store(store):
-    moved = tiles(read_rows(store, NOW), NOW, LIMITS)
+    counts = store.queue_counts(now=NOW)
+    moved = tiles(read_rows(store, NOW), NOW, LIMITS, counts["overdue"], (None, None))
     assert moved["today"].current == 4 and moved["open"].current == 4
-    assert moved["overdue"].current == 3
+    assert moved["overdue"].current == 4 == counts["overdue"]
+    # 24 h ago: old (close), d (its close deadline passed 24 h after its report) were late.
+    assert moved["overdue"].previous == 2
     assert moved["resolved_today"].current == 1
+    # Without the store's figures, the rows alone give the same overdue count.
+    assert tiles(read_rows(store, NOW), NOW, LIMITS)["overdue"].current == 4
 
 
 @pytest.mark.parametrize(
