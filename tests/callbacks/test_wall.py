@@ -9,10 +9,9 @@ import pytest
 import sqlalchemy as sa
 
 from callbacks.wall import REFRESH_OUTPUTS
-from gridmap.incidents.deadlines import default_limits
 from gridmap.views.wall import format_kpis, wall_kpis
 from gridmap.views.wall_changes import change_text, value_text
-from gridmap.views.wall_panels import read_rows, tiles
+from gridmap.views.wall_panels import read_rows, scope_on_time, tiles
 from tests.auth_support import ORIGIN, signed_in
 from tests.dash_http import call, response_of
 from tests.fake_clock import FakeClock
@@ -172,7 +171,9 @@ def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime, 
     settings = {"lang": "en", "refresh": 7}
     answer = response_of(refresh(client, settings))
     share = runtime.coverage_model.coverage(5).kpis()["population_share"]
-    moved = tiles(read_rows(store, clock()), clock(), default_limits())
+    now = clock()
+    overdue = store.queue_counts(now=now)["overdue"]
+    moved = tiles(read_rows(store, now), now, store.limits, overdue, scope_on_time(store, now))
     for name, _ in ids.KPIS:
         assert answer[ids.kpi_value(name)]["children"] == value_text(name, moved[name].current)
         line = change_text(name, moved[name], "en")
@@ -183,6 +184,7 @@ def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime, 
     for name in ("today", "week", "open", "resolved_today"):
         assert answer[ids.kpi_value(name)]["children"] == counted[name], name
     assert answer[ids.COVERAGE]["children"] == f"{share:.1%}"
+    assert answer[ids.OVERDUE_COUNT]["children"] == f"{overdue:,}"
     assert answer[ids.kpi_change("today")]["children"].startswith("vs yesterday ▲3")
     assert "wall-change-bad" in answer[ids.kpi_change("today")]["className"]
     assert [f["id"] for f in answer[ids.FRESH_STORE]["data"]][:3] == ["w0", "w1", "w2"]
@@ -288,7 +290,9 @@ def test_a_kiosk_wall_of_t1_shows_no_t2_incident(hall, runtime, clock, both_town
     assert expected["today"] != everything["today"]  # the T2 incidents count elsewhere
     for name in ("today", "week", "open", "resolved_today"):
         assert answer[ids.kpi_value(name)]["children"] == expected[name], name
-    moved = tiles(read_rows(store, now, within=within), now, default_limits())
+    overdue = store.queue_counts(now=now, within=within)["overdue"]
+    on_time = scope_on_time(store, now, within)
+    moved = tiles(read_rows(store, now, within=within), now, store.limits, overdue, on_time)
     for name in ("overdue", "on_time_rate"):
         assert answer[ids.kpi_value(name)]["children"] == value_text(name, moved[name].current)
     # The coverage KPI is T1's people, not the district's.
