@@ -321,7 +321,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "legend-few": {"zh": "少", "en": "few"},
     "legend-many": {"zh": "多", "en": "many"},
     "wall-kpi-overdue": {"zh": "超期未办结", "en": "Overdue"},
-    "wall-kpi-on-time-rate": {"zh": "本周按时办结率", "en": "Closed on time, this week"},
+    "wall-kpi-on-time-rate": {"zh": "近7天按期办结率", "en": "Closed on time, 7 days"},
     "wall-trend": {"zh": "近30天事件趋势", "en": "Incidents, last 30 days"},
     "wall-trend-today": {
         "zh": "今日 {today} 件 · 同期均值 {average}",

@@ -268,27 +268,18 @@ def on_time_rates(
 def scope_on_time(
     store: IncidentStore, now: datetime, within=None
 ) -> tuple[float | None, float | None]:
-    """Return the on-time closure rates of this week's cases and last week's up to this time."""
-    week, one_week = week_start(now), timedelta(weeks=1)
+    """Return the on-time closure rates of the last 7 days' cases and of the 7 days before.
+
+    Rolling weeks, not calendar ones: on a Monday morning a calendar week has closed nothing yet.
+    """
+    one_week = timedelta(weeks=1)
 
     def rate(start, end):
         rates = on_time_rates(store, 1, now, start, end, within)
         values = [v for v in rates.values() if v is not None]
         return values[0] if len(values) == 1 else None
 
-    return rate(week, now), rate(week - one_week, now - one_week)
-
-
-def duration_text(seconds: float, lang: str) -> str:
-    """Return a time past a deadline as the wall says it: minutes, hours and minutes, or days."""
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{minutes}分钟" if lang == "zh" else f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours}小时{rest}分" if lang == "zh" else f"{hours} h {rest} min"
-    days, hours = divmod(hours, 24)
-    return f"{days}天{hours}小时" if lang == "zh" else f"{days} d {hours} h"
+    return rate(now - one_week, now), rate(now - 2 * one_week, now - one_week)
 
 
 # -- tiles ---------------------------------------------------------------------------------

@@ -72,12 +72,12 @@ def _incidents(runtime, n: int) -> list[dict]:
         late = not out
         age = timedelta(hours=6) if late else timedelta(minutes=rng.randint(20, 40 * 24 * 60))
         reported = now - age
-        # Older cases are resolved, newer ones dispatched (within their time to close): the
-        # one overdue case is late-1, reported 6 h ago and never registered.
+        # Older cases are closed, newer ones dispatched or resolved (within their time to
+        # close): the one overdue case is late-1, reported 6 h ago and never registered.
         if late:
             status = "reported"
         elif age > timedelta(days=2.5):
-            status = "resolved"
+            status = "closed"
         else:
             status = rng.choice(["dispatched", "resolved"])
         record = {
@@ -91,10 +91,10 @@ def _incidents(runtime, n: int) -> list[dict]:
         }
         if status == "dispatched":
             record["dispatched_at"] = reported + timedelta(minutes=30)
-        if status == "resolved":
-            record["resolved_at"] = reported + timedelta(hours=rng.randint(1, 60))
-            if record["resolved_at"] > now:
-                record["resolved_at"] = now
+        if status in ("resolved", "closed"):
+            record["resolved_at"] = min(now, reported + timedelta(hours=rng.randint(1, 80)))
+        if status == "closed":
+            record["closed_at"] = min(now, record["resolved_at"] + timedelta(hours=1))
         out.append(record)
     return out
 
@@ -173,7 +173,7 @@ def test_the_screen_at_every_size(app, width, height):
     box = runtime.district.bounds(runtime.district.root_id)
     with serve(app.server) as base, browser_page(base, width, height) as (page, foreign):
         open_wall(page, base)
-        page.wait_for_selector(".wall-overdue-row")
+        page.wait_for_selector(".wall-overdue-row", state="attached")
         page.wait_for_timeout(1500)  # the first view's move and the labels after it
         assert no_scroll_bars(page)
         for panel, content in FILLED.items():

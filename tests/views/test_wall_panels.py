@@ -109,14 +109,19 @@ def test_on_time_rates_of_closed_cases(tmp_path):
         [
             stored_record("in-time", "D-1-1-1-1", reported_at=hours_ago(30), category="fire",
                           status="closed", resolved_at=hours_ago(29), closed_at=hours_ago(28)),
-            stored_record("late", "D-1-1-1-1", reported_at=hours_ago(80), category="fire",
+            stored_record("late", "D-1-1-1-1", reported_at=hours_ago(160), category="fire",
                           status="closed", resolved_at=hours_ago(2), closed_at=hours_ago(1)),
         ]
     )  # fmt: skip
     month = NOW - timedelta(days=30)
     assert on_time_rates(store, 2, NOW, month, NOW) == {"D-1": pytest.approx(0.5)}
-    this_week, last_week = scope_on_time(store, NOW)
+    this_week, last_week = scope_on_time(store, NOW)  # the last 7 days, the 7 before
     assert this_week == pytest.approx(0.5) and last_week is None
+    store.insert(
+        [stored_record("before", "D-1-1-1-1", reported_at=hours_ago(200), category="fire",
+                       status="closed", resolved_at=hours_ago(199), closed_at=hours_ago(198))]
+    )  # fmt: skip
+    assert scope_on_time(store, NOW) == (pytest.approx(0.5), pytest.approx(1.0))
 
 
 def test_ranking_worst_first_with_worst_columns(store):
