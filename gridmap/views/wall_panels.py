@@ -282,6 +282,18 @@ def scope_on_time(
     return rate(now - one_week, now), rate(now - 2 * one_week, now - one_week)
 
 
+def duration_text(seconds: float, lang: str) -> str:
+    """Return a time past a deadline as the wall says it: minutes, hours and minutes, or days."""
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes}分钟" if lang == "zh" else f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours}小时{rest}分" if lang == "zh" else f"{hours} h {rest} min"
+    days, hours = divmod(hours, 24)
+    return f"{days}天{hours}小时" if lang == "zh" else f"{days} d {hours} h"
+
+
 # -- tiles ---------------------------------------------------------------------------------
 def tiles(
     rows: WallRows,
