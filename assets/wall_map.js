@@ -45,7 +45,12 @@
       a.y < b.y + b.h + GAP && b.y < a.y + a.h + GAP;
   }
 
+  // The floating panels' boxes, read at most twice a second (reading them forces a layout).
+  var blocked = { at: 0, boxes: [] };
+
   function obstacles(container) {
+    var now = Date.now();
+    if (now - blocked.at < 500) return blocked.boxes;
     var out = [];
     var origin = container.getBoundingClientRect();
     var panel = container.closest(".wall-map-panel") || container;
@@ -56,6 +61,7 @@
         out.push({ x: r.left - origin.left, y: r.top - origin.top, w: r.width, h: r.height });
       }
     }
+    blocked = { at: now, boxes: out };
     return out;
   }
 
@@ -99,7 +105,10 @@
     var names = (trace && trace.text) || [];
     var points = (trace && trace.customdata) || [];
     var meta = (trace && trace.meta) || {};
-    var w = layer.clientWidth, h = layer.clientHeight;
+    if (!state.box || !state.box.w || !state.box.h) {
+      state.box = { w: layer.clientWidth, h: layer.clientHeight };
+    }
+    var w = state.box.w, h = state.box.h;
     if (!w || !h) return;
     state.key = w + "x" + h + "@" + window.innerHeight;
     while (layer.childElementCount < names.length) {
@@ -146,10 +155,18 @@
     });
   }
 
+  var pending = false;
+
+  // One placement per animation frame, however many move events the map fires in it.
   function draw() {
-    if (!state.map || !state.layer) return;
-    drawLabels();
-    drawPulses();
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () {
+      pending = false;
+      if (!state.map || !state.layer) return;
+      drawLabels();
+      drawPulses();
+    });
   }
 
   function attach() {
@@ -165,8 +182,14 @@
     state.pulses.className = "wall-labels wall-pulses";
     container.appendChild(state.layer);
     container.appendChild(state.pulses);
+    var sized = function () {
+      state.box = { w: state.layer.clientWidth, h: state.layer.clientHeight };
+      blocked.at = 0;
+      draw();
+    };
     map.on("move", draw);
-    map.on("resize", draw);
+    map.on("resize", sized);
+    state.box = { w: state.layer.clientWidth, h: state.layer.clientHeight };
     gd.on("plotly_afterplot", draw);
     draw();
   }
