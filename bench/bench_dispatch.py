@@ -143,11 +143,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        store = IncidentStore(f"sqlite:///{folder}/bench.sqlite")
-        bench(store, "SQLite", args.incidents)
-        store.dispose()
+    if not args.no_sqlite:
+        with tempfile.TemporaryDirectory() as folder:
+            store = IncidentStore(f"sqlite:///{folder}/bench.sqlite")
+            bench(store, "SQLite", args.incidents)
+            store.dispose()
     if args.no_pg:
         return 0
     try:
