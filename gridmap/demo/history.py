@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from gridmap.clock import Clock, system_clock
+from gridmap.demo import dispatch_year
 from gridmap.demo.incidents import YEAR_END, demo_incidents, load_demo
 from gridmap.grids.district import District
 from gridmap.incidents.store import IncidentStore
@@ -57,8 +58,8 @@ def until(frame: pd.DataFrame, now: datetime) -> pd.DataFrame:
 def shifted(frame: pd.DataFrame, shift: timedelta) -> pd.DataFrame:
     """Return ``frame`` with every time moved by ``shift``."""
     out = frame.copy()
-    for column in TIME_COLUMNS:
-        if column in out:
+    for column in out.columns:
+        if column in TIME_COLUMNS or pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column] + shift
     return out
 
@@ -79,7 +80,11 @@ def load_if_empty(
         return None
     now = now or clock()
     shift = week_shift(now)
-    frame = until(shifted(demo_incidents(district.grids), shift), now)
-    stored, _ = load_demo(store, district.grids, frame=frame)
+    full = shifted(demo_incidents(district.grids), shift)
+    frame = until(full, now)
+    events = None
+    if "registered_at" in full:  # the dispatch loop: the timeline, and the states at ``now``
+        frame, events = dispatch_year.at(frame, dispatch_year.events(full), now)
+    stored, _ = load_demo(store, district.grids, frame=frame, events=events)
     store.analyze()
     return stored, shift

@@ -26,8 +26,11 @@ What it imitates
   security 8, epidemic 12, fire 16, neighbourhood 20, sanitation 24, family and traffic 30,
   other 48, land 96, labour 120, petitions 240); part of the neighbourhood, family and
   sanitation problems are settled on the spot by the grid member (no dispatch); a resolved case
-  is closed after review (median 36 h). Status is as of 2026-01-01 00:00 CST, so the last days'
-  reports are still open, and a few petitions and "other" cases stay open for good.
+  is closed after review (median 36 h, or a quarter of the close limit when shorter). Status
+  is as of 2026-01-01 00:00 CST, so the last days' reports are still open, and a few petitions
+  and "other" cases stay open for good.
+* **The dispatch loop** (:mod:`gridmap.demo.dispatch_year`): registration times by category,
+  a few reworks and escalations, the state of each case and its timeline (:func:`timeline`).
 """
 
 from __future__ import annotations
@@ -42,9 +45,11 @@ import pandas as pd
 import shapely
 
 from gridmap.clock import LOCAL_TZ
+from gridmap.demo import dispatch_year
 from gridmap.errors import DemoError  # noqa: F401 (re-exported)
 from gridmap.grids.schema import LEVELS, WGS84
 from gridmap.incidents.categories import BY_ID, DISPUTE_IDS
+from gridmap.incidents.deadlines import default_limits
 from gridmap.incidents.tables import COLUMNS, GRID_COLUMNS
 
 SEED = 20220826
@@ -90,6 +95,8 @@ RESOLVE_HOURS: dict[str, float] = {
     "environment": 24, "family": 30, "traffic": 30, "other": 48, "land": 96, "labour": 120,
     "petition": 240,
 }  # fmt: skip
+#: Deadline limits the demo's verification times keep to.
+CLOSE_LIMITS = default_limits()
 #: Share settled on the spot by the grid member (reported -> resolved, no dispatch).
 ON_THE_SPOT: dict[str, float] = {"neighbourhood": 0.5, "family": 0.45, "environment": 0.3,
                                  "other": 0.25}  # fmt: skip
@@ -179,19 +186,38 @@ def demo_incidents(grids: gpd.GeoDataFrame, seed: int = SEED) -> pd.DataFrame:
         for c, p in zip(frame["category"], pick, strict=True)
     ]
     frame["unit"] = [BY_ID[c].unit_zh for c in frame["category"]]
+    dispatch_year.add_loop(frame)
+    frame, _ = dispatch_year.at(frame, dispatch_year.events(frame), AS_OF)
     columns = [c for c in COLUMNS if c != "updated_at"]
-    return frame[columns]
+    return frame[columns + list(LOOP_COLUMNS)]
+
+
+#: The dispatch loop's columns of the demo frame (beside the store's).
+LOOP_COLUMNS = ("state", "registered_at", "handled_at", "escalation", "reworks",
+                "first_handled_at", "rework_at", "escalated_at")  # fmt: skip
+
+
+def timeline(frame: pd.DataFrame, now: datetime = AS_OF) -> pd.DataFrame:
+    """Return the timeline rows of the demo ``frame`` up to ``now`` (none without the loop)."""
+    if "registered_at" not in frame:
+        return pd.DataFrame(columns=["incident_id", "at"])
+    return dispatch_year.at(frame, dispatch_year.events(frame), now)[1]
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
-    """Return the rows of ``frame`` as store records (NaT -> None, aware datetimes)."""
-    out = frame.astype(object).where(frame.notna(), None)
-    rows = out.to_dict("records")
-    for row in rows:
-        for key in ("reported_at", "dispatched_at", "resolved_at", "closed_at"):
-            if row.get(key) is not None:
-                row[key] = row[key].to_pydatetime()
-    return rows
+    """Return the rows of ``frame`` as store records (NaT/NaN -> None, aware datetimes)."""
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            values = np.where(col.isna().to_numpy(), None, col.dt.to_pydatetime())
+        else:
+            values = col.astype(object).where(col.notna(), None).to_numpy()
+            if pd.api.types.is_integer_dtype(col):
+                values = [None if v is None else int(v) for v in values]
+        columns.append(values)
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def load_demo(
@@ -200,10 +226,12 @@ def load_demo(
     seed: int = SEED,
     chunk: int = 5000,
     frame: pd.DataFrame | None = None,
+    events: pd.DataFrame | None = None,
 ) -> tuple[int, int]:
-    """Generate the demo year (or take ``frame``) and insert it into ``store``.
+    """Generate the demo year (or take ``frame``) and insert it and its timeline into ``store``.
 
-    Idempotent: the ids are fixed, so loading twice stores nothing new.
+    Idempotent: the ids are fixed, so loading twice stores nothing new (the timeline rows of
+    the incidents stored now only). ``events`` defaults to :func:`timeline` of the frame.
 
     Returns
     -------
@@ -212,11 +240,18 @@ def load_demo(
     """
     if frame is None:
         frame = demo_incidents(grids, seed)
+    if events is None:
+        events = timeline(frame)
     stored = duplicates = 0
+    new: list[str] = []
     for start in range(0, len(frame), chunk):
         result = store.insert(records(frame.iloc[start : start + chunk]))
         stored += len(result.stored)
         duplicates += len(result.duplicates)
+        new.extend(result.stored)
+    if len(events) and new:
+        mine = events[events["incident_id"].isin(set(new))]
+        store.add_events(records(mine))
     return stored, duplicates
 
 
@@ -329,7 +364,10 @@ def _workflow(rng: np.random.Generator, frame: pd.DataFrame) -> None:
     hours = np.clip(hours, 0.1, 60 * 24)
     dispatch = np.clip(np.exp(np.log(0.75) + 0.8 * rng.standard_normal(n)), 0.03, None)
     dispatch = np.minimum(dispatch, hours * 0.5)
-    review = np.exp(np.log(36.0) + 0.7 * rng.standard_normal(n))
+    # Verification within a quarter of the close limit (36 h at most): a security case is
+    # checked the same day, a dispute within a day and a half.
+    review_median = np.array([min(36.0, 0.25 * CLOSE_LIMITS[c].close) for c in cat])
+    review = np.exp(np.log(review_median) + 0.7 * rng.standard_normal(n))
     stuck = rng.random(n) < np.array([STUCK.get(c, 0.0) for c in cat])
     as_of = pd.Timestamp(AS_OF)
 

@@ -85,6 +85,7 @@ from gridmap.incidents.tables import (
     events_table,
     incidents_table,
     meta_table,
+    sqlite_time,
     version_table,
 )
 from gridmap.incidents.writes import InsertResult
@@ -254,6 +255,34 @@ class IncidentStore:
         return writes.insert(
             self.engine, self.table, self.version_table, records, self.clock, self.limits
         )
+
+    def add_events(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Append timeline rows as they are (imports of a history; actions use :meth:`act`)."""
+        keep = [c.name for c in self.events_table.columns if c.name != "id"]
+        sqlite = self.dialect == "sqlite"
+        batch = [
+            tuple(sqlite_time(row.get(c)) if sqlite and c == "at" else row.get(c) for c in keep)
+            for row in rows
+        ]
+        if not batch:
+            return 0
+        mark = "?" if sqlite else "%s"
+        sql = (
+            f'INSERT INTO "{self.events_table.name}" ({", ".join(keep)}) '
+            f"VALUES ({', '.join([mark] * len(keep))})"
+        )
+        with self.engine.begin() as conn:
+            if self.engine.dialect.driver == "psycopg":  # COPY: 100,000 rows in about a second
+                cursor = conn.connection.driver_connection.cursor()
+                columns = ", ".join(keep)
+                with cursor.copy(f'COPY "{self.events_table.name}" ({columns}) FROM STDIN') as cp:
+                    for row in batch:
+                        cp.write_row(row)
+                cursor.close()
+            else:
+                conn.exec_driver_sql(sql, batch)
+            writes.bump(conn, self.version_table)
+        return len(batch)
 
     def update_status(
         self,

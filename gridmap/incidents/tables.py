@@ -148,6 +148,13 @@ def incidents_table(metadata: sa.MetaData, prefix: str) -> sa.Table:
             sqlite_where=sa.text("due_at IS NOT NULL"),
             postgresql_where=sa.text("due_at IS NOT NULL"),
         ),
+        # Overdue and due-soon cases in deadline order, whatever their state: a range seek.
+        sa.Index(
+            f"ix_{name}_open_due",
+            "due_at",
+            sqlite_where=sa.text("due_at IS NOT NULL"),
+            postgresql_where=sa.text("due_at IS NOT NULL"),
+        ),
         sa.Index(f"ix_{name}_closed_at", "closed_at"),
     )
 

@@ -75,6 +75,11 @@ def upgrade() -> None:
         sqlite_where=sa.text("due_at IS NOT NULL"),
         postgresql_where=sa.text("due_at IS NOT NULL"),
     )  # fmt: skip
+    op.create_index(
+        f"ix_{name}_open_due", name, ["due_at"],
+        sqlite_where=sa.text("due_at IS NOT NULL"),
+        postgresql_where=sa.text("due_at IS NOT NULL"),
+    )  # fmt: skip
     op.create_index(f"ix_{name}_closed_at", name, ["closed_at"])
     events = _name("incident_events")
     op.create_table(
@@ -104,6 +109,7 @@ def downgrade() -> None:
     op.drop_table(_name("incident_meta"))
     op.drop_table(_name("incident_events"))
     op.drop_index(f"ix_{name}_closed_at", table_name=name)
+    op.drop_index(f"ix_{name}_open_due", table_name=name)
     op.drop_index(f"ix_{name}_open", table_name=name)
     with op.batch_alter_table(name) as batch:
         for column in _new_columns():
