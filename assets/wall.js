@@ -128,7 +128,7 @@
     var date = new Date(now).toLocaleDateString(locale(settings), {
       timeZone: TZ, year: "numeric", month: "long", day: "numeric", weekday: "long",
     });
-    var radius = views ? heatRadius(mapScale(views.size || [1240, 800])) : noUpdate();
+    var radius = views ? heatRadius(mapScale(views.size || [800, 950])) : noUpdate();
     if (!settings) {
       return [
         clock, date, noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate(), noUpdate(),
@@ -267,7 +267,7 @@
     }
     var seconds = (settings && settings.tour) || 20;
     var duration = step === 0 ? 0 : Math.min(4000, seconds * 450);
-    move(view, views.size || [1240, 800], duration, 120);
+    move(view, views.size || [800, 950], duration, 120);
     return [{ step: step, id: view.id, center: view.center, zoom: view.zoom }, caption];
   }
 

@@ -10,20 +10,36 @@ next refresh tick succeeds and the banner goes by itself, with no reload.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
 from gridmap.coverage.params import DEFAULT_MINUTES
+from gridmap.i18n import name_of, t
 from gridmap.incidents.density import binned_density
 from gridmap.settings import LANGUAGES
+from gridmap.views.urls import url_for_layer
 from gridmap.views.wall import (
-    format_kpis,
     grid_names,
     grid_view,
     newest_village,
     parse_wall_query,
     ticker_rows,
-    wall_kpis,
+)
+from gridmap.views.wall_changes import TREND_DAYS, day_start, value_text
+from gridmap.views.wall_labels import label_data, label_grids
+from gridmap.views.wall_panels import (
+    OVERDUE_MARKS,
+    OVERDUE_ROWS,
+    category_split,
+    on_time_rates,
+    overdue_by_grid,
+    overdue_cases,
+    ranking,
+    read_rows,
+    scope_on_time,
+    tiles,
+    trend_panel,
 )
 from gridmap.views.wall_refresh import (
     client_texts,
@@ -36,10 +52,23 @@ from gridmap.views.wall_refresh import (
     stale_state,
 )
 from gridmap.views.wall_scope import scope_roots, scope_title, scope_views
-from layers.wall_figure import HEAT_TRACE, TOWNSHIP_TRACE, heat_values, visibility_changes
+from layers.wall_figure import (
+    HEAT_TRACE,
+    OVERDUE_TRACE,
+    TOWNSHIP_TRACE,
+    heat_values,
+    visibility_changes,
+)
 from ui import wall_ids as ids
 from ui.user_badge import user_badge
 from ui.wall_layout import legend, ticker_items
+from ui.wall_panels import (
+    overdue_items,
+    ranking_table,
+    split_bars,
+    tile_texts,
+    trend_bars,
+)
 from web.auth import current_scope
 from web.runtime import Runtime
 from web.signed_in import signed_in_info
@@ -51,7 +80,16 @@ log = logging.getLogger(__name__)
 REFRESH_OUTPUTS = (
     (ids.MAP, "figure"),
     *((ids.kpi_value(name), "children") for name, _ in ids.KPIS),
+    *((ids.kpi_change(name), "children") for name, _ in ids.KPIS),
+    *((ids.kpi_change(name), "className") for name, _ in ids.KPIS),
     (ids.TICKER, "children"),
+    (ids.TREND, "children"),
+    (ids.SPLIT, "children"),
+    (ids.RANKING, "children"),
+    (ids.OVERDUE, "children"),
+    (ids.OVERDUE_COUNT, "children"),
+    (ids.COVERAGE, "children"),
+    (ids.FRESH_STORE, "data"),
     (ids.NEWEST_STORE, "data"),
     (ids.VERSION_STORE, "data"),
     (ids.LAST_OK_STORE, "data"),
@@ -68,6 +106,15 @@ def register(app: Dash, runtime: Runtime) -> None:
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
 
+    def units_of(roots, lang):
+        """Return the grids the wall ranks: its townships, or its township's villages."""
+        grids = label_grids(district, roots)
+        return [
+            (g, district.level_of(g), name_of(district.record(g), lang),
+             district.record(g)["population"])
+            for g in grids
+        ]  # fmt: skip
+
     @app.callback(
         Output(ids.SETTINGS_STORE, "data"),
         Output(ids.REFRESH_INTERVAL, "interval"),
@@ -78,6 +125,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output({"type": "wall-i18n", "index": ALL}, "children"),
         Output(ids.VIEWS_STORE, "data"),
         Output(ids.USER, "children"),
+        Output(ids.ROOT, "className"),
+        Output(ids.RANKING_TITLE, "children"),
         Input(ids.URL, "search"),
         prevent_initial_call="initial_duplicate",
     )
@@ -97,7 +146,19 @@ def register(app: Dash, runtime: Runtime) -> None:
             for part in parts[:-1]:
                 target = target[part]
             target[parts[-1]] = visible
-        patch["data"][TOWNSHIP_TRACE]["text"] = [names[lang][g] for g in towns]
+        # The grids outlined and named: the townships, or a township wall's villages.
+        grids = label_grids(district, roots)
+        labels = label_data(district, grids, lang)
+        trace = patch["data"][TOWNSHIP_TRACE]
+        if grids != towns:
+            level = district.level_of(grids[0])
+            trace["geojson"] = url_for_layer(district.version, "level", level)
+            trace["locations"] = [district.key_of[g] for g in grids]
+            trace["z"] = [1] * len(grids)
+            trace["customdata"] = [list(district.label_points[g]) for g in grids]
+        trace["text"] = labels["names"]
+        trace["meta"] = {"short": labels["short"], "priority": labels["priority"]}
+        villages = bool(grids) and district.level_of(grids[0]) > 2
         texts = next(o for o in ctx.outputs_list if isinstance(o, list))
         keys = [o["id"]["index"] for o in texts]
         return (
@@ -110,6 +171,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             page_texts(keys, lang),
             scope_views(district, roots),
             user_badge(info, lang),
+            f"wall wall-layout-{settings.layout}",
+            t("wall-ranking-villages" if villages else "wall-ranking-townships", lang),
         )
 
     # The interval's ticks reach the server through this gate, which holds them back while a
@@ -143,23 +206,49 @@ def register(app: Dash, runtime: Runtime) -> None:
                 return (*skip, no_update, epoch_ms(clock()), None)
             density = binned_density(store, box, start=heat_start(now), within=within)
             share = population_share(DEFAULT_MINUTES, scope.key())
-            kpis = format_kpis(wall_kpis(store, now, share, within=within))
             rows = ticker_rows(store, lang, names[lang], now=now, within=within)
             village = newest_village(store, within=within)
+            read = read_rows(store, now, within=within)
+            # Overdue and on-time closure as the dispatch workflow defines them.
+            counts = store.queue_counts(now=now, within=within)
+            queue = store.queue("overdue", now=now, within=within, limit=OVERDUE_MARKS)
+            units = units_of(scope_roots(district, scope.roots), lang)
+            level = units[0][1] if units else 2
+            month = day_start(now) - timedelta(days=TREND_DAYS - 1)
+            rates = on_time_rates(store, level, now, month, now, within)
+            late_by = overdue_by_grid(store, level, now, within)
+            on_time = scope_on_time(store, now, within)
+            changes = tiles(read, now, store.limits, counts["overdue"], on_time)
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
             log.warning("wall refresh failed: %s", error)
             return (*skip, no_update, no_update, stale_state(epoch_ms(clock())))
+        late = overdue_cases(queue, names[lang], lang)
+        ranked = ranking(read, units, now, rates, late_by)
+        texts = [tile_texts(name, changes[name], lang) for name, _ in ids.KPIS]
         patch = Patch()
         values = heat_values({"lon": density.lon, "lat": density.lat, "count": density.count})
         for key, value in values.items():
             patch["data"][HEAT_TRACE][key] = value
+        marks = late[:OVERDUE_MARKS]
+        patch["data"][OVERDUE_TRACE]["lon"] = [c["lon"] for c in marks]
+        patch["data"][OVERDUE_TRACE]["lat"] = [c["lat"] for c in marks]
         newest = grid_view(district, village) if village in district else None
+        fresh = [{"id": r["id"], "lon": r["lon"], "lat": r["lat"]} for r in rows]
         return (
             patch,
-            *(kpis[name] for name, _ in ids.KPIS),
+            *(value_text(name, changes[name].current) for name, _ in ids.KPIS),
+            *(text for text, _ in texts),
+            *(cls for _, cls in texts),
             ticker_items(rows, lang),
+            trend_bars(trend_panel(read, now), lang),
+            split_bars(category_split(read, now, lang)),
+            ranking_table(ranked, lang),
+            overdue_items(late[:OVERDUE_ROWS], lang),
+            f"{counts['overdue']:,}",
+            value_text("population_share", share),
+            fresh,
             newest,
             state,
             epoch_ms(clock()),
@@ -196,6 +285,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.ERROR_STORE, "data"),
         State(ids.VIEWS_STORE, "data"),
         prevent_initial_call="initial_duplicate",
+    )
+
+    # A new incident pulses on the map at its place (assets/wall_map.js).
+    app.clientside_callback(
+        "function (fresh) { return window.wallMap.fresh(fresh); }",
+        Output(ids.PULSE_STORE, "data"),
+        Input(ids.FRESH_STORE, "data"),
+        prevent_initial_call=True,
     )
 
     app.clientside_callback(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from layers.basemap import map_style
 from layers.coverage_layer import coverage_layers
 
-TOWNSHIP_TRACE, HEAT_TRACE, POSTS_TRACE = 0, 1, 2
+TOWNSHIP_TRACE, HEAT_TRACE, POSTS_TRACE, OVERDUE_TRACE = 0, 1, 2, 3
 #: Map layers, in order (indexes used by patches).
 LAYER_ORDER = ("ground", "water", "roads-major", "coverage", "gaps", "outline")
 
@@ -26,6 +26,7 @@ HEAT_COLORSCALE = [
 ]
 HEAT_RADIUS = 20
 POST_COLOR = "#4fc3f7"
+OVERDUE_COLOR = "#ff4d4f"
 
 #: A box around the world: the blank style is white, the wall is dark. (An inline source of
 #: five points; a style dict instead would make Plotly re-add its sources on every update.)
@@ -44,8 +45,19 @@ _GROUND = {
 }
 
 
-def township_trace(grid_url: str, keys: list[str], names: list[str], points: list) -> dict:
-    """Return the township grids, outlined and lightly filled (names drawn as HTML labels)."""
+def township_trace(
+    grid_url: str,
+    keys: list[str],
+    names: list[str],
+    points: list,
+    short: list[str] | None = None,
+    priority: list[float] | None = None,
+) -> dict:
+    """Return the named grids (townships), outlined and lightly filled.
+
+    Their names are drawn as HTML labels by ``assets/wall_map.js`` from ``text`` (names),
+    ``customdata`` (label points) and ``meta`` (``short`` names and label ``priority``).
+    """
     return {
         "type": "choroplethmap",
         "name": "townships",
@@ -57,6 +69,7 @@ def township_trace(grid_url: str, keys: list[str], names: list[str], points: lis
         "zmax": 1,
         "text": names,
         "customdata": points,
+        "meta": {"short": short or names, "priority": priority or [0] * len(names)},
         "colorscale": [[0, "rgba(90, 150, 230, 0.07)"], [1, "rgba(90, 150, 230, 0.07)"]],
         "showscale": False,
         "hoverinfo": "skip",
@@ -107,6 +120,20 @@ def posts_trace(posts: list[dict], visible: bool) -> dict:
         "hoverinfo": "skip",
         "showlegend": False,
         "visible": visible,
+    }
+
+
+def overdue_trace(lon: list[float], lat: list[float]) -> dict:
+    """Return the overdue cases as red rings (a marker trace: no text, so no glyphs)."""
+    return {
+        "type": "scattermap",
+        "name": "overdue",
+        "mode": "markers",
+        "lon": lon,
+        "lat": lat,
+        "marker": {"size": 13, "color": OVERDUE_COLOR, "opacity": 0.85},
+        "hoverinfo": "skip",
+        "showlegend": False,
     }
 
 
@@ -188,6 +215,7 @@ def wall_figure(
             township_trace(**townships),
             heat_trace(density, "heat" in layers),
             posts_trace(posts, "posts" in layers),
+            overdue_trace([], []),
         ],
         "layout": {
             "map": {

@@ -11,11 +11,12 @@ from gridmap.settings import ROOT
 #: The one folder of scripts and styles; each page picks its files from it.
 ASSETS_FOLDER = str(ROOT / "assets")
 
-#: The asset files of each page (the map labels and the base styles are shared).
+#: The asset files of each page (the map labels and the base styles are shared; the wall draws
+#: its own labels, decluttered, in wall_map.js).
 PAGE_ASSETS = {
     "main": ("map_labels.js", "plotly-locale-zh-cn.js", "style.css"),
     "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "style.css"),
-    "wall": ("map_labels.js", "style.css", "wall.css", "wall.js"),
+    "wall": ("style.css", "wall.css", "wall.js", "wall_map.js"),
     "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", "style.css"),
 }
 

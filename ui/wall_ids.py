@@ -24,6 +24,21 @@ TICKER = "wall-ticker"
 TOUR_CAPTION = "wall-tour-caption"
 LEGEND = "wall-legend"
 USER = "wall-user"
+TREND = "wall-trend"
+SPLIT = "wall-split"
+RANKING = "wall-ranking"
+RANKING_TITLE = "wall-ranking-title"
+OVERDUE = "wall-overdue"
+OVERDUE_COUNT = "wall-overdue-count"
+COVERAGE = "wall-coverage-value"
+#: The newest incidents' ids and places: the browser pulses those it has not seen yet.
+FRESH_STORE = "wall-fresh-store"
+#: How many pulses the browser started on the last answer (written by the browser).
+PULSE_STORE = "wall-pulse-store"
+#: The page's root (its class names the layout preset).
+ROOT = "wall-root"
+#: The panels around the map, in the order of the overview (each an html.Section).
+PANELS = ("kpis", "trend", "split", "ranking", "overdue", "ticker", "coverage")
 #: The full-screen notice of a wall that may no longer read (revoked link, ended session).
 INVALID = "wall-invalid"
 
@@ -32,15 +47,25 @@ KPIS = (
     ("today", "wall-kpi-today"),
     ("week", "wall-kpi-week"),
     ("open", "wall-kpi-open"),
+    ("overdue", "wall-kpi-overdue"),
     ("resolved_today", "wall-kpi-resolved-today"),
-    ("resolution_rate", "wall-kpi-resolution-rate"),
-    ("population_share", "wall-kpi-population-share"),
+    ("on_time_rate", "wall-kpi-on-time-rate"),
 )
 
 
 def kpi_value(name: str) -> str:
     """Return the id of the value of the KPI tile ``name``."""
     return f"wall-kpi-{name.replace('_', '-')}-value"
+
+
+def kpi_change(name: str) -> str:
+    """Return the id of the change line (vs yesterday or last week) of the KPI tile ``name``."""
+    return f"wall-kpi-{name.replace('_', '-')}-change"
+
+
+def panel(name: str) -> str:
+    """Return the id of the panel ``name`` of :data:`PANELS`."""
+    return f"wall-panel-{name}"
 
 
 def kpi_tile(name: str) -> str:

@@ -1,7 +1,10 @@
-"""The wall page: header with clock and freshness, KPI tiles, the map and the ticker.
+"""The wall page: a header, the map the full height in the middle, panels on both sides.
 
-Sized in viewport units (``assets/wall.css``, scoped under ``.wall``) so one layout fills a
-1920x1080 and a 3840x2160 screen with no scroll bars. No controls: the URL sets everything.
+KPI tiles, trend and categories on the left; ranking, overdue cases and the ticker on the right.
+
+Sized in viewport units (``assets/wall.css``, scoped under ``.wall``) so one layout fills
+1920x1080, 2560x1440 and 3840x2160 screens with no scroll bars. No controls: the URL sets
+everything, the preset (``layout=``) too: it is a class of the root that places the panels.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dash import dcc, html
 from gridmap.i18n import t
 from gridmap.views.wall import HEAT_DAYS, WallSettings
 from ui import wall_ids as ids
+from ui.wall_panels import coverage_card, kpi_tiles
 
 GRAPH_CONFIG = {
     "displayModeBar": False,
@@ -25,22 +29,6 @@ def _text(key: str, lang: str, tag=html.Span, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
-def kpi_tiles(lang: str) -> html.Section:
-    """Return the KPI tiles (values filled by the refresh callback)."""
-    tiles = [
-        html.Div(
-            [
-                _text(key, lang, html.Div, className="wall-kpi-label"),
-                html.Div("—", id=ids.kpi_value(name), className="wall-kpi-value"),
-            ],
-            id=ids.kpi_tile(name),
-            className=f"wall-kpi wall-kpi-{name.replace('_', '-')}",
-        )
-        for name, key in ids.KPIS
-    ]
-    return html.Section(tiles, className="wall-kpis")
-
-
 def legend(layers: tuple[str, ...], lang: str) -> list:
     """Return the legend entries of the layers shown."""
     entries = [
@@ -48,6 +36,8 @@ def legend(layers: tuple[str, ...], lang: str) -> list:
         ("coverage", t("wall-legend-coverage", lang)),
         ("gaps", t("wall-legend-gaps", lang)),
         ("posts", t("wall-legend-posts", lang)),
+        ("overdue", t("wall-legend-overdue", lang)),
+        ("new", t("wall-legend-new", lang)),
     ]
     return [
         html.Span(
@@ -55,16 +45,26 @@ def legend(layers: tuple[str, ...], lang: str) -> list:
             className="wall-legend-item",
         )
         for name, label in entries
-        if name in layers
+        if name in layers or name in ("overdue", "new")
     ]
 
 
 def ticker_items(rows: list[dict], lang: str) -> list:
-    """Return the ticker's list items (keyed by incident id, so React only adds new ones)."""
+    """Return the ticker's list items (keyed by incident id, so React only adds new ones).
+
+    An overdue case carries the overdue mark, an escalated one (督办) its own.
+    """
     if not rows:
         return [html.Li(t("wall-ticker-empty", lang), className="wall-ticker-empty")]
     items = []
     for row in rows:
+        marks = []
+        if row.get("overdue"):
+            marks.append(html.Span(t("wall-ticker-overdue", lang), className="wall-mark-overdue"))
+        if row.get("escalated"):
+            marks.append(
+                html.Span(t("wall-ticker-escalated", lang), className="wall-mark-escalated")
+            )
         items.append(
             html.Li(
                 [
@@ -81,13 +81,14 @@ def ticker_items(rows: list[dict], lang: str) -> list:
                         className="wall-ticker-place",
                     ),
                     html.Span(
-                        row["status"],
+                        [*marks, row["status"]],
                         className="wall-ticker-status "
                         + ("wall-status-open" if row["open"] else "wall-status-done"),
                     ),
                 ],
                 key=row["id"],
-                className="wall-ticker-row",
+                className="wall-ticker-row" + (" wall-ticker-late" if marks else ""),
+                **{"data-id": row["id"]},
             )
         )
     return items
@@ -161,24 +162,45 @@ def wall_page(
     )
     map_panel = html.Div(
         [
-            dcc.Graph(
-                id=ids.MAP,
-                figure=figure,
-                config=GRAPH_CONFIG,
-                className="map-graph wall-map-graph",
-            ),
+            dcc.Graph(id=ids.MAP, figure=figure, config=GRAPH_CONFIG, className="wall-map-graph"),
             html.Div("", id=ids.TOUR_CAPTION, className="wall-tour-caption"),
             html.Div(legend(settings.layers, lang), id=ids.LEGEND, className="wall-legend"),
         ],
+        id=ids.panel("map"),
         className="wall-map-panel",
     )
-    ticker = html.Aside(
-        [
-            _text("wall-ticker", lang, html.H2, className="wall-ticker-title"),
+
+    def section(name, title, body, count=None):
+        heading = [title] if count is None else [title, count]
+        return html.Section(
+            [html.H2(heading, className="wall-panel-title"), body],
+            id=ids.panel(name),
+            className=f"wall-panel wall-panel-{name}",
+        )
+
+    panels = [
+        html.Section(kpi_tiles(lang), id=ids.panel("kpis"), className="wall-kpis"),
+        coverage_card(lang),
+        section("trend", _text("wall-trend", lang), html.Div(id=ids.TREND, className="wall-trend")),
+        section("split", _text("wall-split", lang), html.Div(id=ids.SPLIT, className="wall-split")),
+        map_panel,
+        section(
+            "ranking",
+            html.Span(t("wall-ranking-townships", lang), id=ids.RANKING_TITLE),
+            html.Div(id=ids.RANKING, className="wall-ranking"),
+        ),
+        section(
+            "overdue",
+            _text("wall-overdue", lang),
+            html.Ul(id=ids.OVERDUE, className="wall-overdue"),
+            html.Span("", id=ids.OVERDUE_COUNT, className="wall-panel-count"),
+        ),
+        section(
+            "ticker",
+            _text("wall-ticker", lang),
             html.Ul(ticker_items([], lang), id=ids.TICKER, className="wall-ticker"),
-        ],
-        className="wall-ticker-panel",
-    )
+        ),
+    ]
     return html.Div(
         [
             dcc.Location(id=ids.URL, refresh=False),
@@ -190,16 +212,18 @@ def wall_page(
             dcc.Store(id=ids.RECEIVED_STORE, data=None),
             dcc.Store(id=ids.ERROR_STORE, data=None),
             dcc.Store(id=ids.TOUR_STORE, data=None),
+            dcc.Store(id=ids.FRESH_STORE, data=None),
+            dcc.Store(id=ids.PULSE_STORE, data=None),
             dcc.Interval(id=ids.REFRESH_INTERVAL, interval=settings.refresh * 1000),
             dcc.Store(id=ids.REFRESH_GATE_STORE, data=None),
             dcc.Interval(id=ids.TICK_INTERVAL, interval=1000),
             dcc.Interval(id=ids.TOUR_INTERVAL, interval=settings.tour * 1000),
             header,
-            kpi_tiles(lang),
-            html.Main([map_panel, ticker], className="wall-main"),
+            html.Main(panels, className="wall-body"),
             html.Div("", id=ids.STALE_BANNER, className="wall-stale", hidden=True, role="alert"),
             html.Div("", id=ids.INVALID, className="wall-invalid", hidden=True, role="alert"),
         ],
-        className="wall",
+        id=ids.ROOT,
+        className=f"wall wall-layout-{settings.layout}",
         lang=lang,
     )

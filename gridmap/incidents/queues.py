@@ -41,6 +41,11 @@ ROW_COLUMNS: tuple[str, ...] = (
     "reworks", "unit", "owner", "g1", "g2", "g3", "g4", "g5", "lon", "lat", "description",
 )  # fmt: skip
 MAX_LIMIT = 1000
+#: The queues that are a list of states.
+STATE_QUEUES: dict[str, tuple[str, ...]] = {
+    "register": ("reported", "returned"),
+    "dispatch": ("registered", "rework"),
+}
 
 
 def queue_clause(
@@ -142,12 +147,20 @@ def rows(
     if clauses is None:
         return []
     t = table
-    stmt = (
-        sa.select(*(t.c[c] for c in ROW_COLUMNS))
-        .where(*clauses, which)
-        .order_by(t.c.due_at, t.c.id)
-        .limit(limit)
-    )
+    columns = [t.c[c] for c in ROW_COLUMNS]
+    states = STATE_QUEUES.get(name)
+    if states:
+        # One ordered seek per state on (state, due_at), merged: PostgreSQL reads an IN list
+        # in deadline order only by sorting every match (0.3 s at 26,000 open cases).
+        parts = [
+            sa.select(*columns).where(*clauses, t.c.state == state)
+            .order_by(t.c.due_at, t.c.id).limit(limit).subquery()
+            for state in states
+        ]  # fmt: skip
+        union = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery()
+        stmt = sa.select(union).order_by(union.c.due_at, union.c.id).limit(limit)
+    else:
+        stmt = sa.select(*columns).where(*clauses, which).order_by(t.c.due_at, t.c.id).limit(limit)
     with engine.connect() as conn:
         found = [dict(r) for r in conn.execute(stmt).mappings()]
     for row in found:

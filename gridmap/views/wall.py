@@ -24,7 +24,7 @@ from gridmap.incidents.store import IncidentStore
 from gridmap.settings import DEFAULT_LANG, LANGUAGES, REFRESH_RANGE  # noqa: F401 (the wall's URL ranges)
 from gridmap.views.map_view import fit_zoom
 
-# -- URL settings (``/wall/?tour=20&order=townships&layers=heat,coverage&refresh=10&lang=en``)
+# -- URL settings (``/wall/?layout=overview&tour=20&order=townships&layers=heat,coverage&lang=en``)
 #: Seconds between two tour steps, and the range accepted from the URL.
 DEFAULT_TOUR_SECONDS = 20
 TOUR_RANGE = (2, 3600)
@@ -34,15 +34,22 @@ DEFAULT_ORDER = "townships"
 #: Map layers the URL may switch on; the default set.
 LAYERS = ("heat", "coverage", "gaps", "posts")
 DEFAULT_LAYERS = ("heat", "coverage")
+#: Layout presets (``layout=``): the whole picture; townships ranked large; dispatch (overdue
+#: cases and the newest incidents large).
+LAYOUTS = ("overview", "township", "dispatch")
+DEFAULT_LAYOUT = "overview"
 #: The heatmap shows the incidents of the last HEAT_DAYS days.
 HEAT_DAYS = 7
 #: Rows of the ticker.
 TICKER_ROWS = 12
-#: The map's size in pixels at 1920x1080 that tour views are fitted to (the browser rescales
-#: the zoom to the map's real size, e.g. +1 on a 3840x2160 wall).
-MAP_PX = (1240, 800)
+#: The map panel's size in pixels at 1920x1080 that tour views are fitted to (the browser
+#: refits them to the map's real size, e.g. +1 zoom on a 3840x2160 wall).
+MAP_PX = (800, 950)
 #: The tour never zooms closer than this (at 1920x1080): a village and its neighbours.
 MAX_TOUR_ZOOM = 12.5
+#: A wall's home view (the district, or a kiosk's township) is fitted to the panel however
+#: small it is; only this close at most.
+MAX_HOME_ZOOM = 15.0
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class WallSettings:
     layers: tuple[str, ...] = DEFAULT_LAYERS
     refresh: int = 10
     lang: str = DEFAULT_LANG
+    layout: str = DEFAULT_LAYOUT
     #: Names of the query parameters that were given but unusable (so fell back to defaults).
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
@@ -65,6 +73,7 @@ class WallSettings:
             "layers": list(self.layers),
             "refresh": self.refresh,
             "lang": self.lang,
+            "layout": self.layout,
             "ignored": list(self.ignored),
         }
 
@@ -100,7 +109,12 @@ def parse_wall_query(query: str | None, refresh_default: int = 10) -> WallSettin
 
     ignored: list[str] = []
     tour, refresh, order, lang = DEFAULT_TOUR_SECONDS, refresh_default, DEFAULT_ORDER, DEFAULT_LANG
-    layers = DEFAULT_LAYERS
+    layers, layout = DEFAULT_LAYERS, DEFAULT_LAYOUT
+    if (text := last("layout")) is not None:
+        if text.strip().lower() in LAYOUTS:
+            layout = text.strip().lower()
+        else:
+            ignored.append("layout")
     if (text := last("tour")) is not None:
         value = _int_in(text, *TOUR_RANGE)
         tour = value if value is not None else tour
@@ -126,7 +140,7 @@ def parse_wall_query(query: str | None, refresh_default: int = 10) -> WallSettin
             ignored.append("layers")
         # "layers=" (empty) is a valid choice: the map with no overlay.
         layers = known if known or not asked else DEFAULT_LAYERS
-    return WallSettings(tour, order, layers, refresh, lang, tuple(ignored))
+    return WallSettings(tour, order, layers, refresh, lang, layout, tuple(ignored))
 
 
 # -- time ---------------------------------------------------------------------------------
@@ -218,7 +232,9 @@ def format_kpis(kpis: Mapping[str, object]) -> dict[str, str]:
 
 
 # -- ticker -------------------------------------------------------------------------------
-TICKER_COLUMNS = ("id", "category", "status", "reported_at", "g2", "g3")
+TICKER_COLUMNS = (
+    "id", "category", "status", "reported_at", "g2", "g3", "lon", "lat", "due_at", "escalation",
+)  # fmt: skip
 
 
 def ticker_rows(
@@ -252,7 +268,9 @@ def ticker_rows(
         ``id``, ``time`` (local ``HH:MM``, or ``MM-DD HH:MM`` before today when ``now`` is
         given), ``day`` (local ``MM-DD``), ``reported_at`` (ISO,
         UTC), ``village``, ``township``, ``category`` (label), ``category_id``, ``status``
-        (label), ``status_id``, ``open`` (bool).
+        (label), ``status_id``, ``open`` (bool), ``lon``, ``lat``, ``overdue`` (past the
+        running deadline at ``now``; False without ``now``), ``escalated`` (raised to the
+        district, 督办).
     """
     names = names or {}
     today = day_start(now).date() if now is not None else None
@@ -276,6 +294,10 @@ def ticker_rows(
                 "status": status_label(row["status"], lang),
                 "status_id": row["status"],
                 "open": row["status"] in OPEN_STATUSES,
+                "lon": row["lon"],
+                "lat": row["lat"],
+                "overdue": bool(now and row["due_at"] is not None and row["due_at"] < now),
+                "escalated": bool(row["escalation"]),
             }
         )
     return out
@@ -324,7 +346,7 @@ def tour_views(district: District, size_px: tuple[int, int] = MAP_PX) -> dict:
         ``size`` (the map size in pixels the zooms are fitted to).
     """
     return {
-        "district": grid_view(district, district.root_id, size_px),
+        "district": grid_view(district, district.root_id, size_px, max_zoom=MAX_HOME_ZOOM),
         "townships": [grid_view(district, g, size_px) for g in district.level_ids(2)],
         "size": list(size_px),
     }

@@ -14,7 +14,7 @@ import pandas as pd
 from gridmap.grids.district import Bounds, District
 from gridmap.i18n import name_of
 from gridmap.views.map_view import fit_zoom
-from gridmap.views.wall import MAP_PX, MAX_TOUR_ZOOM, grid_view, tour_views
+from gridmap.views.wall import MAP_PX, MAX_HOME_ZOOM, grid_view, tour_views
 
 
 def scope_roots(district: District, roots: Iterable[str] | None) -> list[str] | None:
@@ -47,10 +47,10 @@ def scope_views(district: District, roots: list[str] | None, size_px=MAP_PX) -> 
     if roots is None:
         return {**tour_views(district, size_px), "scoped": False}
     if not roots:
-        home = grid_view(district, district.root_id, size_px)
+        home = grid_view(district, district.root_id, size_px, max_zoom=MAX_HOME_ZOOM)
         return {"district": home, "townships": [], "size": list(size_px), "scoped": True}
     if len(roots) == 1:
-        home = grid_view(district, roots[0], size_px)
+        home = grid_view(district, roots[0], size_px, max_zoom=MAX_HOME_ZOOM)
         stops = district.children(roots[0])
         stops = [g for g in district.grids.index if g in set(stops)]
     else:
@@ -66,7 +66,9 @@ def scope_views(district: District, roots: list[str] | None, size_px=MAP_PX) -> 
         home = {
             "id": ",".join(roots),
             "center": [round(box.center[0], 6), round(box.center[1], 6)],
-            "zoom": min(fit_zoom(box, size_px), MAX_TOUR_ZOOM),
+            "zoom": min(fit_zoom(box, size_px), MAX_HOME_ZOOM),
+            "bounds": [round(v, 6) for v in (box.west, box.south, box.east, box.north)],
+            "max_zoom": MAX_HOME_ZOOM,
             **names,
         }
         stops = roots

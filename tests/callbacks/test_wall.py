@@ -10,6 +10,8 @@ import sqlalchemy as sa
 
 from callbacks.wall import REFRESH_OUTPUTS
 from gridmap.views.wall import format_kpis, wall_kpis
+from gridmap.views.wall_changes import change_text, value_text
+from gridmap.views.wall_panels import read_rows, scope_on_time, tiles
 from tests.auth_support import ORIGIN, signed_in
 from tests.dash_http import call, response_of
 from tests.fake_clock import FakeClock
@@ -135,6 +137,18 @@ def test_url_settings_are_applied(client):
 
 
 @pytest.mark.parametrize(
+    ("search", "layout"),
+    [("", "overview"), ("?layout=township", "township"), ("?layout=DISPATCH", "dispatch"),
+     ("?layout=<b>x</b>", "overview")],
+)  # fmt: skip
+def test_the_layout_preset_is_a_class_of_the_root(client, search, layout):
+    answer = configure(client, search)
+    assert answer[ids.ROOT]["className"] == f"wall wall-layout-{layout}"
+    assert answer[ids.SETTINGS_STORE]["data"]["layout"] == layout
+    assert answer[ids.RANKING_TITLE]["children"] == "乡镇（街道）排名"
+
+
+@pytest.mark.parametrize(
     "search", ["?tour=0&refresh=-3&order=%00&layers=%%%&lang=xx", "?tour=" + "9" * 400, "", None]
 )
 def test_bad_url_values_fall_back_to_defaults(client, search):
@@ -157,14 +171,33 @@ def test_refresh_sends_kpis_ticker_and_heat_then_nothing_heavy(client, runtime, 
     settings = {"lang": "en", "refresh": 7}
     answer = response_of(refresh(client, settings))
     share = runtime.coverage_model.coverage(5).kpis()["population_share"]
-    expected = format_kpis(wall_kpis(store, clock(), share))
+    now = clock()
+    overdue = store.queue_counts(now=now)["overdue"]
+    moved = tiles(read_rows(store, now), now, store.limits, overdue, scope_on_time(store, now))
     for name, _ in ids.KPIS:
-        assert answer[ids.kpi_value(name)]["children"] == expected[name], name
+        assert answer[ids.kpi_value(name)]["children"] == value_text(name, moved[name].current)
+        line = change_text(name, moved[name], "en")
+        assert answer[ids.kpi_change(name)]["children"] == line["text"], name
+        assert f"wall-change-{line['meaning']}" in answer[ids.kpi_change(name)]["className"]
+    # The counts agree with the store's own (SQL) counts.
+    counted = format_kpis(wall_kpis(store, clock(), share))
+    for name in ("today", "week", "open", "resolved_today"):
+        assert answer[ids.kpi_value(name)]["children"] == counted[name], name
+    assert answer[ids.COVERAGE]["children"] == f"{share:.1%}"
+    assert answer[ids.OVERDUE_COUNT]["children"] == f"{overdue:,}"
+    assert answer[ids.kpi_change("today")]["children"].startswith("vs yesterday ▲3")
+    assert "wall-change-bad" in answer[ids.kpi_change("today")]["className"]
+    assert [f["id"] for f in answer[ids.FRESH_STORE]["data"]][:3] == ["w0", "w1", "w2"]
+    for panel in (ids.TREND, ids.SPLIT, ids.RANKING):
+        assert answer[panel]["children"], panel
     ticker = json.dumps(answer[ids.TICKER]["children"], ensure_ascii=False)
     assert "Lizhuang Village 11" in ticker and "Dong Town 1" in ticker
     patch = answer[ids.MAP]["figure"]
     paths = {tuple(op["location"]) for op in patch["operations"]}
-    assert paths == {("data", 1, k) for k in ("lon", "lat", "z", "zmin", "zmax")}
+    assert paths == {("data", 1, k) for k in ("lon", "lat", "z", "zmin", "zmax")} | {
+        ("data", 3, "lon"),
+        ("data", 3, "lat"),
+    }
     assert (
         sum(next(op for op in patch["operations"] if op["location"][-1] == "z")["params"]["value"])
         == 3
@@ -255,12 +288,20 @@ def test_a_kiosk_wall_of_t1_shows_no_t2_incident(hall, runtime, clock, both_town
     expected = format_kpis(wall_kpis(store, now, None, within=within))
     everything = format_kpis(wall_kpis(store, now, None))
     assert expected["today"] != everything["today"]  # the T2 incidents count elsewhere
-    for name in ("today", "week", "open", "resolved_today", "resolution_rate"):
+    for name in ("today", "week", "open", "resolved_today"):
         assert answer[ids.kpi_value(name)]["children"] == expected[name], name
+    overdue = store.queue_counts(now=now, within=within)["overdue"]
+    on_time = scope_on_time(store, now, within)
+    moved = tiles(read_rows(store, now, within=within), now, store.limits, overdue, on_time)
+    for name in ("overdue", "on_time_rate"):
+        assert answer[ids.kpi_value(name)]["children"] == value_text(name, moved[name].current)
     # The coverage KPI is T1's people, not the district's.
     table = runtime.coverage_model.coverage(5).grid_table().set_index("grid_id")
     t1_share = table.loc["T1", "covered_population"] / table.loc["T1", "population"]
-    assert answer[ids.kpi_value("population_share")]["children"] == f"{t1_share:.1%}"
+    assert answer[ids.COVERAGE]["children"] == f"{t1_share:.1%}"
+    # The ranking is T1's villages, not the townships.
+    ranking = json.dumps(answer[ids.RANKING]["children"], ensure_ascii=False)
+    assert "Lizhuang Village 12" in ranking and "Dong Town 2" not in ranking
     # Heat: only T1's incidents (the T2 ones are far east, at lon 114.9).
     ops = {
         op["location"][-1]: op["params"]["value"] for op in answer[ids.MAP]["figure"]["operations"]
@@ -282,6 +323,15 @@ def test_a_kiosk_wall_of_t1_is_titled_and_toured_by_t1(hall):
     # The kiosk is named, with no sign-out link (there is no session to end).
     badge = answer[ids.USER]["children"]
     assert [c["props"]["children"] for c in badge] == ["Wall link: hall"]
+    # Its map outlines and names T1's villages, and its ranking ranks them.
+    patch = next(v for k, v in answer.items() if k.startswith(ids.MAP))["figure"]
+    ops = {tuple(op["location"]): op["params"]["value"] for op in patch["operations"]}
+    assert ops[("data", 0, "geojson")].endswith("level-3.geojson")
+    assert ops[("data", 0, "text")] == ["Lizhuang Village 11", "Lizhuang Village 12"]
+    assert ops[("data", 0, "meta")]["short"] == ops[("data", 0, "text")]  # nothing to drop
+    assert len(ops[("data", 0, "customdata")]) == 2
+    assert answer[ids.RANKING_TITLE]["children"] == "Villages ranked"
+    assert views["district"]["max_zoom"] > 12.5  # fitted to the panel, however small
 
 
 def test_a_person_with_the_wall_role_sees_their_own_scope(app, both_townships):

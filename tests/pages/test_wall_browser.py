@@ -100,7 +100,7 @@ def test_fills_the_screen_without_scroll_bars(app, width, height, name):
         page.goto(base + "/wall/")
         wait_map_ready(page)
         wait_kpis(page)
-        page.wait_for_selector(".wall-ticker-row")
+        page.wait_for_selector(".wall-ticker-row", state="attached")
         if height > 1080:
             # Heat spots are sized in pixels: bigger on the bigger screen.
             page.wait_for_function(

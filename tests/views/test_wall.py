@@ -11,6 +11,7 @@ from gridmap.views.wall import (
     DEFAULT_LAYERS,
     DEFAULT_TOUR_SECONDS,
     LOCAL_TZ,
+    MAX_HOME_ZOOM,
     MAX_TOUR_ZOOM,
     day_start,
     format_kpis,
@@ -206,8 +207,10 @@ def test_tour_views_cover_every_township(tiny_dir):
     assert [v["id"] for v in views["townships"]] == district.level_ids(2)
     home = views["district"]
     assert home["id"] == district.root_id and home["zh"] == "测试区"
-    # A township is half the district (split west/east, so as tall): seen as close or closer.
-    assert all(v["zoom"] >= home["zoom"] for v in views["townships"])
+    # A township is half the district (split west/east, so as tall): seen as close or closer,
+    # up to the tour's cap; the home view is fitted to the panel (capped only at 15).
+    assert all(v["zoom"] >= min(home["zoom"], MAX_TOUR_ZOOM) for v in views["townships"])
+    assert home["max_zoom"] == MAX_HOME_ZOOM and home["zoom"] > MAX_TOUR_ZOOM
     assert views["townships"][0]["center"] != home["center"]
     # Small grids are not fitted to the whole map: the tour stays at most at MAX_TOUR_ZOOM.
     assert grid_view(district, "T1111")["zoom"] == MAX_TOUR_ZOOM
