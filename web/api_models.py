@@ -20,7 +20,10 @@ from gridmap.coverage.params import MAX_MINUTES, MAX_SPEED_SCALE, MIN_MINUTES, M
 from gridmap.coverage.suggest import MAX_K, WEIGHTS
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 from gridmap.incidents.intake import ID_PATTERN
+from gridmap.incidents.queues import MAX_LIMIT as QUEUE_MAX_LIMIT
+from gridmap.incidents.queues import QUEUES
 from gridmap.incidents.tables import MAX_LENGTHS
+from gridmap.incidents.workflow import ACTIONS, STATES
 from web.incident_requests import DEFAULT_LIMIT, MAX_LIMIT
 
 _PROFILES = ("free", "rush", "night")
@@ -494,3 +497,74 @@ class DifferenceQuery(Body):
 
     a: str | None = Field(None, description="Scenario A, a planner query string")
     b: str | None = Field(None, description="Scenario B, a planner query string")
+
+
+# -- the dispatch loop (web/workflow_api.py) ---------------------------------------------------
+class ActionBody(Body):
+    """Body of 'POST /api/v1/incidents/<id>/actions': one workflow action on a case."""
+
+    action: Literal[tuple(ACTIONS)] = Field(  # type: ignore[valid-type]
+        description="register, dispatch (needs unit), handle, verify, rework, return, escalate, "
+        "comment (those after handle need a note)"
+    )
+    unit: str | None = Field(None, max_length=MAX_LENGTHS["unit"], description="dispatch: to whom")
+    note: str | None = Field(None, max_length=2000, description="What was done or why")
+    at: str | None = Field(None, json_schema_extra={"format": "date-time"})
+    expect_state: Literal[STATES] | None = Field(  # type: ignore[valid-type]
+        None, description="Refuse (409) unless the case is still in this state"
+    )
+
+
+class Case(Answer):
+    """A case with its workflow state and where its running deadline stands."""
+
+    id: str
+    state: Literal[STATES]  # type: ignore[valid-type]
+    stage: str | None = None
+    seconds_left: float | None = None
+    overdue: bool
+
+
+class Timeline(Case):
+    """A case and every action taken on it, oldest first."""
+
+    timeline: list[dict[str, Any]]
+
+
+class QueuesQuery(Body):
+    """Parameters of 'GET /api/v1/dispatch/queues'."""
+
+    queue: Literal[QUEUES] | None = None  # type: ignore[valid-type]
+    grid: str | None = None
+    category: str | None = None
+    unit: str | None = None
+    age_hours: float | None = Field(None, ge=0)
+    limit: int | None = Field(None, ge=1, le=QUEUE_MAX_LIMIT)
+
+
+class Queues(Answer):
+    """Every queue's size (and one queue's cases with 'queue=')."""
+
+    now: str = Field(json_schema_extra={"format": "date-time"})
+    counts: dict[str, int]
+
+
+class PerformanceQuery(Body):
+    """Parameters of 'GET /api/v1/incidents/performance'."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    level: int | None = Field(None, ge=1, le=5)
+    grid: str | None = None
+    by: Literal["grid", "unit"] | None = None
+    from_: str | None = Field(None, alias="from", json_schema_extra={"format": "date-time"})
+    to: str | None = Field(None, json_schema_extra={"format": "date-time"})
+
+
+class Performance(Answer):
+    """On-time closure, rework rate, times to dispatch and close, overdue: per grid or unit."""
+
+    by: str
+    figures: list[str]
+    rows: list[dict[str, Any]]
+    total: dict[str, Any]

@@ -24,6 +24,7 @@ unsafe requests pass the app's same-origin check, and tokens with the ``dispatch
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -40,7 +41,11 @@ from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, text_problem
 from gridmap.incidents.queues import MAX_LIMIT, QUEUES
 from gridmap.incidents.store import IncidentStore
 from gridmap.incidents.workflow import TOKEN_ROLE, actor_role
+from web import api_models as models
 from web.incident_requests import error, json_answer, read_body
+from web.openapi import documented
+
+E = models.ErrorAnswer
 
 #: Fields of an action's body.
 BODY_FIELDS = ("action", "unit", "note", "at", "expect_state")
@@ -101,6 +106,11 @@ def create_blueprint(
         return unavailable()
 
     @blueprint.post("/incidents/<incident_id>/actions")
+    @documented(
+        "dispatch", json=models.ActionBody,
+        answers={200: models.Case, 400: E, 401: E, 403: E, 404: E, 409: E, 413: E, 415: E,
+                 422: E},
+    )  # fmt: skip
     def post_action(incident_id: str) -> Response:
         """Take one workflow action on a case."""
         problem = text_problem(incident_id)
@@ -140,6 +150,7 @@ def create_blueprint(
         return json_answer(case_answer(row, clock()), 200)
 
     @blueprint.get("/incidents/<incident_id>/timeline")
+    @documented("dispatch", answers={200: models.Timeline, 404: E, 422: E})
     def get_timeline(incident_id: str) -> Response:
         """Return a case's timeline (404 unknown or outside the asker's grids)."""
         problem = text_problem(incident_id)
@@ -154,6 +165,7 @@ def create_blueprint(
         return json_answer(answer, 200)
 
     @blueprint.get("/dispatch/queues")
+    @documented("dispatch", query=models.QueuesQuery, answers={200: models.Queues, 400: E, 422: E})
     def get_queues() -> Response:
         """Return every queue's size and, with ``queue=``, one queue's cases."""
         who, scope = asker()
@@ -173,6 +185,10 @@ def create_blueprint(
         now = clock()
         scoped = within(scope)
         try:
+            # Checked whether or not a queue is asked for: a bad value is never ignored.
+            age_hours, limit = _number(args, "age_hours"), _number(args, "limit")
+            if age_hours is not None and age_hours < 0:
+                raise WorkflowError("'age_hours' must be >= 0", field="age_hours")
             counts = store().queue_counts(now=now, within=scoped, unit=unit, actor=actor)
             payload: dict[str, Any] = {"now": now.isoformat(), "counts": counts}
             name = args.get("queue")
@@ -183,8 +199,7 @@ def create_blueprint(
                 rows = store().queue(
                     name, now=now, within=scoped, unit=unit, actor=actor,
                     grid=args.get("grid") or None, category=args.get("category") or None,
-                    age_hours=_number(args, "age_hours"),
-                    limit=int(_number(args, "limit") or 200),
+                    age_hours=age_hours, limit=int(limit or 200),
                 )  # fmt: skip
                 payload["queue"] = name
                 payload["rows"] = [plain(r) for r in rows]
@@ -193,6 +208,10 @@ def create_blueprint(
         return json_answer(payload, 200)
 
     @blueprint.get("/incidents/performance")
+    @documented(
+        "dispatch", query=models.PerformanceQuery,
+        answers={200: models.Performance, 400: E, 403: E, 404: E, 422: E},
+    )  # fmt: skip
     def get_performance() -> Response:
         """Return the dispatch figures per grid (``level``) or per unit (``by=unit``)."""
         _who, scope = asker()
@@ -254,6 +273,8 @@ def _number(args, name: str) -> float | None:
         value = float(raw)
     except ValueError:
         raise WorkflowError(f"'{name}' must be a number, got {raw!r}", field=name) from None
+    if not math.isfinite(value):
+        raise WorkflowError(f"'{name}' must be a finite number, got {raw!r}", field=name)
     if name == "limit" and not (1 <= value <= MAX_LIMIT and value == int(value)):
         raise WorkflowError(f"'limit' must be an integer 1..{MAX_LIMIT}", field="limit")
     return value
