@@ -97,8 +97,9 @@ def test_the_response_time_layer_and_the_printed_report(app):
         page.wait_for_selector("#planner-kpi-mean-time .kpi-value")
         page.get_by_text("Response time", exact=True).click()
         page.wait_for_function(
-            f"() => document.querySelector('{GRAPH}').data[4].visible === true"
-            f" && String(document.querySelector('{GRAPH}').layout.map.layers[6].source)"
+            # The graph may be between renders: wait, never throw, while it is not there.
+            f"() => document.querySelector('{GRAPH}')?.data?.[4]?.visible === true"
+            f" && String(document.querySelector('{GRAPH}')?.layout?.map?.layers?.[6]?.source)"
             ".includes('times.png')",
             timeout=30_000,
         )
