@@ -663,6 +663,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "wall-ticker-escalated": {"zh": "已升级", "en": "Escalated"},
     "wall-legend-overdue": {"zh": "超期案件", "en": "Overdue cases"},
     "wall-legend-new": {"zh": "新事件", "en": "New incident"},
+    "coverage-unknown-posts": {
+        "zh": "{parameter}：未知的警务室编号 {ids}",
+        "en": "{parameter}: unknown post id(s) {ids}",
+    },
+    "coverage-share-not-number": {
+        "zh": "目标比例须为数字，收到 {share}",
+        "en": "share must be a number, got {share}",
+    },
+    "coverage-share-range": {
+        "zh": "目标比例须大于 0 且不超过 1，收到 {share}",
+        "en": "share must be above 0 and at most 1, got {share}",
+    },
 }
 
 

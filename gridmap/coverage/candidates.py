@@ -17,6 +17,7 @@ from gridmap.coverage.model import CoverageModel
 from gridmap.coverage.params import NETWORK
 from gridmap.coverage.profiles import DEFAULT_PROFILE
 from gridmap.errors import MCLPError
+from gridmap.messages import Message
 
 #: What a suggestion may cover.
 WEIGHTS = ("population", "incidents", "area")
@@ -277,6 +278,7 @@ def check_ids(model: CoverageModel, ids: Iterable[str] | str, parameter: str) ->
     unknown = sorted(set(out) - set(model.post_ids))
     if unknown:
         raise MCLPError(
-            f"{parameter}: unknown post id(s) {', '.join(unknown)}", parameter=parameter
+            Message("coverage-unknown-posts", parameter=parameter, ids=", ".join(unknown)),
+            parameter=parameter,
         )
     return out

@@ -27,6 +27,7 @@ from gridmap.coverage.profiles import DEFAULT_PROFILE, check_profile
 from gridmap.coverage.site_names import places_of
 from gridmap.coverage.suggest import DEFAULT_CANDIDATE_SPACING_M, site_rows
 from gridmap.errors import MCLPError
+from gridmap.messages import Message
 
 #: How many places no site reaches are listed (the heaviest first).
 MAX_UNREACHED = 20
@@ -94,9 +95,11 @@ def check_share(share: Any) -> float:
     try:
         value = float(share)
     except (TypeError, ValueError):
-        raise MCLPError(f"share must be a number, got {share!r}", parameter="share") from None
+        raise MCLPError(
+            Message("coverage-share-not-number", share=repr(share)), parameter="share"
+        ) from None
     if not (math.isfinite(value) and 0 < value <= 1):
-        raise MCLPError(f"share must be above 0 and at most 1, got {share!r}", parameter="share")
+        raise MCLPError(Message("coverage-share-range", share=repr(share)), parameter="share")
     return value
 
 

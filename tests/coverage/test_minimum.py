@@ -80,3 +80,19 @@ def test_bad_parameters_are_named(model, kwargs, parameter, message):
     with pytest.raises(MCLPError, match=message) as err:
         fewest_posts(model, **kwargs)
     assert err.value.parameter == parameter
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "chinese"),
+    [
+        ({"share": 1.5}, "目标比例须大于 0 且不超过 1"),
+        ({"share": "half"}, "目标比例须为数字"),
+        ({"share": 0.5, "movable": ["P9"]}, "movable：未知的警务室编号 P9"),
+    ],
+)
+def test_the_planners_errors_read_in_chinese_too(model, kwargs, chinese):
+    from gridmap.messages import text_of
+
+    with pytest.raises(MCLPError) as err:
+        fewest_posts(model, **kwargs)
+    assert chinese in text_of(err.value, "zh")
