@@ -81,7 +81,9 @@ def register(app: Dash, runtime: Runtime) -> None:
             scenario = parse_query(search)
         except ScenarioError:
             scenario = Scenario()
-        if trigger == ids.URL or trigger is None:
+        # On a page load the URL arrives together with the click store's first value: the URL
+        # decides whenever it is among the inputs that fired (not only when it comes first).
+        if trigger is None or f"{ids.URL}.search" in ctx.triggered_prop_ids:
             # From the URL (a load, back, a link): only a slider that differs is set.
             return (
                 no_update,

@@ -863,3 +863,29 @@ def test_the_slider_values_are_written_beside_their_labels(client):
     )
     assert out[ids.MINUTES_VALUE]["children"] == "7"
     assert out[ids.SPEED_VALUE]["children"] == "×1.25"
+
+
+def test_a_link_sets_the_slider_and_the_time_of_day_on_the_page_load(client):
+    # On a load the URL fires together with the click store's first value (seen in Chromium):
+    # the URL still decides, so the slider and the menu show the link's scenario.
+    resp = call(
+        client,
+        [(ids.URL, "search"), (ids.MINUTES, "value"), (ids.SPEED, "value"), (ids.PROFILE, "value")],
+        [
+            (ids.CLICK_STORE, "data", None),
+            (ids.MINUTES, "value", 5),
+            (ids.SPEED, "value", 1.0),
+            (ids.PROFILE, "value", "free"),
+            (ids.RESET, "n_clicks", None),
+            (ids.SUGGEST_APPLY, "n_clicks", None),
+            (ids.SAVED_SELECT, "value", None),
+            (ids.URL, "search", "?minutes=7&profile=rush"),
+        ],
+        [(ids.SUGGEST_STORE, "data", None)],
+        changed=[f"{ids.CLICK_STORE}.data", f"{ids.URL}.search"],
+        prefix=PREFIX,
+    )
+    out = response_of(resp)
+    assert out[ids.MINUTES]["value"] == 7
+    assert out[ids.PROFILE]["value"] == "rush"
+    assert ids.URL not in out  # the link stays as it is
