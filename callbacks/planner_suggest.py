@@ -83,7 +83,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         except (ScenarioError, CoverageError, MCLPError, ValueError, TypeError) as error:
             return None, t("error", lang, message=text_of(error, lang)), True, no_update
         patch = Patch()
-        update_suggested(patch, data["sites"], lang)
+        update_suggested(patch, data["sites"], lang, data["goal"])
         if data["goal"] == "fewest":
             panel = fewest_panel(data, lang)
         elif data["goal"] == "median":

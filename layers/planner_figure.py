@@ -185,13 +185,22 @@ def update_scenario(
     ]
 
 
-def update_suggested(figure, sites: list[dict], lang: str) -> None:
-    """Write suggested ``sites`` (``lon``, ``lat``, ``adds``) into ``figure`` in place."""
+def update_suggested(figure, sites: list[dict], lang: str, goal: str = "cover") -> None:
+    """Write suggested ``sites`` (``lon``, ``lat``, ``adds``) into ``figure`` in place.
+
+    ``adds`` is people (or incidents, or area) newly covered, except for the p-median
+    (``goal="median"``), where it is the minutes a site takes off the mean time.
+    """
     figure["data"][SUGGESTED_TRACE]["lon"] = [s["lon"] for s in sites]
     figure["data"][SUGGESTED_TRACE]["lat"] = [s["lat"] for s in sites]
-    figure["data"][SUGGESTED_TRACE]["text"] = [
-        site_text(i, s, lang) for i, s in enumerate(sites, 1)
-    ]
+    if goal == "median":
+        texts = [
+            t("planner-site-minutes", lang, n=i, place=place_label(s, lang) or "—", adds=s["adds"])
+            for i, s in enumerate(sites, 1)
+        ]
+    else:
+        texts = [site_text(i, s, lang) for i, s in enumerate(sites, 1)]
+    figure["data"][SUGGESTED_TRACE]["text"] = texts
 
 
 def site_text(n: int, site: dict, lang: str) -> str:

@@ -78,3 +78,21 @@ def test_the_helpers_write_into_a_dash_patch():
         "location": ["data", SUGGESTED_TRACE, "lon"],
         "params": {"value": [1.0]},
     } in ops
+
+
+def test_a_p_median_site_says_the_minutes_it_takes_off_the_mean():
+    fig = {"data": [{} for _ in range(10)]}
+    site = {
+        "lon": 114.1,
+        "lat": 33.1,
+        "adds": 0.12,
+        "township_zh": "城关镇",
+        "village_zh": "李庄村",
+    }
+    update_suggested(fig, [site], "zh", goal="median")
+    from layers.planner_figure import SUGGESTED_TRACE
+
+    text = fig["data"][SUGGESTED_TRACE]["text"][0]
+    assert "0.12" in text and "+" not in text
+    update_suggested(fig, [site], "zh")
+    assert fig["data"][SUGGESTED_TRACE]["text"][0].endswith("+0")
