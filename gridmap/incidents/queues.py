@@ -7,7 +7,8 @@ Queues (every one holds open cases only, ``due_at IS NOT NULL``):
 - ``overdue``: the running stage's deadline has passed (``due_at < now``);
 - ``due_soon``: due within 24 hours (``now <= due_at <= now + 24 h``);
 - ``escalated``: raised to the district (督办, ``escalation > 0``);
-- ``mine``: registered by ``actor`` (the ``owner``: ``kind:name`` of who registered it).
+- ``mine``: registered by ``actor`` (the ``owner``: ``kind:name`` of who registered it); for a
+  unit's system (``token:<unit>``), the cases dispatched to that unit and not handled yet.
 
 Every query carries ``due_at IS NOT NULL``, the condition of the partial index of open cases
 (``ix_<prefix>incidents_open``), so a queue is a seek and a count reads that small index alone,
@@ -48,6 +49,17 @@ STATE_QUEUES: dict[str, tuple[str, ...]] = {
 }
 
 
+def _mine(t: sa.Table, actor: str | None) -> sa.ColumnElement[bool]:
+    """Return "mine": a person's registered cases; a unit's system's cases waiting on it."""
+    if not actor:
+        return sa.false()
+    if actor.startswith("token:"):
+        # A unit acts through its system's token, named as the unit: its own work is what is
+        # dispatched to it and not handled yet.
+        return sa.and_(t.c.state == "dispatched", t.c.unit == actor.removeprefix("token:"))
+    return t.c.owner == actor
+
+
 def queue_clause(
     table: sa.Table, name: str, now: datetime, actor: str | None
 ) -> sa.ColumnElement[bool]:
@@ -60,7 +72,7 @@ def queue_clause(
         "overdue": t.c.due_at < now,
         "due_soon": sa.and_(t.c.due_at >= now, t.c.due_at <= soon),
         "escalated": t.c.escalation > 0,
-        "mine": t.c.owner == actor if actor else sa.false(),
+        "mine": _mine(t, actor),
     }
     if name not in clauses:
         raise WorkflowError(f"unknown queue {name!r}; known: {', '.join(QUEUES)}", field="queue")

@@ -140,3 +140,18 @@ def test_every_queue_has_labels():
         from gridmap.incidents.store import IncidentStore
 
         queue_clause(IncidentStore("sqlite://", create=False).table, "lost", T0, None)
+
+
+def test_a_units_own_queue_is_what_is_dispatched_to_it(store):
+    clock = store.fake_clock
+    unit = "区人民调解中心"
+    before = ids(store.queue("mine", now=clock(), actor=f"token:{unit}"))
+    assert "nb" not in before
+    store.act("nb", "register", TOWN)
+    store.act("nb", "dispatch", TOWN, unit=unit)
+    after = ids(store.queue("mine", now=clock(), actor=f"token:{unit}"))
+    assert sorted(after) == sorted([*before, "nb"])
+    assert store.queue_counts(now=clock(), actor=f"token:{unit}")["mine"] == len(after)
+    assert "nb" not in ids(store.queue("mine", now=clock(), actor="token:区水利局"))
+    store.act("nb", "handle", Principal(unit, "token", rights=frozenset({"dispatch"})), note="done")
+    assert "nb" not in ids(store.queue("mine", now=clock(), actor=f"token:{unit}"))
