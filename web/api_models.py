@@ -361,19 +361,25 @@ class CoverageQuery(Body):
     worst: int = Field(10, ge=0, le=1000, description="How many worst-covered grids")
 
 
-class SuggestQuery(Body):
-    """Parameters of 'GET /api/v1/coverage/suggest'."""
+class _SolverQuery(Body):
+    """Parameters every site-finding route shares (suggest, minimum, median)."""
 
-    k: int = Field(10, ge=1, le=MAX_K)
-    minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)
     speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
+    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
     weight: Literal[WEIGHTS] = "population"  # type: ignore[valid-type]
-    movable: str | None = Field(None, description="Post ids that may move, comma-separated")
     disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
     method: Literal["auto", "milp", "greedy"] = "auto"
     time_limit: float = Field(
         DEFAULT_TIME_LIMIT_S, ge=0.1, le=60, description="Seconds for the solver"
     )
+
+
+class SuggestQuery(_SolverQuery):
+    """Parameters of 'GET /api/v1/coverage/suggest'."""
+
+    k: int = Field(10, ge=1, le=MAX_K)
+    minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)
+    movable: str | None = Field(None, description="Post ids that may move, comma-separated")
 
 
 class Site(Answer):
@@ -433,34 +439,18 @@ class ScenarioQuery(Body):
 # -- planning: fewest posts, p-median, response times -----------------------------------------
 
 
-class MinimumQuery(Body):
+class MinimumQuery(_SolverQuery):
     """Parameters of 'GET /api/v1/coverage/minimum' (fewest new posts for a target share)."""
 
     share: float = Field(..., gt=0, le=1, description="Target share within the minutes, 0-1")
     minutes: float = Field(5, ge=MIN_MINUTES, le=MAX_MINUTES)
-    speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
-    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
-    weight: Literal[WEIGHTS] = "population"  # type: ignore[valid-type]
     movable: str | None = Field(None, description="Post ids that may move, comma-separated")
-    disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
-    method: Literal["auto", "milp", "greedy"] = "auto"
-    time_limit: float = Field(
-        DEFAULT_TIME_LIMIT_S, ge=0.1, le=60, description="Seconds for the solver"
-    )
 
 
-class MedianQuery(Body):
+class MedianQuery(_SolverQuery):
     """Parameters of 'GET /api/v1/coverage/median' (K posts minimising the mean time)."""
 
     k: int = Field(5, ge=1, le=MAX_K)
-    speed_scale: float = Field(1.0, ge=MIN_SPEED_SCALE, le=MAX_SPEED_SCALE)
-    profile: Literal[_PROFILES] = "free"  # type: ignore[valid-type]
-    weight: Literal[WEIGHTS] = "population"  # type: ignore[valid-type]
-    disabled: str | None = Field(None, description="Post ids out of service, comma-separated")
-    method: Literal["auto", "milp", "greedy"] = "auto"
-    time_limit: float = Field(
-        DEFAULT_TIME_LIMIT_S, ge=0.1, le=60, description="Seconds for the solver"
-    )
 
 
 class TimesQuery(Body):
