@@ -70,6 +70,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.ACTION_UNIT, "placeholder"),
         Output(ids.ACTION_NOTE, "placeholder"),
         Output(ids.BADGE, "title"),
+        Output(ids.USER_UNIT, "children"),
         *[Output(i, "labels") for i in ids.DROPDOWNS],
         Input(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
@@ -95,6 +96,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             t("dispatch-unit-placeholder", lang),
             t("dispatch-note-placeholder", lang),
             t("dispatch-badge-title", lang),
+            unit_line(who, lang, view.district_categories(runtime)),
             *[dropdown_labels(lang)] * len(ids.DROPDOWNS),
         )
 
@@ -122,8 +124,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         if who is None:
             return ["–"] * len(names), None, "", True
         found = view.queue_counts(runtime, who)
-        badge = t("dispatch-badge", lang, new=found.get("register", 0),
-                  overdue=found.get("overdue", 0))  # fmt: skip
+        # New work: to register at the centre; for a unit, what was dispatched to it.
+        new = found.get("mine" if view.is_unit(who) else "register", 0)
+        badge = t("dispatch-badge", lang, new=new, overdue=found.get("overdue", 0))
         return [str(found.get(n, 0)) for n in names], found, badge, False
 
     @app.callback(
@@ -133,8 +136,9 @@ def register(app: Dash, runtime: Runtime) -> None:
         prevent_initial_call=True,
     )
     def choose(_clicks):
-        chosen = ctx.triggered_id["index"] if isinstance(ctx.triggered_id, dict) else "register"
         names = [o["id"]["index"] for o in ctx.outputs_list[1]]
+        first = names[0] if names else "register"
+        chosen = ctx.triggered_id["index"] if isinstance(ctx.triggered_id, dict) else first
         return chosen, ["queue-tab queue-tab-chosen" if n == chosen else "queue-tab" for n in names]
 
     @app.callback(
@@ -150,7 +154,8 @@ def register(app: Dash, runtime: Runtime) -> None:
     )
     def table(queue, grid, category, unit, age, _version, lang, counts):
         who = principal()
-        if who is None or queue not in ids.QUEUES:
+        shown = ids.UNIT_QUEUES if view.is_unit(who) else ids.QUEUES
+        if who is None or queue not in shown:
             return []
         rows = view.queue_rows(
             runtime, who, queue, grid=grid, category=category,
@@ -303,6 +308,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.SOUND_PLAYED, "data"),
         prevent_initial_call=True,
     )
+
+
+def unit_line(who, lang: str, categories) -> str:
+    """Return the header's "Unit: ..." of a unit's staff member in ``lang`` (else empty)."""
+    if not view.is_unit(who):
+        return ""
+    unit = view.unit_label(view.unit_of(who), lang, categories)
+    return t("dispatch-unit-works-for", lang, unit=unit)
 
 
 def outcome_message(outcome: view.Outcome, lang: str) -> tuple[str, str]:

@@ -11,7 +11,7 @@ from gridmap.incidents.engine import make_engine
 from gridmap.settings import Settings
 
 COMMANDS = ("db",)
-LINEAGES = ("incidents", "scenarios")
+LINEAGES = ("incidents", "scenarios", "accounts")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -43,6 +43,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 from gridmap.incidents.store import IncidentStore
 
                 IncidentStore(engine=engine, table_prefix=args.prefix)
+            elif lineage == "accounts":
+                from gridmap.access.accounts import AccountStore
+
+                AccountStore(engine, table_prefix=args.prefix)
             else:
                 migrate.upgrade(engine, args.prefix, lineage=lineage)
             after = migrate.current(engine, args.prefix, lineage=lineage)

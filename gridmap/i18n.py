@@ -675,6 +675,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "目标比例须大于 0 且不超过 1，收到 {share}",
         "en": "share must be above 0 and at most 1, got {share}",
     },
+    # A unit's staff (role unit) on the workbench and the sign-in page.
+    "role-unit": {"zh": "处置单位", "en": "Unit staff"},
+    "dispatch-queue-verify": {"zh": "待核查", "en": "To verify"},
+    "dispatch-unit-works-for": {"zh": "所属单位：{unit}", "en": "Unit: {unit}"},
+    "dispatch-unit-hint": {
+        "zh": "本单位只看到派遣给本单位的案件：处置（填写处置情况）、退回或备注。",
+        "en": "Your unit sees only the cases dispatched to it: handle (with a note), return or "
+        "comment.",
+    },
 }
 
 

@@ -47,6 +47,11 @@ def create(server: Flask, runtime: Runtime) -> Dash:
             category_options=view.category_options(lang, view.district_categories(runtime)),
             unit_options=view.unit_options(lang, view.district_categories(runtime)),
             demo=district.is_demo,
+            unit=(
+                view.unit_label(view.unit_of(who), lang, view.district_categories(runtime))
+                if view.is_unit(who)
+                else None
+            ),
         )
 
     def layout():

@@ -33,11 +33,16 @@ ACTION_MESSAGE = "dispatch-action-message"
 TIMELINE = "dispatch-timeline"
 ACTION_BUTTONS = "dispatch-action-buttons"
 ACTION_BOX = "dispatch-action-box"
+USER_UNIT = "dispatch-user-unit"
+UNIT_HINT = "dispatch-unit-hint"
+BULK = "dispatch-bulk"
 #: Every dropdown of the page (their labels follow the language).
 DROPDOWNS = (GRID_FILTER, CATEGORY_FILTER, UNIT_FILTER, AGE_FILTER, BULK_UNIT, ACTION_UNIT)
 
 #: The queues, in the order of their tabs (the store's queue names).
-QUEUES = ("register", "dispatch", "overdue", "due_soon", "escalated", "mine")
+QUEUES = ("register", "dispatch", "verify", "overdue", "due_soon", "escalated", "mine")
+#: The queues a unit's staff sees (its own work first; registering and dispatching are not its).
+UNIT_QUEUES = ("mine", "verify", "overdue", "due_soon", "escalated")
 
 
 def queue(name: str) -> dict:

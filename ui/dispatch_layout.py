@@ -31,8 +31,8 @@ def age_options(lang: str) -> list[dict]:
     return out
 
 
-def queue_tabs(lang: str, chosen: str) -> list:
-    """Return the queue tabs, each with its count (filled by the count callback)."""
+def queue_tabs(lang: str, chosen: str, names: tuple[str, ...] = ids.QUEUES) -> list:
+    """Return the tabs of the queues ``names``, each with its count (filled by a callback)."""
     return [
         html.Button(
             [
@@ -44,7 +44,7 @@ def queue_tabs(lang: str, chosen: str) -> list:
             n_clicks=0,
             **{"data-queue": name},
         )
-        for name in ids.QUEUES
+        for name in names
     ]
 
 
@@ -60,6 +60,7 @@ def dispatch_page(
     unit_options: list[dict],
     incident: str | None = None,
     demo: bool = False,
+    unit: str | None = None,
 ) -> html.Div:
     """Return the workbench layout for one signed-in person.
 
@@ -79,8 +80,16 @@ def dispatch_page(
         The case opened first (the deep link ``?incident=<id>``).
     demo : bool
         Whether the district is the synthetic demo (a badge says so).
+    unit : str, optional
+        The name (in ``lang``) of the unit a unit's staff member works for: their workbench
+        shows their unit's queues only, without the unit filter and the bulk dispatch (the
+        server refuses those anyway).
     """
     labels = dropdown_labels(lang)
+    for_unit = unit is not None
+    names = ids.UNIT_QUEUES if for_unit else ids.QUEUES
+    first = names[0]
+    hidden = {"display": "none"}
     header = html.Header(
         [
             html.Div(
@@ -103,10 +112,21 @@ def dispatch_page(
                 title=t("dispatch-badge-title", lang),
                 hidden=True,
             ),
-            html.Nav([_text("dispatch-map-link", lang, html.A, href="/")], className="page-links"),
+            # A unit's staff has no map pages: no link to them.
+            html.Nav(
+                [_text("dispatch-map-link", lang, html.A, href="/")],
+                className="page-links",
+                hidden=for_unit,
+            ),
             html.Button(t("dispatch-sound-on", lang), id=ids.SOUND_TOGGLE, className="lang-toggle"),
             html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
             user_block(user_name, role, lang, workbench_link=False),
+            html.Span(
+                t("dispatch-unit-works-for", lang, unit=unit) if for_unit else "",
+                id=ids.USER_UNIT,
+                className="user-unit",
+                hidden=not for_unit,
+            ),
         ],
         className="app-header",
     )
@@ -129,13 +149,16 @@ def dispatch_page(
                 placeholder=t("dispatch-filter-category", lang),
                 className="dispatch-filter",
             ),
-            dcc.Dropdown(
-                id=ids.UNIT_FILTER,
-                options=unit_options,
-                labels=labels,
-                clearable=True,
-                placeholder=t("dispatch-filter-unit", lang),
-                className="dispatch-filter",
+            html.Div(
+                dcc.Dropdown(
+                    id=ids.UNIT_FILTER,
+                    options=unit_options,
+                    labels=labels,
+                    clearable=True,
+                    placeholder=t("dispatch-filter-unit", lang),
+                    className="dispatch-filter",
+                ),
+                style=hidden if for_unit else {"display": "contents"},
             ),
             dcc.Dropdown(
                 id=ids.AGE_FILTER,
@@ -164,11 +187,14 @@ def dispatch_page(
             ),
             html.Span(id=ids.BULK_MESSAGE, className="dispatch-message", role="status"),
         ],
+        id=ids.BULK,
         className="dispatch-bulk",
+        hidden=for_unit,
     )
     queues = html.Section(
         [
-            html.Div(queue_tabs(lang, "register"), className="queue-tabs", role="tablist"),
+            html.Div(queue_tabs(lang, first, names), className="queue-tabs", role="tablist"),
+            _text("dispatch-unit-hint", lang, html.P, className="hint", hidden=not for_unit),
             filters,
             html.Div(id=ids.TABLE, className="dispatch-table-wrap"),
             bulk,
@@ -217,7 +243,7 @@ def dispatch_page(
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.LANG_STORE, data=lang),
             dcc.Store(id=ids.VERSION_STORE, data=None),
-            dcc.Store(id=ids.QUEUE_STORE, data="register"),
+            dcc.Store(id=ids.QUEUE_STORE, data=first),
             dcc.Store(id=ids.COUNTS_STORE, data=None),
             # The counts last signalled: a rise of new or overdue cases plays the sound.
             dcc.Store(id=ids.SEEN_STORE, data=None),

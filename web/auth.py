@@ -146,6 +146,9 @@ def init_auth(
                 return _refuse(401, "sign in or send 'Authorization: Bearer <token>'", path, auth)
             return redirect(f"/login?next={request.full_path.rstrip('?')}")
         if not allowed(principal, action):
+            if path == "/" and principal.kind == "user" and allowed(principal, "dispatch"):
+                # A unit's staff has no map: their home page is the workbench.
+                return redirect("/dispatch/")
             return _refuse(403, f"{principal.label()} may not {action}", path)
         if by_cookie and request.method in UNSAFE_METHODS and not _same_origin():
             return _refuse(403, "cross-site request refused (Origin does not match)", path)

@@ -18,7 +18,7 @@ from gridmap.errors import GridmapError, IncidentNotFound, StaleState, WorkflowE
 from gridmap.i18n import name_of
 from gridmap.incidents.categories import CATEGORIES, Category, read_categories
 from gridmap.incidents.deadlines import DUE_SOON_HOURS, STAGE_OF_STATE
-from gridmap.incidents.workflow import ACTIONS, TOKEN_ROLE, actor_role, decide
+from gridmap.incidents.workflow import ACTIONS, UNIT_ROLE, acting_unit, actor_role, decide
 from gridmap.views.map_view import fit_zoom
 from web.runtime import Runtime
 
@@ -49,12 +49,22 @@ def may_use(principal: Principal | None) -> bool:
     if principal is None:
         return False
     role = actor_role(principal)
+    if role == UNIT_ROLE and acting_unit(principal) is None:
+        return False  # a unit's account without its unit sees nothing
     return any(role in rule.roles for rule in ACTIONS.values())
 
 
 def unit_of(principal: Principal) -> str | None:
-    """Return the unit a principal acts as (a unit sees only what is dispatched to it)."""
-    return principal.name if actor_role(principal) == TOKEN_ROLE else None
+    """Return the unit a principal acts as (a unit sees only what is dispatched to it).
+
+    Its system's token (named as the unit) or a person of role ``unit`` (their account's unit).
+    """
+    return acting_unit(principal)
+
+
+def is_unit(principal: Principal | None) -> bool:
+    """Return whether ``principal`` works for a unit (its workbench shows only the unit's work)."""
+    return principal is not None and actor_role(principal) == UNIT_ROLE
 
 
 def _within(runtime: Runtime, principal: Principal):
@@ -66,8 +76,8 @@ def queue_counts(runtime: Runtime, principal: Principal) -> dict[str, int]:
     return runtime.incident_store.queue_counts(
         now=runtime.clock(),
         within=_within(runtime, principal),
-        unit=unit_of(principal),
         actor=principal.label(),
+        acting_unit=unit_of(principal),
     )
 
 
@@ -112,7 +122,8 @@ def queue_rows(
         queue,
         now=now,
         within=_within(runtime, principal),
-        unit=unit_of(principal) or unit or None,
+        unit=unit or None,
+        acting_unit=unit_of(principal),
         actor=principal.label(),
         grid=grid or None,
         category=category or None,
@@ -229,7 +240,8 @@ def take_action(
     """
     store = runtime.incident_store
     row = store.get(incident_id, within=_within(runtime, principal))
-    if row is None:
+    if row is None or (is_unit(principal) and row.get("unit") != unit_of(principal)):
+        # A unit's case of another unit is as unknown to it as another township's case.
         return Outcome("refused", action, reason="not-found")
     try:
         store.act(

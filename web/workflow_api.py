@@ -16,7 +16,8 @@ unsafe requests pass the app's same-origin check, and tokens with the ``dispatch
 ``GET /api/v1/dispatch/queues``
     ``{"counts": {queue: n}, "queue": name, "rows": [...]}``: every queue's size and, with
     ``queue=``, its cases (filters ``grid``, ``category``, ``age_hours``, ``unit``, ``limit``).
-    A unit's token sees only the cases dispatched to it.
+    A unit (its token, or a signed-in person of role ``unit``) sees only the cases dispatched
+    to it.
 ``GET /api/v1/incidents/performance``
     ``?level=&grid=&by=grid|unit&from=&to=``: the figures of
     :mod:`gridmap.incidents.performance`, one row per grid or unit, and their total.
@@ -40,7 +41,7 @@ from gridmap.incidents.deadlines import STAGE_OF_STATE
 from gridmap.incidents.intake import FUTURE_TOLERANCE, parse_time, text_problem
 from gridmap.incidents.queues import MAX_LIMIT, QUEUES
 from gridmap.incidents.store import IncidentStore
-from gridmap.incidents.workflow import TOKEN_ROLE, actor_role
+from gridmap.incidents.workflow import TOKEN_ROLE, acting_unit, actor_role
 from web import api_models as models
 from web.incident_requests import error, json_answer, read_body
 from web.openapi import documented
@@ -179,8 +180,9 @@ def create_blueprint(
             if text_problem(args[key]):
                 return error(422, f"'{key}' {text_problem(args[key])}", field=key)
         unit = args.get("unit") or None
-        if who is not None and actor_role(who) == TOKEN_ROLE:
-            unit = who.name  # a unit sees what is dispatched to it
+        mine = acting_unit(who)
+        if who is not None and actor_role(who) == TOKEN_ROLE and mine is None:
+            return error(403, f"{who.label()} works for no unit", field="unit")
         actor = who.label() if who is not None else None
         now = clock()
         scoped = within(scope)
@@ -189,7 +191,10 @@ def create_blueprint(
             age_hours, limit = _number(args, "age_hours"), _number(args, "limit")
             if age_hours is not None and age_hours < 0:
                 raise WorkflowError("'age_hours' must be >= 0", field="age_hours")
-            counts = store().queue_counts(now=now, within=scoped, unit=unit, actor=actor)
+            # A unit (its staff or its system) sees only what is dispatched to it.
+            counts = store().queue_counts(
+                now=now, within=scoped, unit=unit, actor=actor, acting_unit=mine
+            )
             payload: dict[str, Any] = {"now": now.isoformat(), "counts": counts}
             name = args.get("queue")
             if name:
@@ -199,7 +204,7 @@ def create_blueprint(
                 rows = store().queue(
                     name, now=now, within=scoped, unit=unit, actor=actor,
                     grid=args.get("grid") or None, category=args.get("category") or None,
-                    age_hours=age_hours, limit=int(limit or 200),
+                    age_hours=age_hours, limit=int(limit or 200), acting_unit=mine,
                 )  # fmt: skip
                 payload["queue"] = name
                 payload["rows"] = [plain(r) for r in rows]

@@ -19,11 +19,16 @@ from gridmap.access.passwords import (
     new_secret,
     verify_password,
 )
-from gridmap.access.roles import Principal, Scope, check_rights, check_role
+from gridmap.access.roles import Principal, Scope, check_rights, check_role, check_unit
 from gridmap.clock import Clock, system_clock
-from gridmap.errors import AccessError, AuthError
+from gridmap.coverage import migrate
+from gridmap.errors import AccessError, AuthError, SchemaError
 
 MAX_NAME = 64
+#: Longest unit name (as the incident table's ``unit`` column).
+MAX_UNIT = 100
+#: The migration lineage of these tables (``migrations/accounts``).
+LINEAGE = "accounts"
 #: Failed sign-ins in a row that lock an account, and for how long.
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -82,6 +87,8 @@ class AccountStore:
             sa.Column("locked_until", sa.String(32)),
             sa.Column("created_at", sa.String(32), nullable=False),
             sa.Column("last_sign_in", sa.String(32)),
+            # The unit a person of role ``unit`` works for (migration a0002).
+            sa.Column("unit", sa.String(MAX_UNIT)),
         )
         self.tokens = sa.Table(
             f"{table_prefix}api_tokens",
@@ -104,29 +111,78 @@ class AccountStore:
             sa.Column("last_used", sa.String(32)),
             sa.Column("revoked_at", sa.String(32)),
         )
-        try:
-            md.create_all(engine, checkfirst=True)
-        except sa.exc.DatabaseError:
-            # Another worker created them between the check and the create.
-            md.create_all(engine, checkfirst=True)
+        self.prefix = table_prefix
+        self.create()
+
+    def create(self) -> None:
+        """Bring the tables to the newest schema (Alembic lineage ``accounts``), rows kept.
+
+        A new database gets the tables at once and is stamped; one made before the lineage
+        (``metadata.create_all``) is adopted by the baseline and upgraded in place.
+
+        Raises
+        ------
+        SchemaError
+            The tables are at a revision this code does not know (newer code migrated them).
+        """
+        revision = migrate.current(self.engine, self.prefix, lineage=LINEAGE)
+        if revision is not None and not migrate.known(revision, lineage=LINEAGE):
+            raise SchemaError(
+                f"the account tables{f' ({self.prefix}*)' if self.prefix else ''} are at "
+                f"schema revision {revision!r}, newer than this code (which knows up to "
+                f"{migrate.head(LINEAGE)!r}): run a newer version of the app, or restore "
+                "a backup made for this one"
+            )
+        fresh = revision is None and not sa.inspect(self.engine).has_table(self.users.name)
+        if fresh:
+            try:
+                self.metadata.create_all(self.engine, checkfirst=True)
+            except sa.exc.DatabaseError:
+                # Another worker created them between the check and the create.
+                self.metadata.create_all(self.engine, checkfirst=True)
+            migrate.stamp(self.engine, self.prefix, lineage=LINEAGE)
+        else:
+            migrate.upgrade(self.engine, self.prefix, lineage=LINEAGE)
 
     def _now(self) -> str:
         return _stamp(self.clock())
 
     # -- people -----------------------------------------------------------------------------
-    def add_user(self, name: str, role: str, grids: list[str] | tuple[str, ...], password: str):
+    def add_user(
+        self,
+        name: str,
+        role: str,
+        grids: list[str] | tuple[str, ...],
+        password: str,
+        unit: str | None = None,
+        units=None,
+    ):
         """Create a person's account.
+
+        Parameters
+        ----------
+        name, role, grids, password : str
+            The account (``grids``: the subtrees a scoped role sees).
+        unit : str, optional
+            The unit a person of role ``unit`` works for (its Chinese name, as cases store it).
+        units : iterable of str, optional
+            The district's units: ``unit`` must be one of them (the command line and the demo
+            pass them; None: not checked here).
 
         Raises
         ------
         AccessError
-            A bad name, role, grid list or password, or a name already taken.
+            A bad name, role, grid list, unit or password, or a name already taken.
         """
         name = clean_name(name)
         role, grids = check_role(role, grids)
+        unit = check_unit(role, unit, units)
+        if unit is not None and len(unit) > MAX_UNIT:
+            raise AccessError(f"unit longer than {MAX_UNIT} characters", field="unit")
         row = {
             "name": name,
             "role": role,
+            "unit": unit,
             "grids": ",".join(grids),
             "password_hash": hash_password(password),
             "disabled": False,
@@ -190,7 +246,9 @@ class AccountStore:
         if user is None or user["disabled"]:
             return None
         scope = Scope.of(user["grids"]) if user["grids"] else Scope.everything()
-        return Principal(name=user["name"], kind="user", role=user["role"], scope=scope)
+        return Principal(
+            name=user["name"], kind="user", role=user["role"], scope=scope, unit=user["unit"]
+        )
 
     def authenticate(self, name: str, password: str) -> Principal:
         """Check a sign-in; return the principal, or raise with the reason.

@@ -6,6 +6,8 @@ made only when the loaded district says it is the demo (``district.json``: ``"de
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from gridmap.access.accounts import AccountStore
 from gridmap.errors import AccessError
 
@@ -16,7 +18,11 @@ DEMO_ACCOUNTS = (
     ("demo-planner", "planner", None),
     ("demo-viewer", "viewer", 1),
     ("demo-admin", "admin", None),
+    ("demo-unit", "unit", None),
 )
+#: The demo unit's staff work for the default unit of this category (the district's People's
+#: Mediation Centre, 区人民调解中心, which the article's family disputes go to).
+DEMO_UNIT_CATEGORY = "family"
 
 
 def demo_password(name: str) -> str:
@@ -24,22 +30,49 @@ def demo_password(name: str) -> str:
     return f"{name}-2026"
 
 
-def demo_accounts(townships: list[str]) -> list[tuple[str, str, tuple[str, ...], str]]:
-    """Return (name, role, grids, password) of the demo accounts for the district's townships."""
+def demo_unit(categories) -> str | None:
+    """Return the unit (Chinese name) the demo unit account works for, None without units.
+
+    Parameters
+    ----------
+    categories : Categories or sequence of Category
+        The district's categories: the default unit of :data:`DEMO_UNIT_CATEGORY`, else the
+        first category's.
+    """
+    items = list(categories or ())
+    for category in items:
+        if category.id == DEMO_UNIT_CATEGORY:
+            return category.unit_zh
+    return items[0].unit_zh if items else None
+
+
+def demo_accounts(
+    townships: list[str], categories: Sequence = ()
+) -> list[tuple[str, str, tuple[str, ...], str, str | None]]:
+    """Return (name, role, grids, password, unit) of the demo accounts for the district.
+
+    The unit account is left out when the district has no categories to take its unit from.
+    """
     out = []
+    unit = demo_unit(categories)
     for name, role, town in DEMO_ACCOUNTS:
+        if role == "unit" and unit is None:
+            continue
         grids = () if town is None else (townships[min(town, len(townships) - 1)],)
-        out.append((name, role, grids, demo_password(name)))
+        out.append((name, role, grids, demo_password(name), unit if role == "unit" else None))
     return out
 
 
-def ensure_demo_accounts(accounts: AccountStore, townships: list[str]) -> list[tuple]:
+def ensure_demo_accounts(
+    accounts: AccountStore, townships: list[str], categories: Sequence = ()
+) -> list[tuple]:
     """Create the demo accounts that are missing; return (name, role, password) of each."""
     listed = []
-    for name, role, grids, password in demo_accounts(townships):
+    units = [u.zh for c in categories or () for u in c.units]
+    for name, role, grids, password, unit in demo_accounts(townships, categories):
         if accounts.user(name) is None:
             try:
-                accounts.add_user(name, role, grids, password)
+                accounts.add_user(name, role, grids, password, unit=unit, units=units or None)
             except AccessError:  # another worker made it first
                 if accounts.user(name) is None:
                     raise

@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 
 from gridmap.errors import AccessError  # noqa: F401 (re-exported)
 
-#: The roles of people, from most to least powerful.
-ROLES = ("admin", "commander", "township", "planner", "viewer")
+#: The roles of people, from most to least powerful (``unit``: the staff of one unit cases are
+#: dispatched to, who act on their unit's cases only).
+ROLES = ("admin", "commander", "township", "planner", "viewer", "unit")
+
+#: Roles bound to one unit (the account carries the unit's name; no grid is given).
+UNIT_ROLES = frozenset({"unit"})
+
+#: The roles that read the map pages (everyone but a unit's staff, who use the workbench).
+MAP_ROLES = frozenset(ROLES) - UNIT_ROLES
 
 #: Roles whose scope is the whole district (no grid may be given).
 DISTRICT_ROLES = frozenset({"admin", "commander", "planner"})
@@ -29,8 +36,9 @@ TOKEN_RIGHTS = ("intake", "read", "dispatch")
 #: kiosk links). An action missing here is refused to everyone.
 RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # Read the map, its grids and their figures (counts, shares) inside the scope.
-    "view-map": (frozenset(ROLES), frozenset({"read"})),
-    # Display geometry: grid outlines, roads, water, coverage polygons (the wall draws them too).
+    "view-map": (MAP_ROLES, frozenset({"read"})),
+    # Display geometry: grid outlines, roads, water, coverage polygons (the wall draws them too;
+    # so does the workbench's small map of one case, which a unit's staff sees).
     "view-geometry": (frozenset(ROLES), frozenset({"read", "wall"})),
     # Read single incidents: positions, descriptions, reporters, units.
     "read-incidents": (
@@ -38,9 +46,11 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset({"read"}),
     ),
     # Incident counts and rates only (no single incident).
-    "read-counts": (frozenset(ROLES), frozenset({"read", "wall"})),
+    "read-counts": (MAP_ROLES, frozenset({"read", "wall"})),
     "write-incidents": (frozenset({"admin", "commander"}), frozenset({"intake"})),
-    "dispatch": (frozenset({"admin", "commander", "township"}), frozenset({"dispatch"})),
+    # The workbench and the workflow's actions (what each may do there: the workflow's rules,
+    # per case; a unit's staff acts on its unit's cases only).
+    "dispatch": (frozenset({"admin", "commander", "township", "unit"}), frozenset({"dispatch"})),
     "view-wall": (frozenset({"admin", "commander", "township", "viewer"}), frozenset({"wall"})),
     "plan": (frozenset({"admin", "commander", "planner"}), frozenset()),
     "save-scenario": (frozenset({"admin", "commander", "planner"}), frozenset()),
@@ -49,7 +59,7 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "export": (frozenset({"admin", "commander", "township", "planner"}), frozenset({"read"})),
     "admin": (frozenset({"admin"}), frozenset()),
     # The API's OpenAPI document and reference page: any person, any token (no kiosk link).
-    "api-docs": (frozenset(ROLES), frozenset(TOKEN_RIGHTS)),
+    "api-docs": (MAP_ROLES, frozenset(TOKEN_RIGHTS)),
 }
 
 
@@ -127,6 +137,8 @@ class Principal:
         A token's rights (:data:`TOKEN_RIGHTS`); a kiosk link has ``{"wall"}``.
     scope : Scope
         The grids it may see.
+    unit : str, optional
+        The unit a person of role ``unit`` works for (its Chinese name, as cases store it).
     """
 
     name: str
@@ -134,6 +146,7 @@ class Principal:
     role: str | None = None
     rights: frozenset[str] = field(default_factory=frozenset)
     scope: Scope = field(default_factory=Scope.everything)
+    unit: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -178,7 +191,47 @@ def check_role(role: str, grids: Iterable[str]) -> tuple[str, tuple[str, ...]]:
         raise AccessError(f"role {role!r} needs at least one grid (--grid ID)", field="grids")
     if role in DISTRICT_ROLES and grids:
         raise AccessError(f"role {role!r} sees the whole district: give no grid", field="grids")
+    if role in UNIT_ROLES and grids:
+        raise AccessError(
+            f"role {role!r} sees the cases dispatched to its unit: give no grid", field="grids"
+        )
     return role, grids
+
+
+def check_unit(role: str, unit: str | None, units: Iterable[str] | None = None) -> str | None:
+    """Check the unit of a new account; return it cleaned (None for a role without a unit).
+
+    Parameters
+    ----------
+    role : str
+        The account's role (checked by :func:`check_role`).
+    unit : str or None
+        The unit's name (role ``unit`` needs one; any other role must have none).
+    units : iterable of str, optional
+        The district's units (their names as cases store them); None: not checked here.
+
+    Raises
+    ------
+    AccessError
+        ``field`` is ``unit``: missing for role ``unit``, given to another role, or not one of
+        ``units``.
+    """
+    unit = (unit or "").strip() or None
+    if role not in UNIT_ROLES:
+        if unit is not None:
+            raise AccessError(f"only role 'unit' takes a unit, not {role!r}", field="unit")
+        return None
+    if unit is None:
+        raise AccessError(f"role {role!r} needs the unit it works for (--unit NAME)", field="unit")
+    if units is not None:
+        known = list(dict.fromkeys(units))
+        if unit not in known:
+            raise AccessError(
+                f"unit must be one of the district's units (its categories), got {unit!r}; "
+                f"known: {', '.join(known)}",
+                field="unit",
+            )
+    return unit
 
 
 def check_rights(rights: Iterable[str]) -> frozenset[str]:

@@ -4,9 +4,10 @@ Schema changes are migrations, never ``create_all`` on a changed table: a databa
 older version keeps its rows. Every table prefix has its own version table, so several sets of
 tables can live in one database.
 
-Two lineages share ``migrations/env.py``: ``scenarios`` (``migrations/versions``, version table
-``<prefix>alembic_version``) and ``incidents`` (``migrations/incidents``, version table
-``<prefix>incident_alembic_version``), so each store migrates its own tables under its own
+Three lineages share ``migrations/env.py``: ``scenarios`` (``migrations/versions``, version
+table ``<prefix>alembic_version``), ``incidents`` (``migrations/incidents``, version table
+``<prefix>incident_alembic_version``) and ``accounts`` (``migrations/accounts``, version table
+``<prefix>accounts_alembic_version``), so each store migrates its own tables under its own
 prefix.
 """
 
@@ -27,6 +28,7 @@ MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 LINEAGES: dict[str, tuple[Path, str]] = {
     "scenarios": (MIGRATIONS / "versions", "alembic_version"),
     "incidents": (MIGRATIONS / "incidents", "incident_alembic_version"),
+    "accounts": (MIGRATIONS / "accounts", "accounts_alembic_version"),
 }
 
 

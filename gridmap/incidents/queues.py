@@ -4,11 +4,14 @@ Queues (every one holds open cases only, ``due_at IS NOT NULL``):
 
 - ``register``: reported or returned, to be registered (受理立案);
 - ``dispatch``: registered or sent back for rework, to be dispatched (派遣);
+- ``verify``: handled by the unit, to be verified (核查): for a unit, the cases it handled
+  that wait on the centre;
 - ``overdue``: the running stage's deadline has passed (``due_at < now``);
 - ``due_soon``: due within 24 hours (``now <= due_at <= now + 24 h``);
 - ``escalated``: raised to the district (督办, ``escalation > 0``);
 - ``mine``: registered by ``actor`` (the ``owner``: ``kind:name`` of who registered it); for a
-  unit's system (``token:<unit>``), the cases dispatched to that unit and not handled yet.
+  unit (``acting_unit``: its staff or its system, ``token:<unit>``), the cases dispatched to
+  that unit and not handled yet.
 
 Every query carries ``due_at IS NOT NULL``, the condition of the partial index of open cases
 (``ix_<prefix>incidents_open``), so a queue is a seek and a count reads that small index alone,
@@ -27,10 +30,13 @@ from gridmap.errors import WorkflowError
 from gridmap.incidents.deadlines import DUE_SOON_HOURS, STAGE_OF_STATE
 from gridmap.incidents.queries import where_clauses
 
-QUEUES: tuple[str, ...] = ("register", "dispatch", "overdue", "due_soon", "escalated", "mine")
+QUEUES: tuple[str, ...] = (
+    "register", "dispatch", "verify", "overdue", "due_soon", "escalated", "mine",
+)  # fmt: skip
 QUEUE_LABELS: dict[str, dict[str, str]] = {
     "register": {"zh": "待立案", "en": "To register"},
     "dispatch": {"zh": "待派遣", "en": "To dispatch"},
+    "verify": {"zh": "待核查", "en": "To verify"},
     "overdue": {"zh": "已超期", "en": "Overdue"},
     "due_soon": {"zh": "24小时内到期", "en": "Due within 24 h"},
     "escalated": {"zh": "督办", "en": "Escalated"},
@@ -46,11 +52,17 @@ MAX_LIMIT = 1000
 STATE_QUEUES: dict[str, tuple[str, ...]] = {
     "register": ("reported", "returned"),
     "dispatch": ("registered", "rework"),
+    "verify": ("handled",),
 }
 
 
-def _mine(t: sa.Table, actor: str | None) -> sa.ColumnElement[bool]:
-    """Return "mine": a person's registered cases; a unit's system's cases waiting on it."""
+def _mine(
+    t: sa.Table, actor: str | None, acting_unit: str | None = None
+) -> sa.ColumnElement[bool]:
+    """Return "mine": a person's registered cases; a unit's cases waiting on it."""
+    if acting_unit:
+        # A unit (its staff or its system): what is dispatched to it and not handled yet.
+        return sa.and_(t.c.state == "dispatched", t.c.unit == acting_unit)
     if not actor:
         return sa.false()
     if actor.startswith("token:"):
@@ -61,7 +73,7 @@ def _mine(t: sa.Table, actor: str | None) -> sa.ColumnElement[bool]:
 
 
 def queue_clause(
-    table: sa.Table, name: str, now: datetime, actor: str | None
+    table: sa.Table, name: str, now: datetime, actor: str | None, acting_unit: str | None = None
 ) -> sa.ColumnElement[bool]:
     """Return the WHERE clause of queue ``name`` at ``now`` (open cases only)."""
     t = table
@@ -69,10 +81,11 @@ def queue_clause(
     clauses = {
         "register": t.c.state.in_(["reported", "returned"]),
         "dispatch": t.c.state.in_(["registered", "rework"]),
+        "verify": t.c.state == "handled",
         "overdue": t.c.due_at < now,
         "due_soon": sa.and_(t.c.due_at >= now, t.c.due_at <= soon),
         "escalated": t.c.escalation > 0,
-        "mine": _mine(t, actor),
+        "mine": _mine(t, actor, acting_unit),
     }
     if name not in clauses:
         raise WorkflowError(f"unknown queue {name!r}; known: {', '.join(QUEUES)}", field="queue")
@@ -121,13 +134,21 @@ def counts(
     within: Sequence[tuple[int, str]] | None = None,
     unit: str | None = None,
     actor: str | None = None,
+    acting_unit: str | None = None,
 ) -> dict[str, int]:
-    """Return the size of every queue (one pass over the open cases' index)."""
+    """Return the size of every queue (one pass over the open cases' index).
+
+    ``acting_unit``: the asker is that unit (its staff or system): every queue holds only the
+    cases dispatched to it, and "mine" those waiting on it.
+    """
+    unit = acting_unit or unit
     clauses = _base(engine, table, now=now, within=within, unit=unit)
     if clauses is None:
         return dict.fromkeys(QUEUES, 0)
     sums = [
-        sa.func.coalesce(sa.func.sum(sa.case((queue_clause(table, q, now, actor), 1), else_=0)), 0)
+        sa.func.coalesce(
+            sa.func.sum(sa.case((queue_clause(table, q, now, actor, acting_unit), 1), else_=0)), 0
+        )
         for q in QUEUES
     ]
     stmt = sa.select(*sums).select_from(table).where(*clauses)
@@ -149,9 +170,14 @@ def rows(
     category: str | None = None,
     age_hours: float | None = None,
     limit: int = 200,
+    acting_unit: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Return the cases of queue ``name``, the soonest due first (at most ``limit``)."""
-    which = queue_clause(table, name, now, actor)
+    """Return the cases of queue ``name``, the soonest due first (at most ``limit``).
+
+    ``acting_unit``: as in :func:`counts` (the ``unit`` filter is then that unit's).
+    """
+    unit = acting_unit or unit
+    which = queue_clause(table, name, now, actor, acting_unit)
     if isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= MAX_LIMIT:
         raise WorkflowError(f"limit must be 1..{MAX_LIMIT}, got {limit!r}", field="limit")
     clauses = _base(engine, table, now=now, within=within, unit=unit, grid=grid,

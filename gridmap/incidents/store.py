@@ -354,11 +354,13 @@ class IncidentStore:
         within: Sequence[tuple[int, str]] | None = None,
         unit: str | None = None,
         actor: str | None = None,
+        acting_unit: str | None = None,
     ) -> dict[str, int]:
         """Return the size of every workbench queue (:func:`queues.counts`)."""
         return queues.counts(
-            self.engine, self.table, now=now, within=within, unit=unit, actor=actor
-        )
+            self.engine, self.table, now=now, within=within, unit=unit, actor=actor,
+            acting_unit=acting_unit,
+        )  # fmt: skip
 
     def queue(
         self,
@@ -372,11 +374,13 @@ class IncidentStore:
         category: str | None = None,
         age_hours: float | None = None,
         limit: int = 200,
+        acting_unit: str | None = None,
     ) -> list[dict[str, Any]]:
         """Return the cases of one workbench queue, soonest due first (:func:`queues.rows`)."""
         return queues.rows(
             self.engine, self.table, name, now=now, within=within, unit=unit, actor=actor,
             grid=grid, category=category, age_hours=age_hours, limit=limit,
+            acting_unit=acting_unit,
         )  # fmt: skip
 
     # -- reads ------------------------------------------------------------------------------

@@ -83,8 +83,10 @@ ACTIONS: dict[str, Action] = {
     )
 }  # fmt: skip
 
-#: Machine tokens with the ``dispatch`` right act as the unit's own system.
+#: The workflow's role of a unit: its staff (people of role ``unit``) and its own system (a
+#: machine token with the ``dispatch`` right, named as the unit).
 TOKEN_ROLE = "unit"
+UNIT_ROLE = TOKEN_ROLE
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,20 @@ def actor_role(principal: Principal) -> str | None:
     if principal.kind == "token" and "dispatch" in principal.rights:
         return TOKEN_ROLE
     return None
+
+
+def acting_unit(principal: Principal | None) -> str | None:
+    """Return the unit ``principal`` acts for (None: not a unit).
+
+    A unit's system (a dispatch token) is named as the unit; a unit's staff member carries the
+    unit of their account. A person of role ``unit`` without one acts for no unit (and may do
+    nothing: see :func:`decide`).
+    """
+    if principal is None or actor_role(principal) != UNIT_ROLE:
+        return None
+    if principal.kind == "token":
+        return principal.name
+    return principal.unit or None
 
 
 def decide(
@@ -156,8 +172,18 @@ def decide(
         )
     if role == "township" and not principal.scope.contains(chain):
         raise WorkflowError(f"the case lies outside {principal.label()}'s grids", field="scope")
-    if role == TOKEN_ROLE and action != "comment" and case_unit and principal.name != case_unit:
-        raise WorkflowError(f"the case is dispatched to {case_unit!r}, not here", field="scope")
+    if role == UNIT_ROLE:
+        mine = acting_unit(principal)
+        if principal.kind == "user" and (mine is None or case_unit != mine):
+            # A unit's staff acts on its own unit's cases only, a comment too (deny by default:
+            # a case dispatched to no unit is nobody's here).
+            raise WorkflowError(
+                f"the case is dispatched to {case_unit or 'no unit'!r}, not to {principal.label()}"
+                f"'s unit {mine or '(none)'!r}",
+                field="scope",
+            )
+        if action != "comment" and case_unit and mine != case_unit:
+            raise WorkflowError(f"the case is dispatched to {case_unit!r}, not here", field="scope")
     if state not in rule.sources:
         label = STATE_LABELS[state]["en"].lower()
         raise WorkflowError(

@@ -56,7 +56,7 @@ def test_queues_follow_the_clock_across_midnight(store):
     clock = store.fake_clock
     counts = store.queue_counts(now=clock())
     assert counts == {"register": 3, "dispatch": 0, "overdue": 0, "due_soon": 4,
-                      "escalated": 0, "mine": 0}  # fmt: skip
+                      "escalated": 0, "mine": 0, "verify": 0}  # fmt: skip
     # Soonest due first: security (00:00), fire (00:30), neighbourhood (01:30), the old dispute.
     assert ids(store.queue("due_soon", now=clock())) == ["sec", "fire", "nb", "old"]
     clock.advance(minutes=45)  # 00:15 on 2 March in Beijing
