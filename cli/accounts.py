@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from gridmap.access.accounts import AccountStore
 from gridmap.access.audit import AuditLog
-from gridmap.access.roles import ROLES, TOKEN_RIGHTS
+from gridmap.access.roles import ROLES, TOKEN_RIGHTS, check_role, check_unit
 from gridmap.errors import AccessError, DataError
 from gridmap.grids.district import District, load_district
 from gridmap.incidents.engine import make_engine
@@ -38,6 +38,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--grid", action="append", default=[], metavar="ID",
         help="a grid the person sees with its subtree (repeat; township and viewer need one)",
+    )  # fmt: skip
+    add.add_argument(
+        "--unit", metavar="NAME",
+        help="role unit: the unit the person works for (one of the district's units, "
+        "in Chinese or English, as its categories name them)",
     )  # fmt: skip
     users.add_parser("list", help="list people, their role, grids and last sign-in")
     for action, text in (
@@ -109,6 +114,21 @@ def check_grids(district: District, grids, field: str = "grid") -> list[str]:
     return list(grids)
 
 
+def district_unit(district: District, name: str | None) -> tuple[str | None, list[str]]:
+    """Return the stored (Chinese) name of the unit ``name`` and the district's unit names.
+
+    ``name`` may be a unit's Chinese or English name (from the district's categories); an
+    unknown one is returned as given, for :func:`gridmap.access.roles.check_unit` to refuse.
+    """
+    units = list(district.categories.all_units())
+    known = [u.zh for u in units]
+    wanted = (name or "").strip()
+    for unit in units:
+        if wanted in (unit.zh, unit.en):
+            return unit.zh, known
+    return wanted or None, known
+
+
 def _when(stamp) -> str:
     return stamp or "never"
 
@@ -124,18 +144,24 @@ def _user(args, accounts: AccountStore, audit: AuditLog, district: District) -> 
     if args.action == "list":
         users = accounts.list_users()
         rows = [
-            [u["name"], u["role"], ",".join(u["grids"]) or "*",
+            [u["name"], u["role"], ",".join(u["grids"]) or "*", u.get("unit") or "-",
              "disabled" if u["disabled"] else "enabled", _when(u["last_sign_in"])]
             for u in users
         ]  # fmt: skip
-        _table(rows, ["NAME", "ROLE", "GRIDS", "STATE", "LAST SIGN-IN"])
+        _table(rows, ["NAME", "ROLE", "GRIDS", "UNIT", "STATE", "LAST SIGN-IN"])
         print(f"{len(users)} user(s)")
         return 0
     if args.action == "add":
         grids = check_grids(district, args.grid, "grids")
-        accounts.add_user(args.name, args.role, grids, read_password())
-        audit.record(who, "user-add", args.name, detail={"role": args.role, "grids": grids})
-        print(f"added user {args.name!r} ({args.role}, grids: {','.join(grids) or 'all'})")
+        unit, units = district_unit(district, args.unit)
+        # Checked before the password is read: a bad role, grid or unit says so at once.
+        check_role(args.role, grids)
+        check_unit(args.role, unit, units)
+        accounts.add_user(args.name, args.role, grids, read_password(), unit=unit, units=units)
+        detail = {"role": args.role, "grids": grids, **({"unit": unit} if unit else {})}
+        audit.record(who, "user-add", args.name, detail=detail)
+        where = f"unit: {unit}" if unit else f"grids: {','.join(grids) or 'all'}"
+        print(f"added user {args.name!r} ({args.role}, {where})")
         return 0
     if args.action == "passwd":
         if accounts.user(args.name) is None:

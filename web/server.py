@@ -156,9 +156,7 @@ def init_access(server: Flask, runtime: Runtime, apps) -> None:
     accounts = runtime.accounts
     listed: tuple = ()
     if district.is_demo and settings.demo_accounts:
-        listed = tuple(
-            ensure_demo_accounts(accounts, district.level_ids(2), district.categories)
-        )
+        listed = tuple(ensure_demo_accounts(accounts, district.level_ids(2), district.categories))
     else:
         password = accounts.ensure_first_admin()
         if password:

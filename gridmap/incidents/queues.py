@@ -56,9 +56,7 @@ STATE_QUEUES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _mine(
-    t: sa.Table, actor: str | None, acting_unit: str | None = None
-) -> sa.ColumnElement[bool]:
+def _mine(t: sa.Table, actor: str | None, acting_unit: str | None = None) -> sa.ColumnElement[bool]:
     """Return "mine": a person's registered cases; a unit's cases waiting on it."""
     if acting_unit:
         # A unit (its staff or its system): what is dispatched to it and not handled yet.

@@ -31,6 +31,6 @@ def db(request, tmp_path):
     prefix = f"a{uuid.uuid4().hex[:10]}_"
     yield engine, prefix
     with engine.begin() as conn:
-        for name in ("users", "api_tokens", "kiosk_links", "audit_log"):
+        for name in ("users", "api_tokens", "kiosk_links", "audit_log", "accounts_alembic_version"):
             conn.execute(sa.text(f'DROP TABLE IF EXISTS "{prefix}{name}"'))
     engine.dispose()

@@ -103,3 +103,29 @@ def test_scope_as_a_store_filter():
     assert Scope.everything().within(levels.__getitem__) is None
     assert Scope.of(["T12", "T1", "NOPE"]).within(levels.__getitem__) == [(2, "T1"), (3, "T12")]
     assert Scope.of([]).within(levels.__getitem__) == []
+
+
+def test_a_units_staff_may_use_the_workbench_only():
+    staff = Principal(name="wang", kind="user", role="unit", unit="区人民调解中心")
+    may = {action for action in RULES if allowed(staff, action)}
+    # The workbench and its actions, and the display geometry of its small case map.
+    assert may == {"dispatch", "view-geometry"}
+
+
+def test_check_unit():
+    from gridmap.access.roles import check_unit
+
+    assert check_unit("unit", " 公安派出所 ", ["公安派出所"]) == "公安派出所"
+    assert check_unit("unit", "any", None) == "any"  # no list: not checked here
+    assert check_unit("viewer", None) is None and check_unit("viewer", "  ") is None
+    for role, unit, units, message in (
+        ("unit", None, None, "needs the unit it works for"),
+        ("unit", "区养猪场", ["公安派出所"], "unit must be one of the district's units"),
+        ("planner", "公安派出所", None, "only role 'unit' takes a unit"),
+    ):
+        with pytest.raises(AccessError, match=message) as err:
+            check_unit(role, unit, units)
+        assert err.value.field == "unit"
+    with pytest.raises(AccessError, match="give no grid") as err:
+        check_role("unit", ["T1"])
+    assert err.value.field == "grids"

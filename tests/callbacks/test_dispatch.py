@@ -357,3 +357,64 @@ def test_a_unit_sees_and_handles_only_what_is_dispatched_to_it(
     assert (
         store.get("t1-new")["state"] == "handled" and store.get("t2-new")["state"] == "dispatched"
     )
+
+
+# -- a unit's staff (role unit) -----------------------------------------------------------------
+MEDIATION = "区人民调解中心"  # the demo unit account's unit (the family category's)
+
+
+@pytest.fixture()
+def unit_person(app, store):
+    """Sign in the demo unit account; t1-new is dispatched to its unit, t2-new to another."""
+    runtime = app.server.extensions["gridmap"]
+    chief = runtime.accounts.principal("demo-commander")
+    for rid, unit in (("t1-new", MEDIATION), ("t2-new", UNIT)):
+        store.act(rid, "register", chief)
+        store.act(rid, "dispatch", chief, unit=unit)
+    return signed_in(app, "demo-unit")
+
+
+def test_a_unit_person_sees_only_its_units_cases(unit_person):
+    found, badge, _ = counts(unit_person)
+    assert found["mine"] == 1 and found["register"] == 0 and found["dispatch"] == 0
+    assert badge == "New 1 · overdue 0"
+    assert "t1-new" in table(unit_person, "mine")
+    for queue in ("mine", "overdue", "due_soon", "verify"):
+        words = table(unit_person, queue, unit=UNIT)  # another unit asked for: still its own
+        assert "t2-new" not in words and "t1-old" not in words, queue
+    # The queues that are not a unit's work are not its workbench's.
+    assert table(unit_person, "register") == [] and table(unit_person, "dispatch") == []
+
+
+def test_a_unit_person_handles_and_comments_only(unit_person, store):
+    answer = detail(unit_person, "t1-new")
+    assert buttons(answer) == ["handle", "return", "comment"]
+    text, _ = message(act(unit_person, "handle", "t1-new", "dispatched"))
+    assert text == "Not done: write a note first"
+    for crafted in ("dispatch", "escalate", "verify"):
+        text, css = message(act(unit_person, crafted, "t1-new", "dispatched", unit=UNIT,
+                                note="x"))  # fmt: skip
+        assert "Not done" in text and "dispatch-refused" in css, crafted
+    text, _ = message(act(unit_person, "handle", "t1-new", "dispatched", note="调解成功"))
+    assert text == "Done: Handle"
+    assert store.get("t1-new")["state"] == "handled"
+    assert "t1-new" in table(unit_person, "verify")
+
+
+def test_a_unit_person_is_refused_another_units_case(unit_person, store):
+    for rid in ("t2-new", "t1-old"):
+        words = texts(prop(detail(unit_person, rid), ids.DETAIL, "children"))
+        assert words == [f"Case “{rid}” does not exist or lies outside your grids"]
+    text, css = message(act(unit_person, "comment", "t2-new", "dispatched", note="mine?"))
+    assert "Not done" in text and "dispatch-refused" in css
+    assert [e["action"] for e in store.timeline("t2-new")] == ["register", "dispatch"]
+    assert "T2 secret description" not in json.dumps(detail(unit_person, "t2-new"))
+
+
+def test_a_unit_persons_page_shows_its_unit_and_its_queues(unit_person):
+    layout = unit_person.get("/dispatch/_dash-layout").get_json()
+    text = json.dumps(layout, ensure_ascii=False)
+    assert "Unit: District People's Mediation Centre" in text
+    tabs = [q for q in ids.QUEUES if json.dumps(ids.queue(q)) in json.dumps(layout)]
+    assert tabs == sorted(ids.UNIT_QUEUES, key=ids.QUEUES.index)
+    assert '"data": "mine"' in json.dumps(layout)

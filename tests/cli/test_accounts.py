@@ -56,8 +56,16 @@ def test_user_add_from_a_pipe_then_list_and_sign_in(db, capsys, monkeypatch):
     assert (row["actor"], row["action"], row["target"]) == ("cli:ops", "user-add", "li")
     code, out, _ = run(capsys, monkeypatch, "user", "list")
     lines = out.splitlines()
-    assert code == 0 and lines[0].split() == ["NAME", "ROLE", "GRIDS", "STATE", "LAST", "SIGN-IN"]
-    assert lines[1].split()[:4] == ["li", "township", "T1,T2", "enabled"]
+    assert code == 0 and lines[0].split() == [
+        "NAME",
+        "ROLE",
+        "GRIDS",
+        "UNIT",
+        "STATE",
+        "LAST",
+        "SIGN-IN",
+    ]
+    assert lines[1].split()[:5] == ["li", "township", "T1,T2", "-", "enabled"]
     assert lines[-1] == "1 user(s)"
 
 
@@ -231,3 +239,42 @@ def test_a_subcommand_is_required(db, capsys, monkeypatch):
         run(capsys, monkeypatch, "user")
     assert info.value.code == 2
     assert "the following arguments are required: ACTION" in capsys.readouterr().err
+
+
+def test_user_add_unit_by_its_chinese_or_english_name(db, capsys, monkeypatch):
+    accounts, audit = db
+    code, out, err = run(capsys, monkeypatch, "user", "add", "wang", "--role", "unit",
+                         "--unit", "区人民调解中心", stdin=PASSWORD)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert out == "added user 'wang' (unit, unit: 区人民调解中心)\n"
+    assert accounts.authenticate("wang", PASSWORD).unit == "区人民调解中心"
+    assert "区人民调解中心" in audit.query()[0]["detail"]
+    # The English name is stored as the Chinese one, as cases store their unit.
+    code, _, err = run(capsys, monkeypatch, "user", "add", "zhao", "--role", "unit",
+                       "--unit", "Police station", stdin=PASSWORD)  # fmt: skip
+    assert (code, err) == (0, "")
+    assert accounts.user("zhao")["unit"] == "公安派出所"
+    lines = run(capsys, monkeypatch, "user", "list")[1].splitlines()
+    assert lines[1].split()[:4] == ["wang", "unit", "*", "区人民调解中心"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--role", "unit"],
+         "user add refused (unit): role 'unit' needs the unit it works for (--unit NAME)"),
+        (["--role", "unit", "--unit", "区养猪场"],
+         "user add refused (unit): unit must be one of the district's units (its categories), "
+         "got '区养猪场'; known: 村（社区）人民调解委员会, 区人民调解中心"),
+        (["--role", "township", "--grid", "T1", "--unit", "公安派出所"],
+         "user add refused (unit): only role 'unit' takes a unit, not 'township'"),
+        (["--role", "unit", "--unit", "公安派出所", "--grid", "T1"],
+         "user add refused (grids): role 'unit' sees the cases dispatched to its unit: "
+         "give no grid"),
+    ],
+)  # fmt: skip
+def test_user_add_unit_refusals_name_the_field_and_rule(db, capsys, monkeypatch, argv, message):
+    code, out, err = run(capsys, monkeypatch, "user", "add", "wang", *argv, stdin=PASSWORD)
+    assert code == 1 and out == ""
+    assert err.startswith(message), err
+    assert db[0].user("wang") is None and db[1].query() == []

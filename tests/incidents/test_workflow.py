@@ -130,3 +130,41 @@ def test_todays_statuses_map_onto_the_loop():
 
 def test_every_action_has_labels_in_both_languages():
     assert all(a.zh and a.en for a in ACTIONS.values())
+
+
+# -- a unit's staff member (a person of role unit) -----------------------------------------------
+STAFF = Principal(name="wang", kind="user", role="unit", unit="调解委员会")
+NO_UNIT = Principal(name="zhou", kind="user", role="unit")
+
+
+@pytest.mark.parametrize(("action", "state", "target"), [
+    ("handle", "dispatched", "handled"),
+    ("return", "dispatched", "returned"),
+    ("comment", "dispatched", "dispatched"),
+    ("comment", "closed", "closed"),
+])  # fmt: skip
+def test_a_units_staff_acts_on_its_units_cases(action, state, target):
+    step = decide(action, state, STAFF, T1_CASE, note="done", case_unit="调解委员会")
+    assert step.target == target
+
+
+@pytest.mark.parametrize("action", ["register", "dispatch", "verify", "rework", "escalate"])
+def test_a_units_staff_may_not_take_the_centres_actions(action):
+    with pytest.raises(WorkflowError, match=r"user:wang \(unit\) may not") as err:
+        decide(action, "dispatched", STAFF, T1_CASE, unit="u", note="n", case_unit="调解委员会")
+    assert err.value.field == "role"
+
+
+@pytest.mark.parametrize("case_unit", ["区水利局", None])
+@pytest.mark.parametrize("action", ["handle", "comment", "return"])
+def test_a_units_staff_is_refused_another_units_case(action, case_unit):
+    # A comment too (unlike a unit's system), and a case dispatched to no unit.
+    with pytest.raises(WorkflowError, match="not to user:wang's unit") as err:
+        decide(action, "dispatched", STAFF, T1_CASE, note="n", case_unit=case_unit)
+    assert err.value.field == "scope"
+
+
+def test_a_unit_account_without_its_unit_may_do_nothing():
+    with pytest.raises(WorkflowError, match="unit '\\(none\\)'") as err:
+        decide("comment", "dispatched", NO_UNIT, T1_CASE, note="n", case_unit="调解委员会")
+    assert err.value.field == "scope"

@@ -249,3 +249,65 @@ def test_performance_figures(app):
                              ("grid=nowhere", "grid"), ("colour=1", "colour")):  # fmt: skip
         r = chief.get(f"/api/v1/incidents/performance?{query}")
         assert r.status_code in (400, 404) and r.json["parameter"] == parameter, query
+
+
+MEDIATION = "区人民调解中心"  # the family category's unit: the demo unit account works for it
+
+
+def test_a_signed_in_unit_person_acts_on_its_units_cases_only(app):
+    runtime = app.server.extensions["gridmap"]
+    assert runtime.accounts.principal("demo-unit").unit == MEDIATION
+    chief = signed_in(app, "demo-commander")
+    for rid, unit in (("a", MEDIATION), ("b", UNIT)):
+        act(chief, rid, {"action": "register"})
+        act(chief, rid, {"action": "dispatch", "unit": unit})
+    staff = signed_in(app, "demo-unit")
+    # Its queues hold only what is dispatched to its unit: "a", waiting on it ("mine").
+    body = staff.get("/api/v1/dispatch/queues?queue=mine").json
+    assert [r["id"] for r in body["rows"]] == ["a"]
+    assert body["counts"]["mine"] == 1 and body["counts"]["register"] == 0
+    # Asking for another unit's cases changes nothing: the unit is the account's.
+    body = staff.get(f"/api/v1/dispatch/queues?queue=mine&unit={UNIT}").json
+    assert [r["id"] for r in body["rows"]] == ["a"]
+    # Not its unit's case: refused, a comment too.
+    for action in ({"action": "handle", "note": "x"}, {"action": "comment", "note": "x"}):
+        r = act(staff, "b", action)
+        assert r.status_code == 403 and r.json["field"] == "scope", action
+    # Not a unit's action: refused by role, whatever the case.
+    for action in ({"action": "register"}, {"action": "dispatch", "unit": MEDIATION},
+                   {"action": "verify"}, {"action": "escalate", "note": "x"}):  # fmt: skip
+        r = act(staff, "a", action)
+        assert r.status_code == 403 and r.json["field"] == "role", action
+    assert act(staff, "a", {"action": "handle"}).json["field"] == "note"  # a note is needed
+    r = act(staff, "a", {"action": "comment", "note": "约双方周五调解"})
+    assert r.status_code == 200 and r.json["state"] == "dispatched"
+    r = act(staff, "a", {"action": "handle", "note": "调解成功"})
+    assert r.status_code == 200 and r.json["state"] == "handled"
+    body = staff.get("/api/v1/dispatch/queues?queue=verify").json
+    assert [r["id"] for r in body["rows"]] == ["a"] and body["counts"]["mine"] == 0
+    events = runtime.incident_store.timeline("a")
+    assert [(e["action"], e["actor"], e["role"]) for e in events][-2:] == [
+        ("comment", "user:demo-unit", "unit"), ("handle", "user:demo-unit", "unit"),
+    ]  # fmt: skip
+    r = act(chief, "a", {"action": "verify"})
+    assert r.status_code == 200 and r.json["state"] == "closed"
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/incidents", "/api/v1/incidents/a", "/api/v1/incidents/a/timeline",
+     "/api/v1/incidents/performance", "/api/v1/grids/T", "/api/v1/coverage",
+     "/api/v1/openapi.json", "/admin/users", "/planner/", "/wall/"],
+)  # fmt: skip
+def test_a_unit_person_reads_nothing_outside_the_workbench(app, path):
+    staff = signed_in(app, "demo-unit")
+    assert staff.get(path).status_code == 403, path
+
+
+def test_a_unit_persons_home_is_the_workbench(app):
+    staff = signed_in(app, "demo-unit")
+    r = staff.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/dispatch/")
+    assert staff.get("/dispatch/").status_code == 200
+    assert staff.post("/_dash-update-component", json={},
+                      headers={"Origin": ORIGIN}).status_code == 403  # fmt: skip
