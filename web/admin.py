@@ -98,12 +98,18 @@ def create_blueprint() -> Blueprint:
         def grid_name(grid_id: str, lang: str) -> str:
             return name_of(district.record(grid_id), lang) if grid_id in district else grid_id
 
+        units = {u.zh: u for u in district.categories.all_units()}
+
+        def unit_name(unit: str, lang: str) -> str:
+            return units[unit].label(lang) if unit in units else unit
+
         html = users_html(
             _lang(),
             accounts.list_users(),
             accounts.list_tokens(),
             accounts.list_kiosks(),
             grid_name,
+            unit_name,
         )
         return Response(html, mimetype="text/html")
 

@@ -154,11 +154,17 @@ def users_html(
     tokens: list[dict],
     kiosks: list[dict],
     grid_name=lambda grid_id, lang: grid_id,
+    unit_name=lambda unit, lang: unit,
 ) -> str:
     """Return the page of people, API tokens and wall links (never a secret) with last use.
 
-    Times are shown in the district's local time; grids by name and id (``grid_name``).
+    Times are shown in the district's local time; grids by name and id (``grid_name``); a
+    unit's staff member's role with their unit (``unit_name`` in the page's language).
     """
+
+    def role(row: dict) -> str:
+        label = t("role-" + row["role"], lang)
+        return f"{label} · {unit_name(row['unit'], lang)}" if row.get("unit") else label
 
     def when(stamp) -> str:
         return local_stamp(stamp) or t("admin-never", lang)
@@ -188,7 +194,7 @@ def users_html(
         (
             [
                 u["name"],
-                t("role-" + u["role"], lang),
+                role(u),
                 grids(u["grids"]),
                 t("admin-disabled" if u["disabled"] else "admin-enabled", lang),
                 local_stamp(u["created_at"]),

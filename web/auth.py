@@ -48,7 +48,7 @@ class AuthSettings:
     """What the guard needs to know from the settings."""
 
     api_token: str = ""
-    demo_accounts: tuple[tuple[str, str, str], ...] = ()
+    demo_accounts: tuple[tuple, ...] = ()
     lang: str = "zh"
     login_limit: str = "10 per minute"
     name_limit: str = "5 per minute"

@@ -37,7 +37,11 @@ def _demo_block(accounts, lang: str, csrf_token: str, next_path: str) -> str:
     if not accounts:
         return ""
     buttons = []
-    for name, role, password in accounts:
+    for name, role, password, *more in accounts:
+        # A unit account says which unit it works for, in the page's language.
+        unit = (more[0] or {}).get(lang) if more else None
+        label = t("role-" + role, lang) + (f"（{unit}）" if unit and lang == "zh" else "")
+        label += f" ({unit})" if unit and lang != "zh" else ""
         buttons.append(
             '<form method="post" action="/login">'
             f'<input type="hidden" name="csrf_token" value="{escape(csrf_token)}">'
@@ -45,7 +49,7 @@ def _demo_block(accounts, lang: str, csrf_token: str, next_path: str) -> str:
             f'<input type="hidden" name="name" value="{escape(name)}">'
             f'<input type="hidden" name="password" value="{escape(password)}">'
             f'<button type="submit" class="demo-login" data-name="{escape(name)}">'
-            f"{escape(t('role-' + role, lang))} · {escape(name)}</button></form>"
+            f"{escape(label)} · {escape(name)}</button></form>"
         )
     return f'<div class="demo"><p>{escape(t("login-demo", lang))}</p>{"".join(buttons)}</div>'
 
@@ -73,8 +77,9 @@ def login_html(
         ``refused``, ``locked``, ``too-many``, ``csrf`` or empty.
     name : str
         The name typed before (kept in the field).
-    demo_accounts : sequence of (name, role, password)
-        On the demo district only: one-click demo sign-ins.
+    demo_accounts : sequence of (name, role, password[, unit])
+        On the demo district only: one-click demo sign-ins (``unit``: a unit account's unit
+        as ``{"zh": ..., "en": ...}``, or None).
     """
     other = "en" if lang == "zh" else "zh"
     other_url = "/login?" + urlencode({"lang": other, "next": next_path})

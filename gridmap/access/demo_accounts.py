@@ -66,15 +66,22 @@ def demo_accounts(
 def ensure_demo_accounts(
     accounts: AccountStore, townships: list[str], categories: Sequence = ()
 ) -> list[tuple]:
-    """Create the demo accounts that are missing; return (name, role, password) of each."""
+    """Create the demo accounts that are missing; return (name, role, password, unit) of each.
+
+    ``unit`` is None, or for the unit account its unit's names ``{"zh": ..., "en": ...}`` (the
+    sign-in page shows it in the page's language).
+    """
     listed = []
-    units = [u.zh for c in categories or () for u in c.units]
+    all_units = {u.zh: u for c in categories or () for u in c.units}
     for name, role, grids, password, unit in demo_accounts(townships, categories):
         if accounts.user(name) is None:
             try:
-                accounts.add_user(name, role, grids, password, unit=unit, units=units or None)
+                accounts.add_user(
+                    name, role, grids, password, unit=unit, units=list(all_units) or None
+                )
             except AccessError:  # another worker made it first
                 if accounts.user(name) is None:
                     raise
-        listed.append((name, role, password))
+        names = {"zh": all_units[unit].zh, "en": all_units[unit].en} if unit else None
+        listed.append((name, role, password, names))
     return listed

@@ -27,7 +27,9 @@ def admin(admin_app):
 
 
 @pytest.mark.parametrize("path", ["/admin/audit", "/admin/audit.csv", "/admin/users"])
-@pytest.mark.parametrize("user", ["demo-commander", "demo-township", "demo-planner", "demo-viewer"])
+@pytest.mark.parametrize(
+    "user", ["demo-commander", "demo-township", "demo-planner", "demo-viewer", "demo-unit"]
+)
 def test_only_admins(admin_app, path, user):
     assert signed_in(admin_app, user).get(path).status_code == 403
 
@@ -96,8 +98,11 @@ def test_users_page_lists_people_tokens_links_never_secrets(admin_app, admin):
     assert "$argon2" not in html
     for secret in admin_app.secrets:
         assert secret not in html
+    # The demo unit account: its role with its unit, in each language.
+    assert "Unit staff · District People&#39;s Mediation Centre" in html
     zh = admin.get("/admin/users?lang=zh").get_data(as_text=True)
     assert "用户与令牌" in zh and "大屏链接" in zh
+    assert "处置单位 · 区人民调解中心" in zh
 
 
 def test_users_page_escapes_names():

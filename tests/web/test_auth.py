@@ -206,3 +206,11 @@ def test_disabled_account_loses_its_session(setup):
     assert client.get("/").status_code == 200
     accounts.disable("commander1")
     assert client.get("/").status_code == 302
+
+
+def test_the_demo_sign_in_list_has_a_unit_account_in_both_languages(tiny_app):
+    client = tiny_app.server.test_client()
+    en = client.get("/login?lang=en").get_data(as_text=True)
+    assert "Unit staff (District People&#39;s Mediation Centre) · demo-unit" in en
+    zh = client.get("/login?lang=zh").get_data(as_text=True)
+    assert "处置单位（区人民调解中心） · demo-unit" in zh
