@@ -27,6 +27,7 @@ from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
 from gridmap.grids.schema import LEVELS
 from gridmap.incidents.categories import district_categories
+from gridmap.incidents.dispatch_config import describe as describe_dispatch
 from gridmap.settings import load_settings
 from pages import dispatch as dispatch_page
 from pages import main as main_page
@@ -85,6 +86,8 @@ def check(folder: Path) -> int:
     if data is not None and not problems:
         # Which incident categories the app will use: the folder's file or the defaults.
         print(f"note: {district_categories(folder, data.meta).describe()}")
+        # And the deadlines the workbench will run on: the folder's dispatch.json or the defaults.
+        print(f"note: {describe_dispatch(folder)}")
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

@@ -54,6 +54,7 @@ def test_check_good_folder(tiny_dir):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "note: categories: 12 from the defaults (no categories.json)",
+        "note: dispatch deadlines: the defaults by category group (no dispatch.json)",
         "level 1: 1 grids",
         "level 2: 2 grids",
         "level 3: 4 grids",
@@ -117,3 +118,18 @@ def test_check_prints_what_the_loader_decided(tmp_path):
     assert "note: grids.shp: text read as GB18030 (detected: no .cpg file)" in lines
     assert any(line.startswith("note: grids.shp: columns grid_id <- 编码") for line in lines)
     assert lines[-1] == f"{folder}: OK"
+
+
+def test_check_reports_a_broken_dispatch_json(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "dispatch.json").write_text('{"deadlines": {"fire": {"close": -4}}}', "utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "dispatch.json: [deadlines] fire: deadlines.fire.close: hours must be a number > 0, got -4",
+        f"1 problem(s) in {folder}",
+    ]
+    (folder / "dispatch.json").write_text('{"deadlines": {"fire": {"close": 48}}}', "utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "note: dispatch deadlines: dispatch.json sets fire" in result.stdout.splitlines()

@@ -24,6 +24,7 @@ from gridmap.grids.noding import node_roads
 from gridmap.grids.schema import EXTENSIONS, LAYERS, LEVELS, LEVELS_TEXT, META_FILE
 from gridmap.grids.wording import check_wording
 from gridmap.incidents.categories import categories_problems
+from gridmap.incidents.dispatch_config import dispatch_problems
 
 __all__ = ["DistrictData", "check_folder", "find_layer_file", "load_folder", "read_layer"]
 
@@ -95,6 +96,7 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
     problems += found
     problems += check_wording(meta)
     problems += categories_problems(folder)
+    problems += dispatch_problems(folder, meta)
     encoding = meta.get("encoding") if isinstance(meta.get("encoding"), str) else None
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for layer in LAYERS:
