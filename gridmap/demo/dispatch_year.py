@@ -4,7 +4,9 @@
 was registered (a share of its category's register limit: log-normal, median a quarter of it,
 so a few are late), which of the closed cases were sent back once at verification (返工, about
 3 % of the dispatched ones, inside the time they took) and which late cases were escalated
-(督办: 15 % of those closed after their close limit, and the cases stuck open). It draws from its
+(督办: 15 % of those closed after their close limit, and every case still dispatched and not
+handled when the demo year ends, once its close limit has run out: a recent case, overdue by
+days at most). It draws from its
 own random stream, so the legacy columns stay as they were. :func:`events` turns the frame into
 its timeline (one row per action); :func:`at` sets each case's state, escalation and rework
 count as of a moment from the timeline rows before it.
@@ -62,8 +64,10 @@ def add_loop(frame: pd.DataFrame, seed: int = LOOP_SEED) -> None:
 
     took = ((clo - rep).dt.total_seconds() / 3600).to_numpy()
     late = clo.notna().to_numpy() & (np.nan_to_num(took) > close_h) & dis.notna().to_numpy()
-    stuck = dis.notna().to_numpy() & res.isna().to_numpy()
-    chosen = (late & ~rework & (rng.random(n) < ESCALATE_SHARE)) | stuck
+    # Still with the unit at the year's end: escalated when the close limit runs out (the
+    # timeline keeps that step only once it has happened).
+    waiting = dis.notna().to_numpy() & res.isna().to_numpy()
+    chosen = (late & ~rework & (rng.random(n) < ESCALATE_SHARE)) | waiting
     # Escalated once the close limit has run out (late cases: before they were settled).
     when = rep + _hours(close_h)
     when = when.where(when < res.fillna(when + pd.Timedelta(hours=1)), dis + (res - dis) * 0.8)

@@ -96,3 +96,33 @@ def test_loaded_history_has_overdue_cases_today_and_timelines(empty_store, distr
     figures = empty_store.performance(now=now, level=1)
     assert 0.6 < figures["on_time_rate"].iloc[0] < 0.98
     assert 0 < figures["rework_rate"].iloc[0] < 0.05
+
+
+def test_cases_open_at_the_years_end_are_recent_and_the_slow_ones_closed_late(frame):
+    limits = default_limits()
+    end = pd.Timestamp(AS_OF)
+    still = frame[frame["state"] != "closed"]
+    assert 0 < len(still) < 0.02 * len(frame)
+    close_due = still["reported_at"] + pd.to_timedelta(
+        still["category"].map(lambda c: limits[c].close), unit="h"
+    )
+    # Open today means reported lately: past the close limit by three weeks at most.
+    assert ((end - close_due) <= timedelta(days=21)).all()
+    assert (end - still["reported_at"]).max() < timedelta(days=60 + 21)
+    # No case is left open for good: the slow ones are closed, late by days to three weeks.
+    closed = frame[frame["state"] == "closed"]
+    took = (closed["closed_at"] - closed["reported_at"]).dt.total_seconds() / 3600
+    over = took - closed["category"].map(lambda c: limits[c].close)
+    petitions = over[closed["category"] == "petition"]
+    assert (petitions > 0).sum() >= 10 and petitions.max() < 21 * 24 + 24 * 7
+    assert 0.05 < (over > 0).mean() < 0.3  # some closed late, most in time
+
+
+def test_the_overdue_queue_starts_with_cases_days_not_months_late(empty_store, district):
+    now = YEAR_END + timedelta(days=3, hours=5)
+    demo_history.load_if_empty(empty_store, district, now=now)
+    first = empty_store.queue("overdue", now=now, limit=1000)
+    assert first and all(r["overdue"] for r in first)
+    worst = -min(r["seconds_left"] for r in first)
+    assert 3600 <= worst <= 28 * 86400  # hours to a few weeks, never a year
+    assert empty_store.queue_counts(now=now)["overdue"] == len(first)
