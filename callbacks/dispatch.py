@@ -163,7 +163,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         )  # fmt: skip
         filtered = bool(grid or category or unit or age)
         total = len(rows) if filtered or not counts else max(len(rows), counts.get(queue, 0))
-        return queue_table(rows, total, lang)
+        return queue_table(rows, total, lang, pick=not view.is_unit(who))
 
     @app.callback(
         Output(ids.SELECTED_STORE, "data"),

@@ -116,7 +116,7 @@ def dispatch_page(
             html.Nav(
                 [_text("dispatch-map-link", lang, html.A, href="/")],
                 className="page-links",
-                hidden=for_unit,
+                style=hidden if for_unit else None,
             ),
             html.Button(t("dispatch-sound-on", lang), id=ids.SOUND_TOGGLE, className="lang-toggle"),
             html.Button(t("lang-toggle", lang), id=ids.LANG_TOGGLE, className="lang-toggle"),
@@ -125,7 +125,7 @@ def dispatch_page(
                 t("dispatch-unit-works-for", lang, unit=unit) if for_unit else "",
                 id=ids.USER_UNIT,
                 className="user-unit",
-                hidden=not for_unit,
+                style=None if for_unit else hidden,
             ),
         ],
         className="app-header",
@@ -189,12 +189,19 @@ def dispatch_page(
         ],
         id=ids.BULK,
         className="dispatch-bulk",
-        hidden=for_unit,
+        # Hidden by style: the class's own display would win over the hidden attribute.
+        style=hidden if for_unit else None,
     )
     queues = html.Section(
         [
             html.Div(queue_tabs(lang, first, names), className="queue-tabs", role="tablist"),
-            _text("dispatch-unit-hint", lang, html.P, className="hint", hidden=not for_unit),
+            _text(
+                "dispatch-unit-hint",
+                lang,
+                html.P,
+                className="hint",
+                style=None if for_unit else hidden,
+            ),  # fmt: skip
             filters,
             html.Div(id=ids.TABLE, className="dispatch-table-wrap"),
             bulk,

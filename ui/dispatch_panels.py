@@ -59,7 +59,7 @@ def _due_class(row: dict) -> str:
     return "due"
 
 
-def queue_table(rows: list[dict], total: int, lang: str) -> list:
+def queue_table(rows: list[dict], total: int, lang: str, pick: bool = True) -> list:
     """Return the table of a queue's cases: a check box to pick, a button to open each one.
 
     Parameters
@@ -71,27 +71,31 @@ def queue_table(rows: list[dict], total: int, lang: str) -> list:
         How many cases the queue holds with these filters (the table shows the first ones).
     lang : str
         ``zh`` or ``en``.
+    pick : bool
+        Whether the rows can be picked for bulk dispatch (not on a unit's workbench).
     """
     if not rows:
         return [html.P(t("dispatch-empty", lang), className="hint dispatch-empty")]
-    head = html.Tr(
-        [
-            html.Th(t(f"dispatch-col-{key}", lang))
-            for key in ("pick", "id", "category", "grid", "state", "reported", "due", "unit")
-        ]
-    )
+    keys = ("pick", "id", "category", "grid", "state", "reported", "due", "unit")
+    head = html.Tr([html.Th(t(f"dispatch-col-{key}", lang)) for key in keys[0 if pick else 1 :]])
     body = []
     for row in rows:
         body.append(
             html.Tr(
                 [
-                    html.Td(
-                        dcc.Checklist(
-                            id=ids.pick(row["id"]),
-                            options=[{"label": "", "value": row["id"]}],
-                            value=[],
-                            className="dispatch-pick",
-                        )
+                    *(
+                        [
+                            html.Td(
+                                dcc.Checklist(
+                                    id=ids.pick(row["id"]),
+                                    options=[{"label": "", "value": row["id"]}],
+                                    value=[],
+                                    className="dispatch-pick",
+                                )
+                            )
+                        ]
+                        if pick
+                        else []
                     ),
                     html.Td(
                         html.Button(
@@ -219,4 +223,4 @@ def timeline(rows: list[dict], lang: str) -> list:
 
 
 #: Roles with a translated label (``role-<name>`` in the table); others show as they are.
-ROLE_KEYS = frozenset({"admin", "commander", "township", "planner", "viewer"})
+ROLE_KEYS = frozenset({"admin", "commander", "township", "planner", "viewer", "unit"})

@@ -1,10 +1,11 @@
-"""Real-browser test of the dispatch workbench: one whole loop by two signed-in people and a unit.
+"""Real-browser test of the dispatch workbench: one whole loop by three signed-in people.
 
-A township officer registers and dispatches a case, the unit it went to handles it (the unit's
-own system: a machine token with the dispatch right, named as the unit), the commander verifies
-it; the timeline shows all of it. A case reported three days ago sits in the overdue queue. The
-counts follow the store without a reload; a new case rings the (offline) chime, which can be
-turned off, and the choice survives a reload. Screenshots at 1920x1080 land in test-artifacts/.
+A township officer registers and dispatches a case, a signed-in staff member of the unit it went
+to (role unit: the demo's People's Mediation Centre account) handles it on their own workbench,
+which shows their unit's cases only, the commander verifies it; the timeline shows all of it.
+A case reported three days ago sits in the overdue queue. The counts follow the store without a
+reload; a new case rings the (offline) chime, which can be turned off, and the choice survives
+a reload. Screenshots at 1920x1080 land in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from ui import dispatch_ids as ids
 
 pytestmark = pytest.mark.browser
 
-UNIT = "村（社区）人民调解委员会"
-UNIT_EN = "Village (community) mediation committee"
+UNIT = "区人民调解中心"  # the demo unit account's unit
+UNIT_EN = "District People's Mediation Centre"
+OTHER_UNIT = "村（社区）人民调解委员会"
 START = "2026-06-15T02:00:00+00:00"
 SIZE = {"width": 1920, "height": 1080}
 
@@ -51,8 +53,14 @@ def live_app(make_tiny_app, clock):
                      description="Two neighbours quarrel over a wall", reporter="grid member 7"),
             incident("old-1", "T1112", 114.8025, 33.7275, category="security",
                      reported_at=now - timedelta(days=3)),
+            incident("theirs-1", "T1111", 114.8075, 33.7025, reported_at=now - timedelta(hours=2),
+                     description="Another unit's case"),
         ]
     )  # fmt: skip
+    # A case already with another unit: the unit person never sees it.
+    chief = runtime.accounts.principal("demo-commander")
+    runtime.incident_store.act("theirs-1", "register", chief)
+    runtime.incident_store.act("theirs-1", "dispatch", chief, unit=OTHER_UNIT)
     return app
 
 
@@ -137,10 +145,8 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / name))
 
 
-def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
+def test_one_whole_loop_by_three_signed_in_people(live_app, clock):
     require_chromium()
-    runtime = live_app.server.extensions["gridmap"]
-    token = runtime.accounts.add_token(UNIT, ["dispatch"])
     with serve(live_app.server) as base, people(base) as (open_page, foreign):
         township = open_page("demo-township")
         township.goto(base + "/dispatch/")
@@ -170,13 +176,41 @@ def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
         wait_message(township, "Done: Dispatch")
         wait_state(township, "Dispatched")
 
-        # The unit's own system handles it (a token named as the unit, on the same page).
-        unit = open_page(token=token)
-        unit.goto(base + "/dispatch/?incident=loop-1")
+        # A staff member of the unit signs in: the map is not theirs, the workbench is, with
+        # their unit's cases only; they open the case from their "mine" queue and handle it.
+        unit = open_page("demo-unit")
+        unit.goto(base + "/")
+        unit.wait_for_url(base + "/dispatch/")
+        wait_count(unit, "mine", 1)
+        assert unit.locator(tab("register")).count() == 0  # not a unit's queue
+        assert unit.locator(f"#{ids.BULK}").is_hidden()
+        header = unit.inner_text("header")
+        assert "Unit staff" in header and f"Unit: {UNIT_EN}" in header
+        assert "Back to the map" not in header
+        unit.locator(f"#{ids.TABLE} button", has_text="loop-1").wait_for()
+        assert "theirs-1" not in unit.inner_text(f"#{ids.TABLE}")
+        assert unit.locator(f"#{ids.TABLE} .dispatch-pick").count() == 0  # no bulk dispatch
+        shot(unit, "dispatch-unit-mine.png")
+        unit.locator(f"#{ids.TABLE} button", has_text="loop-1").click()
         wait_state(unit, "Dispatched")
+        labels = unit.inner_text(f"#{ids.ACTION_BUTTONS}")
+        assert "Handle" in labels and "Comment" in labels
+        for other in ("Register", "Dispatch", "Verify", "Escalate"):
+            assert other not in labels, other
+        assert unit.locator(f"#{ids.ACTION_UNIT}").is_hidden()  # no unit to choose
         unit.fill(f"#{ids.ACTION_NOTE}", "Mediated on site; the wall stays")
         press(unit, "Handle")
         wait_message(unit, "Done: Handle")
+        wait_state(unit, "Handled")
+        wait_count(unit, "mine", 0)
+        wait_count(unit, "verify", 1)
+        assert "demo-unit · Unit staff" in unit.inner_text("#dispatch-timeline-list")
+        shot(unit, "dispatch-unit-handled.png")
+        # Another unit's case, even by its link: not there.
+        unit.goto(base + "/dispatch/?incident=theirs-1")
+        unit.locator(f"#{ids.DETAIL}", has_text="does not exist").wait_for()
+        assert "Another unit's case" not in unit.inner_text("body")
+        unit.goto(base + "/dispatch/?incident=loop-1")
         wait_state(unit, "Handled")
 
         # The commander verifies it.
@@ -188,7 +222,7 @@ def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
         wait_state(commander, "Closed")
         timeline = commander.inner_text("#dispatch-timeline-list")
         expected = ("Register", "Dispatch", "Handle", "Verify", UNIT_EN, "demo-township",
-                    "Mediated on site; the wall stays", "demo-commander")  # fmt: skip
+                    "Mediated on site; the wall stays", "demo-commander", "demo-unit")  # fmt: skip
         for text in expected:
             assert text in timeline, text
         shot(commander, "dispatch-closed.png")
@@ -196,6 +230,9 @@ def test_one_whole_loop_by_two_people_and_a_unit(live_app, clock):
         # The township officer's open page shows the closed case without a reload.
         wait_state(township, "Closed")
         assert township.locator("#dispatch-timeline-list li").count() == 4
+        # The unit person's open page follows too: closed, and out of their queues.
+        wait_state(unit, "Closed")
+        wait_count(unit, "verify", 0)
         assert foreign == []
 
 
@@ -268,4 +305,22 @@ def test_the_language_switch_reaches_every_text(live_app):
         assert "受理立案" in page.inner_text(f"#{ids.ACTION_BUTTONS}")
         assert "已超期" in page.inner_text(f"#{ids.DETAIL}")
         shot(page, "dispatch-zh.png")
+        assert foreign == []
+
+
+def test_a_unit_persons_workbench_speaks_both_languages(live_app):
+    require_chromium()
+    with serve(live_app.server) as base, people(base) as (open_page, foreign):
+        page = open_page("demo-unit")
+        page.goto(base + "/dispatch/")
+        page.locator(f"#{ids.USER_UNIT}", has_text=f"Unit: {UNIT_EN}").wait_for()
+        page.click(f"#{ids.LANG_TOGGLE}")
+        page.locator(f"#{ids.USER_UNIT}", has_text=f"所属单位：{UNIT}").wait_for()
+        page.locator(tab("mine"), has_text="我的").wait_for()
+        header = page.inner_text("header")
+        assert "处置单位" in header
+        for text in ("待核查", "已超期", "24小时内到期", "督办", "本单位只看到派遣给本单位的案件"):
+            assert text in page.inner_text("body"), text
+        assert "返回地图" not in page.inner_text("body")  # no map for a unit
+        shot(page, "dispatch-unit-zh.png")
         assert foreign == []

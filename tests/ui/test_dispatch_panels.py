@@ -124,7 +124,7 @@ def test_the_timeline_names_who_when_what_and_the_note():
     assert "demo-township · Township officer" in words or any(
         w.startswith("demo-township · ") for w in words
     )
-    assert "unit-a · unit" in words and "<done>" in words and "→ Mediation centre" in words
+    assert "unit-a · Unit staff" in words and "<done>" in words and "→ Mediation centre" in words
     assert "2026-06-15 11:00" in words
 
 
