@@ -10,7 +10,9 @@ the grid changed. Each client signs in as the commander (its own session) and lo
 
 - ``page``: ``GET /`` and its ``/_dash-layout``;
 - ``drill``: the map's render callback for a random grid of levels 1-4 (the drill-down answer);
-- ``overlay``: the incident overlay callback (heat and points) for that grid;
+- ``overlay``: the incident overlay for that grid: the render callback as the browser sends it
+  when the incident version store moves on (the overlays go out in the render callback's Patch,
+  so the body is the drill's with ``changedPropIds`` the version store);
 - ``statistics``: the statistics panel callback for that grid;
 - ``coverage``: ``GET /api/v1/coverage?level=2`` (minutes 4-6: several cache entries);
 - ``intake``: ``POST /api/v1/incidents``, one new incident (bearer token), which moves the
@@ -148,12 +150,14 @@ def capture(base: str, grid: str) -> dict[str, dict]:
     for body in bodies:
         output = body.get("output", "")
         inputs = {i.get("id") for i in body.get("inputs", []) if isinstance(i, dict)}
-        if f"{ids.BREADCRUMB}.children" in output:
+        if f"{ids.BREADCRUMB}.children" in output and ids.VERSION_STORE in inputs:
             found["drill"] = body
+            # A new incident: the store's version moves the overlays (heat, points) on only.
+            overlay = json.loads(json.dumps(body))
+            overlay["changedPropIds"] = [f"{ids.VERSION_STORE}.data"]
+            found["overlay"] = overlay
         elif output == f"{ids.STATS_PANEL}.children":
             found["statistics"] = body
-        elif output.startswith(f"{ids.MAP_GRAPH}.figure@") and ids.FILTERS_STORE in inputs:
-            found["overlay"] = body
     missing = {"drill", "overlay", "statistics"} - set(found)
     if missing:
         raise SystemExit(f"the browser sent no {', '.join(sorted(missing))} callback")
