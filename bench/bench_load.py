@@ -288,11 +288,22 @@ def main() -> None:
         if args.recapture or not PAYLOADS.exists():
             PAYLOADS.write_text(json.dumps(capture(base, township)))
         payloads = json.loads(PAYLOADS.read_text())
-        # One warm-up pass per kind (the workers import and build on first use).
+        # Warm-up: each worker imports and builds on first use (the coverage model takes
+        # seconds). Four clients at once, each on its own connection, so that both workers
+        # get every kind before the clock starts.
         results: list[tuple[str, float, bool]] = []
-        warm = Client(base, payloads, grids, points, time.monotonic() + 1e9, 0, results)
-        for kind in MIX:
-            warm.once(kind)
+        warmers = [
+            Client(base, payloads, grids, points, time.monotonic() + 1e9, -k, results)
+            for k in range(1, 5)
+        ]
+        passes = [
+            threading.Thread(target=lambda w=w: [w.once(kind) for kind in [*MIX, *MIX]])
+            for w in warmers
+        ]
+        for thread in passes:
+            thread.start()
+        for thread in passes:
+            thread.join()
         deadline = time.monotonic() + args.seconds
         results = []
         clients = [
