@@ -227,6 +227,43 @@ class Client(threading.Thread):
         return answer.status_code == 201
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes ``pids`` used so far, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    """Return the gunicorn master and its workers, and the PostgreSQL server processes."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == master or b"postgres" in command.split(b"\0")[0]:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _child(pid: int, server: subprocess.Popen) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return int(stat.rsplit(")", 1)[1].split()[1]) == server.pid
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -310,6 +347,9 @@ def main() -> None:
             Client(base, payloads, grids, points, deadline, seed, results)
             for seed in range(1, args.clients + 1)
         ]
+        gunicorn = [p for p in server_pids(server.pid) if p == server.pid or _child(p, server)]
+        postgres = [p for p in server_pids(server.pid) if p not in gunicorn]
+        cpu_before = cpu_seconds(gunicorn), cpu_seconds(postgres)
         start = time.monotonic()
         deadline = start + args.seconds
         for client in clients:
@@ -318,6 +358,11 @@ def main() -> None:
         for client in clients:
             client.join()
         elapsed = time.monotonic() - start
+        postgres = [p for p in server_pids(server.pid) if p not in gunicorn]  # new backends too
+        cpu_used = (
+            cpu_seconds(gunicorn) - cpu_before[0],
+            cpu_seconds(postgres) - cpu_before[1],
+        )
     finally:
         if not args.keep_server:
             os.killpg(server.pid, signal.SIGTERM)
@@ -329,6 +374,12 @@ def main() -> None:
     )
     print(table(results, elapsed))
     times = [ms for _, ms, _ in results]
+    n = max(len(results), 1)
+    print(
+        f"\nCPU per request: gunicorn {1000 * cpu_used[0] / n:.1f} ms, PostgreSQL (every "
+        f"client of the server) {1000 * cpu_used[1] / n:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     print(json.dumps({"requests": len(results), "p95_ms": round(percentile(times, 95))}))
 
 
