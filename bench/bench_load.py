@@ -10,7 +10,9 @@ the grid changed. Each client signs in as the commander (its own session) and lo
 
 - ``page``: ``GET /`` and its ``/_dash-layout``;
 - ``drill``: the map's render callback for a random grid of levels 1-4 (the drill-down answer);
-- ``overlay``: the incident overlay callback (heat and points) for that grid;
+- ``overlay``: the incident overlay for that grid: the render callback as the browser sends it
+  when the incident version store moves on (the overlays go out in the render callback's Patch,
+  so the body is the drill's with ``changedPropIds`` the version store);
 - ``statistics``: the statistics panel callback for that grid;
 - ``coverage``: ``GET /api/v1/coverage?level=2`` (minutes 4-6: several cache entries);
 - ``intake``: ``POST /api/v1/incidents``, one new incident (bearer token), which moves the
@@ -148,12 +150,14 @@ def capture(base: str, grid: str) -> dict[str, dict]:
     for body in bodies:
         output = body.get("output", "")
         inputs = {i.get("id") for i in body.get("inputs", []) if isinstance(i, dict)}
-        if f"{ids.BREADCRUMB}.children" in output:
+        if f"{ids.BREADCRUMB}.children" in output and ids.VERSION_STORE in inputs:
             found["drill"] = body
+            # A new incident: the store's version moves the overlays (heat, points) on only.
+            overlay = json.loads(json.dumps(body))
+            overlay["changedPropIds"] = [f"{ids.VERSION_STORE}.data"]
+            found["overlay"] = overlay
         elif output == f"{ids.STATS_PANEL}.children":
             found["statistics"] = body
-        elif output.startswith(f"{ids.MAP_GRAPH}.figure@") and ids.FILTERS_STORE in inputs:
-            found["overlay"] = body
     missing = {"drill", "overlay", "statistics"} - set(found)
     if missing:
         raise SystemExit(f"the browser sent no {', '.join(sorted(missing))} callback")
@@ -223,6 +227,43 @@ class Client(threading.Thread):
         return answer.status_code == 201
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """Return the CPU time (user + system) the processes ``pids`` used so far, in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(master: int) -> list[int]:
+    """Return the gunicorn master and its workers, and the PostgreSQL server processes."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == master or b"postgres" in command.split(b"\0")[0]:
+            pids.append(int(entry.name))
+    return pids
+
+
+def _child(pid: int, server: subprocess.Popen) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return int(stat.rsplit(")", 1)[1].split()[1]) == server.pid
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
@@ -284,17 +325,31 @@ def main() -> None:
         if args.recapture or not PAYLOADS.exists():
             PAYLOADS.write_text(json.dumps(capture(base, township)))
         payloads = json.loads(PAYLOADS.read_text())
-        # One warm-up pass per kind (the workers import and build on first use).
+        # Warm-up: each worker imports and builds on first use (the coverage model takes
+        # seconds). Four clients at once, each on its own connection, so that both workers
+        # get every kind before the clock starts.
         results: list[tuple[str, float, bool]] = []
-        warm = Client(base, payloads, grids, points, time.monotonic() + 1e9, 0, results)
-        for kind in MIX:
-            warm.once(kind)
+        warmers = [
+            Client(base, payloads, grids, points, time.monotonic() + 1e9, -k, results)
+            for k in range(1, 5)
+        ]
+        passes = [
+            threading.Thread(target=lambda w=w: [w.once(kind) for kind in [*MIX, *MIX]])
+            for w in warmers
+        ]
+        for thread in passes:
+            thread.start()
+        for thread in passes:
+            thread.join()
         deadline = time.monotonic() + args.seconds
         results = []
         clients = [
             Client(base, payloads, grids, points, deadline, seed, results)
             for seed in range(1, args.clients + 1)
         ]
+        gunicorn = [p for p in server_pids(server.pid) if p == server.pid or _child(p, server)]
+        postgres = [p for p in server_pids(server.pid) if p not in gunicorn]
+        cpu_before = cpu_seconds(gunicorn), cpu_seconds(postgres)
         start = time.monotonic()
         deadline = start + args.seconds
         for client in clients:
@@ -303,6 +358,11 @@ def main() -> None:
         for client in clients:
             client.join()
         elapsed = time.monotonic() - start
+        postgres = [p for p in server_pids(server.pid) if p not in gunicorn]  # new backends too
+        cpu_used = (
+            cpu_seconds(gunicorn) - cpu_before[0],
+            cpu_seconds(postgres) - cpu_before[1],
+        )
     finally:
         if not args.keep_server:
             os.killpg(server.pid, signal.SIGTERM)
@@ -314,6 +374,12 @@ def main() -> None:
     )
     print(table(results, elapsed))
     times = [ms for _, ms, _ in results]
+    n = max(len(results), 1)
+    print(
+        f"\nCPU per request: gunicorn {1000 * cpu_used[0] / n:.1f} ms, PostgreSQL (every "
+        f"client of the server) {1000 * cpu_used[1] / n:.1f} ms; load average "
+        f"{os.getloadavg()[0]:.1f} at the end"
+    )
     print(json.dumps({"requests": len(results), "p95_ms": round(percentile(times, 95))}))
 
 

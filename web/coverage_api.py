@@ -28,6 +28,7 @@ from gridmap.errors import CoverageError, MCLPError, ParameterError
 from web import api_models as models
 from web import coverage_planning
 from web.cache import cache
+from web.compression import compressed_once
 from web.coverage_figures import answer, figures  # noqa: F401 (figures: the planner's tiles)
 from web.coverage_params import as_parameter_error, choice, flag, ids, number, points
 from web.openapi import documented
@@ -208,14 +209,15 @@ def create_blueprint(
         geometry = flag("geometry", True)
         profile = choice("profile", DEFAULT_PROFILE, tuple(PROFILES))
         worst = int(number("worst", 10, 0, 1000, integer=True))
+        query = (
+            request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
+            level, geometry, worst, bp.version(), bp.get_scope().roots, profile,
+        )  # fmt: skip
         try:
-            text = answer(
-                request.blueprint, minutes, speed, tuple(map(tuple, extra)), tuple(disabled),
-                level, geometry, worst, bp.version(), bp.get_scope().roots, profile,
-            )  # fmt: skip
+            # The answer (1.6 MB with its polygons) is compressed once per query and version.
+            return compressed_once(repr(query), lambda: answer(*query), "application/json")
         except CoverageError as err:
             raise as_parameter_error(err, "minutes") from None
-        return current_app.response_class(text, mimetype="application/json")
 
     @bp.get("/coverage/suggest")
     @documented(

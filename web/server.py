@@ -110,7 +110,7 @@ def init_server(server: Flask, runtime: Runtime) -> None:
             incident_version=lambda: runtime.incident_store.version(),
             scope=current_scope,
             # Coverage figures from counts per level-5 grid: no point read, at any size.
-            get_counts=lambda scope: runtime.incident_store.counts_by_grid(
+            get_counts=lambda scope: runtime.incident_store.grid_counts(
                 5, within=scope.within(district.level_of)
             ),
         )

@@ -289,14 +289,8 @@ def counts_by_grid(
         empty = pd.Series(dtype="int64", name="count")
         return empty.rename_axis("grid_id") if by is None else empty.to_frame().iloc[:, :0]
     if by is None:
-        stmt = sa.select(key, sa.func.count()).where(*clauses).group_by(key)
-        with engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        return (
-            pd.Series({r[0]: int(r[1]) for r in rows}, dtype="int64", name="count")
-            .rename_axis("grid_id")
-            .sort_index()
-        )
+        found = _grid_counts(engine, key, clauses)
+        return pd.Series(found, dtype="int64", name="count").rename_axis("grid_id").sort_index()
     # One pass, one column per known value (SUM(CASE ...)): streams along the covering
     # index, where GROUP BY g<l>, <by> would need a temporary B-tree.
     known = STATUSES if by == "status" else known_categories(table)
@@ -311,3 +305,22 @@ def counts_by_grid(
         columns=pd.Index(list(known), dtype=object, name=by),
         dtype="int64",
     ).sort_index()
+
+
+def _grid_counts(engine: sa.Engine, key, clauses) -> dict[str, int]:
+    stmt = sa.select(key, sa.func.count()).where(*clauses).group_by(key)
+    with engine.connect() as conn:
+        return {r[0]: int(r[1]) for r in conn.execute(stmt).all()}
+
+
+def grid_counts(engine: sa.Engine, table: sa.Table, level: int, **filters: Any) -> dict[str, int]:
+    """Return :func:`counts_by_grid` without ``by`` as a plain dict (no Series, unsorted).
+
+    For callers that only look counts up (the coverage figures: 6,438 level-5 grids).
+    """
+    if level not in LEVELS:
+        raise StoreError(f"level must be {LEVELS_TEXT}, got {level!r}", parameter="level")
+    clauses = where_clauses(engine, table, **filters)
+    if clauses is None:
+        return {}
+    return _grid_counts(engine, table.c[f"g{level}"], clauses)

@@ -32,6 +32,8 @@ from gridmap.incidents.categories import DEFAULTS, DONE_STATUSES, OPEN_STATUSES,
 
 METRICS: tuple[str, ...] = ("count", "per_1000")
 FREQS: dict[str, str] = {"day": "D", "week": "W-SUN"}
+#: The columns :func:`grid_statistics` reads of a grid's incidents.
+FRAME_COLUMNS: tuple[str, ...] = ("category", "status", "reported_at", "resolved_at")
 
 
 def _times(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -304,7 +306,9 @@ def grid_statistics(
     level = int(grids.loc[grid_id, "level"])
     filters = {"grid": grid_id, "grid_level": level, "start": start, "end": end,
                "categories": categories, "statuses": statuses, "within": within}  # fmt: skip
-    frame = store.frame(**filters)
+    # Only the columns the figures read: a whole district's rows with every text column took
+    # most of the time of a statistics call.
+    frame = store.frame(**filters, columns=FRAME_COLUMNS)
     result: dict[str, Any] = {
         "freq": freq,
         "summary": summary(frame),
@@ -312,7 +316,7 @@ def grid_statistics(
         "categories": category_breakdown(frame, lang, store.categories),
     }
     if level < 5:
-        children = grids[grids["parent_id"].astype(str) == grid_id]
+        children = grids[grids["parent_id"] == grid_id]
         if within is not None:
             children = children[[_inside(grids, g, within) for g in children.index]]
         counts = store.counts_by_grid(level + 1, **filters)

@@ -432,6 +432,10 @@ class IncidentStore:
         """Count incidents per grid of ``level`` (:func:`queries.counts_by_grid`)."""
         return queries.counts_by_grid(self.engine, self.table, level, by=by, **filters)
 
+    def grid_counts(self, level: int, **filters: Any) -> dict[str, int]:
+        """Incidents per grid of ``level`` as a dict (:func:`queries.grid_counts`)."""
+        return queries.grid_counts(self.engine, self.table, level, **filters)
+
     def performance(self, *, now: datetime, **options: Any) -> pd.DataFrame:
         """Return the dispatch figures per grid or unit (:func:`performance.figures`)."""
         return performance.figures(self.engine, self.table, now=now, **options)

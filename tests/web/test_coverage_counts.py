@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
 
+import web.coverage_api
 import web.coverage_figures
 from gridmap.errors import GridIndexError
 from tests.auth_support import signed_in
@@ -102,7 +105,7 @@ def test_no_point_is_read_and_a_warm_call_reads_no_count(make_tiny_app, monkeypa
     store = runtime.incident_store
     store.insert(_incidents(runtime, 30, seed=4, prefix="w"))
     reads = {"points": 0, "counts": 0}
-    real_counts = store.counts_by_grid
+    real_counts = store.grid_counts
 
     def no_points(**_filters):
         reads["points"] += 1
@@ -113,7 +116,7 @@ def test_no_point_is_read_and_a_warm_call_reads_no_count(make_tiny_app, monkeypa
         return real_counts(*args, **kwargs)
 
     monkeypatch.setattr(store, "points", no_points)
-    monkeypatch.setattr(store, "counts_by_grid", counting)
+    monkeypatch.setattr(store, "grid_counts", counting)
     client = signed_in(app)
     first = client.get("/api/v1/coverage?level=3&minutes=7&geometry=0")
     assert first.status_code == 200
@@ -144,6 +147,48 @@ def test_a_new_incident_changes_the_answer(make_tiny_app):
     share = five[g5]["area_share"]
     gained = after["kpis"]["covered_incidents"] - before["kpis"]["covered_incidents"]
     assert gained == pytest.approx(share, abs=1e-5)  # shares are sent to 6 digits
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "zstd"])
+def test_a_compressed_answer_is_made_once_and_follows_a_new_incident(
+    make_tiny_app, monkeypatch, encoding
+):
+    from web import compression
+
+    if encoding == "zstd" and compression._zstd is None:
+        pytest.skip("no zstd module")
+    app = make_tiny_app()
+    runtime = app.server.extensions[EXTENSION_KEY]
+    store = runtime.incident_store
+    store.insert(_incidents(runtime, 20, seed=5, prefix="z"))
+    made = []
+    real = web.coverage_api.answer
+
+    def counting(*args):
+        made.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(web.coverage_api, "answer", counting)
+    client = signed_in(app)
+    url = f"/api/v1/coverage?level=1&{QUERY}"
+    plain = client.get(url).get_json()
+    headers = {"Accept-Encoding": f"{encoding}, deflate"}
+    first = client.get(url, headers=headers)
+    again = client.get(url, headers=headers)
+    assert first.headers["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in first.headers["Vary"]
+    assert again.get_data() == first.get_data()
+    assert json.loads(_decode(first.get_data(), encoding)) == plain
+    assert len(made) == 2  # the plain answer, then the compressed one once
+    store.insert(_incidents(runtime, 1, seed=12, prefix="z-new"))
+    after = json.loads(_decode(client.get(url, headers=headers).get_data(), encoding))
+    assert after["kpis"]["incidents"] == plain["kpis"]["incidents"] + 1
+
+
+def _decode(data: bytes, encoding: str) -> bytes:
+    from web import compression
+
+    return gzip.decompress(data) if encoding == "gzip" else compression._zstd.decompress(data)
 
 
 def test_the_planner_tile_follows_the_counts(app):
