@@ -1,11 +1,13 @@
 """Browser benchmark: what a person waits for in Chromium, from a click until the page is idle.
 
 Serves the demo district with ``python app.py`` (its own SQLite file, the demo year loaded) and
-drives Debian's Chromium with Playwright. For each step it prints the median of several runs of the
-time from the action until the page is idle: no request in flight and the map not drawing for a
-quiet window. In the same run it times the floor (a bare Plotly ``Choroplethmap`` page with the same
-level-5 polygons, recoloured with ``Plotly.restyle``) and the naive baseline (the same polygons
-inlined in the figure, drawn with ``Plotly.newPlot``). Not a test: it asserts nothing.
+drives Debian's Chromium with Playwright. For each step it prints the median of several runs of
+the time from the action until the page is idle: no request in flight and the map not drawing
+for a quiet window. In the same run it times the floors, bare Plotly ``Choroplethmap`` pages:
+the same level-5 polygons recoloured with ``Plotly.restyle``, and a drill (a district's
+townships, then ``Plotly.react`` to one township's villages at the new centre and zoom); and the
+naive baseline (the level-5 polygons inlined in the figure, drawn with ``Plotly.newPlot``). Not a
+test: it asserts nothing.
 
 Usage: ``python bench/bench_browser.py [--runs 5] [--data-dir data/geo]``
 """
@@ -337,6 +339,60 @@ def floor_and_naive(browser, base: str, version: str, center: list, zoom: float)
     return out
 
 
+def drill_floor(browser, base: str, version: str, district) -> dict:
+    """Time a bare Plotly drill: the townships, then ``Plotly.react`` to one township's villages.
+
+    The same step as the map's first drill (geometry by URL, the new centre and zoom), drawn by
+    Plotly alone: what Plotly itself needs for it, click to idle measured the same way.
+    """
+    from gridmap.views.map_view import fit_zoom
+
+    towns = district.children(district.root_id)
+    town = max(towns, key=lambda g: district.record(g).get("population") or 0)
+    villages = district.children(town)
+
+    def figure(level: int, grids: list[str], box) -> list:
+        keys = [district.key_of[g] for g in grids]
+        trace = {
+            "type": "choroplethmap",
+            "geojson": f"{base}/geo/{version}/level-{level}.geojson",
+            "locations": keys,
+            "z": list(range(len(keys))),
+            "featureidkey": "id",
+        }
+        zoom = fit_zoom(box, (1200, 850))
+        layout = {
+            "map": {
+                "style": "white-bg",
+                "center": {"lon": box.center[0], "lat": box.center[1]},
+                "zoom": zoom,
+            },
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        }
+        return [[trace], layout]
+
+    top = figure(2, towns, district.bounds(district.root_id))
+    down = figure(3, villages, district.bounds(town))
+    html = FLOOR_HTML.format(plotly=base + _plotly_url(base))
+    p = Page(browser, base)
+    page = p.page
+    try:
+        page.goto(base + "/api/v1/health")
+        page.set_content(html)
+        page.wait_for_function("() => window.Plotly")
+        runs = []
+        for _ in range(3):
+            page.evaluate("([d, l]) => Plotly.newPlot('g', d, l)", top)
+            runs.append(
+                p.act("#g", lambda: page.evaluate("([d, l]) => { Plotly.react('g', d, l); }", down))
+            )
+    finally:
+        p.close()
+    return {
+        "floor: bare Plotly drill (townships to one township's villages)": statistics.median(runs)
+    }
+
+
 def _plotly_url(base: str) -> str:
     """Return the path of plotly.min.js as the app serves it."""
     request = urllib.request.Request(base + "/", headers={"Authorization": f"Bearer {TOKEN}"})
@@ -382,6 +438,8 @@ def main() -> None:
                 for name, ms in main_page_steps(browser, base, root).items():
                     results.setdefault(name, []).append(ms)
                 for name, ms in planner_steps(browser, base, spot).items():
+                    results.setdefault(name, []).append(ms)
+                for name, ms in drill_floor(browser, base, version, district).items():
                     results.setdefault(name, []).append(ms)
                 for name, ms in floor_and_naive(
                     browser, base, version, list(box.center), zoom
