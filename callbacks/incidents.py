@@ -52,6 +52,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.PLAY_STORE, "data"),
         Input(ids.STEP_RADIO, "value"),
         Input(ids.LANG_STORE, "data"),
+        # The page starts with the first answer (gridmap.incidents.filters.first_state).
+        prevent_initial_call=True,
     )
     def filters(start, end, categories, statuses, offset, play, step, lang):
         playing = bool((play or {}).get("playing"))
@@ -80,6 +82,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         State(ids.TIME_SLIDER, "value"),
         State(ids.TIME_SLIDER, "max"),
         State(ids.STEP_RADIO, "value"),
+        # The layout holds the stopped state: nothing to answer on a page load.
+        prevent_initial_call=True,
     )
     def play(_clicks, _ticks, lang, state, offset, last, step):
         trigger = ctx.triggered_id
@@ -94,6 +98,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.VERSION_STORE, "data"),
         Input(ids.REFRESH_INTERVAL, "n_intervals"),
         State(ids.VERSION_STORE, "data"),
+        # The page starts with the store's version; the interval's ticks check it.
+        prevent_initial_call=True,
     )
     def refresh(_ticks, known):
         version = runtime.incident_store.version()
@@ -174,6 +180,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.CATEGORY_SELECT, "labels"),
         Output(ids.STATS_RANK, "labels"),
         Input(ids.LANG_STORE, "data"),
+        # The layout is written in the store's first language: a page load has nothing to redo.
+        prevent_initial_call=True,
     )
     def translate(lang):
         return (

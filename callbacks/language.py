@@ -45,6 +45,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.MAP_CREDIT, "children"),
         Output(ids.MAP_CREDIT, "title"),
         Input(ids.LANG_STORE, "data"),
+        # The layout is written in the store's first language: a page load has nothing to redo.
+        prevent_initial_call=True,
     )
     def translate(lang):
         keys = [o["id"]["index"] for o in ctx.outputs_list[0]]

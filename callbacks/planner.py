@@ -123,26 +123,19 @@ def register(app: Dash, runtime: Runtime) -> None:
 
     @app.callback(
         Output(ids.MAP, "figure"),
-        Output(ids.KPIS, "children"),
-        Output(ids.METHOD, "children"),
-        Output(ids.ERROR, "children"),
-        Output(ids.WORST_TABLE, "children"),
-        Output(ids.REPORT_LINK, "href"),
         Input(ids.URL, "search"),
         Input(ids.LANG_STORE, "data"),
-        Input(ids.WORST_LEVEL, "value"),
         Input(ids.LAYER_MODE, "value"),
     )
-    def render(search, lang, worst_level, layer_mode):
+    def render(search, lang, layer_mode):
+        # The map alone: a what-if click waits for the village shares and the layers' URLs,
+        # not for the KPIs' travel-time quantiles or the worst grids (those go out beside it,
+        # in the panel's callback, in parallel).
         try:
             scenario = parse_query(search)
             result = scenario_coverage(runtime.coverage_model, scenario)
-            kpis = {**scenario_kpis(scenario), **scenario_times_kpis(scenario)}
-            base = scenario.baseline()
-            base_kpis = {**scenario_kpis(base), **scenario_times_kpis(base)}
-        except (ScenarioError, CoverageError) as error:
-            message = t("error", lang, message=text_of(error, lang))
-            return no_update, no_update, no_update, message, no_update, no_update
+        except (ScenarioError, CoverageError):
+            return no_update  # the panel says why
         version = district.version
         patch = Patch()
         shares = result.population_shares(villages)
@@ -163,12 +156,33 @@ def register(app: Dash, runtime: Runtime) -> None:
         )
         corners = image_corners(runtime.coverage_model) if layer_mode == "times" else None
         update_times(patch, layer_mode, times_url(version, scenario), corners, lang)
+        return patch
+
+    @app.callback(
+        Output(ids.KPIS, "children"),
+        Output(ids.METHOD, "children"),
+        Output(ids.ERROR, "children"),
+        Output(ids.WORST_TABLE, "children"),
+        Output(ids.REPORT_LINK, "href"),
+        Input(ids.URL, "search"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.WORST_LEVEL, "value"),
+    )
+    def panel(search, lang, worst_level):
+        try:
+            scenario = parse_query(search)
+            result = scenario_coverage(runtime.coverage_model, scenario)
+            kpis = {**scenario_kpis(scenario), **scenario_times_kpis(scenario)}
+            base = scenario.baseline()
+            base_kpis = {**scenario_kpis(base), **scenario_times_kpis(base)}
+        except (ScenarioError, CoverageError) as error:
+            message = t("error", lang, message=text_of(error, lang))
+            return no_update, no_update, message, no_update, no_update
         worst = [
             clean_dict(row)
             for row in result.worst_grids(level=int(worst_level or 3), n=10).to_dict("records")
         ]
         return (
-            patch,
             kpi_tiles(kpis, base_kpis, lang),
             method_label(result.method, result.warnings, lang),
             "",

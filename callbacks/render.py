@@ -1,19 +1,19 @@
-"""Wire the nav state, language, metric and layer toggles to the map, breadcrumb and panel."""
+"""Wire the steps, URL, language, metric and layer toggles to the map, breadcrumb and panel."""
 
 from __future__ import annotations
 
-from dash import Dash, Input, Output, Patch, ctx, no_update
+from dash import ALL, Dash, Input, Output, Patch, ctx, no_update
 
 from callbacks.overlays import overlay_changes
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
 from gridmap.i18n import LANGUAGES, name_of
 from gridmap.incidents.views import INCIDENT_METRICS
-from gridmap.views import url_state
+from gridmap.views import navigation, url_state
 from gridmap.views.map_view import scoped_state
 from gridmap.views.navigation import breadcrumb_chain
 from layers.basemap import toggled_layers
-from layers.map_figure import GRID_TRACE, POSTS_TRACE, view_changes
+from layers.map_figure import GRID_TRACE, POSTS_TRACE, grid_click_points, view_changes
 from layers.posts_layer import posts_trace
 from ui import ids
 from ui.legend import map_legend
@@ -49,6 +49,18 @@ def crumbs(district: District, scope: Scope, grid_id: str, lang: str) -> list:
     return breadcrumb([_brief(district, g) for g in chain], lang, others)
 
 
+def _step_kind(trigger) -> str | None:
+    """Return the navigation step (``navigation.STEPS``) ``trigger`` is, None for no step."""
+    if isinstance(trigger, dict):
+        return "crumb" if trigger.get("type") in ("nav-crumb", "stats-child") else None
+    return {
+        ids.MAP_GRAPH: "click",
+        ids.UP_BUTTON: "up",
+        ids.SEARCH_DROPDOWN: "search",
+        ids.VIEW_SELECT: "view",
+    }.get(trigger)
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the render callback (grids, overlays, breadcrumb, panel) and the map's size."""
     app.clientside_callback(
@@ -76,22 +88,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         for lang in LANGUAGES
     }
 
-    @app.callback(
-        Output(ids.MAP_GRAPH, "figure"),
-        Output(ids.BREADCRUMB, "children"),
-        Output(ids.DETAIL_PANEL, "children"),
-        Input(ids.URL, "search"),
-        Input(ids.LANG_STORE, "data"),
-        Input(ids.METRIC_SELECT, "value"),
-        Input(ids.LAYER_CHECKLIST, "value"),
-        Input(ids.MAP_SIZE_STORE, "data"),
-        Input(ids.FILTERS_STORE, "data"),
-        Input(ids.VERSION_STORE, "data"),
-    )
-    def render(search, lang, metric, layers, size, filters_key, version):
+    def draw(trigger, search, lang, metric, layers, size, filters_key, version):
+        """Return the figure Patch, breadcrumb and panel of the URL ``search`` (or no_update)."""
         # One Patch carries the grids and the incident overlays: Plotly redraws the map once
         # per step (two figure outputs were two redraws of every map source).
-        trigger = ctx.triggered_id
         incident_metric = metric in INCIDENT_METRICS
         if incident_metric and not filters_key:
             return no_update, no_update, no_update
@@ -138,3 +138,55 @@ def register(app: Dash, runtime: Runtime) -> None:
             # A mistyped or stale link: say so above what is shown instead (the reader's home).
             panel = [unknown_notice(asked, lang), *panel]
         return patch, crumbs(district, scope, view.selected, lang), panel
+
+    @app.callback(
+        Output(ids.URL, "search"),
+        Output(ids.VIEW_SELECT, "value"),
+        Output(ids.MAP_GRAPH, "figure"),
+        Output(ids.BREADCRUMB, "children"),
+        Output(ids.DETAIL_PANEL, "children"),
+        Input(ids.MAP_GRAPH, "clickData"),
+        Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
+        Input({"type": "stats-child", "index": ALL}, "n_clicks"),
+        Input(ids.UP_BUTTON, "n_clicks"),
+        Input(ids.SEARCH_DROPDOWN, "value"),
+        Input(ids.VIEW_SELECT, "value"),
+        Input(ids.URL, "search"),
+        Input(ids.LANG_STORE, "data"),
+        Input(ids.METRIC_SELECT, "value"),
+        Input(ids.LAYER_CHECKLIST, "value"),
+        Input(ids.MAP_SIZE_STORE, "data"),
+        Input(ids.FILTERS_STORE, "data"),
+        Input(ids.VERSION_STORE, "data"),
+    )
+    def render(click, _crumbs, _children, _up, found, view, search, *inputs):
+        # A step (click, breadcrumb, 'up', search, view) answers with its URL *and* what the
+        # URL shows, in one response: Dash does not rerun a callback for its own outputs, so
+        # the URL output is no second round trip. A URL change of its own (back button, deep
+        # link, first load) is drawn here too.
+        trigger = ctx.triggered_id
+        kind = _step_kind(trigger)
+        if kind is None:
+            state = url_state.parse(search)
+            shown = (
+                no_update if trigger not in (None, ids.URL) or state.view == view else state.view
+            )
+            return no_update, shown, *draw(trigger, search, *inputs)
+        if kind == "crumb" and not ctx.triggered[0]["value"]:
+            return (no_update,) * 5  # a freshly drawn breadcrumb or ranking row, not a click
+        # Every step is checked against the reader's scope on the server: one that would leave
+        # their subtrees (a forged click, a stale list) changes nothing.
+        value = {
+            "click": lambda: grid_click_points(click),
+            "crumb": lambda: trigger["index"],
+            "search": lambda: found,
+            "view": lambda: view,
+        }.get(kind, lambda: None)()
+        state = url_state.parse(search)
+        new = navigation.step(district, state, kind, value, current_scope())
+        query = url_state.format_query(new)
+        if query == (search or ""):
+            # Nothing to show anew; the selector still follows a view the URL already had.
+            return (no_update, no_update if new.view == view else new.view, *(no_update,) * 3)
+        # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
+        return (query, no_update if new.view == view else new.view, *draw(ids.URL, query, *inputs))

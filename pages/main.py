@@ -10,7 +10,7 @@ from gridmap.access.roles import Scope
 from gridmap.clock import local_today
 from gridmap.grids.metrics import available_metrics, default_metric
 from gridmap.i18n import t
-from gridmap.incidents.filters import default_range
+from gridmap.incidents.filters import default_range, first_state
 from gridmap.views.urls import layer_urls, level_url
 from layers.map_figure import map_figure
 from pages.assets import page_app
@@ -60,19 +60,25 @@ def create(server: Flask, runtime: Runtime) -> Dash:
 
     def layout_of(principal):
         scope = principal.scope if principal is not None else Scope.of([])
+        incident_range = default_range(local_today(runtime.clock))
+        # The filters' and the store's first state are in the page: the map's first answer
+        # waits for no filter callback (two round trips fewer before the map is drawn).
+        first = first_state(*incident_range, settings.lang, district.categories)
+        first["version"] = runtime.incident_store.version()
         return page(
             initial_figure(runtime, scope),
             settings.lang,
             district.is_demo,
             credit,
             district.name(settings.lang),
-            default_range(local_today(runtime.clock)),
+            incident_range,
             settings.refresh_seconds,
             user_name=principal.name if principal is not None else "",
             role=principal.role if principal is not None else None,
             metrics=available_metrics(district),
             metric=default_metric(district),
             categories=district.categories,
+            incidents_first=first,
         )
 
     def layout():

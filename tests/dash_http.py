@@ -75,13 +75,59 @@ def duplicate_output(app, component_id: str, prop: str, trigger_id: str) -> str:
     raise KeyError(f"no duplicate output {component_id}.{prop} with input {trigger_id}")
 
 
-# -- the map page's callbacks (render, navigation), shared by the callback tests ----------
-RENDER_OUTPUTS = [
+# -- the map page's callback (a step, the URL, the toggles -> URL, map, breadcrumb, panel) ---
+#: The outputs of the map page's one callback: a step's URL and view, and what they show.
+MAP_OUTPUTS = [
+    (ids.URL, "search"),
+    (ids.VIEW_SELECT, "value"),
     (ids.MAP_GRAPH, "figure"),
     (ids.BREADCRUMB, "children"),
     (ids.DETAIL_PANEL, "children"),
 ]
-NAV_OUTPUTS = [(ids.URL, "search"), (ids.VIEW_SELECT, "value")]
+
+
+def map_inputs(
+    search,
+    *,
+    click=None,
+    crumbs=(),
+    children=(),
+    up=None,
+    found=None,
+    view=...,
+    lang="en",
+    metric="density",
+    layers=("posts", "roads"),
+    size=None,
+    filters=None,
+    version=None,
+) -> list:
+    """Return the inputs of the map page's callback, in its order.
+
+    ``crumbs`` and ``children`` are (grid, n_clicks) pairs of the breadcrumb's and the ranking
+    rows' buttons; the view selector shows the URL's view unless ``view`` says otherwise.
+    """
+    view = url_state.parse(search).view if view is ... else view
+    return [
+        (ids.MAP_GRAPH, "clickData", click),
+        [(ids.crumb(g), "n_clicks", n) for g, n in crumbs],
+        [(ids.stats_child(g), "n_clicks", n) for g, n in children],
+        (ids.UP_BUTTON, "n_clicks", up),
+        (ids.SEARCH_DROPDOWN, "value", found),
+        (ids.VIEW_SELECT, "value", view),
+        (ids.URL, "search", search),
+        (ids.LANG_STORE, "data", lang),
+        (ids.METRIC_SELECT, "value", metric),
+        (ids.LAYER_CHECKLIST, "value", list(layers)),
+        (ids.MAP_SIZE_STORE, "data", size),
+        (ids.FILTERS_STORE, "data", filters),
+        (ids.VERSION_STORE, "data", version),
+    ]
+
+
+def map_call(client, search, changed, **kwargs):
+    """Post the map page's callback with ``changed`` (a list of 'id.prop') as the trigger."""
+    return call(client, MAP_OUTPUTS, map_inputs(search, **kwargs), changed=changed)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -96,37 +142,24 @@ def render(
     filters=None,
     version=None,
 ):
-    """Post the render callback (triggered by ``changed``, the URL by default)."""
-    inputs = [
-        (ids.URL, "search", search),
-        (ids.LANG_STORE, "data", lang),
-        (ids.METRIC_SELECT, "value", metric),
-        (ids.LAYER_CHECKLIST, "value", list(layers)),
-        (ids.MAP_SIZE_STORE, "data", size),
-        (ids.FILTERS_STORE, "data", filters),
-        (ids.VERSION_STORE, "data", version),
-    ]
-    return response_of(call(client, RENDER_OUTPUTS, inputs, changed=changed))
+    """Post the map callback as a URL change (or ``changed``) does: the map, crumbs and panel."""
+    changed = [f"{ids.URL}.search"] if changed is None else changed
+    kwargs = dict(lang=lang, metric=metric, layers=layers, size=size)
+    return response_of(
+        map_call(client, search, changed, filters=filters, version=version, **kwargs)
+    )
 
 
 def overlay_call(
     client, search, key, layers, lang="en", size=None, version=1, metric="density", changed=None
 ):
-    """Post the render callback as a filter change (or ``changed``) does; return the response.
+    """Post the map callback as a filter change (or ``changed``) does; return the response.
 
     The heat and incident overlays go out in its figure Patch, with the grids.
     """
-    inputs = [
-        (ids.URL, "search", search),
-        (ids.LANG_STORE, "data", lang),
-        (ids.METRIC_SELECT, "value", metric),
-        (ids.LAYER_CHECKLIST, "value", list(layers)),
-        (ids.MAP_SIZE_STORE, "data", size),
-        (ids.FILTERS_STORE, "data", key),
-        (ids.VERSION_STORE, "data", version),
-    ]
     changed = changed or f"{ids.FILTERS_STORE}.data"
-    return call(client, RENDER_OUTPUTS, inputs, changed=[changed])
+    kwargs = dict(lang=lang, metric=metric, layers=layers, size=size)
+    return map_call(client, search, [changed], filters=key, version=version, **kwargs)
 
 
 def operations(response) -> dict[tuple, object]:
@@ -171,23 +204,16 @@ def crumb_ids(breadcrumb) -> list[str]:
     return [n["props"]["id"]["index"] for n in breadcrumb if "id" in n["props"]]
 
 
-def navigate(client, search, changed, *, click=None, crumbs=(), up=None, found=None, view=...):
-    """Post the navigation callback with ``changed`` ('id.prop') as the trigger.
+def navigate(
+    client, search, changed, *, click=None, crumbs=(), children=(), up=None, found=None, view=...
+):
+    """Post the map callback as a step does, with ``changed`` ('id.prop') as the trigger.
 
-    The view selector shows the URL's view unless ``view`` says otherwise.
+    The view selector shows the URL's view unless ``view`` says otherwise. The answer holds the
+    step's URL and view (:func:`nav_result`) and, when the URL changed, what it shows.
     """
-    view = url_state.parse(search).view if view is ... else view
-    crumb_inputs = [(ids.crumb(g), "n_clicks", n) for g, n in crumbs]
-    inputs = [
-        (ids.MAP_GRAPH, "clickData", click),
-        crumb_inputs,
-        [],
-        (ids.UP_BUTTON, "n_clicks", up),
-        (ids.SEARCH_DROPDOWN, "value", found),
-        (ids.VIEW_SELECT, "value", view),
-        (ids.URL, "search", search),
-    ]
-    return call(client, NAV_OUTPUTS, inputs, changed=[changed])
+    kwargs = dict(click=click, crumbs=crumbs, children=children, up=up, found=found, view=view)
+    return map_call(client, search, [changed], **kwargs)
 
 
 def crumb_changed(grid_id: str) -> str:

@@ -44,11 +44,16 @@ def incident_controls(
     end: str,
     refresh_seconds: int,
     categories: Categories = DEFAULTS,
+    first: dict | None = None,
 ) -> html.Div:
     """Return the filter row for incidents between ``start`` and ``end`` (ISO dates).
 
-    The category menu offers the district's ``categories``.
+    The category menu offers the district's ``categories``. ``first`` holds what the filter
+    callbacks would answer on a page load (``filters``: the filters' key, ``max``: the slider's
+    last step, ``label``: the window's text, ``version``: the store's version), so the page
+    starts with them and the map's first answer waits for no other round trip.
     """
+    first = first or {}
     return html.Div(
         [
             html.Label(t("filters-label", lang), id=ids.text("filters-label")),
@@ -82,19 +87,19 @@ def incident_controls(
             dcc.Slider(
                 id=ids.TIME_SLIDER,
                 min=0,
-                max=1,
+                max=first.get("max", 1),
                 step=1,
                 value=0,
                 marks=None,
                 className="time-slider",
                 updatemode="mouseup",
             ),
-            html.Span(id=ids.WINDOW_LABEL, className="window-label"),
+            html.Span(first.get("label"), id=ids.WINDOW_LABEL, className="window-label"),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=1200, disabled=True),
             dcc.Interval(id=ids.REFRESH_INTERVAL, interval=refresh_seconds * 1000),
             dcc.Store(id=ids.PLAY_STORE, data={"playing": False}),
-            dcc.Store(id=ids.FILTERS_STORE, data=None),
-            dcc.Store(id=ids.VERSION_STORE, data=None),
+            dcc.Store(id=ids.FILTERS_STORE, data=first.get("filters")),
+            dcc.Store(id=ids.VERSION_STORE, data=first.get("version")),
         ],
         className="controls incident-controls",
     )

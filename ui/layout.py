@@ -108,6 +108,7 @@ def page(
     metrics: tuple[str, ...] = ALL_METRICS,
     metric: str = DEFAULT_METRIC,
     categories: Categories = DEFAULTS,
+    incidents_first: dict | None = None,
 ) -> html.Div:
     """Return the page layout with ``figure`` as the initial map (the reader's home view).
 
@@ -115,7 +116,8 @@ def page(
     ``user_name`` and ``role`` (one of ``gridmap.access.roles.ROLES``, or None for a token or
     kiosk) are the signed-in person's, shown in the header with a sign-out link. ``metrics``
     are the metrics the district's figures can give, ``metric`` the one selected first;
-    ``categories`` the district's incident categories (the filter menu).
+    ``categories`` the district's incident categories (the filter menu); ``incidents_first``
+    the incident filters' state on a page load (``ui.incident_controls.incident_controls``).
     """
     header = html.Header(
         [
@@ -215,7 +217,7 @@ def page(
             dcc.Store(id=ids.MAP_SIZE_STORE, data=None),
             header,
             controls,
-            incident_controls(lang, *incident_range, refresh_seconds, categories),
+            incident_controls(lang, *incident_range, refresh_seconds, categories, incidents_first),
             nav,
             html.Main(
                 [

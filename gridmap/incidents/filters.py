@@ -125,3 +125,17 @@ def chosen_filters(
         statuses=None if every else tuple(sorted(statuses)),
     ).refuse_unknown(known)
     return chosen, max(days - 1, 1)
+
+
+def first_state(start: str, end: str, lang: str, known: Categories = DEFAULTS) -> dict:
+    """Return the filter row's state on a page load: every category and status, no playback.
+
+    ``{"filters": key, "max": the slider's last step, "label": the window's text}``: what the
+    filter callback answers for the layout's controls (dates ``start``-``end``, ISO), so the
+    page can start with it.
+    """
+    from gridmap.i18n import t
+
+    chosen, last = chosen_filters(start, end, [], list(STATUSES), known=known)
+    label = t("filters-window", lang, start=chosen.start, end=chosen.end)
+    return {"filters": chosen.key(), "max": last, "label": label}

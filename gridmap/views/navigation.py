@@ -99,3 +99,39 @@ def canonical(district: District, state: NavState) -> NavState:
     if state.grid == district.root_id:
         return NavState(grid=None, view=state.view)
     return state
+
+
+#: The user steps :func:`step` knows: a map click, a breadcrumb or ranking-row click, 'up', a
+#: search pick and a view change.
+STEPS = ("click", "crumb", "up", "search", "view")
+
+
+def step(
+    district: District,
+    state: NavState,
+    kind: str,
+    value: object = None,
+    scope: Scope | None = None,
+) -> NavState:
+    """Return the canonical state a user step of ``kind`` (one of :data:`STEPS`) leads to.
+
+    ``value`` is the step's own datum: the click's points that may select a grid ("click"),
+    the grid of a breadcrumb or ranking row ("crumb"), the grid picked in the search ("search",
+    None or an unknown id: nothing) or the view chosen ("view", None: back to drilling). A step
+    that would leave the reader's ``scope`` (None: the whole district) changes nothing.
+    """
+    if kind == "click":
+        points = value or []
+        grid = clicked_grid(district, state, points[0], scope) if points else None
+        new = select(state, grid)
+    elif kind == "crumb":
+        new = select(state, value, drill=True)
+    elif kind == "up":
+        new = up(district, state, scope)
+    elif kind == "search":
+        new = select(state, value if value in district else None, drill=True)
+    elif kind == "view":
+        new = NavState(grid=state.grid, view=value or "drill")
+    else:
+        raise ValueError(f"unknown navigation step {kind!r}; known: {', '.join(STEPS)}")
+    return canonical(district, clamp(district, state, new, scope))

@@ -114,25 +114,47 @@ def edited(resp) -> tuple[str, float, float]:
     )
 
 
+class Answers:
+    """The answers of several callbacks to one change, read as one (as ``response_of`` does)."""
+
+    def __init__(self, *responses):
+        self.responses = responses
+        bad = [r for r in responses if r.status_code not in (200, 204)]
+        self.status_code = bad[0].status_code if bad else 200
+        self.merged = {}
+        for r in responses:
+            if r.status_code == 200:
+                self.merged.update(r.get_json()["response"])
+
+    def get_json(self) -> dict:
+        return {"response": self.merged}
+
+    def get_data(self, as_text: bool = False):
+        return "\n".join(r.get_data(as_text=True) for r in self.responses)
+
+
 def render(client, search, lang="en", level=3, layer="coverage"):
-    return call(
+    """Post what a URL change runs on the planner: the map's callback and the panel's."""
+    url, lang_in = (ids.URL, "search", search), (ids.LANG_STORE, "data", lang)
+    figure = call(
+        client,
+        [(ids.MAP, "figure")],
+        [url, lang_in, (ids.LAYER_MODE, "value", layer)],
+        prefix=PREFIX,
+    )
+    panel = call(
         client,
         [
-            (ids.MAP, "figure"),
             (ids.KPIS, "children"),
             (ids.METHOD, "children"),
             (ids.ERROR, "children"),
             (ids.WORST_TABLE, "children"),
             (ids.REPORT_LINK, "href"),
         ],
-        [
-            (ids.URL, "search", search),
-            (ids.LANG_STORE, "data", lang),
-            (ids.WORST_LEVEL, "value", level),
-            (ids.LAYER_MODE, "value", layer),
-        ],
+        [url, lang_in, (ids.WORST_LEVEL, "value", level)],
         prefix=PREFIX,
-    )
+    )  # fmt: skip
+    return Answers(figure, panel)
 
 
 def kpi_value(kpis: list, tile: str) -> str:

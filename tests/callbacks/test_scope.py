@@ -168,21 +168,13 @@ def test_steps_outside_the_scope_change_nothing(township, district):
     assert nav_result(forged) == {}
     searched = navigate(township, "?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", found="T21")
     assert nav_result(searched) == {}
-    ranked = call(
+    ranked = navigate(
         township,
-        [(ids.URL, "search"), (ids.VIEW_SELECT, "value")],
-        [
-            (ids.MAP_GRAPH, "clickData", None),
-            [],
-            [(ids.stats_child("T2"), "n_clicks", 1)],
-            (ids.UP_BUTTON, "n_clicks", None),
-            (ids.SEARCH_DROPDOWN, "value", None),
-            (ids.VIEW_SELECT, "value", "drill"),
-            (ids.URL, "search", "?grid=T1"),
-        ],
-        changed=[json.dumps(ids.stats_child("T2"), sort_keys=True, separators=(",", ":"))
-                 + ".n_clicks"],
-    )  # fmt: skip
+        "?grid=T1",
+        json.dumps(ids.stats_child("T2"), sort_keys=True, separators=(",", ":")) + ".n_clicks",
+        children=[("T2", 1)],
+        view="drill",
+    )
     assert nav_result(ranked) == {}
 
 

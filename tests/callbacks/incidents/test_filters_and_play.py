@@ -222,3 +222,23 @@ def test_translate(client, lang, category, placeholder, status, step, rank, expo
     )
     assert other[ids.STEP_RADIO]["options"] != out[ids.STEP_RADIO]["options"]
     assert other[ids.STATS_RANK]["options"] != out[ids.STATS_RANK]["options"]
+
+
+def test_the_page_starts_with_the_filters_first_answer(client, store):
+    # The layout holds what the filter callbacks would answer on a load (they do not run then):
+    # the map's first answer waits for no round trip of theirs.
+    from tests.dash_http import find_component
+
+    layout = client.get("/_dash-layout").get_json()
+    props = {
+        i: find_component(layout, i)["props"]
+        for i in (ids.DATE_RANGE, ids.FILTERS_STORE, ids.VERSION_STORE, ids.TIME_SLIDER,
+                  ids.WINDOW_LABEL, ids.LANG_STORE)
+    }  # fmt: skip
+    lang = props[ids.LANG_STORE]["data"]
+    dates = props[ids.DATE_RANGE]
+    chosen, last, label = filters(client, dates["start_date"], dates["end_date"], lang=lang)
+    assert IncidentFilters.from_key(props[ids.FILTERS_STORE]["data"]) == chosen
+    assert props[ids.TIME_SLIDER]["max"] == last
+    assert props[ids.WINDOW_LABEL]["children"] == label
+    assert props[ids.VERSION_STORE]["data"] == store.version()

@@ -15,7 +15,7 @@ from tests.callbacks.incident_support import (
     MARCH,
     unchanged,
 )
-from tests.dash_http import call, operations, overlay_call, render, response_of
+from tests.dash_http import map_call, operations, overlay_call, render, response_of
 from tests.incident_fixtures import INCIDENTS, incident
 from ui import ids
 
@@ -138,18 +138,14 @@ def test_render_incident_metric_follows_filters(client, store):
 
 
 def test_render_incident_metric_waits_for_filters(client):
-    resp = call(
+    resp = map_call(
         client,
-        [(ids.MAP_GRAPH, "figure"), (ids.BREADCRUMB, "children"), (ids.DETAIL_PANEL, "children")],
-        [
-            (ids.URL, "search", "?grid=T111"),
-            (ids.LANG_STORE, "data", "en"),
-            (ids.METRIC_SELECT, "value", "incidents"),
-            (ids.LAYER_CHECKLIST, "value", ["posts"]),
-            (ids.MAP_SIZE_STORE, "data", None),
-            (ids.FILTERS_STORE, "data", None),
-            (ids.VERSION_STORE, "data", None),
-        ],
+        "?grid=T111",
+        [f"{ids.URL}.search"],
+        metric="incidents",
+        layers=["posts"],
+        filters=None,
+        version=None,
     )
     assert unchanged(resp)
 
@@ -159,19 +155,14 @@ def test_render_incident_metric_waits_for_filters(client):
 def test_filters_and_version_change_only_the_overlays_for_other_metrics(
     client, store, changed, metric
 ):
-    resp = call(
+    resp = map_call(
         client,
-        [(ids.MAP_GRAPH, "figure"), (ids.BREADCRUMB, "children"), (ids.DETAIL_PANEL, "children")],
-        [
-            (ids.URL, "search", "?grid=T111"),
-            (ids.LANG_STORE, "data", "en"),
-            (ids.METRIC_SELECT, "value", metric),
-            (ids.LAYER_CHECKLIST, "value", ["posts"]),
-            (ids.MAP_SIZE_STORE, "data", None),
-            (ids.FILTERS_STORE, "data", MARCH),
-            (ids.VERSION_STORE, "data", store.version()),
-        ],
-        changed=changed,
+        "?grid=T111",
+        changed,
+        metric=metric,
+        layers=["posts"],
+        filters=MARCH,
+        version=store.version(),
     )
     body = response_of(resp)
     # The grids' colours do not show incidents: only the overlay traces change, and neither

@@ -18,7 +18,7 @@ from tests.callbacks.incident_support import (
     strings,
     unchanged,
 )
-from tests.dash_http import call, nav_result, response_of
+from tests.dash_http import call, map_call, nav_result, response_of
 from ui import ids
 
 
@@ -181,24 +181,12 @@ def test_unknown_incident_and_navigation_clear_the_detail(client):
 
 
 # -- navigation -----------------------------------------------------------------------------
-NAV_OUTPUTS = [(ids.URL, "search"), (ids.VIEW_SELECT, "value")]
-
-
 def child_key(grid_id: str) -> str:
     return json.dumps(ids.stats_child(grid_id), sort_keys=True, separators=(",", ":"))
 
 
 def navigate(client, search, changed, children=(), click=None):
-    inputs = [
-        (ids.MAP_GRAPH, "clickData", click),
-        [],
-        [(ids.stats_child(g), "n_clicks", n) for g, n in children],
-        (ids.UP_BUTTON, "n_clicks", None),
-        (ids.SEARCH_DROPDOWN, "value", None),
-        (ids.VIEW_SELECT, "value", "drill"),
-        (ids.URL, "search", search),
-    ]
-    return call(client, NAV_OUTPUTS, inputs, changed=[changed])
+    return map_call(client, search, [changed], children=children, click=click, view="drill")
 
 
 def test_stats_child_row_drills(client):
