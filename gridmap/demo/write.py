@@ -1,4 +1,4 @@
-"""Write a built demo dataset to a district folder (GeoPackages, duty.json, district.json, README)."""
+"""Write a built demo dataset to a folder (GeoPackages, duty.json, district.json, README.md)."""
 
 from __future__ import annotations
 

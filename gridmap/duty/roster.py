@@ -66,7 +66,7 @@ class Shift:
 
 @dataclass(frozen=True)
 class Team:
-    """``count`` people of ``role`` working ``shifts``, placed at ``grid`` (``chain``: root first)."""
+    """``count`` people of ``role`` working ``shifts`` at ``grid`` (``chain``: district first)."""
 
     position: int
     role: str
@@ -110,7 +110,7 @@ def _shifts(raw: object, problems: list[Problem]) -> dict[str, Shift]:
     for name, spec in raw.items():
         where = f"shift {name!r}"
 
-        def bad(field: str, message: str, where=where) -> None:
+        def bad(field: str, message: str, where=where, name=name) -> None:
             problems.append(Problem(DUTY_FILE, f"shifts.{field}", f"{where}: {message}", (name,)))
 
         if not isinstance(spec, dict):
