@@ -54,6 +54,7 @@ def test_check_good_folder(tiny_dir):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "note: categories: 12 from the defaults (no categories.json)",
+        "note: no duty.json: the wall shows no staff on duty",
         "level 1: 1 grids",
         "level 2: 2 grids",
         "level 3: 4 grids",
@@ -117,3 +118,27 @@ def test_check_prints_what_the_loader_decided(tmp_path):
     assert "note: grids.shp: text read as GB18030 (detected: no .cpg file)" in lines
     assert any(line.startswith("note: grids.shp: columns grid_id <- 编码") for line in lines)
     assert lines[-1] == f"{folder}: OK"
+
+
+def test_check_names_the_team_and_field_of_a_bad_duty_roster(tmp_path, tiny_dir):
+    import json
+    import shutil
+
+    folder = tmp_path / "geo"
+    shutil.copytree(tiny_dir, folder)
+    roster = {
+        "shifts": {"day": {"days": ["mon"], "start": "08:00", "end": "20:00"}},
+        "teams": [
+            {"grid": "T11", "role": "officer", "count": 1, "shifts": ["day"]},
+            {"grid": "NOPE", "role": "officer", "count": 1, "shifts": ["day"]},
+        ],
+    }
+    (folder / "duty.json").write_text(json.dumps(roster), encoding="utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 1
+    assert "duty.json: [teams.grid] 2: team 2 (NOPE): 'grid' must be a grid id" in result.stderr
+    roster["teams"].pop()
+    (folder / "duty.json").write_text(json.dumps(roster), encoding="utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "note: duty.json: roster of 1 teams, 1 officers, 0 grid members" in result.stdout
