@@ -675,6 +675,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "目标比例须大于 0 且不超过 1，收到 {share}",
         "en": "share must be above 0 and at most 1, got {share}",
     },
+    # The wall's dispatch time tile and its staff on duty (duty.json).
+    "wall-kpi-dispatch-time": {"zh": "平均派遣用时", "en": "Mean time to dispatch"},
+    "wall-hours": {"zh": "小时", "en": "h"},
+    "wall-kpi-p90": {"zh": "P90 {hours}小时", "en": "P90 {hours} h"},
+    "wall-duty": {"zh": "当前在岗", "en": "On duty now"},
+    "wall-duty-officers": {"zh": "辅警", "en": "Officers"},
+    "wall-duty-members": {"zh": "网格员", "en": "Grid members"},
+    "wall-duty-none": {"zh": "未配置值班表", "en": "no duty roster"},
+    "wall-duty-synthetic": {"zh": "合成", "en": "synthetic"},
 }
 
 
