@@ -326,7 +326,8 @@ def change_text(name: str, moved: Change, lang: str) -> dict[str, str]:
     )
     if moved.direction is None:
         return {"text": "", "meaning": "neutral"}
-    if moved.direction == "flat":
+    # A time that moved less than the tenth of an hour it is shown in has not moved.
+    if moved.direction == "flat" or (name in HOURS and abs(moved.delta or 0.0) < 0.05):
         return {"text": f"{against} {'持平' if zh else 'unchanged'}", "meaning": "neutral"}
     arrow = "▲" if moved.direction == "up" else "▼"
     size = abs(moved.delta or 0.0)

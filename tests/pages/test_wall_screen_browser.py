@@ -28,6 +28,7 @@ SIZES = [(1920, 1080), (2560, 1440), (3840, 2160)]
 FILLED = {
     "#wall-panel-kpis": "#wall-kpi-today-value",
     "#wall-panel-coverage": "#wall-coverage-value",
+    "#wall-panel-duty": ".wall-duty-value",
     "#wall-panel-trend": ".wall-bar",
     "#wall-panel-split": ".wall-split-row",
     "#wall-panel-ranking": ".wall-rank-row",
@@ -89,8 +90,9 @@ def _incidents(runtime, n: int) -> list[dict]:
             "lat": lat,
             **{f"g{k}": chain[k - 1] for k in range(1, 6)},
         }
-        if status == "dispatched":
-            record["dispatched_at"] = reported + timedelta(minutes=30)
+        if status != "reported":
+            # Every case past the report was dispatched, within 20 to 59 minutes.
+            record["dispatched_at"] = reported + timedelta(minutes=20 + len(out) % 40)
         if status in ("resolved", "closed"):
             record["resolved_at"] = min(now, reported + timedelta(hours=rng.randint(1, 80)))
         if status == "closed":
