@@ -22,6 +22,7 @@ from cli import accounts as account_commands
 from cli import database as database_commands
 from cli import import_osm, init_district
 from gridmap.clock import Clock, system_clock
+from gridmap.duty.roster import read_roster, roster_summary
 from gridmap.errors import ConfigError, DataError, SchemaError
 from gridmap.grids.district import load_district
 from gridmap.grids.loader import check_folder
@@ -61,6 +62,8 @@ def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system
     """
     settings = load_settings(config)
     runtime = Runtime(settings=settings, district=load_district(settings.data_dir), clock=clock)
+    # A broken duty roster stops the start, as broken grids do (naming file, team and field).
+    _ = runtime.duty_roster
     server = Flask(__name__)
     init_server(server, runtime)
     prepare_incidents(runtime)
@@ -94,6 +97,13 @@ def check(folder: Path) -> int:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
     assert data is not None
+    roster, found = _check_roster(folder, data)
+    if found:
+        for problem in found:
+            print(problem, file=sys.stderr)
+        print(f"{len(found)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"note: {roster_summary(roster)}")
     levels = data.grids["level"].astype(int)
     for level in LEVELS:
         print(f"level {level}: {int((levels == level).sum())} grids")
@@ -103,6 +113,24 @@ def check(folder: Path) -> int:
         print(f"roads: {len(data.roads)} segments")
     print(f"{folder}: OK")
     return 0
+
+
+def _check_roster(folder: Path, data):
+    """Return the folder's duty roster and its problems, checked against its grids and posts."""
+    grids = data.grids
+    parents = {str(g): (None if p is None or p != p or p == "" else str(p))
+               for g, p in zip(grids.index, grids["parent_id"], strict=True)}  # fmt: skip
+
+    def chain(grid: str) -> tuple[str, ...] | None:
+        if grid not in parents:
+            return None
+        out = [grid]
+        while (parent := parents.get(out[-1])) is not None and len(out) < 10:
+            out.append(parent)
+        return tuple(out[::-1])
+
+    posts = None if data.posts is None else {str(p) for p in data.posts.index}
+    return read_roster(folder, chain, posts)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,14 @@ next refresh tick succeeds and the banner goes by itself, with no reload.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import lru_cache
 
 from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
+from gridmap.clock import LOCAL_TZ
 from gridmap.coverage.params import DEFAULT_MINUTES
+from gridmap.duty.on_duty import on_duty
 from gridmap.i18n import name_of, t
 from gridmap.incidents.density import binned_density
 from gridmap.settings import LANGUAGES
@@ -37,7 +40,7 @@ from gridmap.views.wall_panels import (
     overdue_cases,
     ranking,
     read_rows,
-    scope_on_time,
+    scope_weeks,
     tiles,
     trend_panel,
 )
@@ -63,7 +66,9 @@ from ui import wall_ids as ids
 from ui.user_badge import user_badge
 from ui.wall_layout import legend, ticker_items
 from ui.wall_panels import (
+    duty_figures,
     overdue_items,
+    p90_text,
     ranking_table,
     split_bars,
     tile_texts,
@@ -89,6 +94,8 @@ REFRESH_OUTPUTS = (
     (ids.OVERDUE, "children"),
     (ids.OVERDUE_COUNT, "children"),
     (ids.COVERAGE, "children"),
+    (ids.DISPATCH_P90, "children"),
+    (ids.DUTY, "children"),
     (ids.FRESH_STORE, "data"),
     (ids.NEWEST_STORE, "data"),
     (ids.VERSION_STORE, "data"),
@@ -105,6 +112,12 @@ def register(app: Dash, runtime: Runtime) -> None:
     names = {lang: grid_names(district, lang) for lang in LANGUAGES}
     box = district.bounds(district.root_id)
     towns = district.level_ids(2)
+    roster = runtime.duty_roster
+
+    @lru_cache(maxsize=64)
+    def duty_now(minute: str, roots: tuple[str, ...] | None):
+        """Return who is on duty in the minute ``minute`` (local ISO) in scope ``roots``."""
+        return on_duty(roster, datetime.fromisoformat(minute), roots) if roster else None
 
     def units_of(roots, lang):
         """Return the grids the wall ranks: its townships, or its township's villages."""
@@ -198,9 +211,14 @@ def register(app: Dash, runtime: Runtime) -> None:
         scope = current_scope()
         within = scope.within(district.level_of)
         skip = (no_update,) * (len(REFRESH_OUTPUTS) - 3)
+        roots = scope_roots(district, scope.roots)
+        # Who is on duty moves with the clock (shifts start and end), not with the data.
+        minute = now.astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
+        duty = duty_now(minute.isoformat(), None if roots is None else tuple(roots))
+        duty_key = None if duty is None else [duty.on_duty[r] for r in sorted(duty.on_duty)]
         try:
             version = store.version()
-            state = refresh_state(version, now, lang, scope.key())
+            state = {**refresh_state(version, now, lang, scope.key()), "duty": duty_key}
             if state == known:
                 # Nothing changed: only tell the page the data is fresh.
                 return (*skip, no_update, epoch_ms(clock()), None)
@@ -212,13 +230,14 @@ def register(app: Dash, runtime: Runtime) -> None:
             # Overdue and on-time closure as the dispatch workflow defines them.
             counts = store.queue_counts(now=now, within=within)
             queue = store.queue("overdue", now=now, within=within, limit=OVERDUE_MARKS)
-            units = units_of(scope_roots(district, scope.roots), lang)
+            units = units_of(roots, lang)
             level = units[0][1] if units else 2
             month = day_start(now) - timedelta(days=TREND_DAYS - 1)
             rates = on_time_rates(store, level, now, month, now, within)
             late_by = overdue_by_grid(store, level, now, within)
-            on_time = scope_on_time(store, now, within)
-            changes = tiles(read, now, store.limits, counts["overdue"], on_time)
+            weeks = scope_weeks(store, now, within)
+            changes = tiles(read, now, store.limits, counts["overdue"], weeks["on_time_rate"],
+                            weeks["dispatch_mean_h"])  # fmt: skip
         except Exception as error:
             if not is_database_unavailable(error):
                 raise
@@ -248,6 +267,8 @@ def register(app: Dash, runtime: Runtime) -> None:
             overdue_items(late[:OVERDUE_ROWS], lang),
             f"{counts['overdue']:,}",
             value_text("population_share", share),
+            p90_text(weeks["dispatch_p90_h"][0], lang),
+            duty_figures(duty, lang, bool(roster and roster.synthetic)),
             fresh,
             newest,
             state,

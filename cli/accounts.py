@@ -16,7 +16,7 @@ import getpass
 import sys
 from collections.abc import Callable
 
-from gridmap.access.accounts import AccountStore
+from gridmap.access.accounts import AccountStore, kiosk_grids
 from gridmap.access.audit import AuditLog
 from gridmap.access.roles import ROLES, TOKEN_RIGHTS, check_role, check_unit
 from gridmap.errors import AccessError, DataError
@@ -65,7 +65,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     tokens.add_parser("revoke", help="revoke a token at once").add_argument("name")
 
     wall = sub.add_parser("wall-link", help="read-only wall links: add (default), list, revoke")
-    wall.add_argument("--grid", metavar="ID", help="limit the wall to this grid's subtree")
+    wall.add_argument(
+        "--grid", metavar="ID[,ID...]",
+        help="limit the wall to this grid's subtree (or several: a wall of several townships)",
+    )  # fmt: skip
     wall.add_argument("--label", help="a name for the link (default: made from the grid)")
     wall.add_argument(
         "--base-url", help="the address walls open (default: http://GRIDMAP_HOST:GRIDMAP_PORT)"
@@ -221,14 +224,14 @@ def _wall(args, accounts: AccountStore, audit: AuditLog, district: District, set
         audit.record(who, "kiosk-revoke", args.revoke)
         print(f"revoked wall link {args.revoke!r}")
         return 0
-    check_grids(district, [args.grid] if args.grid else [])
-    label = args.label or f"wall-{args.grid or 'district'}"
+    grids = check_grids(district, kiosk_grids(args.grid))
+    label = args.label or f"wall-{'-'.join(grids) or 'district'}"
     base = (args.base_url or f"http://{settings.host}:{settings.port}").rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise AccessError(f"base URL must start with http:// or https://, got {base!r}",
                           field="base-url")  # fmt: skip
-    key = accounts.add_kiosk(label, args.grid)
-    audit.record(who, "kiosk-add", label, detail={"grid": args.grid})
+    key = accounts.add_kiosk(label, grids)
+    audit.record(who, "kiosk-add", label, detail={"grid": ",".join(grids) or None})
     print(f"added wall link {label!r}; open this address on the wall (shown once):")
     print(f"{base}/wall/?kiosk={key}")
     return 0

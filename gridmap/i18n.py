@@ -684,6 +684,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your unit sees only the cases dispatched to it: handle (with a note), return or "
         "comment.",
     },
+    # The wall's dispatch time tile and its staff on duty (duty.json).
+    "wall-kpi-dispatch-time": {"zh": "平均派遣", "en": "Mean dispatch"},
+    "wall-hours": {"zh": "小时", "en": "h"},
+    "wall-kpi-p90": {"zh": "P90 {hours}小时", "en": "P90 {hours} h"},
+    "wall-duty": {"zh": "当前在岗", "en": "On duty now"},
+    "wall-duty-officers": {"zh": "辅警", "en": "Officers"},
+    "wall-duty-members": {"zh": "网格员", "en": "Grid members"},
+    "wall-duty-none": {"zh": "未配置值班表", "en": "no duty roster"},
+    "wall-duty-synthetic": {"zh": "合成", "en": "synthetic"},
 }
 
 

@@ -55,6 +55,7 @@ def test_check_good_folder(tiny_dir):
     assert result.stdout.splitlines() == [
         "note: categories: 12 from the defaults (no categories.json)",
         "note: dispatch deadlines: the defaults by category group (no dispatch.json)",
+        "note: no duty.json: the wall shows no staff on duty",
         "level 1: 1 grids",
         "level 2: 2 grids",
         "level 3: 4 grids",
@@ -133,3 +134,25 @@ def test_check_reports_a_broken_dispatch_json(tmp_path):
     result = run_app("check", str(folder))
     assert result.returncode == 0, result.stderr
     assert "note: dispatch deadlines: dispatch.json sets fire" in result.stdout.splitlines()
+def test_check_names_the_team_and_field_of_a_bad_duty_roster(tmp_path, tiny_dir):
+    import json
+    import shutil
+
+    folder = tmp_path / "geo"
+    shutil.copytree(tiny_dir, folder)
+    roster = {
+        "shifts": {"day": {"days": ["mon"], "start": "08:00", "end": "20:00"}},
+        "teams": [
+            {"grid": "T11", "role": "officer", "count": 1, "shifts": ["day"]},
+            {"grid": "NOPE", "role": "officer", "count": 1, "shifts": ["day"]},
+        ],
+    }
+    (folder / "duty.json").write_text(json.dumps(roster), encoding="utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 1
+    assert "duty.json: [teams.grid] 2: team 2 (NOPE): 'grid' must be a grid id" in result.stderr
+    roster["teams"].pop()
+    (folder / "duty.json").write_text(json.dumps(roster), encoding="utf-8")
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "note: duty.json: roster of 1 teams, 1 officers, 0 grid members" in result.stdout

@@ -38,7 +38,11 @@ PULSE_STORE = "wall-pulse-store"
 #: The page's root (its class names the layout preset).
 ROOT = "wall-root"
 #: The panels around the map, in the order of the overview (each an html.Section).
-PANELS = ("kpis", "trend", "split", "ranking", "overdue", "ticker", "coverage")
+PANELS = ("kpis", "trend", "split", "ranking", "duty", "overdue", "ticker", "coverage")
+#: The 90th percentile beside the dispatch time tile's mean.
+DISPATCH_P90 = "wall-kpi-dispatch-time-p90"
+#: The staff on duty now (officers and grid members, from the duty roster).
+DUTY = "wall-duty"
 #: The full-screen notice of a wall that may no longer read (revoked link, ended session).
 INVALID = "wall-invalid"
 
@@ -50,6 +54,7 @@ KPIS = (
     ("overdue", "wall-kpi-overdue"),
     ("resolved_today", "wall-kpi-resolved-today"),
     ("on_time_rate", "wall-kpi-on-time-rate"),
+    ("dispatch_time", "wall-kpi-dispatch-time"),
 )
 
 

@@ -1,6 +1,7 @@
 """The wall page: a header, the map the full height in the middle, panels on both sides.
 
-KPI tiles, trend and categories on the left; ranking, overdue cases and the ticker on the right.
+KPI tiles (with the coverage figure), trend and categories on the left; ranking, staff on duty,
+overdue cases and the ticker on the right.
 
 Sized in viewport units (``assets/wall.css``, scoped under ``.wall``) so one layout fills
 1920x1080, 2560x1440 and 3840x2160 screens with no scroll bars. No controls: the URL sets
@@ -14,7 +15,7 @@ from dash import dcc, html
 from gridmap.i18n import t
 from gridmap.views.wall import HEAT_DAYS, WallSettings
 from ui import wall_ids as ids
-from ui.wall_panels import coverage_card, kpi_tiles
+from ui.wall_panels import coverage_card, duty_card, kpi_tiles
 
 GRAPH_CONFIG = {
     "displayModeBar": False,
@@ -179,8 +180,10 @@ def wall_page(
         )
 
     panels = [
-        html.Section(kpi_tiles(lang), id=ids.panel("kpis"), className="wall-kpis"),
-        coverage_card(lang),
+        # The 5-minute coverage figure is the eighth tile (it has no change: a model figure).
+        html.Section(
+            [*kpi_tiles(lang), coverage_card(lang)], id=ids.panel("kpis"), className="wall-kpis"
+        ),
         section("trend", _text("wall-trend", lang), html.Div(id=ids.TREND, className="wall-trend")),
         section("split", _text("wall-split", lang), html.Div(id=ids.SPLIT, className="wall-split")),
         map_panel,
@@ -189,6 +192,7 @@ def wall_page(
             html.Span(t("wall-ranking-townships", lang), id=ids.RANKING_TITLE),
             html.Div(id=ids.RANKING, className="wall-ranking"),
         ),
+        duty_card(lang),
         section(
             "overdue",
             _text("wall-overdue", lang),

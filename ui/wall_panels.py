@@ -20,22 +20,90 @@ def _label(key: str, lang: str, tag=html.Div, **kwargs):
     return tag(t(key, lang), id=ids.text(key), **kwargs)
 
 
+def _tile_label(name: str, key: str, lang: str):
+    if name != "dispatch_time":
+        return _label(key, lang, className="wall-kpi-label")
+    # The mean's tile also names the 90th percentile (filled by the refresh).
+    return html.Div(
+        [
+            _label(key, lang, html.Span),
+            html.Span("", id=ids.DISPATCH_P90, className="wall-kpi-p90"),
+        ],
+        className="wall-kpi-label wall-kpi-label-split",
+    )
+
+
 def kpi_tiles(lang: str) -> list:
     """Return the KPI tiles (values and changes filled by the refresh callback)."""
-    return [
-        html.Div(
-            [
-                _label(key, lang, className="wall-kpi-label"),
-                html.Div("—", id=ids.kpi_value(name), className="wall-kpi-value"),
-                html.Div(
-                    "", id=ids.kpi_change(name), className="wall-kpi-change wall-change-neutral"
-                ),
-            ],
-            id=ids.kpi_tile(name),
-            className=f"wall-kpi wall-kpi-{name.replace('_', '-')}",
+    tiles = []
+    for name, key in ids.KPIS:
+        value = [html.Span("—", id=ids.kpi_value(name), className="wall-kpi-number")]
+        if name == "dispatch_time":
+            value.append(_label("wall-hours", lang, html.Span, className="wall-kpi-unit"))
+        tiles.append(
+            html.Div(
+                [
+                    _tile_label(name, key, lang),
+                    html.Div(value, className="wall-kpi-value"),
+                    html.Div(
+                        "", id=ids.kpi_change(name), className="wall-kpi-change wall-change-neutral"
+                    ),
+                ],
+                id=ids.kpi_tile(name),
+                className=f"wall-kpi wall-kpi-{name.replace('_', '-')}",
+            )
         )
-        for name, key in ids.KPIS
-    ]
+    return tiles
+
+
+def p90_text(hours: float | None, lang: str) -> str:
+    """Return the 90th percentile beside the mean dispatch time ("" when unknown)."""
+    if hours is None:
+        return ""
+    return t("wall-kpi-p90", lang, hours=f"{hours:.1f}")
+
+
+def duty_card(lang: str) -> html.Section:
+    """Return the staff on duty panel (its figures filled by the refresh)."""
+    return html.Section(
+        [
+            _label("wall-duty", lang, className="wall-duty-title"),
+            html.Div(id=ids.DUTY, className="wall-duty"),
+        ],
+        id=ids.panel("duty"),
+        className="wall-duty-panel",
+    )
+
+
+def duty_figures(counts, lang: str, synthetic: bool = False) -> list:
+    """Return the officers and grid members on duty now, of the rostered ones in scope.
+
+    ``counts`` is :func:`gridmap.duty.on_duty.on_duty`'s answer, or None when the district has
+    no duty roster: the panel says so, and shows no number.
+    """
+    if counts is None:
+        return [html.Span(t("wall-duty-none", lang), className="wall-duty-none")]
+    out = []
+    for role, key in (("officer", "wall-duty-officers"), ("grid_member", "wall-duty-members")):
+        out.append(
+            html.Div(
+                [
+                    html.Span(t(key, lang), className="wall-duty-label"),
+                    html.Span(
+                        [
+                            html.Span(f"{counts.on_duty[role]:,}", className="wall-duty-value"),
+                            html.Span(f"/{counts.rostered[role]:,}", className="wall-duty-of"),
+                        ],
+                        className="wall-duty-line",
+                    ),
+                ],
+                className=f"wall-duty-figure wall-duty-{role.replace('_', '-')}",
+                **{"data-role": role},
+            )
+        )
+    if synthetic:
+        out.append(html.Span(t("wall-duty-synthetic", lang), className="wall-duty-synthetic"))
+    return out
 
 
 def tile_texts(name: str, moved: Change, lang: str) -> tuple[str, str]:

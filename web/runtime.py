@@ -49,6 +49,8 @@ class Runtime:
         self._assigner = None
         self._accounts = None
         self._audit = None
+        self._roster = None
+        self._roster_read = False
 
     @property
     def engine(self):
@@ -111,6 +113,25 @@ class Runtime:
                 if self._incidents is None:
                     self._incidents = store
         return self._incidents
+
+    @property
+    def duty_roster(self):
+        """Return the district's duty roster (``duty.json``; None when it has none).
+
+        Raises
+        ------
+        DataError
+            Naming the file, the team and the field of every problem (read once).
+        """
+        if not self._roster_read:
+            from gridmap.duty.roster import district_lookups, load_roster
+
+            d = self.district
+            posts = None if d.posts is None else {str(p) for p in d.posts.index}
+            roster = load_roster(d.folder, district_lookups(d.chain, d), posts)
+            with self._lock:
+                self._roster, self._roster_read = roster, True
+        return self._roster
 
     @property
     def dispatch_units(self) -> frozenset[str]:

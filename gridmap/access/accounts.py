@@ -8,6 +8,7 @@ and stored only as hashes.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -343,14 +344,24 @@ class AccountStore:
         )
 
     # -- wall kiosk links -------------------------------------------------------------------
-    def add_kiosk(self, label: str, grid: str | None = None) -> str:
-        """Create a read-only wall link; return its key (shown once, stored hashed)."""
+    def add_kiosk(self, label: str, grid: str | Iterable[str] | None = None) -> str:
+        """Create a read-only wall link; return its key (shown once, stored hashed).
+
+        Parameters
+        ----------
+        label : str
+            The link's name.
+        grid : str or iterable of str, optional
+            The grid (or grids: a wall of several townships) whose subtrees the wall shows;
+            None shows the whole district. Stored comma-separated, 64 characters at most.
+        """
         label = clean_name(label, "label")
+        grids = kiosk_grids(grid)
         key = new_secret()
         row = {
             "label": label,
             "digest": digest(key),
-            "grid": grid or None,
+            "grid": ",".join(grids) or None,
             "created_at": self._now(),
         }
         try:
@@ -376,7 +387,7 @@ class AccountStore:
         row = self._live(self.kiosks, key)
         if row is None:
             return None
-        scope = Scope.of([row.grid]) if row.grid else Scope.everything()
+        scope = Scope.of(row.grid.split(",")) if row.grid else Scope.everything()
         return Principal(name=row.label, kind="kiosk", rights=frozenset({"wall"}), scope=scope)
 
     # -- shared -----------------------------------------------------------------------------
@@ -414,3 +425,37 @@ class AccountStore:
 
 
 _DUMMY_HASH = hash_password("not-a-real-password")
+
+
+#: Characters of a kiosk link's grid list (the column's width).
+MAX_KIOSK_GRIDS = 64
+
+
+def kiosk_grids(grid: str | Iterable[str] | None) -> list[str]:
+    """Return a kiosk link's grids: ``"A"``, ``"A,B"`` or ``["A", "B"]``; [] for the district.
+
+    Raises
+    ------
+    AccessError
+        A grid id with a comma or space, or more than :data:`MAX_KIOSK_GRIDS` characters in
+        all (``field`` is ``grid``).
+    """
+    if grid is None:
+        return []
+    parts = grid.split(",") if isinstance(grid, str) else list(grid)
+    out: list[str] = []
+    for part in parts:
+        if not isinstance(part, str):
+            raise AccessError(f"a grid id must be a text, got {part!r}", field="grid")
+        part = part.strip()
+        if part and part not in out:
+            out.append(part)
+    if any(c in g for g in out for c in " ,\t"):
+        raise AccessError("a grid id may not hold spaces or commas", field="grid")
+    if len(",".join(out)) > MAX_KIOSK_GRIDS:
+        raise AccessError(
+            f"too many grids for one wall link: {len(out)} ids, at most "
+            f"{MAX_KIOSK_GRIDS} characters together",
+            field="grid",
+        )
+    return out

@@ -1,4 +1,4 @@
-"""Write a built demo dataset to a district folder (GeoPackages, district.json, README.md)."""
+"""Write a built demo dataset to a folder (GeoPackages, duty.json, district.json, README.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 import pyogrio
 
 from gridmap.demo.build import DemoData
+from gridmap.demo.duty import write_roster
 from gridmap.grids.schema import META_FILE
 
 #: Fixed GeoPackage timestamp, so two builds give byte-identical files.
@@ -45,6 +46,8 @@ def write_demo(data: DemoData, out: Path, readme: str | None = None) -> list[Pat
             written.append(path)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
+    # The duty roster (synthetic, labelled so) of the posts' officers and the grids' members.
+    written.append(write_roster(data.grids, data.posts, out))
     meta = out / META_FILE
     meta.write_text(json.dumps(data.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     written.append(meta)

@@ -34,6 +34,8 @@ GOOD_DIRECTION: dict[str, str] = {
     "overdue": "down",
     "resolved_today": "up",
     "on_time_rate": "up",
+    # Hours from the report to the first dispatch: faster is good.
+    "dispatch_time": "down",
 }
 #: The period each tile is compared with: one day earlier, or one week earlier.
 PERIOD: dict[str, str] = {
@@ -43,6 +45,7 @@ PERIOD: dict[str, str] = {
     "overdue": "day",
     "resolved_today": "day",
     "on_time_rate": "week",
+    "dispatch_time": "week",
 }
 
 
@@ -218,11 +221,14 @@ def tile_figures(
     limits: Mapping[str, Limits],
     overdue_now: int | None = None,
     on_time: tuple[float | None, float | None] | None = None,
+    dispatch: tuple[float | None, float | None] | None = None,
 ) -> dict[str, tuple[float | None, float | None]]:
     """Return (now, one period earlier) of every tile of :data:`GOOD_DIRECTION`.
 
     ``overdue_now`` (the store's overdue queue) and ``on_time`` (the dispatch figures' on-time
-    closure rates of this week and last week) replace the figures computed here from the rows.
+    closure rates of this week and last week) replace the figures computed here from the rows;
+    ``dispatch`` (the dispatch figures' mean hours to dispatch of the last 7 days and of the 7
+    before) is the dispatch time tile's (unknown without it).
 
     Parameters
     ----------
@@ -239,6 +245,8 @@ def tile_figures(
         The number of cases overdue now, as the store's queue counts them.
     on_time : (float or None, float or None), optional
         This week's and last week's on-time closure rates.
+    dispatch : (float or None, float or None), optional
+        This week's and last week's mean hours from report to dispatch.
     """
     day, week = day_start(now), week_start(now)
     one_day, one_week = timedelta(days=1), timedelta(weeks=1)
@@ -273,6 +281,7 @@ def tile_figures(
             on_time_rate(active, week, now, limits),
             on_time_rate(active, week - one_week, now - one_week, limits),
         ),
+        "dispatch_time": dispatch if dispatch is not None else (None, None),
     }
 
 
@@ -286,12 +295,16 @@ def tile_changes(figures: Mapping[str, tuple[float | None, float | None]]) -> di
 
 #: Tiles whose figure is a share (shown in %, changes in percentage points).
 RATES = ("on_time_rate", "population_share")
+#: Tiles whose figure is a time in hours (shown with one decimal, changes in hours).
+HOURS = ("dispatch_time",)
 
 
 def value_text(name: str, value: float | None) -> str:
     """Return a tile's figure as shown (``—`` when undefined)."""
     if value is None:
         return "—"
+    if name in HOURS:
+        return f"{float(value):.1f}"
     return f"{float(value):.1%}" if name in RATES else f"{int(value):,}"
 
 
@@ -313,13 +326,16 @@ def change_text(name: str, moved: Change, lang: str) -> dict[str, str]:
     )
     if moved.direction is None:
         return {"text": "", "meaning": "neutral"}
-    if moved.direction == "flat":
+    # A time that moved less than the tenth of an hour it is shown in has not moved.
+    if moved.direction == "flat" or (name in HOURS and abs(moved.delta or 0.0) < 0.05):
         return {"text": f"{against} {'持平' if zh else 'unchanged'}", "meaning": "neutral"}
     arrow = "▲" if moved.direction == "up" else "▼"
     size = abs(moved.delta or 0.0)
     if name in RATES:
         points = f"{size * 100:.1f}"
         amount = f"{points}个百分点" if zh else f"{points} pp"
+    elif name in HOURS:
+        amount = f"{size:.1f}小时" if zh else f"{size:.1f} h"
     else:
         # A change against an average is fractional: 0.5 must not read "0".
         amount = f"{size:,.0f}" if size >= 10 or float(size).is_integer() else f"{size:.1f}"

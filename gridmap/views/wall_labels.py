@@ -45,15 +45,23 @@ def short_name(name: str, lang: str) -> str:
 def label_grids(district: District, roots: list[str] | None) -> list[str]:
     """Return the grids a wall of scope ``roots`` outlines and names, in file order.
 
-    The whole district (None) or several roots: the townships (level 2); one root with
-    children: its children (a township's wall names its villages); else the roots themselves.
+    The whole district (None): the townships (level 2). One root with children: its children
+    (a township's wall names its villages). Several roots of one level: the roots themselves
+    (a wall of three townships names those three, never the others); of several levels: the
+    townships they lie in. A leaf names itself.
     """
-    if roots is not None and len(roots) == 1:
+    if roots is None:
+        return district.level_ids(2)
+    if len(roots) == 1:
         children = set(district.children(roots[0]))
         if children:
             return [g for g in district.grids.index if g in children]
         return list(roots)
-    return district.level_ids(2)
+    if len({district.level_of(g) for g in roots}) == 1:
+        wanted = set(roots)
+    else:
+        wanted = {district.chain(g)[min(1, len(district.chain(g)) - 1)] for g in roots}
+    return [g for g in district.grids.index if g in wanted]
 
 
 def label_data(district: District, grids: list[str], lang: str) -> dict:

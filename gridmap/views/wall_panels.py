@@ -265,21 +265,39 @@ def on_time_rates(
     }
 
 
+def scope_weeks(store: IncidentStore, now: datetime, within=None) -> dict[str, tuple]:
+    """Return the dispatch figures of the last 7 days' cases and of the 7 days before.
+
+    Rolling weeks, not calendar ones: on a Monday morning a calendar week has closed nothing
+    yet. As :func:`gridmap.incidents.performance.figures` defines them, over the whole scope.
+
+    Returns
+    -------
+    dict
+        ``on_time_rate``, ``dispatch_mean_h``, ``dispatch_p90_h``: each (this week, last week),
+        None where the week has no case to count.
+    """
+    one_week = timedelta(weeks=1)
+    names = ("on_time_rate", "dispatch_mean_h", "dispatch_p90_h")
+
+    def week(start, end) -> dict[str, float | None]:
+        table = performance.figures(
+            store.engine, store.table, now=now, level=1, start=start, end=end, within=within
+        )
+        if len(table) != 1:
+            return dict.fromkeys(names)
+        row = table.iloc[0]
+        return {n: None if pd.isna(row[n]) else float(row[n]) for n in names}
+
+    this, last = week(now - one_week, now), week(now - 2 * one_week, now - one_week)
+    return {n: (this[n], last[n]) for n in names}
+
+
 def scope_on_time(
     store: IncidentStore, now: datetime, within=None
 ) -> tuple[float | None, float | None]:
-    """Return the on-time closure rates of the last 7 days' cases and of the 7 days before.
-
-    Rolling weeks, not calendar ones: on a Monday morning a calendar week has closed nothing yet.
-    """
-    one_week = timedelta(weeks=1)
-
-    def rate(start, end):
-        rates = on_time_rates(store, 1, now, start, end, within)
-        values = [v for v in rates.values() if v is not None]
-        return values[0] if len(values) == 1 else None
-
-    return rate(now - one_week, now), rate(now - 2 * one_week, now - one_week)
+    """Return the on-time closure rates of the last 7 days' cases and of the 7 days before."""
+    return scope_weeks(store, now, within)["on_time_rate"]
 
 
 def duration_text(seconds: float, lang: str) -> str:
@@ -301,7 +319,9 @@ def tiles(
     limits: Mapping[str, Limits],
     overdue_now: int | None = None,
     on_time: tuple[float | None, float | None] | None = None,
+    dispatch: tuple[float | None, float | None] | None = None,
 ) -> dict[str, Change]:
     """Return the :class:`Change` of every KPI tile (see :func:`wall_changes.tile_figures`)."""
     reported = [r["reported_at"] for r in rows.recent]
-    return tile_changes(tile_figures(reported, rows.active, now, limits, overdue_now, on_time))
+    figures = tile_figures(reported, rows.active, now, limits, overdue_now, on_time, dispatch)
+    return tile_changes(figures)

@@ -118,6 +118,18 @@ def test_kiosk_links(accounts):
     assert accounts.kiosk_principal(key) is None
 
 
+def test_a_kiosk_link_of_several_townships(accounts):
+    key = accounts.add_kiosk("two towns", grid=["T2", "T1", "T2"])
+    assert accounts.kiosk_principal(key).scope == Scope.of(["T1", "T2"])
+    again = accounts.add_kiosk("two towns again", grid=" T1 , T2 ")
+    assert accounts.kiosk_principal(again).scope.roots == ("T1", "T2")
+    with pytest.raises(AccessError, match="too many grids for one wall link: 8 ids") as err:
+        accounts.add_kiosk("too many", grid=[f"41160310{k}" for k in range(8)])
+    assert err.value.field == "grid"
+    with pytest.raises(AccessError, match="may not hold spaces"):
+        accounts.add_kiosk("spaced", grid=["T 1"])
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [

@@ -380,3 +380,12 @@ def test_a_person_without_the_wall_role_is_refused(app):
     answer = refresh(planner, {"lang": "en"})
     assert answer.status_code == 403
     assert answer.get_json() == {"error": "user:demo-planner may not view-wall"}
+
+
+def test_without_a_duty_roster_the_wall_says_so_and_shows_no_number(client, runtime):
+    assert runtime.duty_roster is None  # the tiny district has no duty.json
+    answer = response_of(refresh(client, {"lang": "en", "refresh": 7}))
+    assert json.dumps(answer[ids.DUTY]["children"]).count("no duty roster") == 1
+    zh = response_of(refresh(client, {"lang": "zh", "refresh": 7}))
+    shown = json.dumps(zh[ids.DUTY]["children"], ensure_ascii=False)
+    assert "未配置值班表" in shown and not any(c.isdigit() for c in shown)

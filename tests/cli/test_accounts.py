@@ -202,6 +202,17 @@ def test_wall_link_add_list_revoke(db, capsys, monkeypatch):
     assert [r["action"] for r in audit.query()] == ["kiosk-revoke", "kiosk-add", "kiosk-add"]
 
 
+def test_wall_link_of_several_townships(db, capsys, monkeypatch):
+    accounts, audit = db
+    code, out, _ = run(capsys, monkeypatch, "wall-link", "--grid", "T1,T2")
+    assert code == 0 and out.startswith("added wall link 'wall-T1-T2'")
+    key = out.splitlines()[1].split("kiosk=")[1]
+    assert accounts.kiosk_principal(key).scope.roots == ("T1", "T2")
+    assert audit.query()[0]["detail"] == '{"grid": "T1,T2"}'
+    code, _, err = run(capsys, monkeypatch, "wall-link", "--grid", "T1,nowhere")
+    assert code == 1 and "unknown grid id 'nowhere'" in err
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -28,6 +28,7 @@ SIZES = [(1920, 1080), (2560, 1440), (3840, 2160)]
 FILLED = {
     "#wall-panel-kpis": "#wall-kpi-today-value",
     "#wall-panel-coverage": "#wall-coverage-value",
+    "#wall-panel-duty": ".wall-duty-value",
     "#wall-panel-trend": ".wall-bar",
     "#wall-panel-split": ".wall-split-row",
     "#wall-panel-ranking": ".wall-rank-row",
@@ -89,8 +90,9 @@ def _incidents(runtime, n: int) -> list[dict]:
             "lat": lat,
             **{f"g{k}": chain[k - 1] for k in range(1, 6)},
         }
-        if status == "dispatched":
-            record["dispatched_at"] = reported + timedelta(minutes=30)
+        if status != "reported":
+            # Every case past the report was dispatched, within 20 to 59 minutes.
+            record["dispatched_at"] = reported + timedelta(minutes=20 + len(out) % 40)
         if status in ("resolved", "closed"):
             record["resolved_at"] = min(now, reported + timedelta(hours=rng.randint(1, 80)))
         if status == "closed":
@@ -343,3 +345,38 @@ def test_the_presets_place_their_panels(app, layout, shown, hidden):
             last = rows[-1].bounding_box()
             assert last["y"] + last["height"] <= bottom["y"] + bottom["height"]
         page.screenshot(path=str(ARTIFACTS / f"wall-screen-{layout}.png"))
+
+
+def test_a_wall_link_of_two_townships_shows_theirs_only(app):
+    require_chromium()
+    runtime = app.server.extensions[EXTENSION_KEY]
+    district = runtime.district
+    towns = ["411603100", "411603001"]  # 城关回族镇, 柳湖街道: the crowded centre
+    names = [district.record(g)["name_zh"] for g in district.level_ids(2)]
+    ours = [district.record(g)["name_zh"] for g in district.level_ids(2) if g in towns]
+    key = runtime.accounts.add_kiosk("browser-two-towns", grid=towns)
+    # The wall's screen signs in by its link alone (a person's session would take its place).
+    with serve(app.server) as base, browser_page(base, 1920, 1080, user=None) as (page, foreign):
+        open_wall(page, base, f"&kiosk={key}")
+        page.wait_for_timeout(1500)
+        assert no_scroll_bars(page)
+        assert page.locator("#wall-title").inner_text() == " · ".join(ours)
+        # The map names those two only, the ranking ranks those two only.
+        labels = {b["text"] for b in label_boxes(page)}
+        assert labels and labels <= {n for n in ours} | {n[:2] for n in ours}, labels
+        ranked = [r.inner_text() for r in page.locator(".wall-rank-row .wall-rank-name").all()]
+        assert sorted(ranked) == sorted(ours)
+        # The ticker and the overdue list: no other township's case.
+        places = page.locator(".wall-ticker-township").all_inner_texts()
+        places += [
+            p.split(" · ")[-1] for p in page.locator(".wall-overdue-place").all_inner_texts()
+        ]
+        others = set(names) - set(ours)
+        assert places and not others & set(places), places
+        # Its staff on duty: the two townships' roster, not the district's.
+        duty = page.locator("#wall-panel-duty")
+        assert duty.is_visible()
+        officers = page.locator(".wall-duty-officer .wall-duty-of").inner_text()
+        assert officers.startswith("/") and int(officers[1:]) < 100
+        page.screenshot(path=str(ARTIFACTS / "wall-screen-two-townships.png"))
+    assert foreign == [], f"requests left the app's server: {foreign[:5]}"
