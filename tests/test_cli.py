@@ -54,6 +54,7 @@ def test_check_good_folder(tiny_dir):
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "note: categories: 12 from the defaults (no categories.json)",
+        "note: e-bike speeds: the documented defaults (no speeds.json)",
         "level 1: 1 grids",
         "level 2: 2 grids",
         "level 3: 4 grids",
@@ -117,3 +118,28 @@ def test_check_prints_what_the_loader_decided(tmp_path):
     assert "note: grids.shp: text read as GB18030 (detected: no .cpg file)" in lines
     assert any(line.startswith("note: grids.shp: columns grid_id <- 编码") for line in lines)
     assert lines[-1] == f"{folder}: OK"
+
+
+def test_check_names_each_bad_entry_of_speeds_json(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"speeds_kmh": {"arterial": 40}, "profiles": {"rush": {"lane": 0.5}}}', "utf-8"
+    )
+    result = run_app("check", str(folder))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("speeds.json: [speeds] speeds_kmh.arterial: must be a number")
+    assert "at most 25 km/h" in lines[0] and "got 40" in lines[0]
+    assert lines[1].startswith("speeds.json: [speeds] profiles.rush.lane: ")
+    assert "unknown road class" in lines[1]
+    assert lines[-1] == f"2 problem(s) in {folder}"
+
+
+def test_check_says_a_good_speeds_json_is_used(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"source": "GPS traces 2026", "profiles": {"rush": {"town_seat": 0.6}}}', "utf-8"
+    )
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "note: e-bike speeds: speeds.json (GPS traces 2026)" in result.stdout.splitlines()
