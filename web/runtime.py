@@ -151,9 +151,7 @@ class Runtime:
 
                     d = self.district
                     speeds = load_speeds(self.settings.data_dir)
-                    settings = CoverageSettings(
-                        speeds=speeds.speeds_kmh, profiles=speeds.profiles
-                    )
+                    settings = CoverageSettings(speeds=speeds.speeds_kmh, profiles=speeds.profiles)
                     self._coverage = CoverageModel.from_geodataframes(
                         d.grids, d.posts, d.roads, d.outline, crs=d.metric_crs, settings=settings
                     )
