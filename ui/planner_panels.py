@@ -265,16 +265,65 @@ COMPARE_LABELS = {
 }
 
 
-def compare_panel(rows: list[dict], lang: str) -> html.Table:
-    """Return the side-by-side KPI table: A, B and B − A (green where B is better)."""
-    head = html.Tr(
-        [
-            html.Th(t("compare-measure", lang)),
-            html.Th(t("planner-compare-a", lang)),
-            html.Th(t("planner-compare-b", lang)),
-            html.Th(t("compare-diff", lang)),
-        ]
-    )
+def params_text(scenario, lang: str, keys=("minutes", "profile", "speed_scale")) -> str:
+    """Return a scenario's parameters as written in the table ("5 min · Off-peak · speed ×1")."""
+    parts = {
+        "minutes": f"{scenario.minutes:g}",
+        "profile": t(f"profile-{scenario.profile}", lang),
+        "speed": f"{scenario.speed_scale:g}",
+    }
+    if keys == ("minutes", "profile", "speed_scale"):
+        return t("compare-params-value", lang, **parts)
+    # Only some (a saved scenario's own, where they differ from the comparison's).
+    minutes = f"{parts['minutes']}{t('unit-min', lang)}"
+    return " · ".join(minutes if k == "minutes" else parts[k] for k in keys)
+
+
+def _column(which: str, side, lang: str) -> list:
+    """Return a column head: its letter and name, the parameters computed at, the saved ones."""
+    name = t("planner-compare-today", lang) if side.is_today else side.name
+    head = [
+        html.Div(t("compare-column", lang, which=t(f"planner-compare-{which}", lang), name=name))
+    ]
+    saved = side.saved_params
+    if saved:
+        text = t("compare-saved-params", lang, params=params_text(side.saved, lang, tuple(saved)))
+        head.append(html.Div(text, className="saved-params", id=f"compare-saved-{which}"))
+    return head
+
+
+def compare_panel(rows: list[dict], lang: str, sides: tuple | None = None) -> html.Table:
+    """Return the side-by-side KPI table: A, B and B − A (green where B is better).
+
+    ``sides`` (two :class:`~gridmap.coverage.compare.ComparedSide`) name the columns and give
+    the row of the parameters each column was computed at, with a saved scenario's own
+    parameters under its name when they differ.
+    """
+    if sides is None:
+        heads = [t("planner-compare-a", lang), t("planner-compare-b", lang)]
+    else:
+        heads = [_column(w, side, lang) for w, side in zip("ab", sides, strict=True)]
+    head = [
+        html.Tr(
+            [
+                html.Th(t("compare-measure", lang)),
+                html.Th(heads[0]),
+                html.Th(heads[1]),
+                html.Th(t("compare-diff", lang)),
+            ]
+        )
+    ]
+    if sides is not None:
+        head.append(
+            html.Tr(
+                [
+                    html.Th(t("compare-params", lang)),
+                    *(html.Th(params_text(s.evaluated, lang), className="params") for s in sides),
+                    html.Th(""),
+                ],
+                id="compare-row-params",
+            )
+        )
     body = [
         html.Tr(
             [
