@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, Patch, no_update
 from gridmap.coverage.compare import ComparedSide, compare_table, compared_side
 from gridmap.coverage.profiles import PROFILES
 from gridmap.coverage.scenario import parse_query, scenario_coverage
+from gridmap.coverage.site_names import place_records
 from gridmap.errors import CoverageError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import LANGUAGES, name_of, t
 from gridmap.messages import text_of
@@ -98,6 +99,7 @@ def register(app: Dash, runtime: Runtime) -> None:
                 added=scenario.added,
                 lang=lang,
                 village_names=names[lang],
+                added_places=place_records(model, list(scenario.added)),
             )
             patches.append(patch)
         update_difference(patches[0], EMPTY, EMPTY)

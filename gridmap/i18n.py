@@ -698,6 +698,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "zh": "对比参数：请填写1到15之间的分钟数",
         "en": "Compared at: enter the minutes, 1 to 15",
     },
+    "planner-new-post-at": {"zh": "新增警务室 {n}（{place}）", "en": "New post {n} ({place})"},
 }
 
 

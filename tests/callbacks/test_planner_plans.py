@@ -249,3 +249,41 @@ def uncovered_at(client, scenario: Scenario) -> str:
     """Return the planner's "people not reached" tile of ``scenario`` (as rendered)."""
     out = response_of(render(client, scenario.to_query()))
     return kpi_value(out[ids.KPIS]["children"], "planner-kpi-uncovered")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/v1/coverage/suggest?k=2&minutes=5",
+        "/api/v1/coverage/suggest?k=1&minutes=5&movable=P1",
+        "/api/v1/coverage/minimum?share=0.02&minutes=10",
+        "/api/v1/coverage/minimum?share=0.02&minutes=10&movable=P1",
+        "/api/v1/coverage/median?k=2",
+    ],
+)
+def test_every_suggested_site_names_its_village_and_township(client, query):
+    """The API's sites of the three goals (and with a post that may move), in the tiny district."""
+    res = client.get(query)
+    assert res.status_code == 200, res.get_data(as_text=True)
+    sites = res.get_json()["sites"]
+    assert sites
+    for site in sites:
+        for level in ("township", "village"):
+            assert site[f"{level}_id"] and site[f"{level}_zh"] and site[f"{level}_en"], site
+
+
+def test_new_posts_on_the_planner_and_comparison_maps_name_their_place(client):
+    from layers.planner_figure import NEW_TRACE
+
+    query = Scenario(added=(ROAD_JUNCTION,)).to_query()
+    for lang, head in (
+        ("en", "New post 1 (Dong Town 2 · Lizhuang Village 21)"),
+        ("zh", "新增警务室 1（"),
+    ):
+        out = response_of(render(client, query, lang=lang))
+        (text,) = assigns(out[ids.MAP]["figure"])[("data", NEW_TRACE, "text")]
+        assert text.startswith(head), text
+    save(client, "cmp-named", query)
+    out = response_of(compare(client, "__today__", "cmp-named"))
+    (text,) = assigns(out[ids.COMPARE_MAP_B]["figure"])[("data", NEW_TRACE, "text")]
+    assert text == "New post 1 (Dong Town 2 · Lizhuang Village 21)"
