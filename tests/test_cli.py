@@ -143,3 +143,20 @@ def test_check_says_a_good_speeds_json_is_used(tmp_path):
     result = run_app("check", str(folder))
     assert result.returncode == 0, result.stderr
     assert "note: e-bike speeds: speeds.json (GPS traces 2026)" in result.stdout.splitlines()
+
+
+def test_the_app_uses_a_districts_speeds_json_and_refuses_a_broken_one(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"speeds_kmh": {"village": 12}, "profiles": {"rush": {"town_seat": 0.6}}}', "utf-8"
+    )
+    app = create_app({"data_dir": folder, "cache_type": "SimpleCache"})
+    model = app.server.extensions["gridmap"].coverage_model
+    assert model.settings.profiles["rush"].urban_factor == 0.6
+    assert model.settings.speeds["village"] == 12
+    (folder / "speeds.json").write_text('{"profiles": {"rush": {"town_seat": "slow"}}}', "utf-8")
+    with pytest.raises(DataError, match="speeds.json") as info:
+        create_app({"data_dir": folder, "cache_type": "SimpleCache"})
+    assert [(p.file, p.ids) for p in info.value.problems] == [
+        ("speeds.json", ("profiles.rush.town_seat",))
+    ]

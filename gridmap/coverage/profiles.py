@@ -4,7 +4,8 @@ A profile multiplies the class speed of every road (:data:`gridmap.coverage.road
 DEFAULT_SPEEDS_KMH`, or a road's own ``speed_kmh``) by its class factor, and the roads inside the
 town seat (the grids of :data:`URBAN_KINDS`) once more by ``urban_factor``. ``speed_scale`` (the
 planner's what-if slider) comes on top. The factors are documented, with their reasons, in
-docs/coverage.md ("Time of day").
+docs/coverage.md ("Time of day"); a district may set its own in ``speeds.json``
+(:mod:`gridmap.coverage.speeds_file`).
 """
 
 from __future__ import annotations
