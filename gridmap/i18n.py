@@ -699,6 +699,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Compared at: enter the minutes, 1 to 15",
     },
     "planner-new-post-at": {"zh": "新增警务室 {n}（{place}）", "en": "New post {n} ({place})"},
+    "report-lon": {"zh": "经度", "en": "Longitude"},
+    "report-lat": {"zh": "纬度", "en": "Latitude"},
+    "solver-milp": {"zh": "整数规划", "en": "integer programming"},
+    "solver-greedy": {"zh": "贪心算法", "en": "greedy"},
+    "solver-optimal": {"zh": "已证明最优", "en": "proven optimal"},
+    "solver-time limit": {"zh": "达到时限", "en": "time limit reached"},
+    "solver-greedy requested": {"zh": "按要求用贪心算法", "en": "greedy, as asked"},
+    "solver-no site saves any time": {"zh": "无候选点能缩短时间", "en": "no site saves any time"},
+    "solver-fallback": {
+        "zh": "整数规划未胜过贪心，采用贪心结果",
+        "en": "the integer program did not beat greedy: greedy answer",
+    },
 }
 
 

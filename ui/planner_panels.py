@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from gridmap.coverage.site_names import place_label
-from gridmap.i18n import name_of, t
+from gridmap.i18n import TEXTS, name_of, t
 from gridmap.messages import text_of
 from layers.planner_figure import site_text
 
@@ -143,6 +143,15 @@ def _uncovered(row: dict) -> str:
     return f"{people - (row.get('covered_population') or 0):,.0f}"
 
 
+def solver_word(value: str, lang: str) -> str:
+    """Return a solver's method or status ("milp", "optimal", ...) in ``lang``."""
+    key = f"solver-{value}"
+    if key in TEXTS:
+        return t(key, lang)
+    # "greedy (MILP ... was not better)", "greedy (MILP found no solution ...)".
+    return t("solver-fallback", lang) if str(value).startswith("greedy") else str(value)
+
+
 def suggestion_panel(suggestion: dict, lang: str) -> list:
     """Return the suggestion's summary and its sites with what each adds."""
     added = sum(s["adds"] for s in suggestion["sites"])
@@ -150,7 +159,7 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         "planner-suggest-result",
         lang,
         k=len(suggestion["sites"]),
-        method=suggestion["solver"]["method"],
+        method=solver_word(suggestion["solver"]["method"], lang),
         seconds=suggestion["seconds"],
         added=added,
     )
@@ -205,7 +214,7 @@ def fewest_panel(answer: dict, lang: str) -> list:
         after=_pct(answer["share_after"]),
         before=_pct(answer["share_before"]),
         minutes=answer["minutes"],
-        status=solver["status"],
+        status=solver_word(solver["status"], lang),
         gap=_gap(solver["gap"]),
         seconds=answer["seconds"],
     )
@@ -228,8 +237,8 @@ def median_panel(answer: dict, lang: str) -> list:
         after=m(after["mean_minutes"]),
         p90_before=m(before["p90_minutes"]),
         p90_after=m(after["p90_minutes"]),
-        method=solver["method"],
-        status=solver["status"],
+        method=solver_word(solver["method"], lang),
+        status=solver_word(solver["status"], lang),
         gap=_gap(solver["gap"]),
         seconds=answer["seconds"],
     )
@@ -245,6 +254,9 @@ def median_panel(answer: dict, lang: str) -> list:
 def _value(kind: str, value, lang: str, signed: bool = False) -> str:
     if value is None:
         return "—"
+    # Round to what is shown first: a difference of -0.01 min reads 0.0, never "-0.0".
+    digits = {"share": 3, "minutes": 1}.get(kind, 0)
+    value = round(value, digits) + 0.0
     sign = "+" if signed and value > 0 else ""
     if kind == "share":
         return f"{sign}{value * 100:.1f}" + (t("unit-pp", lang) if signed else "%")
