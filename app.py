@@ -22,6 +22,7 @@ from cli import accounts as account_commands
 from cli import database as database_commands
 from cli import import_osm, init_district
 from gridmap.clock import Clock, system_clock
+from gridmap.coverage.speeds_file import read_speeds
 from gridmap.duty.roster import read_roster, roster_summary
 from gridmap.errors import ConfigError, DataError, SchemaError
 from gridmap.grids.district import load_district
@@ -91,6 +92,8 @@ def check(folder: Path) -> int:
         print(f"note: {district_categories(folder, data.meta).describe()}")
         # And the deadlines the workbench will run on: the folder's dispatch.json or the defaults.
         print(f"note: {describe_dispatch(folder)}")
+        # Which e-bike speeds the coverage uses: the folder's speeds.json or the defaults.
+        print(f"note: {read_speeds(folder)[0].describe()}")
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)

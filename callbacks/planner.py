@@ -27,7 +27,7 @@ from gridmap.coverage.scenario import (
     scenario_coverage,
 )
 from gridmap.coverage.serialize import clean_dict
-from gridmap.coverage.site_names import places_at
+from gridmap.coverage.site_names import place_records, places_at
 from gridmap.coverage.time_layer import image_corners
 from gridmap.errors import CoverageError, ScenarioError, ScenarioStoreError
 from gridmap.i18n import LANGUAGES, name_of, t
@@ -153,6 +153,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             added=scenario.added,
             lang=lang,
             village_names=village_names[lang],
+            added_places=place_records(runtime.coverage_model, list(scenario.added)),
         )
         corners = image_corners(runtime.coverage_model) if layer_mode == "times" else None
         update_times(patch, layer_mode, times_url(version, scenario), corners, lang)

@@ -486,9 +486,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "planner-compare-today": {"zh": "现状（当前警务室）", "en": "Today (the posts as they are)"},
     "planner-compare-hint": {
         "zh": "选择两个已保存的方案（或现状与一个方案）。两张地图同步缩放；"
-        "绿色为B新增覆盖，红色为B失去的覆盖。",
+        "绿色为B新增覆盖，红色为B失去的覆盖。两侧都按下方的对比参数计算。",
         "en": "Pick two saved scenarios (or today and one). The maps move together; green is "
-        "what B reaches that A does not, red what B loses.",
+        "what B reaches that A does not, red what B loses. Both sides are computed at the "
+        "comparison's parameters below.",
     },
     "compare-measure": {"zh": "指标", "en": "Measure"},
     "compare-diff": {"zh": "差值（B−A）", "en": "Difference (B − A)"},
@@ -693,6 +694,41 @@ TEXTS: dict[str, dict[str, str]] = {
     "wall-duty-members": {"zh": "网格员", "en": "Grid members"},
     "wall-duty-none": {"zh": "未配置值班表", "en": "no duty roster"},
     "wall-duty-synthetic": {"zh": "合成", "en": "synthetic"},
+    "planner-compare-at": {"zh": "对比参数", "en": "Compared at"},
+    "planner-compare-minutes": {"zh": "分钟数", "en": "Minutes"},
+    "planner-compare-profile": {"zh": "时段", "en": "Time of day"},
+    "planner-compare-rule": {
+        "zh": "现状与方案（或两个方案）都按这里的分钟数和时段计算，默认跟随上方规划的当前设置；"
+        "各方案保留自己的警务室和速度系数（现状为×1）。方案保存时的参数若不同，写在其列下。",
+        "en": "Today and a scenario (or two scenarios) are both computed at these minutes and "
+        "time of day, by default the planner's current ones; each keeps its own posts and "
+        "speed factor (today: ×1). A saved scenario's own parameters, when different, are "
+        "written under its column.",
+    },
+    "compare-params": {"zh": "计算参数", "en": "Computed at"},
+    "compare-params-value": {
+        "zh": "{minutes}分钟 · {profile} · 速度×{speed}",
+        "en": "{minutes} min · {profile} · speed ×{speed}",
+    },
+    "compare-saved-params": {"zh": "保存时：{params}", "en": "saved at: {params}"},
+    "compare-column": {"zh": "{which}：{name}", "en": "{which}: {name}"},
+    "compare-minutes-missing": {
+        "zh": "对比参数：请填写1到15之间的分钟数",
+        "en": "Compared at: enter the minutes, 1 to 15",
+    },
+    "planner-new-post-at": {"zh": "新增警务室 {n}（{place}）", "en": "New post {n} ({place})"},
+    "report-lon": {"zh": "经度", "en": "Longitude"},
+    "report-lat": {"zh": "纬度", "en": "Latitude"},
+    "solver-milp": {"zh": "整数规划", "en": "integer programming"},
+    "solver-greedy": {"zh": "贪心算法", "en": "greedy"},
+    "solver-optimal": {"zh": "已证明最优", "en": "proven optimal"},
+    "solver-time limit": {"zh": "达到时限", "en": "time limit reached"},
+    "solver-greedy requested": {"zh": "按要求用贪心算法", "en": "greedy, as asked"},
+    "solver-no site saves any time": {"zh": "无候选点能缩短时间", "en": "no site saves any time"},
+    "solver-fallback": {
+        "zh": "整数规划未胜过贪心，采用贪心结果",
+        "en": "the integer program did not beat greedy: greedy answer",
+    },
 }
 
 

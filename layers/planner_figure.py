@@ -155,6 +155,7 @@ def update_scenario(
     lang: str,
     village_names: list[str] | None = None,
     by_area: bool = False,
+    added_places: list[dict] | None = None,
 ) -> None:
     """Write a scenario into ``figure`` (a figure dict or a ``dash.Patch``), in place.
 
@@ -162,6 +163,8 @@ def update_scenario(
     service and the new posts, and the colour bar's title and the villages' names (when
     ``village_names`` is given) in ``lang``; every index comes from this module's constants.
     ``by_area``: the shares are of the area covered (a district without population figures).
+    ``added_places``: the township and village of each new post (``township_*``,
+    ``village_*`` of :func:`gridmap.coverage.site_names.places_of`), named in its hover.
     """
     label = t("metric-coverage-area" if by_area else "kpi-population", lang)
     figure["data"][GRID_TRACE]["colorbar"]["title"]["text"] = label
@@ -180,9 +183,18 @@ def update_scenario(
         figure["data"][POSTS_TRACE][key] = trace[key]
     figure["data"][NEW_TRACE]["lon"] = [p[0] for p in added]
     figure["data"][NEW_TRACE]["lat"] = [p[1] for p in added]
+    places = added_places or [{}] * len(added)
     figure["data"][NEW_TRACE]["text"] = [
-        f"{t('planner-new-post', lang)} {i}" for i in range(1, len(added) + 1)
+        new_post_text(i, place, lang) for i, place in enumerate(places[: len(added)], 1)
     ]
+
+
+def new_post_text(n: int, place: dict, lang: str) -> str:
+    """Return "New post n (Township · Village)" (without the place when it is unknown)."""
+    label = place_label(place, lang)
+    if label:
+        return t("planner-new-post-at", lang, n=n, place=label)
+    return f"{t('planner-new-post', lang)} {n}"
 
 
 def update_suggested(figure, sites: list[dict], lang: str, goal: str = "cover") -> None:

@@ -55,6 +55,7 @@ def test_check_good_folder(tiny_dir):
     assert result.stdout.splitlines() == [
         "note: categories: 12 from the defaults (no categories.json)",
         "note: dispatch deadlines: the defaults by category group (no dispatch.json)",
+        "note: e-bike speeds: the documented defaults (no speeds.json)",
         "note: no duty.json: the wall shows no staff on duty",
         "level 1: 1 grids",
         "level 2: 2 grids",
@@ -134,6 +135,8 @@ def test_check_reports_a_broken_dispatch_json(tmp_path):
     result = run_app("check", str(folder))
     assert result.returncode == 0, result.stderr
     assert "note: dispatch deadlines: dispatch.json sets fire" in result.stdout.splitlines()
+
+
 def test_check_names_the_team_and_field_of_a_bad_duty_roster(tmp_path, tiny_dir):
     import json
     import shutil
@@ -156,3 +159,45 @@ def test_check_names_the_team_and_field_of_a_bad_duty_roster(tmp_path, tiny_dir)
     result = run_app("check", str(folder))
     assert result.returncode == 0, result.stderr
     assert "note: duty.json: roster of 1 teams, 1 officers, 0 grid members" in result.stdout
+
+
+def test_check_names_each_bad_entry_of_speeds_json(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"speeds_kmh": {"arterial": 40}, "profiles": {"rush": {"lane": 0.5}}}', "utf-8"
+    )
+    result = run_app("check", str(folder))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("speeds.json: [speeds] speeds_kmh.arterial: must be a number")
+    assert "at most 25 km/h" in lines[0] and "got 40" in lines[0]
+    assert lines[1].startswith("speeds.json: [speeds] profiles.rush.lane: ")
+    assert "unknown road class" in lines[1]
+    assert lines[-1] == f"2 problem(s) in {folder}"
+
+
+def test_check_says_a_good_speeds_json_is_used(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"source": "GPS traces 2026", "profiles": {"rush": {"town_seat": 0.6}}}', "utf-8"
+    )
+    result = run_app("check", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert "note: e-bike speeds: speeds.json (GPS traces 2026)" in result.stdout.splitlines()
+
+
+def test_the_app_uses_a_districts_speeds_json_and_refuses_a_broken_one(tmp_path):
+    folder = write_tiny_district(tmp_path / "geo")
+    (folder / "speeds.json").write_text(
+        '{"speeds_kmh": {"village": 12}, "profiles": {"rush": {"town_seat": 0.6}}}', "utf-8"
+    )
+    app = create_app({"data_dir": folder, "cache_type": "SimpleCache"})
+    model = app.server.extensions["gridmap"].coverage_model
+    assert model.settings.profiles["rush"].urban_factor == 0.6
+    assert model.settings.speeds["village"] == 12
+    (folder / "speeds.json").write_text('{"profiles": {"rush": {"town_seat": "slow"}}}', "utf-8")
+    with pytest.raises(DataError, match="speeds.json") as info:
+        create_app({"data_dir": folder, "cache_type": "SimpleCache"})
+    assert [(p.file, p.ids) for p in info.value.problems] == [
+        ("speeds.json", ("profiles.rush.town_seat",))
+    ]

@@ -303,10 +303,39 @@ def compare_section(figure: dict, lang: str) -> html.Section:
             className="compare-map",
         )
 
+    lo, hi = MINUTES_RANGE
+    # The one set of parameters both sides are computed at (the planner's by default).
+    params = html.Fieldset(
+        [
+            _text("planner-compare-at", lang, html.Legend),
+            _text("planner-compare-minutes", lang, html.Label, htmlFor=ids.COMPARE_MINUTES),
+            dcc.Input(
+                id=ids.COMPARE_MINUTES,
+                type="number",
+                min=lo,
+                max=hi,
+                step=1,
+                value=5,
+                debounce=True,
+                className="num",
+            ),
+            _text("planner-compare-profile", lang, html.Label),
+            dcc.Dropdown(
+                id=ids.COMPARE_PROFILE,
+                options=profile_options(lang),
+                value=DEFAULT_PROFILE,
+                clearable=False,
+                className="control wide",
+            ),
+            _text("planner-compare-rule", lang, html.P, className="hint"),
+        ],
+        className="compare-params",
+    )
     return html.Section(
         [
             _text("planner-compare", lang, html.H2),
             _text("planner-compare-hint", lang, html.P, className="hint"),
+            params,
             html.Div([menu("a", ids.COMPARE_A), menu("b", ids.COMPARE_B)], className="row"),
             html.Div(
                 [graph(ids.COMPARE_MAP_A), graph(ids.COMPARE_MAP_B)], className="compare-maps"

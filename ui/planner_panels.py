@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from gridmap.coverage.site_names import place_label
-from gridmap.i18n import name_of, t
+from gridmap.i18n import TEXTS, name_of, t
 from gridmap.messages import text_of
 from layers.planner_figure import site_text
 
@@ -143,6 +143,15 @@ def _uncovered(row: dict) -> str:
     return f"{people - (row.get('covered_population') or 0):,.0f}"
 
 
+def solver_word(value: str, lang: str) -> str:
+    """Return a solver's method or status ("milp", "optimal", ...) in ``lang``."""
+    key = f"solver-{value}"
+    if key in TEXTS:
+        return t(key, lang)
+    # "greedy (MILP ... was not better)", "greedy (MILP found no solution ...)".
+    return t("solver-fallback", lang) if str(value).startswith("greedy") else str(value)
+
+
 def suggestion_panel(suggestion: dict, lang: str) -> list:
     """Return the suggestion's summary and its sites with what each adds."""
     added = sum(s["adds"] for s in suggestion["sites"])
@@ -150,7 +159,7 @@ def suggestion_panel(suggestion: dict, lang: str) -> list:
         "planner-suggest-result",
         lang,
         k=len(suggestion["sites"]),
-        method=suggestion["solver"]["method"],
+        method=solver_word(suggestion["solver"]["method"], lang),
         seconds=suggestion["seconds"],
         added=added,
     )
@@ -205,7 +214,7 @@ def fewest_panel(answer: dict, lang: str) -> list:
         after=_pct(answer["share_after"]),
         before=_pct(answer["share_before"]),
         minutes=answer["minutes"],
-        status=solver["status"],
+        status=solver_word(solver["status"], lang),
         gap=_gap(solver["gap"]),
         seconds=answer["seconds"],
     )
@@ -228,8 +237,8 @@ def median_panel(answer: dict, lang: str) -> list:
         after=m(after["mean_minutes"]),
         p90_before=m(before["p90_minutes"]),
         p90_after=m(after["p90_minutes"]),
-        method=solver["method"],
-        status=solver["status"],
+        method=solver_word(solver["method"], lang),
+        status=solver_word(solver["status"], lang),
         gap=_gap(solver["gap"]),
         seconds=answer["seconds"],
     )
@@ -245,6 +254,9 @@ def median_panel(answer: dict, lang: str) -> list:
 def _value(kind: str, value, lang: str, signed: bool = False) -> str:
     if value is None:
         return "—"
+    # Round to what is shown first: a difference of -0.01 min reads 0.0, never "-0.0".
+    digits = {"share": 3, "minutes": 1}.get(kind, 0)
+    value = round(value, digits) + 0.0
     sign = "+" if signed and value > 0 else ""
     if kind == "share":
         return f"{sign}{value * 100:.1f}" + (t("unit-pp", lang) if signed else "%")
@@ -265,16 +277,65 @@ COMPARE_LABELS = {
 }
 
 
-def compare_panel(rows: list[dict], lang: str) -> html.Table:
-    """Return the side-by-side KPI table: A, B and B − A (green where B is better)."""
-    head = html.Tr(
-        [
-            html.Th(t("compare-measure", lang)),
-            html.Th(t("planner-compare-a", lang)),
-            html.Th(t("planner-compare-b", lang)),
-            html.Th(t("compare-diff", lang)),
-        ]
-    )
+def params_text(scenario, lang: str, keys=("minutes", "profile", "speed_scale")) -> str:
+    """Return a scenario's parameters as written in the table ("5 min · Off-peak · speed ×1")."""
+    parts = {
+        "minutes": f"{scenario.minutes:g}",
+        "profile": t(f"profile-{scenario.profile}", lang),
+        "speed": f"{scenario.speed_scale:g}",
+    }
+    if keys == ("minutes", "profile", "speed_scale"):
+        return t("compare-params-value", lang, **parts)
+    # Only some (a saved scenario's own, where they differ from the comparison's).
+    minutes = f"{parts['minutes']}{t('unit-min', lang)}"
+    return " · ".join(minutes if k == "minutes" else parts[k] for k in keys)
+
+
+def _column(which: str, side, lang: str) -> list:
+    """Return a column head: its letter and name, the parameters computed at, the saved ones."""
+    name = t("planner-compare-today", lang) if side.is_today else side.name
+    head = [
+        html.Div(t("compare-column", lang, which=t(f"planner-compare-{which}", lang), name=name))
+    ]
+    saved = side.saved_params
+    if saved:
+        text = t("compare-saved-params", lang, params=params_text(side.saved, lang, tuple(saved)))
+        head.append(html.Div(text, className="saved-params", id=f"compare-saved-{which}"))
+    return head
+
+
+def compare_panel(rows: list[dict], lang: str, sides: tuple | None = None) -> html.Table:
+    """Return the side-by-side KPI table: A, B and B − A (green where B is better).
+
+    ``sides`` (two :class:`~gridmap.coverage.compare.ComparedSide`) name the columns and give
+    the row of the parameters each column was computed at, with a saved scenario's own
+    parameters under its name when they differ.
+    """
+    if sides is None:
+        heads = [t("planner-compare-a", lang), t("planner-compare-b", lang)]
+    else:
+        heads = [_column(w, side, lang) for w, side in zip("ab", sides, strict=True)]
+    head = [
+        html.Tr(
+            [
+                html.Th(t("compare-measure", lang)),
+                html.Th(heads[0]),
+                html.Th(heads[1]),
+                html.Th(t("compare-diff", lang)),
+            ]
+        )
+    ]
+    if sides is not None:
+        head.append(
+            html.Tr(
+                [
+                    html.Th(t("compare-params", lang)),
+                    *(html.Th(params_text(s.evaluated, lang), className="params") for s in sides),
+                    html.Th(""),
+                ],
+                id="compare-row-params",
+            )
+        )
     body = [
         html.Tr(
             [

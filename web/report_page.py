@@ -46,6 +46,9 @@ section { break-inside: avoid; }
 def _fmt(kind: str, value, lang: str, signed: bool = False) -> str:
     if value is None:
         return "—"
+    # Round to what is shown first: a difference of -0.01 min reads 0.0, never "-0.0".
+    digits = {"share": 3, "minutes": 1}.get(kind, 0)
+    value = round(value, digits) + 0.0
     sign = "+" if signed and value > 0 else ""
     if kind == "share":
         return f"{sign}{value * 100:.1f}" + (t("unit-pp", lang) if signed else "%")
@@ -98,7 +101,8 @@ def report_html(scenario, lang: str, name: str, paper: str) -> str:
             f"<table id='report-sites-table'><thead><tr><th>#</th>"
             f"<th class='text'>{e(t('level-2', lang))}</th>"
             f"<th class='text'>{e(t('level-3', lang))}</th>"
-            f"<th>lon</th><th>lat</th><th>{e(t('report-site-adds', lang))}</th></tr></thead>"
+            f"<th>{e(t('report-lon', lang))}</th><th>{e(t('report-lat', lang))}</th>"
+            f"<th>{e(t('report-site-adds', lang))}</th></tr></thead>"
             f"<tbody>{site_rows}</tbody></table>"
         )
     else:

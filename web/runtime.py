@@ -167,10 +167,14 @@ class Runtime:
             with self._lock:
                 if self._coverage is None:
                     from gridmap.coverage.model import CoverageModel
+                    from gridmap.coverage.params import CoverageSettings
+                    from gridmap.coverage.speeds_file import load_speeds
 
                     d = self.district
+                    speeds = load_speeds(self.settings.data_dir)
+                    settings = CoverageSettings(speeds=speeds.speeds_kmh, profiles=speeds.profiles)
                     self._coverage = CoverageModel.from_geodataframes(
-                        d.grids, d.posts, d.roads, d.outline, crs=d.metric_crs
+                        d.grids, d.posts, d.roads, d.outline, crs=d.metric_crs, settings=settings
                     )
         return self._coverage
 

@@ -1,12 +1,73 @@
-"""Two scenarios side by side: the places one reaches and the other does not, the KPI table."""
+"""Two scenarios side by side: the places one reaches and the other does not, the KPI table.
+
+A comparison is made at ONE set of parameters, the minutes and the time of day chosen for it
+(the planner's by default): both sides, today and a scenario or two scenarios, are computed at
+them, so a difference is the plans' and never the parameters'. Each side keeps its own posts
+and speed factor (today: the posts in the data at x1); a saved scenario's own minutes and time
+of day are kept beside it (:attr:`ComparedSide.saved_params`) to be shown when they differ.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import shapely
+
+from gridmap.coverage.scenario import Scenario
+
+#: The parameters a comparison fixes for both sides.
+COMPARED_PARAMS: tuple[str, ...] = ("minutes", "profile")
+
+
+@dataclass(frozen=True)
+class ComparedSide:
+    """One side of a comparison: what is computed, and the scenario as it was saved.
+
+    Attributes
+    ----------
+    name : str or None
+        The saved scenario's name; None for today (the posts as they are).
+    evaluated : Scenario
+        The scenario computed: its posts and speed factor at the comparison's parameters.
+    saved : Scenario or None
+        The scenario as saved (None for today).
+    """
+
+    name: str | None
+    evaluated: Scenario
+    saved: Scenario | None = None
+
+    @property
+    def is_today(self) -> bool:
+        """Whether this side is today (the posts in the data)."""
+        return self.name is None
+
+    @property
+    def saved_params(self) -> dict[str, Any]:
+        """Return the saved scenario's own minutes and profile where they differ (else {})."""
+        if self.saved is None:
+            return {}
+        return {
+            k: getattr(self.saved, k)
+            for k in COMPARED_PARAMS
+            if getattr(self.saved, k) != getattr(self.evaluated, k)
+        }
+
+
+def compared_side(
+    name: str | None, saved: Scenario | None, minutes: float, profile: str
+) -> ComparedSide:
+    """Return a side computed at ``minutes`` and ``profile``; ``saved`` None is today.
+
+    Raises ``ScenarioError`` (naming ``minutes`` or ``profile``) when they are out of range.
+    """
+    if saved is None:
+        return ComparedSide(None, Scenario(minutes=float(minutes), profile=profile))
+    return ComparedSide(name, replace(saved, minutes=float(minutes), profile=profile), saved)
+
 
 #: The rows of the side-by-side table: KPI key, whether lower is better, kind of value.
 COMPARE_ROWS: tuple[tuple[str, bool, str], ...] = (

@@ -217,7 +217,7 @@ class CoverageModel:
     def edge_factors(self, profile: str = DEFAULT_PROFILE) -> np.ndarray:
         """Speed factor of each road edge in the time-of-day ``profile`` (1 off-peak)."""
         g = self.graph
-        p = PROFILES[check_profile(profile)]
+        p = (self.settings.profiles or PROFILES)[check_profile(profile)]
         codes = g.edge_class if g.edge_class is not None else np.full(g.n_edges, -1)
         by_class = np.array([p.factor(c, False) for c in ROAD_CLASSES] + [1.0])
         return by_class[codes] * np.where(self._edge_urban, p.urban_factor, 1.0)

@@ -54,6 +54,9 @@ class CoverageSettings:
         :data:`gridmap.coverage.roadgraph.DEFAULT_SPEEDS_KMH`).
     simplify_m : float
         Tolerance used to simplify the coverage and gap polygons, m (0 keeps the cell steps).
+    profiles : mapping, optional
+        Time-of-day :class:`~gridmap.coverage.profiles.SpeedProfile` by name (default
+        :data:`gridmap.coverage.profiles.PROFILES`; a district's ``speeds.json`` may set them).
     """
 
     walk_kmh: float = 4.5
@@ -66,6 +69,7 @@ class CoverageSettings:
     max_edge_m: float = MAX_EDGE_M
     speeds: Mapping[str, float] | None = None
     simplify_m: float = 10.0
+    profiles: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         """Refuse values that cannot be used, naming the setting."""

@@ -4,7 +4,8 @@ A profile multiplies the class speed of every road (:data:`gridmap.coverage.road
 DEFAULT_SPEEDS_KMH`, or a road's own ``speed_kmh``) by its class factor, and the roads inside the
 town seat (the grids of :data:`URBAN_KINDS`) once more by ``urban_factor``. ``speed_scale`` (the
 planner's what-if slider) comes on top. The factors are documented, with their reasons, in
-docs/coverage.md ("Time of day").
+docs/coverage.md ("Time of day"); a district may set its own in ``speeds.json``
+(:mod:`gridmap.coverage.speeds_file`).
 """
 
 from __future__ import annotations
@@ -46,18 +47,45 @@ class SpeedProfile:
 
 #: Off-peak (free flow): the class speeds as they are; the default.
 FREE = SpeedProfile("free")
-#: Rush hour (07:00-09:00 and 17:00-19:00 on working days): the main roads are the most
-#: congested, e-bikes in their own lanes less so than cars; the town seat slower again.
+
+#: Peak-hour congestion delay index assumed for the town seat of a small prefecture-level
+#: city: travel time over free-flow travel time for cars (AutoNavi/Gaode's 高峰拥堵延时指数).
+#: Gaode's 2020 annual report gives 1.609 as the mean of the 50 major cities and finds 59.8 %
+#: of the 361 cities it monitors free-flowing at the commute peak; Zhoukou is not among the
+#: 50, so the major-city mean, rounded to 1.6, is taken as a pessimistic value for Huaiyang's
+#: town seat. Sources and derivation: docs/coverage.md ("Time of day").
+TOWN_SEAT_DELAY_INDEX = 1.6
+#: The same for the through roads (national, provincial and county roads) outside the town.
+THROUGH_ROAD_DELAY_INDEX = 1.2
+#: Share of the cars' delay an e-bike also suffers: it waits at the same signals (Gaode's
+#: index includes the signal delay) but rides its own lane between them. An assumption.
+EBIKE_DELAY_SHARE = 0.5
+
+
+def ebike_factor(delay_index: float, share: float = EBIKE_DELAY_SHARE) -> float:
+    """Return the e-bike speed factor of a car delay index: ``1 / (1 + share (D - 1))``."""
+    return round(1.0 / (1.0 + share * (delay_index - 1.0)), 2)
+
+
+#: Rush hour (07:00-09:00 and 17:00-19:00, Gaode's peak hours): the through roads slowed by
+#: their delay index; inside the town seat every road slowed once more by the town's.
 RUSH = SpeedProfile(
     "rush",
-    {"arterial": 0.7, "county": 0.8, "street": 0.75, "village": 0.9, "path": 1.0},
-    urban_factor=0.85,
+    {
+        "arterial": ebike_factor(THROUGH_ROAD_DELAY_INDEX),
+        "county": ebike_factor(THROUGH_ROAD_DELAY_INDEX),
+        "street": 1.0,
+        "village": 1.0,
+        "path": 1.0,
+    },
+    urban_factor=ebike_factor(TOWN_SEAT_DELAY_INDEX),
 )
-#: Night (22:00-06:00): empty main roads, but dark village roads and paths ridden slower; no
-#: class goes above the legal 25 km/h cap (22 km/h x 1.1 = 24.2 km/h).
+#: Night (22:00-06:00): no published measure found; assumed: empty main roads and streets
+#: (+10 %), unlit village roads (-10 %) and paths (-20 %) ridden slower; no class goes above
+#: the legal 25 km/h cap (22 km/h x 1.1 = 24.2 km/h).
 NIGHT = SpeedProfile(
     "night",
-    {"arterial": 1.1, "county": 1.1, "street": 1.15, "village": 0.95, "path": 0.85},
+    {"arterial": 1.1, "county": 1.1, "street": 1.1, "village": 0.9, "path": 0.8},
 )
 
 PROFILES: dict[str, SpeedProfile] = {p.name: p for p in (FREE, RUSH, NIGHT)}

@@ -62,6 +62,17 @@ def place_label(place: dict, lang: str) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+def place_records(model, lonlat: list[tuple[float, float]]) -> list[dict]:
+    """Return the township and village (ids, both languages) of each lon/lat point.
+
+    ``model`` is a :class:`gridmap.coverage.model.CoverageModel`; the dicts are those of
+    :func:`places_of` (for :func:`place_label`).
+    """
+    if not lonlat:
+        return []
+    return places_of(model.index, model.to_metric(np.asarray(lonlat, dtype=float)))
+
+
 def places_at(model, lonlat: list[tuple[float, float]], lang: str) -> list[dict]:
     """Return ``{"township", "village"}`` names in ``lang`` of each lon/lat point.
 

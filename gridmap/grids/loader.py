@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import shapely
 
+from gridmap.coverage.speeds_file import speeds_problems
 from gridmap.errors import DataError, Problem
 from gridmap.grids.aliases import check_mapping
 from gridmap.grids.checks import (
@@ -97,6 +98,7 @@ def check_folder(folder: str | Path) -> tuple[DistrictData | None, list[Problem]
     problems += check_wording(meta)
     problems += categories_problems(folder)
     problems += dispatch_problems(folder, meta)
+    problems += speeds_problems(folder)
     encoding = meta.get("encoding") if isinstance(meta.get("encoding"), str) else None
     frames: dict[str, gpd.GeoDataFrame | None] = {}
     for layer in LAYERS:

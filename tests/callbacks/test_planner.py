@@ -385,7 +385,7 @@ def test_render_scenario(client, version):
         assert client.get(url).status_code == 200
     assert ops[("data", 2, "lon")] == [ROAD_JUNCTION[0]]
     assert ops[("data", 2, "lat")] == [ROAD_JUNCTION[1]]
-    assert ops[("data", 2, "text")] == ["New post 1"]
+    assert ops[("data", 2, "text")] == ["New post 1 (Dong Town 2 · Lizhuang Village 21)"]
     markers = ops[("data", 1, "marker")]
     assert markers["color"][2] != markers["color"][0]  # P3 greyed out
     assert "out of service" in ops[("data", 1, "text")][2]

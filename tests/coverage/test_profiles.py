@@ -40,7 +40,8 @@ def test_rush_hour_slows_each_class_and_the_town_seat_more():
     west = (
         seat.graph.xy[seat.graph.u][:, 0] + seat.graph.xy[seat.graph.v][:, 0]
     ) / 2 < seat.graph.xy[:, 0].min() + 999
-    assert np.allclose(f[west], 0.7 * RUSH.urban_factor) and np.allclose(f[~west], 0.7)
+    arterial = RUSH.class_factor["arterial"]
+    assert np.allclose(f[west], arterial * RUSH.urban_factor) and np.allclose(f[~west], arterial)
     free = seat.coverage(5).kpis()["area_share"]
     rush = seat.coverage(5, profile="rush").kpis()["area_share"]
     night = seat.coverage(5, profile="night").kpis()["area_share"]

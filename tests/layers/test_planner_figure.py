@@ -56,7 +56,20 @@ def test_update_scenario_writes_the_layers_shares_posts_and_new_posts():
     assert fig["data"][GRID_TRACE]["locations"] == ["k1", "k2"]
     assert fig["data"][POSTS_TRACE]["marker"]["size"] == [10, 8]
     assert fig["data"][NEW_TRACE]["lon"] == [114.7] and fig["data"][NEW_TRACE]["lat"] == [33.7]
-    assert fig["data"][NEW_TRACE]["text"][0].endswith(" 1")
+    assert fig["data"][NEW_TRACE]["text"] == ["New post 1"]
+
+
+def test_a_new_post_is_named_by_its_township_and_village():
+    fig = figure()
+    place = {"township_zh": "东镇", "township_en": "Dong Town", "village_zh": "李庄",
+             "village_en": "Lizhuang"}  # fmt: skip
+    expected = {"en": "New post 1 (Dong Town · Lizhuang)", "zh": "新增警务室 1（东镇 · 李庄）"}
+    for lang, text in expected.items():
+        update_scenario(
+            fig, coverage_src="c", gaps_src="g", village_keys=[], shares=[], posts=POSTS,
+            disabled=(), added=((114.7, 33.7),), lang=lang, added_places=[place],
+        )  # fmt: skip
+        assert fig["data"][NEW_TRACE]["text"] == [text]
 
 
 def test_update_suggested_writes_the_sites():

@@ -41,8 +41,13 @@ def test_two_scenarios_side_by_side_move_together(app):
     require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     with serve(app.server) as base, browser_page(base) as (page, foreign):
-        page.goto(base + "/planner/")
+        # The planner at 6 minutes: the comparison takes its parameters from the planner's.
+        page.goto(base + "/planner/?minutes=6")
         page.wait_for_selector(MAP_A)
+        page.wait_for_function(
+            "() => document.querySelector('#planner-compare-minutes')?.value === '6'",
+            timeout=30_000,
+        )
         page.locator("#planner-compare").scroll_into_view_if_needed()
         pick(page, "planner-compare-a", "Today")
         pick(page, "planner-compare-b", "browser-moved")
@@ -50,6 +55,20 @@ def test_two_scenarios_side_by_side_move_together(app):
         cells = page.locator("#compare-row-posts td").all_inner_texts()
         assert cells[1:] == ["3", "3", "0"]
         assert page.locator("#compare-row-mean_minutes td").count() == 4
+        # Both columns say what they were computed at; B was saved at 5 minutes.
+        at6 = "6 min · Off-peak · speed ×1"
+        assert page.locator("#compare-row-params th").all_inner_texts()[1:3] == [at6, at6]
+        assert page.locator("#compare-saved-b").inner_text() == "saved at: 5 min"
+        assert page.locator("#compare-saved-a").count() == 0  # today has no saved parameters
+        # Another minute count for the comparison: both sides are computed again at it.
+        page.fill("#planner-compare-minutes", "7")
+        page.press("#planner-compare-minutes", "Enter")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('#compare-row-params th')]"
+            ".filter(c => c.textContent === '7 min · Off-peak · speed ×1').length === 2",
+            timeout=30_000,
+        )
+        assert page.locator("#compare-saved-b").inner_text() == "saved at: 5 min"
         # Map B draws the new post and the places gained and lost.
         page.wait_for_function(
             f"() => document.querySelector('{MAP_B}').data[2].lon.length === 1", timeout=30_000
@@ -59,6 +78,7 @@ def test_two_scenarios_side_by_side_move_together(app):
             ".map(l => l.source)"
         )
         assert "difference-gained" in sources[0] and "difference-lost" in sources[1]
+        assert all("minutes%3D7" in src for src in sources), sources
         support.wait_map_idle(page, MAP_A)
         support.wait_map_idle(page, MAP_B)
         # Zoom map A: map B follows (relayout sync in the browser, no server round trip).

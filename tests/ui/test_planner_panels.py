@@ -92,3 +92,32 @@ def test_the_worst_table_says_unknown_people_are_unknown():
     body = table.children[1].children
     assert body[0].children[3].children == "—"
     assert body[1].children[3].children == "1,000"
+
+
+@pytest.mark.parametrize(
+    ("value", "en", "zh"),
+    [
+        ("milp", "integer programming", "整数规划"),
+        ("greedy", "greedy", "贪心算法"),
+        ("optimal", "proven optimal", "已证明最优"),
+        ("time limit", "time limit reached", "达到时限"),
+        (
+            "greedy (MILP time limit was not better)",
+            t("solver-fallback", "en"),
+            "整数规划未胜过贪心，采用贪心结果",
+        ),
+    ],
+)
+def test_solver_methods_and_statuses_are_written_in_the_language(value, en, zh):
+    from ui.planner_panels import solver_word
+
+    assert solver_word(value, "en") == en and solver_word(value, "zh") == zh
+
+
+def test_a_tiny_negative_difference_never_reads_minus_zero():
+    from ui.planner_panels import _value
+
+    assert _value("minutes", -0.01, "en", signed=True) == "0.0 min"
+    assert _value("minutes", -0.06, "en", signed=True) == "-0.1 min"
+    assert _value("share", -0.0001, "en", signed=True) == "0.0" + t("unit-pp", "en")
+    assert _value("count", -0.4, "en", signed=True) == "0"

@@ -36,6 +36,8 @@ def test_the_report_has_every_section(app, client):
     # The new post with its township and village and the people it adds.
     sites = html[html.index("report-sites-table") :]
     assert "Dong Town" in sites and "Lizhuang Village" in sites and "114.84000" in sites
+    assert "<th>Longitude</th><th>Latitude</th>" in sites and "<th>lon</th>" not in sites
+    assert "-0.0" not in html  # a tiny difference reads 0.0, never "-0.0"
     assert "Limit 6 min; speed ×1; time of day: Off-peak; out of service: Post 2" in html
     assert "Mean response time" in html and "Before (today)" in html
     assert '<script src="/planner/report.js"></script>' in html
@@ -49,6 +51,9 @@ def test_the_report_in_chinese_on_a3_without_new_posts(client):
         and "本方案未新增警务室。" in html
         and "警务室覆盖方案报告" in html
     )
+    query = Scenario(added=(ROAD_JUNCTION,)).to_query()
+    html = client.get(f"/planner/report{query}&lang=zh").get_data(as_text=True)
+    assert "<th>经度</th><th>纬度</th>" in html
 
 
 def test_the_scenario_name_is_text_never_markup(client):
