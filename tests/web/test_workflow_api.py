@@ -304,6 +304,16 @@ def test_a_unit_person_reads_nothing_outside_the_workbench(app, path):
     assert staff.get(path).status_code == 403, path
 
 
+def test_a_unit_person_may_not_use_the_old_patch(app):
+    # The old PATCH checks only the grids: a unit's staff (the whole district, their unit's
+    # cases only) would move any case with it. Refused; the case is unchanged.
+    staff = signed_in(app, "demo-unit")
+    r = staff.patch("/api/v1/incidents/a", json={"status": "dispatched", "unit": DEMO_UNIT},
+                    headers={"Origin": ORIGIN})  # fmt: skip
+    assert r.status_code == 403
+    assert app.server.extensions["gridmap"].incident_store.get("a")["state"] == "reported"
+
+
 def test_a_unit_persons_home_is_the_workbench(app):
     staff = signed_in(app, "demo-unit")
     r = staff.get("/")
