@@ -98,6 +98,7 @@ def naive_counts(store: IncidentStore, within_town: str | None = None) -> dict[s
             d = due(category, state, reported, NOW, limits)
             counts["register"] += state in ("reported", "returned")
             counts["dispatch"] += state in ("registered", "rework")
+            counts["verify"] += state == "handled"
             counts["overdue"] += d.overdue
             counts["due_soon"] += (not d.overdue) and d.seconds_left <= DUE_SOON_HOURS * 3600
             counts["escalated"] += escalation > 0
@@ -115,9 +116,9 @@ def bench(store: IncidentStore, label: str, n: int) -> list[tuple[str, float, st
     rows: list[tuple[str, float, str]] = []
     town = [(2, "D-03")]
     ms, counts = timed(lambda: store.queue_counts(now=NOW, actor="user:town-3"))
-    rows.append(("counts of the 6 queues, whole district", ms, str(counts)))
+    rows.append(("counts of the 7 queues, whole district", ms, str(counts)))
     ms, counts_town = timed(lambda: store.queue_counts(now=NOW, within=town, actor="user:town-3"))
-    rows.append(("counts of the 6 queues, one township's scope", ms, str(counts_town)))
+    rows.append(("counts of the 7 queues, one township's scope", ms, str(counts_town)))
     for name in QUEUES:
         ms, got = timed(lambda name=name: store.queue(name, now=NOW, actor="user:town-3"))
         rows.append((f"queue `{name}`, first 200, whole district", ms, f"{len(got)} rows"))

@@ -50,7 +50,7 @@ ROUTE_RULES: tuple[tuple[str, str, str], ...] = (
     (r"GET", r"/api/v1/dispatch/queues", "dispatch"),
     (r"GET", r"/api/v1/incidents(/[^/]+)?", "read-incidents"),
     (r"POST", r"/api/v1/incidents", "write-incidents"),
-    (r"PATCH", r"/api/v1/incidents/[^/]+", "dispatch"),
+    (r"PATCH", r"/api/v1/incidents/[^/]+", "legacy-status"),
     # Administration: users, tokens, kiosk links, the audit trail.
     (r"GET|POST", r"/admin/.*", "admin"),
 )

@@ -20,9 +20,10 @@ DEMO_ACCOUNTS = (
     ("demo-admin", "admin", None),
     ("demo-unit", "unit", None),
 )
-#: The demo unit's staff work for the default unit of this category (the district's People's
-#: Mediation Centre, 区人民调解中心, which the article's family disputes go to).
-DEMO_UNIT_CATEGORY = "family"
+#: The demo unit's staff work for the default unit of this category: the district's Urban
+#: Management Bureau (区城市管理局, 城管), which takes the sanitation cases, the most common kind,
+#: so its workbench has cases at any hour of the demo.
+DEMO_UNIT_CATEGORY = "environment"
 
 
 def demo_password(name: str) -> str:

@@ -51,6 +51,10 @@ RULES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     # The workbench and the workflow's actions (what each may do there: the workflow's rules,
     # per case; a unit's staff acts on its unit's cases only).
     "dispatch": (frozenset({"admin", "commander", "township", "unit"}), frozenset({"dispatch"})),
+    # The old ``PATCH {"status": ...}`` of machine clients: it predates the workflow's per-case
+    # rules (it checks only the grids), so a unit's staff, who act on their unit's cases only,
+    # may not use it.
+    "legacy-status": (frozenset({"admin", "commander", "township"}), frozenset({"dispatch"})),
     "view-wall": (frozenset({"admin", "commander", "township", "viewer"}), frozenset({"wall"})),
     "plan": (frozenset({"admin", "commander", "planner"}), frozenset()),
     "save-scenario": (frozenset({"admin", "commander", "planner"}), frozenset()),

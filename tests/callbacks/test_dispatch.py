@@ -360,7 +360,7 @@ def test_a_unit_sees_and_handles_only_what_is_dispatched_to_it(
 
 
 # -- a unit's staff (role unit) -----------------------------------------------------------------
-MEDIATION = "区人民调解中心"  # the demo unit account's unit (the family category's)
+DEMO_UNIT = "区城市管理局"  # the demo unit account's unit (the environment category's)
 
 
 @pytest.fixture()
@@ -368,7 +368,7 @@ def unit_person(app, store):
     """Sign in the demo unit account; t1-new is dispatched to its unit, t2-new to another."""
     runtime = app.server.extensions["gridmap"]
     chief = runtime.accounts.principal("demo-commander")
-    for rid, unit in (("t1-new", MEDIATION), ("t2-new", UNIT)):
+    for rid, unit in (("t1-new", DEMO_UNIT), ("t2-new", UNIT)):
         store.act(rid, "register", chief)
         store.act(rid, "dispatch", chief, unit=unit)
     return signed_in(app, "demo-unit")
@@ -414,7 +414,7 @@ def test_a_unit_person_is_refused_another_units_case(unit_person, store):
 def test_a_unit_persons_page_shows_its_unit_and_its_queues(unit_person):
     layout = unit_person.get("/dispatch/_dash-layout").get_json()
     text = json.dumps(layout, ensure_ascii=False)
-    assert "Unit: District People's Mediation Centre" in text
+    assert "Unit: District Urban Management Bureau" in text
     tabs = [q for q in ids.QUEUES if json.dumps(ids.queue(q)) in json.dumps(layout)]
     assert tabs == sorted(ids.UNIT_QUEUES, key=ids.QUEUES.index)
     assert '"data": "mine"' in json.dumps(layout)

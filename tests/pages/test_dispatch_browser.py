@@ -30,8 +30,8 @@ from ui import dispatch_ids as ids
 
 pytestmark = pytest.mark.browser
 
-UNIT = "区人民调解中心"  # the demo unit account's unit
-UNIT_EN = "District People's Mediation Centre"
+UNIT = "区城市管理局"  # the demo unit account's unit
+UNIT_EN = "District Urban Management Bureau"
 OTHER_UNIT = "村（社区）人民调解委员会"
 START = "2026-06-15T02:00:00+00:00"
 SIZE = {"width": 1920, "height": 1080}

@@ -84,3 +84,29 @@ def test_no_violation_on_any_page(app):
         assert any(v.startswith("script-src-elem inline") for v in page.evaluate("window.__csp"))
         assert any("Executing inline script violates" in m for m in console), console
     assert foreign == []
+
+
+def test_no_violation_on_a_unit_persons_workbench(app):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.incident_fixtures import incident
+
+    runtime = app.server.extensions["gridmap"]
+    store, chief = runtime.incident_store, runtime.accounts.principal("demo-commander")
+    store.insert([incident("csp-unit-1", "T1111", 114.8025, 33.7025,
+                           reported_at=datetime.now(UTC) - timedelta(hours=1))])  # fmt: skip
+    store.act("csp-unit-1", "register", chief)
+    store.act("csp-unit-1", "dispatch", chief, unit=runtime.accounts.principal("demo-unit").unit)
+    with serve(app.server) as base, browser_page(base, user="demo-unit") as (page, foreign):
+        console: list[str] = []
+        page.on(
+            "console",
+            lambda m: console.append(m.text) if "Content Security Policy" in m.text else None,
+        )
+        page.add_init_script(LISTENER)
+        page.goto(base + "/dispatch/?incident=csp-unit-1")
+        page.locator("#dispatch-case-title .state-pill", has_text="Dispatched").wait_for()
+        support.wait_map_idle(page, "#dispatch-detail-map .js-plotly-plot")
+        violations = page.evaluate("window.__csp")
+        assert violations == [] and console == [], f"{violations} {console}"
+        assert foreign == []

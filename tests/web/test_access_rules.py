@@ -27,7 +27,7 @@ from web.access_rules import PUBLIC, is_api, is_page, required_action
         ("GET", "/api/v1/incidents", "read-incidents"),
         ("GET", "/api/v1/incidents/INC-1", "read-incidents"),
         ("POST", "/api/v1/incidents", "write-incidents"),
-        ("PATCH", "/api/v1/incidents/INC-1", "dispatch"),
+        ("PATCH", "/api/v1/incidents/INC-1", "legacy-status"),
         ("GET", "/admin/audit", "admin"),
         ("GET", "/api/v1/openapi.json", "api-docs"),
         ("GET", "/api/v1/docs", "api-docs"),

@@ -99,10 +99,10 @@ def test_users_page_lists_people_tokens_links_never_secrets(admin_app, admin):
     for secret in admin_app.secrets:
         assert secret not in html
     # The demo unit account: its role with its unit, in each language.
-    assert "Unit staff · District People&#39;s Mediation Centre" in html
+    assert "Unit staff · District Urban Management Bureau" in html
     zh = admin.get("/admin/users?lang=zh").get_data(as_text=True)
     assert "用户与令牌" in zh and "大屏链接" in zh
-    assert "处置单位 · 区人民调解中心" in zh
+    assert "处置单位 · 区城市管理局" in zh
 
 
 def test_users_page_escapes_names():

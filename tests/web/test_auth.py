@@ -211,6 +211,6 @@ def test_disabled_account_loses_its_session(setup):
 def test_the_demo_sign_in_list_has_a_unit_account_in_both_languages(tiny_app):
     client = tiny_app.server.test_client()
     en = client.get("/login?lang=en").get_data(as_text=True)
-    assert "Unit staff (District People&#39;s Mediation Centre) · demo-unit" in en
+    assert "Unit staff (District Urban Management Bureau) · demo-unit" in en
     zh = client.get("/login?lang=zh").get_data(as_text=True)
-    assert "处置单位（区人民调解中心） · demo-unit" in zh
+    assert "处置单位（区城市管理局） · demo-unit" in zh

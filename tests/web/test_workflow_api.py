@@ -251,14 +251,14 @@ def test_performance_figures(app):
         assert r.status_code in (400, 404) and r.json["parameter"] == parameter, query
 
 
-MEDIATION = "区人民调解中心"  # the family category's unit: the demo unit account works for it
+DEMO_UNIT = "区城市管理局"  # the environment category's unit: the demo unit account works for it
 
 
 def test_a_signed_in_unit_person_acts_on_its_units_cases_only(app):
     runtime = app.server.extensions["gridmap"]
-    assert runtime.accounts.principal("demo-unit").unit == MEDIATION
+    assert runtime.accounts.principal("demo-unit").unit == DEMO_UNIT
     chief = signed_in(app, "demo-commander")
-    for rid, unit in (("a", MEDIATION), ("b", UNIT)):
+    for rid, unit in (("a", DEMO_UNIT), ("b", UNIT)):
         act(chief, rid, {"action": "register"})
         act(chief, rid, {"action": "dispatch", "unit": unit})
     staff = signed_in(app, "demo-unit")
@@ -274,7 +274,7 @@ def test_a_signed_in_unit_person_acts_on_its_units_cases_only(app):
         r = act(staff, "b", action)
         assert r.status_code == 403 and r.json["field"] == "scope", action
     # Not a unit's action: refused by role, whatever the case.
-    for action in ({"action": "register"}, {"action": "dispatch", "unit": MEDIATION},
+    for action in ({"action": "register"}, {"action": "dispatch", "unit": DEMO_UNIT},
                    {"action": "verify"}, {"action": "escalate", "note": "x"}):  # fmt: skip
         r = act(staff, "a", action)
         assert r.status_code == 403 and r.json["field"] == "role", action
@@ -302,6 +302,16 @@ def test_a_signed_in_unit_person_acts_on_its_units_cases_only(app):
 def test_a_unit_person_reads_nothing_outside_the_workbench(app, path):
     staff = signed_in(app, "demo-unit")
     assert staff.get(path).status_code == 403, path
+
+
+def test_a_unit_person_may_not_use_the_old_patch(app):
+    # The old PATCH checks only the grids: a unit's staff (the whole district, their unit's
+    # cases only) would move any case with it. Refused; the case is unchanged.
+    staff = signed_in(app, "demo-unit")
+    r = staff.patch("/api/v1/incidents/a", json={"status": "dispatched", "unit": DEMO_UNIT},
+                    headers={"Origin": ORIGIN})  # fmt: skip
+    assert r.status_code == 403
+    assert app.server.extensions["gridmap"].incident_store.get("a")["state"] == "reported"
 
 
 def test_a_unit_persons_home_is_the_workbench(app):
