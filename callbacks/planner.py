@@ -201,11 +201,12 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.COMPARE_B, "options"),
         Input(ids.SAVE_BUTTON, "n_clicks"),
         Input(ids.URL, "pathname"),
+        # The menus' "today" and "nobody" are words: they follow the language toggle.
+        Input(ids.LANG_STORE, "data"),
         State(ids.SAVE_NAME, "value"),
         State(ids.URL, "search"),
-        State(ids.LANG_STORE, "data"),
     )
-    def save(_clicks, _path, name, search, lang):
+    def save(_clicks, _path, lang, name, search):
         status = ""
         if ctx.triggered_id == ids.SAVE_BUTTON:
             status = _save_status(runtime, name, search, lang)

@@ -304,6 +304,14 @@ def _column(which: str, side, lang: str) -> list:
     return head
 
 
+def _better_class(row: dict) -> str:
+    """Return the colour class of a difference: none when it shows as zero."""
+    digits = {"share": 3, "minutes": 1}.get(row["kind"], 0)
+    if row["diff"] is None or round(row["diff"], digits) == 0:
+        return ""
+    return {"b": "up", "a": "down"}.get(row["better"], "")
+
+
 def compare_panel(rows: list[dict], lang: str, sides: tuple | None = None) -> html.Table:
     """Return the side-by-side KPI table: A, B and B − A (green where B is better).
 
@@ -344,7 +352,7 @@ def compare_panel(rows: list[dict], lang: str, sides: tuple | None = None) -> ht
                 html.Td(_value(r["kind"], r["b"], lang)),
                 html.Td(
                     _value(r["kind"], r["diff"], lang, signed=True),
-                    className={"b": "up", "a": "down"}.get(r["better"], ""),
+                    className=_better_class(r),
                 ),
             ],
             id=f"compare-row-{r['key']}",

@@ -287,3 +287,29 @@ def test_new_posts_on_the_planner_and_comparison_maps_name_their_place(client):
     out = response_of(compare(client, "__today__", "cmp-named"))
     (text,) = assigns(out[ids.COMPARE_MAP_B]["figure"])[("data", NEW_TRACE, "text")]
     assert text == "New post 1 (Dong Town 2 · Lizhuang Village 21)"
+
+
+def test_the_comparison_menus_follow_the_language_toggle(client):
+    save(client, "cmp-lang", "?minutes=5")
+    out = response_of(
+        call(
+            client,
+            [
+                (ids.SAVE_STATUS, "children"),
+                (ids.SAVED_SELECT, "options"),
+                (ids.COMPARE_A, "options"),
+                (ids.COMPARE_B, "options"),
+            ],
+            [
+                (ids.SAVE_BUTTON, "n_clicks", None),
+                (ids.URL, "pathname", "/planner/"),
+                (ids.LANG_STORE, "data", "zh"),
+            ],
+            [(ids.SAVE_NAME, "value", None), (ids.URL, "search", "?minutes=5")],
+            changed=[f"{ids.LANG_STORE}.data"],
+            prefix=PREFIX,
+        )  # fmt: skip
+    )
+    assert out[ids.SAVE_STATUS]["children"] == ""  # a toggle saves nothing
+    for menu in (ids.COMPARE_A, ids.COMPARE_B):
+        assert out[menu]["options"][0] == {"label": "现状（当前警务室）", "value": "__today__"}

@@ -121,3 +121,13 @@ def test_a_tiny_negative_difference_never_reads_minus_zero():
     assert _value("minutes", -0.06, "en", signed=True) == "-0.1 min"
     assert _value("share", -0.0001, "en", signed=True) == "0.0" + t("unit-pp", "en")
     assert _value("count", -0.4, "en", signed=True) == "0"
+
+
+def test_a_difference_shown_as_zero_is_not_coloured():
+    from ui.planner_panels import _better_class
+
+    row = {"kind": "minutes", "better": "b"}
+    assert _better_class({**row, "diff": -0.01}) == ""
+    assert _better_class({**row, "diff": -0.2}) == "up"
+    assert _better_class({**row, "diff": None, "better": None}) == ""
+    assert _better_class({"kind": "share", "better": "a", "diff": -0.004}) == "down"
