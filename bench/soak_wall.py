@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--port", type=int, default=8093)
     parser.add_argument("--data-dir", default=str(ROOT / "data" / "geo"))
+    parser.add_argument("--screenshot", help="save the page at the end to this PNG")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -218,7 +219,8 @@ def main(argv: list[str] | None = None) -> int:
                     rss_peak = max(rss_peak, rss_mib(server.pid))
                     print(
                         f"cycle {cycle}: {time.monotonic() - t0:.0f} s, "
-                        f"RSS {rss_mib(server.pid):.1f} MiB",
+                        f"RSS {rss_mib(server.pid):.1f} MiB, "
+                        f"page: {page.locator('#wall-freshness').inner_text()}",
                         flush=True,
                     )
             elapsed = time.monotonic() - t0
@@ -229,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
             banner_hidden = page.locator("#wall-stale-banner").is_hidden()
             fresh = page.locator("#wall-freshness").inner_text()
             today = page.locator("#wall-kpi-today-value").inner_text()
+            if args.screenshot:
+                page.screenshot(path=args.screenshot)
             page_refreshes = round(elapsed)  # the page's own 1 s interval ran alongside
             browser.close()
 

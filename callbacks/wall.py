@@ -184,7 +184,9 @@ def register(app: Dash, runtime: Runtime) -> None:
             page_texts(keys, lang),
             scope_views(district, roots),
             user_badge(info, lang),
-            f"wall wall-layout-{settings.layout}",
+            # A wall of several grids has a longer title: a smaller heading keeps it whole.
+            f"wall wall-layout-{settings.layout}"
+            + (" wall-title-several" if roots is not None and len(roots) > 1 else ""),
             t("wall-ranking-villages" if villages else "wall-ranking-townships", lang),
         )
 

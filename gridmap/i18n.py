@@ -686,9 +686,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "comment.",
     },
     # The wall's dispatch time tile and its staff on duty (duty.json).
-    "wall-kpi-dispatch-time": {"zh": "平均派遣", "en": "Mean dispatch"},
+    "wall-kpi-dispatch-time": {"zh": "平均派遣", "en": "Avg dispatch"},
     "wall-hours": {"zh": "小时", "en": "h"},
-    "wall-kpi-p90": {"zh": "P90 {hours}小时", "en": "P90 {hours} h"},
+    "wall-kpi-p90": {"zh": "P90 {hours}小时", "en": "P90 {hours}h"},
     "wall-duty": {"zh": "当前在岗", "en": "On duty now"},
     "wall-duty-officers": {"zh": "辅警", "en": "Officers"},
     "wall-duty-members": {"zh": "网格员", "en": "Grid members"},

@@ -35,7 +35,7 @@ The file schema is `docs/data-schema.md`.
 | `posts.gpkg` | {n_posts} police rooms (警务室), 1 officer each, 1 e-bike (a few urban posts 2) |
 | `roads.gpkg` | {n_roads:,} straight road segments: {per_class} |
 | `water.gpkg` | Longhu lake (龙湖), {area:.1f} km² of water ringing the old town (synthetic) |
-| `duty.json` | duty roster (synthetic): the posts' officers 08:00-20:00 with a rotating rest day, the grids' members in office hours and one grid in four at weekends |
+| `duty.json` | duty roster (synthetic): officers 08:00-20:00, 6 days; grid members office hours |
 | `district.json` | name, demo flag, attribution, expected counts, seed, what is synthetic |
 
 All files are WGS84 (EPSG:4326). Every level tiles its parent exactly (a valid polygon coverage:

@@ -113,7 +113,7 @@ def test_fills_the_screen_without_scroll_bars(app, width, height, name):
             box = tile.bounding_box()
             assert box["x"] >= 0 and box["y"] >= 0
             assert box["x"] + box["width"] <= width and box["y"] + box["height"] <= height
-        assert page.locator(".wall-kpi").count() == 6
+        assert page.locator(".wall-kpi").count() == 7  # and the coverage figure
         # Legible across the room: KPI figures at least 6 % of the screen height.
         size = page.evaluate(
             f"() => parseFloat(getComputedStyle(document.querySelector('{TODAY}')).fontSize)"

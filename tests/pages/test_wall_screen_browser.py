@@ -361,6 +361,11 @@ def test_a_wall_link_of_two_townships_shows_theirs_only(app):
         page.wait_for_timeout(1500)
         assert no_scroll_bars(page)
         assert page.locator("#wall-title").inner_text() == " · ".join(ours)
+        # The longer title of two townships is shown whole, not cut off.
+        assert page.evaluate(
+            "() => { const h = document.querySelector('.wall h1');"
+            " return h.scrollWidth <= h.clientWidth; }"
+        )
         # The map names those two only, the ranking ranks those two only.
         labels = {b["text"] for b in label_boxes(page)}
         assert labels and labels <= {n for n in ours} | {n[:2] for n in ours}, labels

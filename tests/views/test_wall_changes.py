@@ -9,6 +9,7 @@ import pytest
 from gridmap.clock import LOCAL_TZ
 from gridmap.incidents.deadlines import default_limits
 from gridmap.views.wall_changes import (
+    GOOD_DIRECTION,
     change,
     change_text,
     daily_counts,
@@ -179,3 +180,22 @@ def test_tile_figures_compare_with_yesterday_and_last_week_at_the_same_time():
     assert moved["today"].direction == "up" and moved["today"].meaning == "bad"
     assert moved["week"].meaning == "bad"
     assert moved["open"].direction == "flat"
+
+
+def test_the_dispatch_time_tile_is_hours_against_last_week_and_faster_is_good():
+    figures = tile_figures([], [], NOW, LIMITS, dispatch=(0.8, 1.3))
+    moved = tile_changes(figures)["dispatch_time"]
+    assert moved.direction == "down" and moved.meaning == "good"
+    assert value_text("dispatch_time", moved.current) == "0.8"
+    assert change_text("dispatch_time", moved, "zh") == {
+        "text": "较上周 ▼0.5小时",
+        "meaning": "good",
+    }
+    assert change_text("dispatch_time", moved, "en")["text"] == "vs last week ▼0.5 h"
+    slower = change(1.3, 0.8, GOOD_DIRECTION["dispatch_time"])
+    assert change_text("dispatch_time", slower, "zh")["meaning"] == "bad"
+    # Less than the tenth of an hour shown is no change; unknown without the figures.
+    same = change(0.82, 0.8, "down")
+    assert change_text("dispatch_time", same, "zh") == {"text": "较上周 持平", "meaning": "neutral"}
+    assert tile_figures([], [], NOW, LIMITS)["dispatch_time"] == (None, None)
+    assert value_text("dispatch_time", None) == "—"

@@ -19,6 +19,7 @@ from gridmap.views.wall_panels import (
     ranking,
     read_rows,
     scope_on_time,
+    scope_weeks,
     tiles,
     trend_panel,
     window_start,
@@ -203,3 +204,25 @@ def test_label_grids_of_a_scope(district):
     labels = label_data(district, ["T1", "T2"], "zh")
     assert labels["names"] == ["东镇1", "东镇2"] and labels["short"] == ["东镇1", "东镇2"]
     assert labels["priority"][0] < labels["priority"][1]  # T2 holds more people
+
+
+def test_scope_weeks_gives_the_dispatch_time_of_both_weeks(tmp_path):
+    store = IncidentStore(f"sqlite:///{tmp_path / 'weeks.sqlite'}", clock=lambda: NOW)
+    store.insert(
+        [
+            stored_record("now-1", "D-1-1-1-1", reported_at=hours_ago(5), status="dispatched",
+                          dispatched_at=hours_ago(4)),
+            stored_record("now-2", "D-2-1-1-1", reported_at=hours_ago(6), status="dispatched",
+                          dispatched_at=hours_ago(3)),
+            stored_record("before", "D-1-1-1-1", reported_at=hours_ago(200),
+                          status="dispatched", dispatched_at=hours_ago(196)),
+            stored_record("waiting", "D-1-1-1-1", reported_at=hours_ago(2)),
+        ]
+    )  # fmt: skip
+    weeks = scope_weeks(store, NOW)
+    assert weeks["dispatch_mean_h"] == (pytest.approx(2.0), pytest.approx(4.0))
+    assert weeks["dispatch_p90_h"][0] == pytest.approx(2.8)  # 1 h and 3 h, interpolated
+    assert weeks["on_time_rate"] == (None, None)  # nothing closed
+    # Scoped: township D-2 alone.
+    assert scope_weeks(store, NOW, [(2, "D-2")])["dispatch_mean_h"] == (pytest.approx(3.0), None)
+    assert scope_weeks(store, NOW, [])["dispatch_mean_h"] == (None, None)
