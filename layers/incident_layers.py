@@ -44,21 +44,13 @@ def heat_top(counts: list[float]) -> float:
     return float(max(1.0, ordered[min(len(ordered) - 1, int(HEAT_TOP_QUANTILE * len(ordered)))]))
 
 
-#: Decimals of the heat's bin centres (degrees; 5 is about 1 m).
-HEAT_DECIMALS = 5
-
-
 def heat_trace(density: Density, zoom: float, visible: bool) -> dict:
-    """Return a Densitymap trace of binned counts (weights), hover off.
-
-    The bin centres are sent to :data:`HEAT_DECIMALS` decimals (about 1 m): the heat is the
-    larger part of a drill's answer, and more digits draw nothing different.
-    """
+    """Return a Densitymap trace of binned counts (weights), hover off."""
     return {
         "type": "densitymap",
         "name": "heat",
-        "lon": [round(float(x), HEAT_DECIMALS) for x in density.lon],
-        "lat": [round(float(y), HEAT_DECIMALS) for y in density.lat],
+        "lon": density.lon,
+        "lat": density.lat,
         "z": density.count,
         "radius": heat_radius(density.cell_deg, zoom),
         "zmin": 0,

@@ -7,10 +7,15 @@ import pytest
 from tests.dash_http import (
     call,
     crumb_changed,
+    crumb_ids,
     find_component,
+    grids_of,
     nav_result,
     navigate,
+    operations,
+    render,
     response_of,
+    texts,
 )
 from ui import ids
 
@@ -174,3 +179,29 @@ def test_layer_choice_survives_a_deep_link(client):
     checklist = find_component(layout, ids.LAYER_CHECKLIST)
     assert checklist["props"]["persistence"] is True
     assert checklist["props"]["persistence_type"] == "local"
+
+
+def test_a_step_answers_with_what_its_url_shows(client, district):
+    # One round trip per step: the click's answer holds the new URL *and* the map, breadcrumb
+    # and panel of that URL (no second request for the URL's render).
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T2"]}]}
+    body = response_of(navigate(client, "", "map-graph.clickData", click=click))
+    assert body[ids.URL]["search"] == "?grid=T2"
+    ops = operations(body)
+    assert grids_of(district, ops[("data", 0, "locations")]) == ["T21", "T22"]
+    assert ops[("layout", "uirevision")] == "T2"
+    assert crumb_ids(body[ids.BREADCRUMB]["children"]) == ["T"]
+    # The same as the URL's own render (a back button or deep link to it).
+    by_url = render(client, "?grid=T2")
+    assert ops == operations(by_url)
+    assert texts(body[ids.DETAIL_PANEL]["children"]) == texts(by_url[ids.DETAIL_PANEL]["children"])
+
+
+def test_breadcrumb_and_up_answer_with_the_map(client, district):
+    changed = crumb_changed("T1")
+    body = response_of(navigate(client, "?grid=T111", changed, crumbs=[("T", None), ("T1", 1)]))
+    assert body[ids.URL]["search"] == "?grid=T1"
+    assert grids_of(district, operations(body)[("data", 0, "locations")]) == ["T11", "T12"]
+    body = response_of(navigate(client, "?grid=T11", "nav-up-button.n_clicks", up=1))
+    assert body[ids.URL]["search"] == "?grid=T1"
+    assert operations(body)[("layout", "uirevision")] == "T1"

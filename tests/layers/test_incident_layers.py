@@ -83,9 +83,3 @@ def test_heat_top_is_the_ninetieth_percentile():
     density = Density(lon=[1.0] * 10, lat=[1.0] * 10, count=list(range(10)), cell_deg=0.01)
     trace = heat_trace(density, 9, True)
     assert trace["zmin"] == 0 and trace["zmax"] == 9.0
-
-
-def test_heat_trace_sends_bin_centres_to_about_a_metre():
-    density = Density(lon=[114.812345678], lat=[33.7098765432], count=[2], cell_deg=0.001)
-    trace = heat_trace(density, 12, True)
-    assert trace["lon"] == [114.81235] and trace["lat"] == [33.70988]
