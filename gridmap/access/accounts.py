@@ -22,6 +22,7 @@ from gridmap.access.passwords import (
 from gridmap.access.roles import Principal, Scope, check_rights, check_role
 from gridmap.clock import Clock, system_clock
 from gridmap.errors import AccessError, AuthError
+from gridmap.incidents.engine import reading
 
 MAX_NAME = 64
 #: Failed sign-ins in a row that lock an account, and for how long.
@@ -141,7 +142,7 @@ class AccountStore:
 
     def user(self, name: str) -> dict | None:
         """Return a person's account (without the password hash), or None."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:  # read on every request: one round trip
             row = conn.execute(sa.select(self.users).where(self.users.c.name == name)).first()
         if row is None:
             return None
