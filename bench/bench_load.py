@@ -93,6 +93,10 @@ def start_server(args, port: int, database_url: str) -> subprocess.Popen:
         "--threads", str(args.threads),
         "-b", f"127.0.0.1:{port}",
         "--timeout", "120",
+        # Keep idle connections longer than a client's longest pause (gunicorn's 2 s closes a
+        # session's connection while its client waits on another request; the next request
+        # on it then meets a reset, which a browser retries and requests does not).
+        "--keep-alive", "30",
         "--chdir", str(ROOT),
         "app:create_server()",
     ]  # fmt: skip
