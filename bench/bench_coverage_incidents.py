@@ -30,6 +30,7 @@ from bench.bench_incident_map import build_store  # noqa: E402
 from bench.pg_store import copy_store, pg_available, pg_url  # noqa: E402
 from tests.auth_support import signed_in  # noqa: E402
 from web.cache import cache  # noqa: E402
+from web.local_memo import clear_local_memos  # noqa: E402
 
 URL = "/api/v1/coverage?level=2"
 COLD, WARM, NAIVE = 5, 15, 3
@@ -70,6 +71,7 @@ def measure(
     def empty():
         with app.server.app_context():
             cache.clear()
+            clear_local_memos(app.server)
         model._memo.clear()
 
     cold = median_ms(get, COLD, before=empty)

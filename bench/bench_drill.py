@@ -23,6 +23,7 @@ from tests.auth_support import signed_in  # noqa: E402
 from tests.dash_http import call  # noqa: E402
 from ui import ids  # noqa: E402
 from web.cache import cache  # noqa: E402
+from web.local_memo import clear_local_memos  # noqa: E402
 
 REPEATS = 15
 RENDER_OUTPUTS = [
@@ -106,6 +107,7 @@ def main() -> None:
         search = "" if grid == district.root_id else f"?grid={grid}"
         with app.server.app_context():
             cache.clear()
+            clear_local_memos(app.server)
         first, median, resp = timed(lambda s=search: render(client, s))
         assert resp.status_code == 200, resp.get_data(as_text=True)[:300]
         shown = district.children(grid) or district.children(district.parent(grid))
@@ -123,6 +125,7 @@ def main() -> None:
 
     with app.server.app_context():
         cache.clear()
+        clear_local_memos(app.server)
     first, median, resp = timed(lambda: render(client, "?view=level-5"))
     level5 = district.level_ids(5)
     naive_ms, naive_bytes = naive(district, level5)
@@ -140,6 +143,7 @@ def main() -> None:
     url = f"/geo/{district.version}/level-5.geojson"
     with app.server.app_context():
         cache.clear()
+        clear_local_memos(app.server)
     g_first, g_median, g_resp = timed(
         lambda: client.get(url, headers={"Accept-Encoding": "gzip"}), repeats=5
     )

@@ -93,6 +93,10 @@ def start_server(args, port: int, database_url: str) -> subprocess.Popen:
         "--threads", str(args.threads),
         "-b", f"127.0.0.1:{port}",
         "--timeout", "120",
+        # Keep idle connections longer than a client's longest pause (gunicorn's 2 s closes a
+        # session's connection while its client waits on another request; the next request
+        # on it then meets a reset, which a browser retries and requests does not).
+        "--keep-alive", "30",
         "--chdir", str(ROOT),
         "app:create_server()",
     ]  # fmt: skip
@@ -190,7 +194,8 @@ class Client(threading.Thread):
             start = time.perf_counter()
             try:
                 ok = self.once(kind)
-            except requests.RequestException:
+            except requests.RequestException as error:
+                FAILURES.append(f"{kind}: {type(error).__name__}: {str(error)[:120]}")
                 ok = False
             self.results.append((kind, (time.perf_counter() - start) * 1000, ok))
 
@@ -200,15 +205,15 @@ class Client(threading.Thread):
         if kind == "page":
             a = s.get(base + "/", timeout=60)
             b = s.get(base + "/_dash-layout", timeout=60)
-            return a.status_code == 200 and b.status_code == 200
+            return _good(kind, a, 200) and _good(kind, b, 200)
         if kind in ("drill", "overlay", "statistics"):
             body = with_grid(self.payloads[kind], rng.choice(self.grids))
             answer = s.post(base + "/_dash-update-component", json=body, timeout=60)
-            return answer.status_code in (200, 204)
+            return _good(kind, answer, 200, 204)
         if kind == "coverage":
             minutes = rng.choice((4, 5, 6))
             answer = s.get(f"{base}/api/v1/coverage?level=2&minutes={minutes}", timeout=60)
-            return answer.status_code == 200
+            return _good(kind, answer, 200)
         lon, lat = rng.choice(self.points)
         record = {
             "id": f"load-{uuid.uuid4().hex[:16]}",
@@ -224,7 +229,7 @@ class Client(threading.Thread):
             headers={"Authorization": f"Bearer {TOKEN}"},
             timeout=60,
         )
-        return answer.status_code == 201
+        return _good(kind, answer, 201)
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -262,6 +267,17 @@ def _child(pid: int, server: subprocess.Popen) -> bool:
     except OSError:
         return False
     return int(stat.rsplit(")", 1)[1].split()[1]) == server.pid
+
+
+#: What each failed request answered (printed after the table).
+FAILURES: list[str] = []
+
+
+def _good(kind: str, answer: requests.Response, *statuses: int) -> bool:
+    if answer.status_code in statuses:
+        return True
+    FAILURES.append(f"{kind}: {answer.status_code} {answer.text[:120]!r}")
+    return False
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -343,6 +359,7 @@ def main() -> None:
             thread.join()
         deadline = time.monotonic() + args.seconds
         results = []
+        FAILURES.clear()  # the warm-up's do not count
         clients = [
             Client(base, payloads, grids, points, deadline, seed, results)
             for seed in range(1, args.clients + 1)
@@ -380,6 +397,8 @@ def main() -> None:
         f"client of the server) {1000 * cpu_used[1] / n:.1f} ms; load average "
         f"{os.getloadavg()[0]:.1f} at the end"
     )
+    for failure in FAILURES[:10]:
+        print(f"failed: {failure}")
     print(json.dumps({"requests": len(results), "p95_ms": round(percentile(times, 95))}))
 
 

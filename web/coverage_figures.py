@@ -1,7 +1,9 @@
 """Memoized figures of the coverage API: incident counts, per-grid tables, whole answers.
 
-Three memos, each on primitive arguments only (flask-caching), each keyed by the incident store's
-version and the asker's scope wherever incidents play a part:
+Memos on primitive arguments only, each keyed by the incident store's version and the asker's
+scope wherever incidents play a part; kept in the worker (:mod:`web.local_memo`: after every new
+incident the shared cache was sent a 9,000-row table and a 1.6 MB answer), the polygons also in
+the shared cache (flask-caching), as they take seconds and no incident changes them:
 
 - :func:`incident_counts`: incidents per level-5 grid of a scope (one ``GROUP BY g5`` read from
   the store's covering index, never the points), shared by every minutes / posts / speed query;
@@ -9,7 +11,7 @@ version and the asker's scope wherever incidents play a part:
 - :func:`polygons`: the coverage and gap polygons' GeoJSON text, which no incident changes
   (keyed by the query alone: a new incident does not redraw them);
 - :func:`answer`: the JSON text of one ``GET /api/v1/coverage``, polygons included, so a warm
-  call is one version read and one cache read, in whichever worker it lands.
+  call is one version read and one memo look-up (the API compresses it once, too).
 
 The model and the incident sources are reached through the blueprint registered on the current
 app under ``blueprint`` (a primitive): each app's cache holds its own entries.
@@ -26,9 +28,10 @@ from gridmap.coverage.profiles import DEFAULT_PROFILE
 from gridmap.coverage.serialize import records
 from gridmap.messages import text_of
 from web.cache import cache
+from web.local_memo import local_memo
 
 
-@cache.memoize()
+@local_memo(8)
 def incident_counts(
     blueprint: str, incident_version: int, roots: tuple[str, ...] | None
 ) -> dict[str, int] | None:
@@ -55,7 +58,7 @@ def incident_counts(
     return {str(k): int(v) for k, v in pairs if k is not None}
 
 
-@cache.memoize()
+@local_memo(8)
 def figures(
     blueprint: str,
     minutes: float,
@@ -103,7 +106,7 @@ def figures(
     return {"kpis": result.kpis_of(table), "table": table}
 
 
-@cache.memoize()
+@local_memo(8)
 def polygons(
     blueprint: str,
     minutes: float,
@@ -112,7 +115,24 @@ def polygons(
     disabled: tuple[str, ...],
     profile: str = DEFAULT_PROFILE,
 ) -> str:
-    """Return the JSON text of the coverage and gap polygons of one query (no incident in it)."""
+    """Return the JSON text of the coverage and gap polygons of one query (no incident in it).
+
+    Kept in the worker in front of the shared cache: 1.5 MB read from Redis on every new
+    incident version was a good part of an answer's time.
+    """
+    return shared_polygons(blueprint, minutes, speed, extra, disabled, profile)
+
+
+@cache.memoize()
+def shared_polygons(
+    blueprint: str,
+    minutes: float,
+    speed: float,
+    extra: tuple[tuple[float, float], ...],
+    disabled: tuple[str, ...],
+    profile: str = DEFAULT_PROFILE,
+) -> str:
+    """Return :func:`polygons` computed once for every worker (the shared cache)."""
     bp = current_app.blueprints[blueprint]
     result = bp.get_model().coverage(
         minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled), profile=profile
@@ -120,7 +140,7 @@ def polygons(
     return current_app.json.dumps(result.geojson())
 
 
-@cache.memoize()
+@local_memo(4)
 def answer(
     blueprint: str,
     minutes: float,

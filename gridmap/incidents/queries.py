@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from gridmap.errors import StoreError
 from gridmap.grids.schema import LEVELS, LEVELS_TEXT
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
+from gridmap.incidents.engine import reading
 from gridmap.incidents.intake import text_problem
 from gridmap.incidents.tables import COLUMNS
 
@@ -36,7 +37,7 @@ def get(
     if clauses is None or text_problem(incident_id):
         return None  # no stored id holds NUL or a lone surrogate: never sent to the database
     stmt = sa.select(table).where(table.c.id == incident_id, *clauses)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         row = conn.execute(stmt).mappings().first()
     return None if row is None else dict(row)
 
@@ -45,7 +46,7 @@ def stored_level(engine: sa.Engine, table: sa.Table, grid_id: str) -> int | None
     """Return the level at which ``grid_id`` appears in stored incidents (None if none)."""
     if text_problem(grid_id):
         return None  # a NUL (e.g. in a callback's customdata) would be a DataError on PostgreSQL
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         for level in LEVELS:
             column = table.c[f"g{level}"]
             if conn.execute(sa.select(column).where(column == grid_id).limit(1)).first():
@@ -194,7 +195,7 @@ def query(
         stmt = stmt.limit(int(limit))
     if offset:
         stmt = stmt.offset(int(offset))
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [dict(r) for r in conn.execute(stmt).mappings()]
 
 
@@ -213,7 +214,7 @@ def points(engine: sa.Engine, table: sa.Table, **filters: Any) -> np.ndarray:
     if clauses is None:
         return np.empty((0, 2))
     stmt = sa.select(table.c.lon, table.c.lat).where(*clauses)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(stmt).all()
     return np.asarray(rows, dtype=float).reshape(-1, 2)
 
@@ -224,7 +225,11 @@ def time_span(engine: sa.Engine, table: sa.Table) -> tuple[datetime | None, date
     Two seeks on the reported_at index, cheap enough to ask per request.
     """
     column = table.c.reported_at
-    with engine.connect() as conn:
+    with reading(engine) as conn:
+        if engine.dialect.name == "postgresql":
+            # PostgreSQL seeks the index for both in one statement (one round trip).
+            first, last = conn.execute(sa.select(sa.func.min(column), sa.func.max(column))).one()
+            return first, last
         # Two queries: SQLite seeks the index for a lone min() or max(), not for both.
         first = conn.execute(sa.select(sa.func.min(column))).scalar()
         last = conn.execute(sa.select(sa.func.max(column))).scalar()
@@ -237,7 +242,7 @@ def count(engine: sa.Engine, table: sa.Table, **filters: Any) -> int:
     if clauses is None:
         return 0
     stmt = sa.select(sa.func.count()).select_from(table).where(*clauses)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return int(conn.execute(stmt).scalar() or 0)
 
 
@@ -297,7 +302,7 @@ def counts_by_grid(
     column = table.c[by]
     sums = [sa.func.sum(sa.case((column == value, 1), else_=0)) for value in known]
     stmt = sa.select(key, *sums).where(*clauses).group_by(key)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         rows = conn.execute(stmt).all()
     return pd.DataFrame(
         [[int(v or 0) for v in r[1:]] for r in rows],
@@ -309,7 +314,7 @@ def counts_by_grid(
 
 def _grid_counts(engine: sa.Engine, key, clauses) -> dict[str, int]:
     stmt = sa.select(key, sa.func.count()).where(*clauses).group_by(key)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return {r[0]: int(r[1]) for r in conn.execute(stmt).all()}
 
 

@@ -262,7 +262,7 @@ class IncidentStore:
         It grows with every insert that stored rows and every status change, so a page polls
         it and refetches only when it changed.
         """
-        with self.engine.connect() as conn:
+        with engines.reading(self.engine) as conn:
             value = conn.execute(
                 sa.select(self.version_table.c.version).where(self.version_table.c.id == 1)
             ).scalar()

@@ -43,3 +43,24 @@ def test_a_connection_returned_moments_ago_is_not_pinged():
         assert pings == []
     finally:
         engine.dispose()
+
+
+def test_reads_go_without_a_transaction_and_writes_keep_theirs():
+    engine = engines.make_engine(PG_URL)
+    try:
+        with engines.reading(engine) as conn:
+            assert conn.connection.driver_connection.autocommit is True
+            pid = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        # The same pooled connection, taken for a write, is in a transaction again.
+        with engine.begin() as conn:
+            assert conn.execute(sa.text("SELECT pg_backend_pid()")).scalar() == pid
+            assert conn.connection.driver_connection.autocommit is False
+            conn.execute(sa.text("CREATE TEMP TABLE reading_probe (x int)"))
+            assert conn.execute(sa.text("SELECT count(*) FROM reading_probe")).scalar() == 0
+        with engine.connect() as conn:
+            conn.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS rolled_back (x int)"))
+            conn.rollback()  # not committed: gone
+            found = conn.execute(sa.text("SELECT to_regclass('pg_temp.rolled_back')")).scalar()
+            assert found is None
+    finally:
+        engine.dispose()
