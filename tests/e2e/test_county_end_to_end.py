@@ -238,26 +238,9 @@ def test_the_district_loads_by_itself_too(county):
 
 
 def test_the_planner_colours_the_villages_by_area_covered(client):
-    from tests.dash_http import call as dash_call
+    from tests.callbacks.test_planner import render
 
-    resp = dash_call(
-        client,
-        [
-            (planner_ids.MAP, "figure"),
-            (planner_ids.KPIS, "children"),
-            (planner_ids.METHOD, "children"),
-            (planner_ids.ERROR, "children"),
-            (planner_ids.WORST_TABLE, "children"),
-            (planner_ids.REPORT_LINK, "href"),
-        ],
-        [
-            (planner_ids.URL, "search", "?minutes=5"),
-            (planner_ids.LANG_STORE, "data", "zh"),
-            (planner_ids.WORST_LEVEL, "value", 3),
-            (planner_ids.LAYER_MODE, "value", "coverage"),
-        ],
-        prefix="/planner",
-    )
+    resp = render(client, "?minutes=5", lang="zh", level=3, layer="coverage")
     out = response_of(resp)
     ops = {
         tuple(op["location"]): op["params"]["value"]
