@@ -52,7 +52,7 @@ def page_app(server, page: str, title: str, prefix: str = "/") -> Dash:
     prefix : str
         The page's URL prefix (``/planner/``); the main map is at ``/``.
     """
-    return Dash(
+    app = Dash(
         server.name if page == "main" else page,
         server=server,
         url_base_pathname=prefix,
@@ -65,3 +65,7 @@ def page_app(server, page: str, title: str, prefix: str = "/") -> Dash:
         # flask-compress; one app enabling it is enough, it binds to the server.
         compress=page == "main",
     )
+    # By prefix: a callback request is checked against its own page's callbacks
+    # (web.error_answers), so a forged or stale one is a 400, not Dash's KeyError (a 500).
+    server.extensions.setdefault("dash_apps", {})[prefix] = app
+    return app

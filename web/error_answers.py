@@ -5,7 +5,9 @@
 - an unknown ``/api/...`` path or method: JSON 404 / 405 (the request guard answers most
   first; this covers a rule whose route does not exist);
 - a Dash asset outside the registered packages (``/_dash-component-suites/os/path.py``):
-  404, where Dash raises ``DependencyException`` (a 500).
+  404, where Dash raises ``DependencyException`` (a 500);
+- a callback request naming no callback of its page (a forged body, a page older than the
+  server): 400, where Dash raises ``KeyError`` (a 500).
 """
 
 from __future__ import annotations
@@ -30,8 +32,34 @@ def answer(status: int, message: str) -> Response:
     return Response(message, status=status, mimetype="text/plain")
 
 
+#: The path suffix of Dash's callback requests.
+CALLBACK_PATH = "_dash-update-component"
+
+
+def callback_problem(apps: dict, path: str, body: object) -> str | None:
+    """Return why a callback request names no callback of its page, or None if it does."""
+    app = apps.get(path[: -len(CALLBACK_PATH)])
+    if app is None:
+        return None  # not a page's callback route: Flask routes it (or answers 404)
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        return "callback request: the body must be a JSON object with an 'output' string"
+    if not isinstance(body.get("inputs", []), list):
+        return "callback request: 'inputs' must be a list"
+    if body["output"] not in app.callback_map:
+        return "callback request: no callback of this page has that 'output'"
+    return None
+
+
 def install_error_handlers(server: Flask) -> None:
     """Register the handlers of this module on ``server``."""
+
+    @server.before_request
+    def _known_callback() -> Response | None:
+        if request.method != "POST" or not request.path.endswith(CALLBACK_PATH):
+            return None
+        body = request.get_json(silent=True)
+        problem = callback_problem(server.extensions.get("dash_apps", {}), request.path, body)
+        return None if problem is None else answer(400, problem)
 
     @server.errorhandler(sa.exc.OperationalError)
     def _database_down(_exc: sa.exc.OperationalError) -> Response:
