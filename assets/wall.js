@@ -15,6 +15,13 @@
   var lastSent = 0;
   var inFlight = 0;
   var lastGood = 0;
+  // When each refresh still on its way left, and when one last failed (no answer, an error
+  // status, or an answer without fresh data: a database error).
+  var pending = [];
+  var lastFailed = 0;
+  // The header of a refresh answer that carries fresh data (set by the server's callback):
+  // read when the answer arrives, before a busy page has parsed or applied it.
+  var FRESH_HEADER = "X-Wall-Fresh";
   // Missed refresh periods without an answer before the wall says it is stale.
   var MISSED = 3;
   // A refresh on its way is waited for at least this long (ms), even at a 1 s refresh.
@@ -32,6 +39,7 @@
     response.clone().json().then(function (body) {
       var out = body && body.response;
       if (out && out[LAST_OK] && out[LAST_OK].data) lastGood = Date.now();
+      else lastFailed = Date.now();
     }, function () {});
   }
 
@@ -45,24 +53,34 @@
       var answer = plainFetch.apply(this, arguments);
       if (url.indexOf("/wall/_dash-update-component") === -1) return answer;
       var refresh = isRefresh(init);
+      var sent = Date.now();
       if (refresh) {
-        lastSent = Date.now();
+        lastSent = sent;
         firstSent = firstSent || lastSent;
         inFlight += 1;
+        pending.push(sent);
       }
       var done = function () {
-        if (refresh) inFlight = Math.max(0, inFlight - 1);
+        if (!refresh) return;
+        inFlight = Math.max(0, inFlight - 1);
+        var at = pending.indexOf(sent);
+        if (at !== -1) pending.splice(at, 1);
       };
       return answer.then(
         function (response) {
           done();
           if (response.status === 401 || response.status === 403) refused = response.status;
           else if (response.ok) refused = 0;
-          if (refresh && response.ok) noteAnswer(response);
+          if (refresh) {
+            if (response.ok && response.headers.get(FRESH_HEADER) === "1") lastGood = Date.now();
+            else if (response.ok) noteAnswer(response);
+            else lastFailed = Date.now();
+          }
           return response;
         },
         function (error) {
           done();
+          if (refresh) lastFailed = Date.now();
           throw error;
         }
       );
@@ -80,18 +98,21 @@
   }
 
   function isStale(now, received, period) {
-    // Stale only after MISSED refresh periods without any good answer, counted from the last
-    // one (before the first, from the first request, and never before it had time). A refresh
-    // sent before that deadline and still on its way is waited for: a slow answer is not a
-    // lost one; one sent after it (the server already silent) excuses nothing.
+    // Stale only on evidence that the server does not answer, after MISSED refresh periods
+    // without a good answer (counted from the last one; before the first, from the first
+    // request, and never before it had time): a refresh failed since the last good answer, or
+    // the oldest one still on its way has waited longer than its patience. A slow answer is not
+    // a lost one, and a page too busy to ask (its timers late under load) is not an outage.
     var good = Math.max(received || 0, lastGood);
     var since = good || firstSent;
     if (!since) return false;
     var deadline = since + (good ? MISSED * period : Math.max(MISSED * period, FIRST_PATIENCE));
-    if (inFlight > 0 && lastSent <= deadline) {
-      deadline = Math.max(deadline, lastSent + Math.max(MISSED * period, PATIENCE));
-    }
-    return now > deadline;
+    if (now <= deadline) return false;
+    var patience = Math.max(MISSED * period, PATIENCE);
+    if (lastFailed > good) return true;
+    if (pending.length) return now - Math.min.apply(null, pending) > patience;
+    // Nothing failed and nothing is on its way: the page has not asked (a busy browser).
+    return now > deadline + patience;
   }
 
   function gate(n, settings) {
@@ -144,10 +165,12 @@
         radius,
       ];
     }
-    var age = Math.max(0, Math.floor((now - (received || now)) / 1000));
+    // The newest good answer: applied (received) or arrived and not yet applied (lastGood).
+    var newest = Math.max(received || 0, lastGood);
+    var age = Math.max(0, Math.floor((now - (newest || now)) / 1000));
     var stale = isStale(now, received, periodOf(settings));
     var fresh;
-    if (!received) fresh = texts["wall-updated-never"];
+    if (!newest) fresh = texts["wall-updated-never"];
     else if (age < 120) fresh = fill(texts["wall-updated"], { n: age });
     else fresh = fill(texts["wall-updated-min"], { n: Math.floor(age / 60) });
     var banner = "";
@@ -279,7 +302,10 @@
     refused: function () { return refused; },
     // What the wall knows of its refresh requests (ms on the browser's clock), for tests.
     requests: function () {
-      return { firstSent: firstSent, lastSent: lastSent, inFlight: inFlight, lastGood: lastGood };
+      return {
+        firstSent: firstSent, lastSent: lastSent, inFlight: inFlight, lastGood: lastGood,
+        lastFailed: lastFailed, pending: pending.slice(),
+      };
     },
   };
 })();

@@ -104,6 +104,19 @@ REFRESH_OUTPUTS = (
 )
 
 
+#: The header of a refresh answer that carries fresh data (read by assets/wall.js).
+FRESH_HEADER = "X-Wall-Fresh"
+
+
+def mark_fresh() -> None:
+    """Mark this refresh answer as carrying fresh data, in a header the page reads on arrival.
+
+    A busy page (a wall's browser drawing the map in software) may parse and apply an answer
+    seconds after it arrived; the header lets it know the server answered before that.
+    """
+    ctx.response.set_header(FRESH_HEADER, "1")
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the wall's callbacks on the wall app ("now" is ``runtime.clock``)."""
     district = runtime.district
@@ -223,6 +236,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             state = {**refresh_state(version, now, lang, scope.key()), "duty": duty_key}
             if state == known:
                 # Nothing changed: only tell the page the data is fresh.
+                mark_fresh()
                 return (*skip, no_update, epoch_ms(clock()), None)
             density = binned_density(store, box, start=heat_start(now), within=within)
             share = population_share(DEFAULT_MINUTES, scope.key())
@@ -257,6 +271,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         patch["data"][OVERDUE_TRACE]["lat"] = [c["lat"] for c in marks]
         newest = grid_view(district, village) if village in district else None
         fresh = [{"id": r["id"], "lon": r["lon"], "lat": r["lat"]} for r in rows]
+        mark_fresh()
         return (
             patch,
             *(value_text(name, changes[name].current) for name, _ in ids.KPIS),
