@@ -8,13 +8,14 @@ trip per step): the callbacks here answer the filters, version, language and ran
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, ctx, no_update
+from werkzeug.exceptions import BadRequest
 
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
 from gridmap.i18n import name_of, t
 from gridmap.incidents.filters import chosen_filters
 from gridmap.incidents.playback import play_step
-from gridmap.incidents.stats import statistics_csv, statistics_filename
+from gridmap.incidents.stats import METRICS, statistics_csv, statistics_filename
 from gridmap.incidents.views import (
     incident_grid_name,
 )
@@ -32,7 +33,12 @@ from web.runtime import Runtime
 def grid_statistics_of(
     district: District, scope: Scope, search, filters_key, version, rank, lang
 ) -> tuple[str, dict] | None:
-    """Return (grid, statistics) of the URL's grid for ``scope``; None outside it or unfiltered."""
+    """Return (grid, statistics) of the URL's grid for ``scope``; None outside it or unfiltered.
+
+    A ranking the panel does not offer (a forged request) is a 400 naming the field.
+    """
+    if rank is not None and rank not in METRICS:
+        raise BadRequest(f"stats-rank: must be one of {', '.join(METRICS)}, got {rank!r}")
     state, inside = scoped_state(district, url_state.parse(search), scope)
     if not inside or not filters_key:
         return None
