@@ -147,6 +147,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         They follow the URL's grid: a step answers them with the map (no second round trip on
         the new URL), through the functions their own callbacks answer the filters with.
         """
+        if not filters_key:
+            return no_update, no_update, no_update  # no filters yet: no incidents drawn
         stats = statistics_panel(district, scope, search, filters_key, version, rank, lang)
         figures = dispatch_panel(runtime, scope, search, filters_key, version, lang)
         return (
@@ -169,6 +171,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.STATS_PANEL, "children"),
         Output(ids.DISPATCH_STATS, "children"),
         Output(ids.INCIDENT_DETAIL, "children"),
+        Output(ids.UP_BUTTON, "disabled"),
         Input(ids.MAP_GRAPH, "clickData"),
         Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
         Input({"type": "stats-child", "index": ALL}, "n_clicks"),
@@ -188,9 +191,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         # A step (click, breadcrumb, 'up', search, view) answers with its URL *and* what the
         # URL shows, in one response: Dash does not rerun a callback for its own outputs, so
         # the URL output is no second round trip. A URL change of its own (back button, deep
-        # link, first load) is drawn here too. The statistics panel, the dispatch figures and
-        # the incident detail follow the URL's grid in the same answer (no callback takes the
-        # URL as an input besides this one): sent when the grid changed, else left alone.
+        # link, first load) is drawn here too. The statistics panel, the dispatch figures, the
+        # incident detail and the 'up' button follow the URL's grid in the same answer (no
+        # callback of this page takes the URL as an input besides this one): sent when the
+        # grid changed, else left alone.
         *inputs, rank = inputs
         lang, _metric, _layers, _size, filters_key, version = inputs
         trigger = ctx.triggered_id
@@ -201,14 +205,17 @@ def register(app: Dash, runtime: Runtime) -> None:
                 no_update if trigger not in (None, ids.URL) or state.view == view else state.view
             )
             if trigger in (None, ids.URL):
-                panels = grid_panels(search, lang, filters_key, version, rank, current_scope())
+                scope = current_scope()
+                panels = grid_panels(search, lang, filters_key, version, rank, scope)
                 if trigger is None:
                     panels = (*panels[:2], no_update)  # the first load: no detail to clear
+                # 'Up' leads nowhere at the top of the reader's tree (the district, their grid).
+                panels = (*panels, navigation.at_top(district, state, scope))
             else:
-                panels = (no_update,) * 3  # a toggle, filter or language: their own callbacks
+                panels = (no_update,) * 4  # a toggle, filter or language: their own callbacks
             return no_update, shown, *draw(trigger, search, *inputs), *panels
         if kind == "crumb" and not ctx.triggered[0]["value"]:
-            return (no_update,) * 8  # a freshly drawn breadcrumb or ranking row, not a click
+            return (no_update,) * 9  # a freshly drawn breadcrumb or ranking row, not a click
         # Every step is checked against the reader's scope on the server: one that would leave
         # their subtrees (a forged click, a stale list) changes nothing.
         value = {
@@ -223,11 +230,13 @@ def register(app: Dash, runtime: Runtime) -> None:
         query = url_state.format_query(new)
         if query == (search or ""):
             # Nothing to show anew; the selector still follows a view the URL already had.
-            return (no_update, no_update if new.view == view else new.view, *(no_update,) * 6)
+            return (no_update, no_update if new.view == view else new.view, *(no_update,) * 7)
         if drawn_grid(query, scope) == drawn_grid(search, scope):
-            panels = (no_update, no_update, [])  # a view change: the same grid's panels
+            # A view change: the same grid's panels; an incident's detail is cleared.
+            panels = (no_update, no_update, [] if filters_key else no_update)
         else:
             panels = grid_panels(query, lang, filters_key, version, rank, scope)
+        top = navigation.at_top(district, new, scope)
         # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
         shown = no_update if new.view == view else new.view
-        return (query, shown, *draw(ids.URL, query, *inputs), *panels)
+        return (query, shown, *draw(ids.URL, query, *inputs), *panels, top)

@@ -93,7 +93,7 @@ def dependency_output(client, component_id: str, prop: str, trigger_id: str) -> 
 # -- the map page's callback (a step, the URL, the toggles -> URL, map, breadcrumb, panels) --
 #: The outputs of the map page's one callback: a step's URL and view, and what they show (the
 #: map, the breadcrumb, the grid's panel, its statistics and dispatch figures, the incident
-#: detail it clears).
+#: detail it clears, whether 'up' leads anywhere).
 MAP_OUTPUTS = [
     (ids.URL, "search"),
     (ids.VIEW_SELECT, "value"),
@@ -103,6 +103,7 @@ MAP_OUTPUTS = [
     (ids.STATS_PANEL, "children"),
     (ids.DISPATCH_STATS, "children"),
     (ids.INCIDENT_DETAIL, "children"),
+    (ids.UP_BUTTON, "disabled"),
 ]
 
 

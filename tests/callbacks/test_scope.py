@@ -197,8 +197,7 @@ def test_steps_inside_the_scope_work(township, commander, district):
 
 
 def up_disabled(client, search):
-    resp = call(client, [(ids.UP_BUTTON, "disabled")], [(ids.URL, "search", search)])
-    return response_of(resp)[ids.UP_BUTTON]["disabled"]
+    return render(client, search)[ids.UP_BUTTON]["disabled"]
 
 
 def test_up_is_disabled_at_the_top(township, commander):

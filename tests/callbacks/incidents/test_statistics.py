@@ -191,7 +191,7 @@ def test_navigation_clears_the_detail_in_the_maps_answer(client, app):
     assert response_of(drill)[ids.INCIDENT_DETAIL]["children"] == []
     back = map_call(client, "?grid=T1", [f"{ids.URL}.search"], filters=MARCH)
     assert response_of(back)[ids.INCIDENT_DETAIL]["children"] == []
-    view = map_call(client, "?grid=T1", [f"{ids.VIEW_SELECT}.value"], view="level-5")
+    view = map_call(client, "?grid=T1", [f"{ids.VIEW_SELECT}.value"], view="level-5", filters=MARCH)
     assert response_of(view)[ids.INCIDENT_DETAIL]["children"] == []
     # A toggle or a filter change is no navigation: the detail stays.
     for changed in (ids.LAYER_CHECKLIST + ".value", ids.FILTERS_STORE + ".data"):
