@@ -201,13 +201,13 @@ def register(app: Dash, runtime: Runtime) -> None:
         kind = _step_kind(trigger)
         if kind is None:
             state = url_state.parse(search)
-            shown = (
-                no_update if trigger not in (None, ids.URL) or state.view == view else state.view
-            )
-            if trigger in (None, ids.URL):
+            # A load triggers with the map's size *and* the URL (the size named first).
+            url_changed = trigger is None or f"{ids.URL}.search" in ctx.triggered_prop_ids
+            shown = no_update if not url_changed or state.view == view else state.view
+            if url_changed:
                 scope = current_scope()
                 panels = grid_panels(search, lang, filters_key, version, rank, scope)
-                if trigger is None:
+                if trigger is None or trigger == ids.MAP_SIZE_STORE:
                     panels = (*panels[:2], no_update)  # the first load: no detail to clear
                 # 'Up' leads nowhere at the top of the reader's tree (the district, their grid).
                 panels = (*panels, navigation.at_top(district, state, scope))

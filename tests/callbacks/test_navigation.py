@@ -170,7 +170,11 @@ def test_url_change_updates_view_selector(client, search, view):
 )
 def test_up_is_inactive_at_the_top(client, search, disabled):
     # The button's state goes out with the URL's map: a URL change, the first load or a step.
-    for changed in ([f"{ids.URL}.search"], []):
+    # The map's size alone (a resize) is no URL change: the button is left alone.
+    resize = map_call(client, search, [f"{ids.MAP_SIZE_STORE}.data"], size=[800, 600])
+    assert ids.UP_BUTTON not in response_of(resize)
+    load = [f"{ids.MAP_SIZE_STORE}.data", f"{ids.URL}.search"]  # a browser's first load
+    for changed in ([f"{ids.URL}.search"], [], load):
         resp = map_call(client, search, changed)
         assert response_of(resp)[ids.UP_BUTTON]["disabled"] is disabled
 

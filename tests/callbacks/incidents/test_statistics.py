@@ -287,14 +287,14 @@ def test_a_drill_answers_the_new_grids_statistics(client, app, store, lang, rank
         ("?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", dict(found="T11")),
         ("?grid=T11", f"{ids.URL}.search", {}),  # the back button, a deep link
         ("?grid=T11", None, {}),  # the first load
+        ("?grid=T11", [f"{ids.MAP_SIZE_STORE}.data", f"{ids.URL}.search"], {}),  # as a browser
     ],
 )
 def test_every_step_answers_the_statistics_of_its_grid(client, store, search, changed, kwargs):
     version = store.version()
+    changes = changed if isinstance(changed, list) else [changed] if changed else []
     answer = response_of(
-        map_call(
-            client, search, [changed] if changed else [], filters=MARCH, version=version, **kwargs
-        )
+        map_call(client, search, changes, filters=MARCH, version=version, **kwargs)
     )
     shown = answer.get(ids.URL, {}).get("search", search)
     alone = response_of(statistics(client, shown, version=version))[ids.STATS_PANEL]["children"]
@@ -307,6 +307,7 @@ def test_every_step_answers_the_statistics_of_its_grid(client, store, search, ch
     "changed, kwargs",
     [
         (f"{ids.LAYER_CHECKLIST}.value", dict(layers=("roads",))),
+        (f"{ids.MAP_SIZE_STORE}.data", dict(size=[800, 600])),  # a resize alone
         (f"{ids.METRIC_SELECT}.value", dict(metric="population")),
         (f"{ids.LANG_STORE}.data", dict(lang="zh")),  # the statistics callback answers it
         (f"{ids.FILTERS_STORE}.data", {}),  # so does a filter change
@@ -319,7 +320,7 @@ def test_a_toggle_does_not_resend_the_statistics(client, store, changed, kwargs)
     answer = map_call(client, search, [changed], filters=MARCH, version=store.version(), **kwargs)
     body = {} if answer.status_code == 204 else response_of(answer)
     assert ids.STATS_PANEL not in body and ids.DISPATCH_STATS not in body
-    if "layers" in kwargs or "metric" in kwargs:
+    if {"layers", "metric", "size"} & set(kwargs):
         assert ids.MAP_GRAPH in body  # the map itself was answered
 
 
