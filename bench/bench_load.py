@@ -13,7 +13,9 @@ the grid changed. Each client signs in as the commander (its own session) and lo
 - ``overlay``: the incident overlay for that grid: the render callback as the browser sends it
   when the incident version store moves on (the overlays go out in the render callback's Patch,
   so the body is the drill's with ``changedPropIds`` the version store);
-- ``statistics``: the statistics panel callback for that grid;
+- ``statistics``: the statistics panel callback for that grid, as a filter change sends it (a
+  drill's answer carries the new grid's panel itself, so a page load sends none: its body is
+  built from the page's ``/_dash-dependencies`` and the drill's values);
 - ``coverage``: ``GET /api/v1/coverage?level=2`` (minutes 4-6: several cache entries);
 - ``intake``: ``POST /api/v1/incidents``, one new incident (bearer token), which moves the
   store's version on, so every figure keyed by it is recomputed once after it.
@@ -150,6 +152,7 @@ def capture(base: str, grid: str) -> dict[str, dict]:
         page.goto(f"{base}/?grid={grid}", timeout=120_000)
         page.wait_for_selector(f"#{ids.STATS_PANEL} *", timeout=120_000)
         page.wait_for_load_state("networkidle", timeout=120_000)
+        dependencies = page.evaluate("fetch('/_dash-dependencies').then((r) => r.json())")
     found: dict[str, dict] = {}
     for body in bodies:
         output = body.get("output", "")
@@ -160,18 +163,48 @@ def capture(base: str, grid: str) -> dict[str, dict]:
             overlay = json.loads(json.dumps(body))
             overlay["changedPropIds"] = [f"{ids.VERSION_STORE}.data"]
             found["overlay"] = overlay
-        elif output == f"{ids.STATS_PANEL}.children":
-            found["statistics"] = body
+    if "drill" in found:
+        found["statistics"] = statistics_body(dependencies, found["drill"])
     missing = {"drill", "overlay", "statistics"} - set(found)
     if missing:
         raise SystemExit(f"the browser sent no {', '.join(sorted(missing))} callback")
     return found
 
 
+def statistics_body(dependencies: list[dict], drill: dict) -> dict:
+    """Return the statistics callback's body as a filter change sends it.
+
+    Its inputs (filters, version, language, ranking) and state (the URL) take the values of the
+    page's drill body.
+    """
+    values = {
+        (i["id"], i["property"]): i.get("value")
+        for i in [*drill["inputs"], *drill.get("state", [])]
+        if isinstance(i, dict)
+    }
+    (spec,) = [
+        d
+        for d in dependencies
+        if d["output"].startswith(f"{ids.STATS_PANEL}.children@")
+        and any(i["id"] == ids.STATS_RANK for i in d["inputs"])
+    ]
+
+    def props(items):
+        return [{**i, "value": values[(i["id"], i["property"])]} for i in items]
+
+    return {
+        "output": spec["output"],
+        "outputs": {"id": ids.STATS_PANEL, "property": spec["output"].split(".", 1)[1]},
+        "inputs": props(spec["inputs"]),
+        "state": props(spec["state"]),
+        "changedPropIds": [f"{ids.FILTERS_STORE}.data"],
+    }
+
+
 def with_grid(body: dict, grid: str) -> dict:
     """Return ``body`` with the URL's search set to ``?grid=<grid>`` (the drill's change)."""
     out = json.loads(json.dumps(body))
-    for item in out["inputs"]:
+    for item in [*out["inputs"], *out.get("state", [])]:
         if isinstance(item, dict) and item.get("id") == ids.URL and item["property"] == "search":
             item["value"] = f"?grid={grid}"
     return out

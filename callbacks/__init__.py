@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dash import Dash
 
-from callbacks import dispatch_stats, incidents, language, navigation, render, search
+from callbacks import dispatch_stats, incidents, language, render, search
 from web.runtime import Runtime
 
 
 def register_all(app: Dash, runtime: Runtime) -> None:
     """Register every callback of the dashboard on ``app``."""
-    navigation.register(app, runtime)
     render.register(app, runtime)
     search.register(app, runtime)
     language.register(app, runtime)

@@ -1,16 +1,21 @@
 """Wire the incident filters, playback, live refresh, statistics and detail.
 
-The overlays (heat, single incidents) go out with the grids in callbacks/render.py.
+The overlays (heat, single incidents) go out with the grids in callbacks/render.py; so do the
+statistics panel of a new grid and the cleared incident detail when the URL changes (one round
+trip per step): the callbacks here answer the filters, version, language and ranking.
 """
 
 from __future__ import annotations
 
 from dash import Dash, Input, Output, State, ctx, no_update
+from werkzeug.exceptions import BadRequest
 
+from gridmap.access.roles import Scope
+from gridmap.grids.district import District
 from gridmap.i18n import name_of, t
 from gridmap.incidents.filters import chosen_filters
 from gridmap.incidents.playback import play_step
-from gridmap.incidents.stats import statistics_csv, statistics_filename
+from gridmap.incidents.stats import METRICS, statistics_csv, statistics_filename
 from gridmap.incidents.views import (
     incident_grid_name,
 )
@@ -25,20 +30,48 @@ from web.incident_updates import filtered_statistics
 from web.runtime import Runtime
 
 
+def grid_statistics_of(
+    district: District, scope: Scope, search, filters_key, version, rank, lang
+) -> tuple[str, dict] | None:
+    """Return (grid, statistics) of the URL's grid for ``scope``; None outside it or unfiltered.
+
+    A ranking the panel does not offer (a forged request) is a 400 naming the field.
+    """
+    if rank is not None and rank not in METRICS:
+        raise BadRequest(f"stats-rank: must be one of {', '.join(METRICS)}, got {rank!r}")
+    state, inside = scoped_state(district, url_state.parse(search), scope)
+    if not inside or not filters_key:
+        return None
+    stats = filtered_statistics(
+        scope.key(), state.grid, filters_key, int(version or 0), rank or "count", lang
+    )
+    return None if stats is None else (state.grid, stats)
+
+
+def statistics_panel(
+    district: District, scope: Scope, search, filters_key, version, rank, lang
+) -> list | None:
+    """Return the statistics panel of the URL's grid for ``scope`` (empty outside it).
+
+    None before the filters are known (nothing to show anew). The statistics callback and the
+    map's step callback (callbacks/render.py) both answer with it.
+    """
+    from ui.stats_panel import stats_panel
+
+    if not filters_key:
+        return None
+    stats = grid_statistics_of(district, scope, search, filters_key, version, rank, lang)
+    return [] if stats is None else stats_panel(stats[1], lang)
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the incident callbacks of the main map."""
     district = runtime.district
 
     def _statistics(search, filters_key, version, rank, lang) -> tuple[str, dict] | None:
-        """Return (grid, statistics) of the URL's grid for the reader; None outside the scope."""
-        scope = current_scope()
-        state, inside = scoped_state(district, url_state.parse(search), scope)
-        if not inside or not filters_key:
-            return None
-        stats = filtered_statistics(
-            scope.key(), state.grid, filters_key, int(version or 0), rank or "count", lang
+        return grid_statistics_of(
+            district, current_scope(), search, filters_key, version, rank, lang
         )
-        return None if stats is None else (state.grid, stats)
 
     @app.callback(
         Output(ids.FILTERS_STORE, "data"),
@@ -106,20 +139,20 @@ def register(app: Dash, runtime: Runtime) -> None:
         return no_update if version == known else version
 
     @app.callback(
-        Output(ids.STATS_PANEL, "children"),
-        Input(ids.URL, "search"),
+        # A new grid's panel (a step, the back button, the first load) goes out with the map.
+        Output(ids.STATS_PANEL, "children", allow_duplicate=True),
         Input(ids.FILTERS_STORE, "data"),
         Input(ids.VERSION_STORE, "data"),
         Input(ids.LANG_STORE, "data"),
         Input(ids.STATS_RANK, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
     )
-    def statistics(search, filters_key, version, lang, rank):
-        from ui.stats_panel import stats_panel
-
-        if not filters_key:
-            return no_update
-        stats = _statistics(search, filters_key, version, rank, lang)
-        return [] if stats is None else stats_panel(stats[1], lang)
+    def statistics(filters_key, version, lang, rank, search):
+        panel = statistics_panel(
+            district, current_scope(), search, filters_key, version, rank, lang
+        )
+        return no_update if panel is None else panel
 
     @app.callback(
         Output(ids.STATS_DOWNLOAD, "data"),
@@ -146,17 +179,15 @@ def register(app: Dash, runtime: Runtime) -> None:
         }
 
     @app.callback(
-        Output(ids.INCIDENT_DETAIL, "children"),
+        # Navigation clears the detail in the map's answer (callbacks/render.py).
+        Output(ids.INCIDENT_DETAIL, "children", allow_duplicate=True),
         Input(ids.MAP_GRAPH, "clickData"),
-        Input(ids.URL, "search"),
         State(ids.LANG_STORE, "data"),
         prevent_initial_call=True,
     )
-    def incident_detail(click, _search, lang):
+    def incident_detail(click, lang):
         from ui.stats_panel import incident_detail as detail
 
-        if ctx.triggered_id != ids.MAP_GRAPH:
-            return []
         point = ((click or {}).get("points") or [{}])[0]
         if point.get("curveNumber") != INCIDENT_TRACE:
             return no_update

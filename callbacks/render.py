@@ -1,9 +1,11 @@
-"""Wire the steps, URL, language, metric and layer toggles to the map, breadcrumb and panel."""
+"""Wire the steps, URL, language, metric and layer toggles to the map, breadcrumb and panels."""
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, Patch, ctx, no_update
+from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
 
+from callbacks.dispatch_stats import dispatch_panel
+from callbacks.incidents import statistics_panel
 from callbacks.overlays import overlay_changes
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
@@ -139,12 +141,37 @@ def register(app: Dash, runtime: Runtime) -> None:
             panel = [unknown_notice(asked, lang), *panel]
         return patch, crumbs(district, scope, view.selected, lang), panel
 
+    def grid_panels(search, lang, filters_key, version, rank, scope):
+        """Return the statistics panel, the dispatch figures and the cleared incident detail.
+
+        They follow the URL's grid: a step answers them with the map (no second round trip on
+        the new URL), through the functions their own callbacks answer the filters with.
+        """
+        if not filters_key:
+            return no_update, no_update, no_update  # no filters yet: no incidents drawn
+        stats = statistics_panel(district, scope, search, filters_key, version, rank, lang)
+        figures = dispatch_panel(runtime, scope, search, filters_key, version, lang)
+        return (
+            no_update if stats is None else stats,
+            no_update if figures is None else figures,
+            [],
+        )
+
+    def drawn_grid(search, scope) -> tuple[str, bool]:
+        """Return (the grid the URL ``search`` shows the reader, whether it was asked inside)."""
+        state, inside = scoped_state(district, url_state.parse(search), scope)
+        return state.grid, inside
+
     @app.callback(
         Output(ids.URL, "search"),
         Output(ids.VIEW_SELECT, "value"),
         Output(ids.MAP_GRAPH, "figure"),
         Output(ids.BREADCRUMB, "children"),
         Output(ids.DETAIL_PANEL, "children"),
+        Output(ids.STATS_PANEL, "children"),
+        Output(ids.DISPATCH_STATS, "children"),
+        Output(ids.INCIDENT_DETAIL, "children"),
+        Output(ids.UP_BUTTON, "disabled"),
         Input(ids.MAP_GRAPH, "clickData"),
         Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
         Input({"type": "stats-child", "index": ALL}, "n_clicks"),
@@ -158,22 +185,37 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.MAP_SIZE_STORE, "data"),
         Input(ids.FILTERS_STORE, "data"),
         Input(ids.VERSION_STORE, "data"),
+        State(ids.STATS_RANK, "value"),
     )
     def render(click, _crumbs, _children, _up, found, view, search, *inputs):
         # A step (click, breadcrumb, 'up', search, view) answers with its URL *and* what the
         # URL shows, in one response: Dash does not rerun a callback for its own outputs, so
         # the URL output is no second round trip. A URL change of its own (back button, deep
-        # link, first load) is drawn here too.
+        # link, first load) is drawn here too. The statistics panel, the dispatch figures, the
+        # incident detail and the 'up' button follow the URL's grid in the same answer (no
+        # callback of this page takes the URL as an input besides this one): sent when the
+        # grid changed, else left alone.
+        *inputs, rank = inputs
+        lang, _metric, _layers, _size, filters_key, version = inputs
         trigger = ctx.triggered_id
         kind = _step_kind(trigger)
         if kind is None:
             state = url_state.parse(search)
-            shown = (
-                no_update if trigger not in (None, ids.URL) or state.view == view else state.view
-            )
-            return no_update, shown, *draw(trigger, search, *inputs)
+            # A load triggers with the map's size *and* the URL (the size named first).
+            url_changed = trigger is None or f"{ids.URL}.search" in ctx.triggered_prop_ids
+            shown = no_update if not url_changed or state.view == view else state.view
+            if url_changed:
+                scope = current_scope()
+                panels = grid_panels(search, lang, filters_key, version, rank, scope)
+                if trigger is None or trigger == ids.MAP_SIZE_STORE:
+                    panels = (*panels[:2], no_update)  # the first load: no detail to clear
+                # 'Up' leads nowhere at the top of the reader's tree (the district, their grid).
+                panels = (*panels, navigation.at_top(district, state, scope))
+            else:
+                panels = (no_update,) * 4  # a toggle, filter or language: their own callbacks
+            return no_update, shown, *draw(trigger, search, *inputs), *panels
         if kind == "crumb" and not ctx.triggered[0]["value"]:
-            return (no_update,) * 5  # a freshly drawn breadcrumb or ranking row, not a click
+            return (no_update,) * 9  # a freshly drawn breadcrumb or ranking row, not a click
         # Every step is checked against the reader's scope on the server: one that would leave
         # their subtrees (a forged click, a stale list) changes nothing.
         value = {
@@ -182,11 +224,19 @@ def register(app: Dash, runtime: Runtime) -> None:
             "search": lambda: found,
             "view": lambda: view,
         }.get(kind, lambda: None)()
+        scope = current_scope()
         state = url_state.parse(search)
-        new = navigation.step(district, state, kind, value, current_scope())
+        new = navigation.step(district, state, kind, value, scope)
         query = url_state.format_query(new)
         if query == (search or ""):
             # Nothing to show anew; the selector still follows a view the URL already had.
-            return (no_update, no_update if new.view == view else new.view, *(no_update,) * 3)
+            return (no_update, no_update if new.view == view else new.view, *(no_update,) * 7)
+        if drawn_grid(query, scope) == drawn_grid(search, scope):
+            # A view change: the same grid's panels; an incident's detail is cleared.
+            panels = (no_update, no_update, [] if filters_key else no_update)
+        else:
+            panels = grid_panels(query, lang, filters_key, version, rank, scope)
+        top = navigation.at_top(district, new, scope)
         # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
-        return (query, no_update if new.view == view else new.view, *draw(ids.URL, query, *inputs))
+        shown = no_update if new.view == view else new.view
+        return (query, shown, *draw(ids.URL, query, *inputs), *panels, top)

@@ -75,14 +75,35 @@ def duplicate_output(app, component_id: str, prop: str, trigger_id: str) -> str:
     raise KeyError(f"no duplicate output {component_id}.{prop} with input {trigger_id}")
 
 
-# -- the map page's callback (a step, the URL, the toggles -> URL, map, breadcrumb, panel) ---
-#: The outputs of the map page's one callback: a step's URL and view, and what they show.
+def dependency_output(client, component_id: str, prop: str, trigger_id: str) -> tuple[str, str]:
+    """Return (id, ``prop@hash``) of the ``allow_duplicate`` output of a callback, by HTTP.
+
+    As :func:`duplicate_output`, read from the page's ``/_dash-dependencies`` the way the browser
+    reads it: the callback whose output is ``component_id.prop@...`` and takes ``trigger_id``.
+    """
+    resp = client.get("/_dash-dependencies")
+    assert resp.status_code == 200, resp.status_code
+    for spec in resp.get_json():
+        if spec["output"].startswith(f"{component_id}.{prop}@"):
+            if any(i["id"] == trigger_id for i in spec["inputs"]):
+                return component_id, spec["output"].split(".", 1)[1]
+    raise KeyError(f"no duplicate output {component_id}.{prop} with input {trigger_id}")
+
+
+# -- the map page's callback (a step, the URL, the toggles -> URL, map, breadcrumb, panels) --
+#: The outputs of the map page's one callback: a step's URL and view, and what they show (the
+#: map, the breadcrumb, the grid's panel, its statistics and dispatch figures, the incident
+#: detail it clears, whether 'up' leads anywhere).
 MAP_OUTPUTS = [
     (ids.URL, "search"),
     (ids.VIEW_SELECT, "value"),
     (ids.MAP_GRAPH, "figure"),
     (ids.BREADCRUMB, "children"),
     (ids.DETAIL_PANEL, "children"),
+    (ids.STATS_PANEL, "children"),
+    (ids.DISPATCH_STATS, "children"),
+    (ids.INCIDENT_DETAIL, "children"),
+    (ids.UP_BUTTON, "disabled"),
 ]
 
 
@@ -125,9 +146,13 @@ def map_inputs(
     ]
 
 
-def map_call(client, search, changed, **kwargs):
-    """Post the map page's callback with ``changed`` (a list of 'id.prop') as the trigger."""
-    return call(client, MAP_OUTPUTS, map_inputs(search, **kwargs), changed=changed)
+def map_call(client, search, changed, rank="count", **kwargs):
+    """Post the map page's callback with ``changed`` (a list of 'id.prop') as the trigger.
+
+    ``rank`` is the statistics panel's ranking (the callback's state).
+    """
+    state = [(ids.STATS_RANK, "value", rank)]
+    return call(client, MAP_OUTPUTS, map_inputs(search, **kwargs), state, changed=changed)
 
 
 # -- helpers --------------------------------------------------------------------------------

@@ -293,18 +293,19 @@ def test_the_main_header_links_to_the_workbench_for_those_who_may_use_it(app, na
 # -- the main page's dispatch figures ---------------------------------------------------------
 def main_figures(client, search, lang="en", version=1) -> list[str]:
     from gridmap.incidents.filters import IncidentFilters
-    from tests.dash_http import call, response_of
+    from tests.dash_http import call, dependency_output, response_of
     from ui import ids as main_ids
 
+    output = dependency_output(client, main_ids.DISPATCH_STATS, "children", main_ids.FILTERS_STORE)
     answer = call(
         client,
-        [(main_ids.DISPATCH_STATS, "children")],
+        [output],
         [
-            (main_ids.URL, "search", search),
             (main_ids.FILTERS_STORE, "data", IncidentFilters("2026-06-01", "2026-06-30").key()),
             (main_ids.VERSION_STORE, "data", version),
             (main_ids.LANG_STORE, "data", lang),
         ],
+        [(main_ids.URL, "search", search)],
     )
     return texts(response_of(answer)[main_ids.DISPATCH_STATS]["children"])
 

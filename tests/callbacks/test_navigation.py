@@ -1,15 +1,15 @@
-"""The navigation callback (callbacks/navigation.py) through the Flask test client."""
+"""The map page's steps (callbacks/render.py) through the Flask test client."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.dash_http import (
-    call,
     crumb_changed,
     crumb_ids,
     find_component,
     grids_of,
+    map_call,
     nav_result,
     navigate,
     operations,
@@ -169,8 +169,24 @@ def test_url_change_updates_view_selector(client, search, view):
     [("", True), ("?grid=NOPE", True), ("?view=level-5", True), ("?grid=T1", False)],
 )
 def test_up_is_inactive_at_the_top(client, search, disabled):
-    resp = call(client, [(ids.UP_BUTTON, "disabled")], [(ids.URL, "search", search)])
-    assert response_of(resp)[ids.UP_BUTTON]["disabled"] is disabled
+    # The button's state goes out with the URL's map: a URL change, the first load or a step.
+    # The map's size alone (a resize) is no URL change: the button is left alone.
+    resize = map_call(client, search, [f"{ids.MAP_SIZE_STORE}.data"], size=[800, 600])
+    assert ids.UP_BUTTON not in response_of(resize)
+    load = [f"{ids.MAP_SIZE_STORE}.data", f"{ids.URL}.search"]  # a browser's first load
+    for changed in ([f"{ids.URL}.search"], [], load):
+        resp = map_call(client, search, changed)
+        assert response_of(resp)[ids.UP_BUTTON]["disabled"] is disabled
+
+
+def test_a_step_answers_the_up_buttons_state(client):
+    up = navigate(client, "?grid=T1", f"{ids.UP_BUTTON}.n_clicks", up=1)
+    assert response_of(up)[ids.UP_BUTTON]["disabled"] is True  # to the district: the top
+    down = navigate(client, "", f"{ids.SEARCH_DROPDOWN}.value", found="T11")
+    assert response_of(down)[ids.UP_BUTTON]["disabled"] is False
+    # A toggle is no step: the button is left alone.
+    toggle = map_call(client, "?grid=T1", [f"{ids.LAYER_CHECKLIST}.value"], layers=("roads",))
+    assert ids.UP_BUTTON not in response_of(toggle)
 
 
 def test_layer_choice_survives_a_deep_link(client):

@@ -22,6 +22,7 @@ from tests.dash_http import (
     call,
     crumb_changed,
     crumb_ids,
+    dependency_output,
     find_component,
     grids_of,
     nav_result,
@@ -196,8 +197,7 @@ def test_steps_inside_the_scope_work(township, commander, district):
 
 
 def up_disabled(client, search):
-    resp = call(client, [(ids.UP_BUTTON, "disabled")], [(ids.URL, "search", search)])
-    return response_of(resp)[ids.UP_BUTTON]["disabled"]
+    return render(client, search)[ids.UP_BUTTON]["disabled"]
 
 
 def test_up_is_disabled_at_the_top(township, commander):
@@ -260,13 +260,13 @@ def test_points_are_the_townships_own(township, commander, district):
 
 def statistics(client, search, version, lang="en"):
     inputs = [
-        (ids.URL, "search", search),
         (ids.FILTERS_STORE, "data", MARCH),
         (ids.VERSION_STORE, "data", version),
         (ids.LANG_STORE, "data", lang),
         (ids.STATS_RANK, "value", "count"),
     ]
-    return call(client, [(ids.STATS_PANEL, "children")], inputs)
+    output = dependency_output(client, ids.STATS_PANEL, "children", ids.STATS_RANK)
+    return call(client, [output], inputs, [(ids.URL, "search", search)])
 
 
 def test_statistics_and_ranking_stay_inside(township, commander, district, version):
@@ -312,11 +312,9 @@ def test_the_csv_export_stays_inside(township, commander, district, version):
 
 def detail(client, incident_id, search="?grid=T111"):
     click = {"points": [{"curveNumber": POINTS, "pointNumber": 0, "customdata": incident_id}]}
+    output = dependency_output(client, ids.INCIDENT_DETAIL, "children", ids.MAP_GRAPH)
     return call(
-        client,
-        [(ids.INCIDENT_DETAIL, "children")],
-        [(ids.MAP_GRAPH, "clickData", click), (ids.URL, "search", search)],
-        [(ids.LANG_STORE, "data", "en")],
+        client, [output], [(ids.MAP_GRAPH, "clickData", click)], [(ids.LANG_STORE, "data", "en")]
     )
 
 

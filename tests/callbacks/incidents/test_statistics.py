@@ -18,20 +18,28 @@ from tests.callbacks.incident_support import (
     strings,
     unchanged,
 )
-from tests.dash_http import call, map_call, nav_result, response_of
+from tests.dash_http import (
+    call,
+    crumb_changed,
+    dependency_output,
+    map_call,
+    nav_result,
+    response_of,
+)
 from ui import ids
 
 
 # -- statistics and export ------------------------------------------------------------------
 def statistics(client, search, key=MARCH, lang="en", rank="count", version=1):
+    """Post the statistics callback as a filter change does, on the URL ``search``."""
     inputs = [
-        (ids.URL, "search", search),
         (ids.FILTERS_STORE, "data", key),
         (ids.VERSION_STORE, "data", version),
         (ids.LANG_STORE, "data", lang),
         (ids.STATS_RANK, "value", rank),
     ]
-    return call(client, [(ids.STATS_PANEL, "children")], inputs)
+    output = dependency_output(client, ids.STATS_PANEL, "children", ids.STATS_RANK)
+    return call(client, [output], inputs, [(ids.URL, "search", search)])
 
 
 def tile(panel, key) -> list[str]:
@@ -136,13 +144,10 @@ def test_export_follows_the_status_filter(client, store):
 
 
 # -- incident detail ------------------------------------------------------------------------
-def detail(client, click, search="?grid=T111", lang="en", changed=None):
+def detail(client, click, lang="en"):
+    output = dependency_output(client, ids.INCIDENT_DETAIL, "children", ids.MAP_GRAPH)
     return call(
-        client,
-        [(ids.INCIDENT_DETAIL, "children")],
-        [(ids.MAP_GRAPH, "clickData", click), (ids.URL, "search", search)],
-        [(ids.LANG_STORE, "data", lang)],
-        changed=changed,
+        client, [output], [(ids.MAP_GRAPH, "clickData", click)], [(ids.LANG_STORE, "data", lang)]
     )
 
 
@@ -172,12 +177,28 @@ def test_other_clicks_leave_the_detail(client, click):
     assert unchanged(detail(client, click))
 
 
-def test_unknown_incident_and_navigation_clear_the_detail(client):
+def test_unknown_incident_clears_the_detail(client):
     click = {"points": [{"curveNumber": 4, "customdata": "no-such-id"}]}
     assert response_of(detail(client, click))[ids.INCIDENT_DETAIL]["children"] == []
-    good = {"points": [{"curveNumber": 4, "customdata": "a"}]}
-    cleared = detail(client, good, changed=[f"{ids.URL}.search"])
-    assert response_of(cleared)[ids.INCIDENT_DETAIL]["children"] == []
+
+
+def test_navigation_clears_the_detail_in_the_maps_answer(client, app):
+    # The detail no longer follows the URL in a callback of its own: the step (or the back
+    # button's URL) clears it in the map's one answer.
+    district = app.server.extensions["gridmap"].district
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T12"]}]}
+    drill = map_call(client, "?grid=T1", [f"{ids.MAP_GRAPH}.clickData"], click=click, filters=MARCH)
+    assert response_of(drill)[ids.INCIDENT_DETAIL]["children"] == []
+    back = map_call(client, "?grid=T1", [f"{ids.URL}.search"], filters=MARCH)
+    assert response_of(back)[ids.INCIDENT_DETAIL]["children"] == []
+    view = map_call(client, "?grid=T1", [f"{ids.VIEW_SELECT}.value"], view="level-5", filters=MARCH)
+    assert response_of(view)[ids.INCIDENT_DETAIL]["children"] == []
+    # A toggle or a filter change is no navigation: the detail stays.
+    for changed in (ids.LAYER_CHECKLIST + ".value", ids.FILTERS_STORE + ".data"):
+        answer = map_call(client, "?grid=T1", [changed], layers=("posts",), filters=MARCH)
+        assert ids.INCIDENT_DETAIL not in response_of(answer)
+    # The first load has nothing to clear.
+    assert ids.INCIDENT_DETAIL not in response_of(map_call(client, "", [], filters=MARCH))
 
 
 # -- navigation -----------------------------------------------------------------------------
@@ -220,3 +241,92 @@ def test_a_short_window_has_a_daily_trend(client, store):
     (bars,) = figure["data"]
     assert bars["type"] == "bar" and len(bars["x"]) == 7
     assert figure["layout"]["title"]["text"] == "Trend (per day)"
+
+
+# -- the statistics and dispatch figures in a step's one answer --------------------------------
+def dispatch_figures(client, search, key=MARCH, lang="en", version=1):
+    """Post the dispatch figures' callback as a filter change does, on the URL ``search``."""
+    inputs = [
+        (ids.FILTERS_STORE, "data", key),
+        (ids.VERSION_STORE, "data", version),
+        (ids.LANG_STORE, "data", lang),
+    ]
+    output = dependency_output(client, ids.DISPATCH_STATS, "children", ids.FILTERS_STORE)
+    return call(client, [output], inputs, [(ids.URL, "search", search)])
+
+
+@pytest.mark.parametrize("lang, rank", [("en", "count"), ("zh", "per_1000")])
+def test_a_drill_answers_the_new_grids_statistics(client, app, store, lang, rank):
+    district = app.server.extensions["gridmap"].district
+    version = store.version()
+    click = {"points": [{"curveNumber": 0, "location": district.key_of["T11"]}]}
+    kwargs = dict(filters=MARCH, version=version, lang=lang, rank=rank)
+    answer = response_of(
+        map_call(client, "?grid=T1", [f"{ids.MAP_GRAPH}.clickData"], click=click, **kwargs)
+    )
+    assert answer[ids.URL]["search"] == "?grid=T11"
+    panel = answer[ids.STATS_PANEL]["children"]
+    # The new grid's panel (its own total and child rows, not its parent's) ...
+    assert tile(panel, "total")[1] == "3"  # a, b, c lie in T11 (d in T2)
+    assert find(panel, ids.stats_child("T111")) is not None
+    assert find(panel, ids.stats_child("T11")) is None  # a row of T1's panel
+    # ... equal to what the statistics and dispatch callbacks answer for that URL.
+    alone = statistics(client, "?grid=T11", lang=lang, rank=rank, version=version)
+    assert panel == response_of(alone)[ids.STATS_PANEL]["children"]
+    figures = response_of(dispatch_figures(client, "?grid=T11", lang=lang, version=version))
+    assert answer[ids.DISPATCH_STATS]["children"] == figures[ids.DISPATCH_STATS]["children"]
+    assert answer[ids.DISPATCH_STATS]["children"] != []
+
+
+@pytest.mark.parametrize(
+    "search, changed, kwargs",
+    [
+        ("?grid=T1", f"{child_key('T11')}.n_clicks", dict(children=[("T11", 1)])),
+        ("?grid=T11", crumb_changed("T1"), dict(crumbs=[("T1", 1), ("T11", None)])),
+        ("?grid=T11", f"{ids.UP_BUTTON}.n_clicks", dict(up=1)),
+        ("?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", dict(found="T11")),
+        ("?grid=T11", f"{ids.URL}.search", {}),  # the back button, a deep link
+        ("?grid=T11", None, {}),  # the first load
+        ("?grid=T11", [f"{ids.MAP_SIZE_STORE}.data", f"{ids.URL}.search"], {}),  # as a browser
+    ],
+)
+def test_every_step_answers_the_statistics_of_its_grid(client, store, search, changed, kwargs):
+    version = store.version()
+    changes = changed if isinstance(changed, list) else [changed] if changed else []
+    answer = response_of(
+        map_call(client, search, changes, filters=MARCH, version=version, **kwargs)
+    )
+    shown = answer.get(ids.URL, {}).get("search", search)
+    alone = response_of(statistics(client, shown, version=version))[ids.STATS_PANEL]["children"]
+    assert answer[ids.STATS_PANEL]["children"] == alone != []
+    figures = response_of(dispatch_figures(client, shown, version=version))
+    assert answer[ids.DISPATCH_STATS]["children"] == figures[ids.DISPATCH_STATS]["children"]
+
+
+@pytest.mark.parametrize(
+    "changed, kwargs",
+    [
+        (f"{ids.LAYER_CHECKLIST}.value", dict(layers=("roads",))),
+        (f"{ids.MAP_SIZE_STORE}.data", dict(size=[800, 600])),  # a resize alone
+        (f"{ids.METRIC_SELECT}.value", dict(metric="population")),
+        (f"{ids.LANG_STORE}.data", dict(lang="zh")),  # the statistics callback answers it
+        (f"{ids.FILTERS_STORE}.data", {}),  # so does a filter change
+        (f"{ids.VIEW_SELECT}.value", dict(view="level-5")),  # the same grid, another view
+        (f"{ids.UP_BUTTON}.n_clicks", dict(up=1)),  # at the top: nowhere to go
+    ],
+)
+def test_a_toggle_does_not_resend_the_statistics(client, store, changed, kwargs):
+    search = "?grid=T1" if "view" in kwargs else ""
+    answer = map_call(client, search, [changed], filters=MARCH, version=store.version(), **kwargs)
+    body = {} if answer.status_code == 204 else response_of(answer)
+    assert ids.STATS_PANEL not in body and ids.DISPATCH_STATS not in body
+    if {"layers", "metric", "size"} & set(kwargs):
+        assert ids.MAP_GRAPH in body  # the map itself was answered
+
+
+def test_a_forged_ranking_is_a_400_naming_the_field(client, store):
+    step = map_call(client, "?grid=T1", [f"{ids.URL}.search"], filters=MARCH, rank="rate")
+    alone = statistics(client, "?grid=T1", rank="rate", version=store.version())
+    for answer in (step, alone):
+        assert answer.status_code == 400
+        assert "stats-rank" in answer.get_data(as_text=True)
