@@ -20,32 +20,24 @@ import plotly.express as px  # noqa: E402
 
 from app import create_app  # noqa: E402
 from tests.auth_support import signed_in  # noqa: E402
-from tests.dash_http import call  # noqa: E402
+from tests.dash_http import map_call  # noqa: E402
 from ui import ids  # noqa: E402
 from web.cache import cache  # noqa: E402
 from web.local_memo import clear_local_memos  # noqa: E402
 
 REPEATS = 15
-RENDER_OUTPUTS = [
-    (ids.MAP_GRAPH, "figure"),
-    (ids.BREADCRUMB, "children"),
-    (ids.DETAIL_PANEL, "children"),
-]
 
 
 def render(client, search: str, metric: str = "density"):
-    return call(
+    """Post the map page's one callback as a URL change does (map, crumbs, panels)."""
+    return map_call(
         client,
-        RENDER_OUTPUTS,
-        [
-            (ids.URL, "search", search),
-            (ids.LANG_STORE, "data", "zh"),
-            (ids.METRIC_SELECT, "value", metric),
-            (ids.LAYER_CHECKLIST, "value", ["posts", "roads"]),
-            (ids.MAP_SIZE_STORE, "data", [1200, 850]),
-            (ids.FILTERS_STORE, "data", None),
-            (ids.VERSION_STORE, "data", None),
-        ],
+        search,
+        [f"{ids.URL}.search"],
+        lang="zh",
+        metric=metric,
+        layers=("posts", "roads"),
+        size=[1200, 850],
     )
 
 
