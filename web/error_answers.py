@@ -50,8 +50,12 @@ def callback_problem(apps: dict, path: str, body: object) -> str | None:
     return None
 
 
-def install_error_handlers(server: Flask) -> None:
-    """Register the handlers of this module on ``server``."""
+def install_callback_check(server: Flask) -> None:
+    """Answer 400 to a callback request naming no callback of its page.
+
+    Installed after the request guard (``web.server.init_access``): who asks is checked first,
+    so an anonymous or refused request still gets its 401/403, never a hint about the body.
+    """
 
     @server.before_request
     def _known_callback() -> Response | None:
@@ -60,6 +64,10 @@ def install_error_handlers(server: Flask) -> None:
         body = request.get_json(silent=True)
         problem = callback_problem(server.extensions.get("dash_apps", {}), request.path, body)
         return None if problem is None else answer(400, problem)
+
+
+def install_error_handlers(server: Flask) -> None:
+    """Register the handlers of this module on ``server``."""
 
     @server.errorhandler(sa.exc.OperationalError)
     def _database_down(_exc: sa.exc.OperationalError) -> Response:

@@ -24,7 +24,7 @@ from web import (
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
 from web.compression import close_file_bodies
-from web.error_answers import install_error_handlers
+from web.error_answers import install_callback_check, install_error_handlers
 from web.runtime import Runtime, bind
 from web.security import content_security_policy, install_headers
 
@@ -180,6 +180,8 @@ def init_access(server: Flask, runtime: Runtime, apps) -> None:
         ),
     )
     close_file_bodies(server)
+    # After the guard: who asks is checked before what the callback request names.
+    install_callback_check(server)
     hashes = [h for app in apps for h in app.csp_hashes()]
     install_headers(server, content_security_policy(hashes, settings.frame_ancestors))
 

@@ -398,7 +398,8 @@ def test_a_busy_page_never_shows_the_stale_banner(app):
         page.goto(base + "/wall/?refresh=1&tour=3600")
         wait_kpis(page)
         page.wait_for_function(
-            f"() => /数据更新于 [0-2] 秒前/.test(document.querySelector('{FRESHNESS}')?.textContent)",
+            f"() => /数据更新于 [0-2] 秒前/.test("
+            f"document.querySelector('{FRESHNESS}')?.textContent)",
             timeout=30_000,
         )
         # The main thread blocked for 5 s (longer than three 1 s refresh periods), twice: a
@@ -407,7 +408,8 @@ def test_a_busy_page_never_shows_the_stale_banner(app):
             page.evaluate("() => { const t = Date.now(); while (Date.now() - t < 5000) {} }")
             page.wait_for_timeout(1500)
         page.wait_for_function(
-            f"() => /数据更新于 [0-2] 秒前/.test(document.querySelector('{FRESHNESS}')?.textContent)",
+            f"() => /数据更新于 [0-2] 秒前/.test("
+            f"document.querySelector('{FRESHNESS}')?.textContent)",
             timeout=30_000,
         )
         assert page.evaluate("() => window.__bannerSeen || []") == []

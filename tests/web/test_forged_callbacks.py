@@ -36,3 +36,9 @@ def test_a_real_callback_passes_the_check(client):
     # The check lets the page's own requests through (render asserts a 200 answer).
     answer = render(client, "")
     assert "map-graph" in answer
+
+
+def test_who_asks_is_checked_before_the_body(tiny_app):
+    # Anonymous: refused by the guard (401), never told what is wrong with the body.
+    resp = tiny_app.server.test_client().post("/_dash-update-component", json=BODIES[0])
+    assert resp.status_code == 401
