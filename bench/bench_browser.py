@@ -180,12 +180,16 @@ class Page:
         """Return the page's performance.now()."""
         return float(self.page.evaluate("() => performance.now()"))
 
-    def act(self, graph: str, action) -> tuple[float, float]:
+    def act(self, graph: str, action, prepare=None) -> tuple[float, float]:
         """Run ``action()`` (a click, a navigation); return ms until idle and to the map's frame.
 
         The page is idle when no request is in flight and the map has not drawn for QUIET_MS;
         the second figure is the map's last frame, before the panels' own requests end.
+        ``prepare()`` runs before the clock starts (the pointer's way to what it clicks: its
+        hover label is drawn before the click, the wait starts at the click).
         """
+        if prepare is not None:
+            prepare()
         self.settle(graph)
         start = self.now()
         action()
@@ -196,8 +200,8 @@ class Page:
         self.context.close()
 
 
-def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
-    """Hover, then click the map where (lon, lat) is drawn."""
+def hover_lonlat(page, graph: str, lon: float, lat: float) -> tuple[float, float]:
+    """Move the pointer to where (lon, lat) is drawn on the map; return that point."""
     x, y = page.evaluate(
         """([sel, lon, lat]) => {
             const gd = document.querySelector(sel);
@@ -211,7 +215,17 @@ def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y)
     page.wait_for_timeout(150)
-    page.mouse.click(x, y)
+    return x, y
+
+
+def map_click(p: Page, graph: str, lon: float, lat: float) -> tuple[float, float]:
+    """Time a click on the map at (lon, lat) from the click itself (the pointer is there first)."""
+    spot: list[tuple[float, float]] = []
+    return p.act(
+        graph,
+        lambda: p.page.mouse.click(*spot[0]),
+        prepare=lambda: spot.append(hover_lonlat(p.page, graph, lon, lat)),
+    )
 
 
 def set_props(page, component: str, props: dict) -> None:
@@ -249,9 +263,7 @@ def main_page_steps(browser, base: str, root: str) -> dict[str, tuple[float, flo
         level = 1
         while current["children"]:
             child = max(current["children"], key=lambda c: c.get("population") or 0)
-            out[f"drill: level {level} to {level + 1}"] = p.act(
-                GRAPH, lambda c=child: click_lonlat(page, GRAPH, *c["point"])
-            )
+            out[f"drill: level {level} to {level + 1}"] = map_click(p, GRAPH, *child["point"])
             here = page.evaluate("() => location.search")
             if f"grid={child['grid_id']}" not in here:
                 raise SystemExit(f"the click did not drill into {child['grid_id']} ({here})")
@@ -259,8 +271,9 @@ def main_page_steps(browser, base: str, root: str) -> dict[str, tuple[float, flo
             level += 1
         out["browser back (level 5 to 4)"] = p.act(GRAPH, page.go_back)
         crumb = page.locator(".crumb").nth(1)
-        out["breadcrumb to the township"] = p.act(GRAPH, crumb.click)
-        out["language switch"] = p.act(GRAPH, lambda: page.locator("#app-lang-toggle").click())
+        out["breadcrumb to the township"] = p.act(GRAPH, crumb.click, prepare=crumb.hover)
+        toggle = page.locator("#app-lang-toggle")
+        out["language switch"] = p.act(GRAPH, toggle.click, prepare=toggle.hover)
         out["category filter change"] = p.act(
             GRAPH, lambda: set_props(page, "incident-category-select", {"value": ["dispute"]})
         )
@@ -284,12 +297,9 @@ def planner_steps(browser, base: str, spot: tuple[float, float]) -> dict[str, tu
     try:
         page.goto(base + "/planner/")
         page.wait_for_selector(PLANNER_GRAPH, timeout=60_000)
-        out["planner: add a post (what-if click)"] = p.act(
-            PLANNER_GRAPH, lambda: click_lonlat(page, PLANNER_GRAPH, *spot)
-        )
-        out["planner: suggest new posts"] = p.act(
-            PLANNER_GRAPH, lambda: page.locator("#planner-suggest-run").click()
-        )
+        out["planner: add a post (what-if click)"] = map_click(p, PLANNER_GRAPH, *spot)
+        run = page.locator("#planner-suggest-run")
+        out["planner: suggest new posts"] = p.act(PLANNER_GRAPH, run.click, prepare=run.hover)
     finally:
         p.close()
     return out

@@ -14,9 +14,15 @@ ASSETS_FOLDER = str(ROOT / "assets")
 #: The asset files of each page (the map labels and the base styles are shared; the wall draws
 #: its own labels, decluttered, in wall_map.js).
 PAGE_ASSETS = {
-    "main": ("map_labels.js", "plotly-locale-zh-cn.js", "style.css"),
-    "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "style.css"),
-    "wall": ("style.css", "wall.css", "wall.js", "wall_map.js"),
+    "main": (
+        "map_labels.js",
+        "map_prefetch.js",
+        "map_sources.js",
+        "plotly-locale-zh-cn.js",
+        "style.css",
+    ),
+    "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "map_sources.js", "style.css"),
+    "wall": ("map_sources.js", "style.css", "wall.css", "wall.js", "wall_map.js"),
     "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", "style.css"),
 }
 

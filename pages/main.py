@@ -9,6 +9,7 @@ import callbacks
 from gridmap.access.roles import Scope
 from gridmap.clock import local_today
 from gridmap.grids.metrics import available_metrics, default_metric
+from gridmap.grids.schema import LEVELS
 from gridmap.i18n import t
 from gridmap.incidents.filters import default_range, first_state
 from gridmap.views.urls import layer_urls, level_url
@@ -58,6 +59,10 @@ def create(server: Flask, runtime: Runtime) -> Dash:
     app = page_app(server, "main", t("app-title", settings.lang))
     credit = credit_line(district.attribution(settings.lang), settings.tile_attribution)
 
+    # Levels 3 to 5 in drill order, then the townships (the district view has them drawn).
+    shown = [level for level in LEVELS if level > 1 and district.level_ids(level)]
+    geometry_urls = tuple(level_url(district.version, level) for level in shown[1:] + shown[:1])
+
     def layout_of(principal):
         scope = principal.scope if principal is not None else Scope.of([])
         incident_range = default_range(local_today(runtime.clock))
@@ -79,6 +84,7 @@ def create(server: Flask, runtime: Runtime) -> Dash:
             metric=default_metric(district),
             categories=district.categories,
             incidents_first=first,
+            geometry_urls=geometry_urls,
         )
 
     def layout():

@@ -59,3 +59,5 @@ def stats_child(grid_id: str) -> dict:
 MAP_LEGEND = "map-legend"
 #: The dispatch figures under the statistics (on-time closure, rework, times, overdue).
 DISPATCH_STATS = "stats-dispatch"
+#: Each level's geometry URLs, for the browser to fetch ahead (assets/map_prefetch.js).
+GEO_PREFETCH = "geo-prefetch"

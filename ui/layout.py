@@ -109,6 +109,7 @@ def page(
     metric: str = DEFAULT_METRIC,
     categories: Categories = DEFAULTS,
     incidents_first: dict | None = None,
+    geometry_urls: tuple[str, ...] = (),
 ) -> html.Div:
     """Return the page layout with ``figure`` as the initial map (the reader's home view).
 
@@ -117,7 +118,9 @@ def page(
     kiosk) are the signed-in person's, shown in the header with a sign-out link. ``metrics``
     are the metrics the district's figures can give, ``metric`` the one selected first;
     ``categories`` the district's incident categories (the filter menu); ``incidents_first``
-    the incident filters' state on a page load (``ui.incident_controls.incident_controls``).
+    the incident filters' state on a page load (``ui.incident_controls.incident_controls``);
+    ``geometry_urls`` each level's grid geometry, fetched by the browser once the map is drawn
+    (``assets/map_prefetch.js``), the first drill to a level then waits for no download.
     """
     header = html.Header(
         [
@@ -207,6 +210,7 @@ def page(
             html.Div(credit, id=ids.MAP_CREDIT, className="map-credit", title=credit),
             _text("map-hint", lang, html.Div, className="map-hint"),
             html.Div(id=ids.MAP_LEGEND, className="map-legend"),
+            html.Div(id=ids.GEO_PREFETCH, hidden=True, **{"data-urls": " ".join(geometry_urls)}),
         ],
         className="map-panel with-credit",
     )

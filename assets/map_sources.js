@@ -1,0 +1,85 @@
+/* Plotly map updates that leave unchanged traces alone.
+
+   On every figure update (a drill's Patch, a filter, a recolour) Plotly's map subplot calls
+   update() on each of its traces, and each update re-sets the trace's MapLibre source: the
+   posts, the outline and the heat were sent to MapLibre's worker, cut into tiles again and
+   drawn again although nothing in them had changed, and each source that came back late cost
+   one more frame (100-300 ms each with software WebGL). Here a trace's update is skipped when
+   its input (the figure's own JSON for that trace) and its layer position are those it last
+   drew. The patch is on the map subplot's prototype, installed once the first map exists. */
+(function () {
+  "use strict";
+
+  function key(subplot, trace) {
+    // The trace as the figure gives it, and where its layers go (the layout's layers decide).
+    return JSON.stringify(trace._input) + "|" + subplot.belowLookup["trace-" + trace.uid];
+  }
+
+  function carry(from, to) {
+    // What a trace's update() computes beside its source, kept from the update that drew the
+    // same input: each point's feature, centroid and polygons (hover and clicks find a grid by
+    // them), the trace's layer options, and the trace object hover and selection look up.
+    for (var i = 0; i < to.length && i < from.length; i++) {
+      for (var k in from[i]) if (!(k in to[i])) to[i][k] = from[i][k];
+    }
+    var was = from[0].trace, now = to[0].trace;
+    if (was._opts && !now._opts) now._opts = was._opts;
+  }
+
+  function wrap(subplot, obj, calcTrace) {
+    if (obj.__gridmapUpdate) return;
+    var update = obj.update;
+    obj.__gridmapUpdate = true;
+    obj.__gridmapKey = key(subplot, calcTrace[0].trace);
+    obj.__gridmapCalc = calcTrace;
+    obj.update = function (next) {
+      var k = key(this.subplot, next[0].trace);
+      var last = this.__gridmapCalc;
+      this.__gridmapCalc = next;
+      if (k === this.__gridmapKey && last && last.length === next.length) {
+        carry(last, next);
+        if (this.type !== "densitymap") next[0].trace._glTrace = this;
+        return;
+      }
+      this.__gridmapKey = k;
+      return update.call(this, next);
+    };
+  }
+
+  function patch(proto) {
+    if (proto.__gridmapPatched) return;
+    proto.__gridmapPatched = true;
+    var updateData = proto.updateData;
+    proto.updateData = function (calcData) {
+      var out = updateData.call(this, calcData);
+      // Traces drawn for the first time: what they drew is the key their next update meets.
+      for (var i = 0; i < calcData.length; i++) {
+        var obj = this.traceHash[calcData[i][0].trace.uid];
+        if (obj) wrap(this, obj, calcData[i]);
+      }
+      return out;
+    };
+  }
+
+  function install() {
+    var graphs = document.querySelectorAll(".js-plotly-plot");
+    for (var i = 0; i < graphs.length; i++) {
+      var full = graphs[i]._fullLayout;
+      var subplot = full && full.map && full.map._subplot;
+      // Dash marks a graph "pending" while its plot runs: its data may then be ahead of
+      // what the map shows, so it is looked at again on the next round.
+      if (!subplot || !subplot.traceHash) continue;
+      if (graphs[i].classList.contains("dash-graph--pending")) continue;
+      patch(Object.getPrototypeOf(subplot));
+      // The traces of the first plot were drawn before the patch: they are wrapped now, each
+      // with the input it drew.
+      var calc = graphs[i].calcdata || [];
+      for (var j = 0; j < calc.length; j++) {
+        var obj = subplot.traceHash[calc[j][0].trace.uid];
+        if (obj) wrap(subplot, obj, calc[j]);
+      }
+    }
+  }
+
+  setInterval(install, 300);
+})();

@@ -1,0 +1,120 @@
+"""Real-browser tests of what a drill costs the browser: each level's geometry fetched ahead
+(assets/map_prefetch.js), and unchanged map sources left alone (assets/map_sources.js)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import ARTIFACTS, browser_page, map_js, require_chromium, serve
+from tests.pages.test_browser import GRAPH, click_grid, wait_map_idle, wait_shown_keys
+
+pytestmark = pytest.mark.browser
+
+#: Logs every MapLibre GeoJSON source re-set (its id) in window.__setData.
+LOG_SET_DATA = f"""() => {{
+    const map = {map_js(GRAPH)};
+    const id = Object.keys(map.getStyle().sources).find(k => map.getSource(k).setData);
+    const proto = Object.getPrototypeOf(map.getSource(id));
+    window.__setData = [];
+    if (!proto.__logged) {{
+        const setData = proto.setData;
+        proto.setData = function (d) {{
+            window.__setData.push(this.id);
+            return setData.call(this, d);
+        }};
+        proto.__logged = true;
+    }}
+}}"""
+
+#: The MapLibre source id of each trace: (grid, selection outline, posts), by trace order.
+TRACE_SOURCES = """() => {
+    const gd = document.querySelector('#map-graph .js-plotly-plot');
+    return gd._fullData.map(t => 'source-' + t.uid);
+}"""
+
+
+def test_every_level_is_fetched_ahead_and_a_drill_fetches_none(tiny_app):
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        geometry = []
+        page.on("request", lambda r: geometry.append(r.url) if r.url.endswith(".geojson") else None)
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        urls = page.get_attribute("#geo-prefetch", "data-urls").split()
+        # Levels 3 to 5 of the tiny district, the next level down first, then the townships.
+        assert [u.rsplit("/", 1)[1] for u in urls] == [
+            "level-3.geojson",
+            "level-4.geojson",
+            "level-5.geojson",
+            "level-2.geojson",
+        ]
+        page.wait_for_function(
+            "(urls) => urls.every(u => window.PlotlyGeoAssets"
+            " && typeof window.PlotlyGeoAssets[u] === 'object')",
+            arg=urls,
+            timeout=30_000,
+        )
+        wait_map_idle(page)
+        before = len(geometry)
+        town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
+        click_grid(page, *town["point"])
+        children = page.request.get(f"{base}/api/v1/grids/{town['grid_id']}").json()["children"]
+        wait_shown_keys(page, [c["key"] for c in children])
+        wait_map_idle(page)
+        # The drill drew the villages from the geometry fetched ahead: no level-3 download.
+        assert not [u for u in geometry[before:] if "level-" in u], geometry[before:]
+    assert foreign == []
+
+
+def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(tiny_app.server) as base, browser_page(base) as (page, _):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        wait_map_idle(page)
+        grid, outline, posts = page.evaluate(TRACE_SOURCES)[:3]
+        page.evaluate(LOG_SET_DATA)
+        town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
+        click_grid(page, *town["point"])
+        children = page.request.get(f"{base}/api/v1/grids/{town['grid_id']}").json()["children"]
+        wait_shown_keys(page, [c["key"] for c in children])
+        wait_map_idle(page)
+        sent = page.evaluate("() => window.__setData")
+        # The grids and the selection outline changed; the posts did not.
+        assert grid in sent and outline + "-line" in sent, sent
+        assert not [s for s in sent if s.startswith(posts)], sent
+        # What was sent is drawn: the villages are the grid source's features.
+        drawn = page.evaluate(
+            f"""(id) => {{
+                const map = {map_js(GRAPH)};
+                return [...new Set(map.querySourceFeatures(id).map(f => String(f.id)))].sort();
+            }}""",
+            grid,
+        )
+        assert drawn == sorted(c["key"] for c in children)
+        # Up again: the townships come back (a skipped update would leave the villages).
+        page.evaluate(LOG_SET_DATA)
+        page.click("#nav-up-button")
+        page.wait_for_function(
+            f"() => document.querySelector('{GRAPH}').data[0].locations.length === 2"
+        )
+        wait_map_idle(page)
+        assert grid in page.evaluate("() => window.__setData")
+        # A change to the posts themselves still reaches the map: hiding them hides their layer.
+        page.evaluate(
+            "() => window.dash_clientside.set_props('map-layer-checklist', {value: ['roads']})"
+        )
+        page.wait_for_function(
+            f"""(uid) => {{
+                const map = {map_js(GRAPH)};
+                // Plotly removes a hidden scatter trace's layers.
+                const layer = map.getLayer('plotly-trace-layer-' + uid + '-circle');
+                return !layer || map.getLayoutProperty(layer.id, 'visibility') === 'none';
+            }}""",
+            arg=posts.removeprefix("source-"),
+        )
+        page.screenshot(path=str(ARTIFACTS / "map-sources-up.png"))
+        assert (
+            page.evaluate(f"() => document.querySelector('{GRAPH}')._fullData[2].visible") is False
+        )
