@@ -38,6 +38,7 @@
     if (!el || !mapDrawn()) return;
     clearInterval(timer);
     var urls = (el.getAttribute("data-urls") || "").split(" ").filter(Boolean);
-    idle(function () { fetchAll(urls); });
+    // A second after the first map: its own last frames and the panels' requests go first.
+    setTimeout(function () { idle(function () { fetchAll(urls); }); }, 1000);
   }, 500);
 })();
