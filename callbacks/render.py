@@ -15,7 +15,13 @@ from gridmap.views import navigation, url_state
 from gridmap.views.map_view import scoped_state
 from gridmap.views.navigation import breadcrumb_chain
 from layers.basemap import toggled_layers
-from layers.map_figure import GRID_TRACE, POSTS_TRACE, grid_click_points, view_changes
+from layers.map_figure import (
+    GRID_TRACE,
+    POSTS_TRACE,
+    grid_click_points,
+    recolour_changes,
+    view_changes,
+)
 from layers.posts_layer import posts_trace
 from ui import ids
 from ui.legend import map_legend
@@ -118,6 +124,10 @@ def register(app: Dash, runtime: Runtime) -> None:
             filters_key if incident_metric else "",
             int(version or 0) if incident_metric else 0,
         )
+        if trigger == ids.METRIC_SELECT:
+            # The same grids in other colours: their keys, names and points are drawn already.
+            _apply(patch, recolour_changes(view, layers))
+            return patch, no_update, no_update
         changes = view_changes(view, level_url(view.level), outline, layers)
         if state.whole_level:
             changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]

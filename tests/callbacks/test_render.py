@@ -179,6 +179,34 @@ def test_metric_change(client):
     assert ops[("data", 0, "z")] == [1, 0]
 
 
+@pytest.mark.parametrize("search", ["?view=level-5", "?grid=T1"])
+def test_a_metric_change_sends_only_the_colours(client, district, search):
+    drawn = operations(render(client, search, metric="density"))
+    answer = render(client, search, metric="population", changed=[f"{ids.METRIC_SELECT}.value"])
+    ops = operations(answer)
+    # The values in the order of the grids drawn, with the labels that name them.
+    keys = drawn[("data", 0, "locations")]
+    population = {
+        district.key_of[g]: district.record(g)["population"] for g in district.grids.index
+    }
+    assert ops[("data", 0, "z")] == [population[k] for k in keys]
+    assert ops[("data", 0, "colorbar", "title", "text")] == "Population"
+    assert ops[("data", 0, "hovertemplate")] == "%{text}<br>Population: %{z:,}<extra></extra>"
+    # Nothing the view already has: its grids, names, points, camera and outline.
+    sent = {loc for loc in ops}
+    for loc in (
+        ("data", 0, "locations"),
+        ("data", 0, "text"),
+        ("data", 0, "customdata"),
+        ("data", 0, "geojson"),
+        ("layout", "map", "center"),
+        ("data", 1, "lon"),
+    ):
+        assert loc not in sent, loc
+    # The breadcrumb and the detail panel stay as they are.
+    assert ids.BREADCRUMB not in answer and ids.DETAIL_PANEL not in answer
+
+
 def test_map_size_changes_zoom(client):
     small = operations(render(client, "?grid=T1", size=[300, 200]))
     big = operations(render(client, "?grid=T1", size=[1800, 1200]))
