@@ -20,6 +20,11 @@ LAYER_ORDER = (
 )
 
 
+#: The minor roads are drawn from a township's zoom in (a district view is about 9.4 on a
+#: 1,100 px wide map, a township 10.8-11.6): across the whole district they were a grey mesh
+#: over the grids, and the largest source MapLibre cut into tiles on the first load.
+MINOR_ROADS_MINZOOM = 10.2
+
 #: Fill opacity of the coverage and its gaps over the main map's grids.
 COVERAGE_OPACITY = 0.22
 GAPS_OPACITY = 0.1
@@ -90,6 +95,7 @@ def basemap_layers(
             "line": {"width": 0.7},
             "below": "traces",
             "visible": roads_visible,
+            "minzoom": MINOR_ROADS_MINZOOM,
         },
         {
             "sourcetype": "geojson",
