@@ -66,7 +66,8 @@ def gunicorn_two_workers(tiny_dir, tmp_path):
         GRIDMAP_LOGIN_LIMIT="1000 per minute",  # only the per-name limit is under test
     )
     command = [
-        str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}",
+        # A worker held by a half-sent request is not killed at 30 s when the machine is busy.
+        str(gunicorn), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120",
         "--access-logfile", "-", "--access-logformat", "pid=%(p)s %(m)s %(U)s %(s)s",
         "app:create_server()",
     ]  # fmt: skip
@@ -84,6 +85,11 @@ def gunicorn_two_workers(tiny_dir, tmp_path):
                 time.sleep(0.3)
         else:
             pytest.fail("gunicorn did not answer within 60 s:\n" + log.read_text())
+        # Both workers up (each loads the app after the fork): with one held by a half-sent
+        # request, the other answers. The test's attempts then never wait on a booting worker.
+        held = _stall(port)
+        urllib.request.urlopen(f"{base}/api/v1/health", timeout=90).close()
+        _finish(held)
         yield base, port, log
     finally:
         proc.terminate()
