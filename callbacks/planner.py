@@ -47,7 +47,6 @@ from ui.user_badge import user_badge
 from web import scenario_saves
 from web.planner_kpis import scenario_kpis, scenario_times_kpis
 from web.runtime import Runtime
-from web.scenario_layers import scenario_layers
 from web.signed_in import signed_in_info
 
 
@@ -142,19 +141,10 @@ def register(app: Dash, runtime: Runtime) -> None:
         shares = result.population_shares(villages)
         # A district without population figures: colour the villages by the area covered.
         by_area = all(s is None for s in shares)
-        if ctx.triggered_id is None:
-            # The page's first answer: its layers' URLs are those the page loads already.
-            sources = (
-                coverage_url(version, "coverage", scenario),
-                coverage_url(version, "gaps", scenario),
-            )
-        else:
-            # An edit: the polygons go out with it, MapLibre draws them from this answer.
-            sources = scenario_layers(scenario.to_query())
         update_scenario(
             patch,
-            coverage_src=sources[0],
-            gaps_src=sources[1],
+            coverage_src=coverage_url(version, "coverage", scenario),
+            gaps_src=coverage_url(version, "gaps", scenario),
             village_keys=village_keys,
             shares=result.area_shares(villages) if by_area else shares,
             by_area=by_area,
