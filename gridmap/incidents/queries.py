@@ -198,22 +198,16 @@ def statement(
     engine: sa.Engine,
     table: sa.Table,
     *,
-    grid: str | None = None,
-    grid_level: int | None = None,
-    start: datetime | None = None,
-    end: datetime | None = None,
-    categories: Sequence[str] | None = None,
-    statuses: Sequence[str] | None = None,
     limit: int | None = None,
     offset: int = 0,
     columns: Sequence[str] | None = None,
-    within: Sequence[tuple[int, str]] | None = None,
-    due_before: datetime | None = None,
+    **filters: Any,
 ) -> sa.Select | None:
-    """Return the SELECT of :func:`query` (its filters and paging), None when nothing matches."""
-    clauses = where_clauses(
-        engine, table, grid, grid_level, start, end, categories, statuses, within, due_before
-    )
+    """Return the SELECT of :func:`query`, None when nothing matches.
+
+    ``filters`` are those of :func:`where_clauses` (an unknown one is a TypeError).
+    """
+    clauses = where_clauses(engine, table, **filters)
     if clauses is None:
         return None
     t = table

@@ -33,6 +33,16 @@ TRACE_SOURCES = """() => {
 }"""
 
 
+def drill_into_a_township(page, base: str) -> list[dict]:
+    """Click the district's first township on the map; return its children once drawn."""
+    town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
+    click_grid(page, *town["point"])
+    children = page.request.get(f"{base}/api/v1/grids/{town['grid_id']}").json()["children"]
+    wait_shown_keys(page, [c["key"] for c in children])
+    wait_map_idle(page)
+    return children
+
+
 def test_every_level_is_fetched_ahead_and_a_drill_fetches_none(tiny_app):
     require_chromium()
     with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
@@ -56,11 +66,7 @@ def test_every_level_is_fetched_ahead_and_a_drill_fetches_none(tiny_app):
         )
         wait_map_idle(page)
         before = len(geometry)
-        town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
-        click_grid(page, *town["point"])
-        children = page.request.get(f"{base}/api/v1/grids/{town['grid_id']}").json()["children"]
-        wait_shown_keys(page, [c["key"] for c in children])
-        wait_map_idle(page)
+        drill_into_a_township(page, base)
         # The drill drew the villages from the geometry fetched ahead: no level-3 download.
         assert not [u for u in geometry[before:] if "level-" in u], geometry[before:]
     assert foreign == []
@@ -75,11 +81,7 @@ def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
         wait_map_idle(page)
         grid, outline, posts = page.evaluate(TRACE_SOURCES)[:3]
         page.evaluate(LOG_SET_DATA)
-        town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
-        click_grid(page, *town["point"])
-        children = page.request.get(f"{base}/api/v1/grids/{town['grid_id']}").json()["children"]
-        wait_shown_keys(page, [c["key"] for c in children])
-        wait_map_idle(page)
+        children = drill_into_a_township(page, base)
         sent = page.evaluate("() => window.__setData")
         # The grids and the selection outline changed; the posts did not.
         assert grid in sent and outline + "-line" in sent, sent
