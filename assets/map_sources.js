@@ -61,8 +61,13 @@
     };
   }
 
+  // Polled until the first map is found; then the patched prototype serves every map, those
+  // drawn later included (their traces are wrapped by the patched updateData).
+  var timer = setInterval(install, 300);
+
   function install() {
     var graphs = document.querySelectorAll(".js-plotly-plot");
+    var patched = false;
     for (var i = 0; i < graphs.length; i++) {
       var full = graphs[i]._fullLayout;
       var subplot = full && full.map && full.map._subplot;
@@ -78,8 +83,9 @@
         var obj = subplot.traceHash[calc[j][0].trace.uid];
         if (obj) wrap(subplot, obj, calc[j]);
       }
+      patched = true;
     }
+    // A map drawing now (pending) is covered too: its next update runs the patched updateData.
+    if (patched) clearInterval(timer);
   }
-
-  setInterval(install, 300);
 })();

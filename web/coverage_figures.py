@@ -107,6 +107,7 @@ def figures(
 
 
 @local_memo(8)
+@cache.memoize()
 def polygons(
     blueprint: str,
     minutes: float,
@@ -117,22 +118,9 @@ def polygons(
 ) -> str:
     """Return the JSON text of the coverage and gap polygons of one query (no incident in it).
 
-    Kept in the worker in front of the shared cache: 1.5 MB read from Redis on every new
-    incident version was a good part of an answer's time.
+    Computed once for every worker (the shared cache) and kept in each worker in front of it:
+    1.5 MB read from Redis on every new incident version was a good part of an answer's time.
     """
-    return shared_polygons(blueprint, minutes, speed, extra, disabled, profile)
-
-
-@cache.memoize()
-def shared_polygons(
-    blueprint: str,
-    minutes: float,
-    speed: float,
-    extra: tuple[tuple[float, float], ...],
-    disabled: tuple[str, ...],
-    profile: str = DEFAULT_PROFILE,
-) -> str:
-    """Return :func:`polygons` computed once for every worker (the shared cache)."""
     bp = current_app.blueprints[blueprint]
     result = bp.get_model().coverage(
         minutes, speed, extra_posts=list(extra), disabled_posts=list(disabled), profile=profile
