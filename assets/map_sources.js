@@ -1,4 +1,4 @@
-/* Plotly map updates that leave unchanged traces alone.
+/* Plotly map updates that leave unchanged traces alone, and apply at once.
 
    On every figure update (a drill's Patch, a filter, a recolour) Plotly's map subplot calls
    update() on each of its traces, and each update re-sets the trace's MapLibre source: the
@@ -46,11 +46,25 @@
     };
   }
 
+  function instant(subplot) {
+    // Changes drawn at once. MapLibre fades its symbol placement in over 300 ms after every
+    // change (this map draws no symbol: its labels are the page's own), drawing frame after
+    // frame meanwhile: a drill took two or three frames more. Its paint values fade in over
+    // 300 ms too; Plotly's style object asks for none, but that never reaches MapLibre.
+    var map = subplot.map;
+    if (!map) return;
+    map._fadeDuration = 0;
+    if (map.style && map.style.stylesheet) {
+      map.style.stylesheet.transition = { duration: 0, delay: 0 };
+    }
+  }
+
   function patch(proto) {
     if (proto.__gridmapPatched) return;
     proto.__gridmapPatched = true;
     var updateData = proto.updateData;
     proto.updateData = function (calcData) {
+      instant(this);
       var out = updateData.call(this, calcData);
       // Traces drawn for the first time: what they drew is the key their next update meets.
       for (var i = 0; i < calcData.length; i++) {
@@ -76,6 +90,7 @@
       if (!subplot || !subplot.traceHash) continue;
       if (graphs[i].classList.contains("dash-graph--pending")) continue;
       patch(Object.getPrototypeOf(subplot));
+      instant(subplot);
       // The traces of the first plot were drawn before the patch: they are wrapped now, each
       // with the input it drew.
       var calc = graphs[i].calcdata || [];

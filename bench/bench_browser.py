@@ -59,6 +59,18 @@ WATCH_JS = """
   };
   new MutationObserver(touch).observe(document, {subtree: true, childList: true,
                                                  characterData: true});
+  // Hook the first map the moment it exists, so that a first load counts its first frames.
+  const early = setInterval(() => {
+    for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+      const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+      const map = sub && sub.map;
+      if (map && !map.__benchHooked) {
+        map.on('render', () => { b.last = performance.now(); b.map = b.last; });
+        map.__benchHooked = true;
+        clearInterval(early);
+      }
+    }
+  }, 5);
 })();
 """
 

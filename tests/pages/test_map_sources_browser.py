@@ -120,3 +120,27 @@ def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
         assert (
             page.evaluate(f"() => document.querySelector('{GRAPH}')._fullData[2].visible") is False
         )
+
+
+#: The map's fade settings: [symbol fade in ms, paint transition in ms].
+FADES = f"""() => {{
+    const map = {map_js(GRAPH)};
+    return [map._fadeDuration, map.style.getTransition().duration];
+}}"""
+
+
+def test_map_changes_are_drawn_at_once_without_fading(tiny_app):
+    # MapLibre fades symbol placement and paint values in over 300 ms, drawing frame after
+    # frame meanwhile (a drill took two or three frames more with software WebGL).
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        # The patch is installed once the first map exists (polled).
+        page.wait_for_function(
+            f"() => {{ const m = {map_js(GRAPH)}; return m && !m._fadeDuration; }}"
+        )
+        assert page.evaluate(FADES) == [0, 0]
+        drill_into_a_township(page, base)
+        assert page.evaluate(FADES) == [0, 0]
+    assert foreign == []
