@@ -59,16 +59,17 @@ WATCH_JS = """
   };
   new MutationObserver(touch).observe(document, {subtree: true, childList: true,
                                                  characterData: true});
+  // Stamps each frame of ``map`` (once per map).
+  b.hook = (map) => {
+    if (map.__benchHooked) return;
+    map.on('render', () => { b.last = performance.now(); b.map = b.last; });
+    map.__benchHooked = true;
+  };
   // Hook the first map the moment it exists, so that a first load counts its first frames.
   const early = setInterval(() => {
     for (const gd of document.querySelectorAll('.js-plotly-plot')) {
       const sub = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-      const map = sub && sub.map;
-      if (map && !map.__benchHooked) {
-        map.on('render', () => { b.last = performance.now(); b.map = b.last; });
-        map.__benchHooked = true;
-        clearInterval(early);
-      }
+      if (sub && sub.map) { b.hook(sub.map); clearInterval(early); }
     }
   }, 5);
 })();
@@ -80,13 +81,7 @@ HOOK_MAP_JS = """
   const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
   const map = sub && sub.map;
   if (!map) return false;
-  if (!map.__benchHooked) {
-    map.on('render', () => {
-      window.__bench.last = performance.now();
-      window.__bench.map = window.__bench.last;
-    });
-    map.__benchHooked = true;
-  }
+  window.__bench.hook(map);
   return true;
 }
 """
