@@ -69,6 +69,25 @@ def _step_kind(trigger) -> str | None:
     }.get(trigger)
 
 
+def _changed() -> tuple[frozenset, object, object]:
+    """Return (the ids of every input that changed, the step among them or else the first
+    one, its new value).
+
+    Dash merges the changes that came while a call waited on another callback (a language
+    switch also sets the filters) into one call, in no fixed order: ``ctx.triggered_id``
+    alone would name either, and the other's change would be lost.
+    """
+    changed = [
+        (ctx.triggered_prop_ids[t["prop_id"]], t["value"])
+        for t in ctx.triggered
+        if t["prop_id"] in ctx.triggered_prop_ids
+    ]
+    keys = frozenset(c if isinstance(c, str) else str(sorted(c.items())) for c, _ in changed)
+    steps = [(c, v) for c, v in changed if _step_kind(c) is not None]
+    trigger, value = (steps or changed or [(None, None)])[0]
+    return keys, trigger, value
+
+
 def register(app: Dash, runtime: Runtime) -> None:
     """Register the render callback (grids, overlays, breadcrumb, panel) and the map's size."""
     app.clientside_callback(
@@ -96,17 +115,21 @@ def register(app: Dash, runtime: Runtime) -> None:
         for lang in LANGUAGES
     }
 
-    def draw(trigger, search, lang, metric, layers, size, filters_key, version):
-        """Return the figure Patch, breadcrumb and panel of the URL ``search`` (or no_update)."""
+    def draw(changed, search, lang, metric, layers, size, filters_key, version):
+        """Return the figure Patch, breadcrumb and panel of the URL ``search`` (or no_update).
+
+        ``changed`` holds the ids of the inputs that changed (none on a page load).
+        """
+        only_metric = changed == {ids.METRIC_SELECT}
         # One Patch carries the grids and the incident overlays: Plotly redraws the map once
         # per step (two figure outputs were two redraws of every map source).
         incident_metric = metric in INCIDENT_METRICS
         if incident_metric and not filters_key:
             return no_update, no_update, no_update
         patch = Patch()
-        if filters_key and trigger != ids.METRIC_SELECT:
+        if filters_key and not only_metric:
             _apply(patch, overlay_changes(runtime, search, filters_key, layers, lang, size))
-        if trigger in (ids.FILTERS_STORE, ids.VERSION_STORE) and not incident_metric:
+        if changed and changed <= {ids.FILTERS_STORE, ids.VERSION_STORE} and not incident_metric:
             # New data or other filters change only the overlays, not the grid colours.
             return (patch if filters_key else no_update), no_update, no_update
         # The reader's scope is read on the server: a grid outside it is never drawn.
@@ -124,7 +147,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             filters_key if incident_metric else "",
             int(version or 0) if incident_metric else 0,
         )
-        if trigger == ids.METRIC_SELECT:
+        if only_metric:
             # The same grids in other colours: their keys, names and points are drawn already.
             _apply(patch, recolour_changes(view, layers))
             return patch, no_update, no_update
@@ -132,7 +155,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         if state.whole_level:
             changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]
         _apply(patch, changes)
-        if trigger in (None, ids.LANG_STORE, ids.LAYER_CHECKLIST):
+        if not changed or changed & {ids.LANG_STORE, ids.LAYER_CHECKLIST}:
             # Posts and roads change only with the language or the layer toggles.
             post_trace = posts_trace(posts, lang, "posts" in (layers or []))
             for key in ("visible", "text", "name"):
@@ -207,24 +230,24 @@ def register(app: Dash, runtime: Runtime) -> None:
         # grid changed, else left alone.
         *inputs, rank = inputs
         lang, _metric, _layers, _size, filters_key, version = inputs
-        trigger = ctx.triggered_id
+        changed, trigger, value = _changed()
         kind = _step_kind(trigger)
         if kind is None:
             state = url_state.parse(search)
             # A load triggers with the map's size *and* the URL (the size named first).
-            url_changed = trigger is None or f"{ids.URL}.search" in ctx.triggered_prop_ids
+            url_changed = trigger is None or ids.URL in changed
             shown = no_update if not url_changed or state.view == view else state.view
             if url_changed:
                 scope = current_scope()
                 panels = grid_panels(search, lang, filters_key, version, rank, scope)
-                if trigger is None or trigger == ids.MAP_SIZE_STORE:
+                if not changed or ids.MAP_SIZE_STORE in changed:
                     panels = (*panels[:2], no_update)  # the first load: no detail to clear
                 # 'Up' leads nowhere at the top of the reader's tree (the district, their grid).
                 panels = (*panels, navigation.at_top(district, state, scope))
             else:
                 panels = (no_update,) * 4  # a toggle, filter or language: their own callbacks
-            return no_update, shown, *draw(trigger, search, *inputs), *panels
-        if kind == "crumb" and not ctx.triggered[0]["value"]:
+            return no_update, shown, *draw(changed, search, *inputs), *panels
+        if kind == "crumb" and not value:
             return (no_update,) * 9  # a freshly drawn breadcrumb or ranking row, not a click
         # Every step is checked against the reader's scope on the server: one that would leave
         # their subtrees (a forged click, a stale list) changes nothing.
@@ -249,4 +272,4 @@ def register(app: Dash, runtime: Runtime) -> None:
         top = navigation.at_top(district, new, scope)
         # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
         shown = no_update if new.view == view else new.view
-        return (query, shown, *draw(ids.URL, query, *inputs), *panels, top)
+        return (query, shown, *draw(changed | {ids.URL}, query, *inputs), *panels, top)

@@ -230,6 +230,30 @@ def test_language_change_rerenders_in_chinese(client):
 
 
 @pytest.mark.parametrize(
+    "changed",
+    [
+        [f"{ids.FILTERS_STORE}.data", LANG_CHANGED],
+        [LANG_CHANGED, f"{ids.FILTERS_STORE}.data"],
+        [f"{ids.VERSION_STORE}.data", f"{ids.FILTERS_STORE}.data", LANG_CHANGED],
+    ],
+)
+def test_a_language_change_merged_with_new_filters_is_not_lost(client, changed):
+    # The language also sets the filters (their window label): Dash waits for those and sends
+    # both changes in one call, in either order. The panel and the posts follow the language.
+    resp = render(client, "?grid=T1", lang="zh", changed=changed)
+    ops = operations(resp)
+    assert ops[("data", 2, "name")] == t("post-trace", "zh")
+    assert ops[("data", 0, "text")] == ["李庄村11", "李庄村12"]
+    assert texts(resp[ids.BREADCRUMB]["children"]) == ["测试区", "›", "东镇1"]
+    assert t("detail-title", "zh") in texts(resp[ids.DETAIL_PANEL]["children"])
+
+
+def test_new_filters_alone_change_only_the_overlays(client):
+    resp = render(client, "?grid=T1", lang="zh", changed=[f"{ids.FILTERS_STORE}.data"])
+    assert ids.BREADCRUMB not in resp and ids.DETAIL_PANEL not in resp
+
+
+@pytest.mark.parametrize(
     ("metric", "column"),
     [
         ("coverage-population", "population_share"),
