@@ -70,8 +70,7 @@ def _step_kind(trigger) -> str | None:
 
 
 def _changed() -> tuple[frozenset, object, object]:
-    """Return (the ids of every input that changed, the step among them or else the first
-    one, its new value).
+    """Return the ids of every input that changed, the step among them (else the first), its value.
 
     Dash merges the changes that came while a call waited on another callback (a language
     switch also sets the filters) into one call, in no fixed order: ``ctx.triggered_id``
