@@ -1,4 +1,5 @@
-/* Plotly map updates that leave unchanged traces alone, and apply at once.
+/* Plotly map updates that leave unchanged traces alone, and apply at once; a click's request
+   sent before the map draws its next frame.
 
    On every figure update (a drill's Patch, a filter, a recolour) Plotly's map subplot calls
    update() on each of its traces, and each update re-sets the trace's MapLibre source: the
@@ -74,6 +75,77 @@
       return out;
     };
   }
+
+  // A click on a map answers first, and draws after. MapLibre asks for a frame on the
+  // button's release (its handlers look for a drag); with software WebGL that frame takes
+  // 80-100 ms, and it ran before Dash sent the click's request: every drill waited on a frame
+  // that showed nothing new. Frames asked for after a click are held until the page sends its
+  // request (then drawn while the server answers) or HOLD_MS have passed (a click that asks
+  // nothing: a pan's end, a click on no grid).
+  var HOLD_MS = 100;
+  var held = [];
+
+  function hold(map) {
+    var state = map.__gridmapHold;
+    if (!state) {
+      var repaint = map.triggerRepaint;
+      state = map.__gridmapHold = { until: 0, pending: false, timer: null };
+      map.triggerRepaint = function () {
+        if (performance.now() < state.until) {
+          state.pending = true;
+          return;
+        }
+        return repaint.apply(this, arguments);
+      };
+      state.release = function () {
+        clearTimeout(state.timer);
+        state.until = 0;
+        if (state.pending) {
+          state.pending = false;
+          map.triggerRepaint();
+        }
+      };
+    }
+    state.until = performance.now() + HOLD_MS;
+    if (map._frameRequest) {
+      // The release's frame, asked for already: called off, and asked for again on release.
+      map._frameRequest.abort();
+      map._frameRequest = null;
+      state.pending = true;
+    }
+    clearTimeout(state.timer);
+    state.timer = setTimeout(state.release, HOLD_MS);
+    if (held.indexOf(state) < 0) held.push(state);
+  }
+
+  function releaseAll() {
+    var states = held;
+    held = [];
+    for (var i = 0; i < states.length; i++) states[i].release();
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var gd = event.target && event.target.closest && event.target.closest(".js-plotly-plot");
+      var full = gd && gd._fullLayout;
+      var map = full && full.map && full.map._subplot && full.map._subplot.map;
+      if (map) hold(map);
+    },
+    true
+  );
+
+  var fetch = window.fetch;
+  window.fetch = function (input) {
+    var url = typeof input === "string" ? input : input && input.url;
+    if (held.length && url && String(url).indexOf("_dash-update-component") >= 0) {
+      // Sent first; the held frames are drawn while the server answers.
+      var sent = fetch.apply(this, arguments);
+      releaseAll();
+      return sent;
+    }
+    return fetch.apply(this, arguments);
+  };
 
   // Polled until the first map is found; then the patched prototype serves every map, those
   // drawn later included (their traces are wrapped by the patched updateData).

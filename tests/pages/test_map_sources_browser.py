@@ -144,3 +144,52 @@ def test_map_changes_are_drawn_at_once_without_fading(tiny_app):
         drill_into_a_township(page, base)
         assert page.evaluate(FADES) == [0, 0]
     assert foreign == []
+
+
+#: Logs the map's frames (performance.now() of each MapLibre render) and the click's time.
+LOG_FRAMES = f"""() => {{
+    const map = {map_js(GRAPH)};
+    window.__frames = [];
+    map.on('render', () => window.__frames.push(performance.now()));
+    document.addEventListener('click', () => {{ window.__clickAt = performance.now(); }}, true);
+}}"""
+
+#: [the first callback request's start after the click, the frames drawn before it].
+FRAMES_BEFORE_REQUEST = """() => {
+    const sent = performance.getEntriesByType('resource')
+        .filter(e => e.name.includes('_dash-update-component') && e.startTime > window.__clickAt)
+        .map(e => e.startTime);
+    if (!sent.length) return null;
+    const first = Math.min(...sent);
+    return [first - window.__clickAt,
+            window.__frames.filter(t => t > window.__clickAt && t < first).length];
+}"""
+
+
+def test_a_click_sends_its_request_before_the_map_draws_a_frame(tiny_app):
+    # MapLibre asks for a frame on the button's release; with software WebGL it ran before the
+    # click's request went out, and every drill waited on it. The frame is held till then.
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        wait_map_idle(page)
+        page.evaluate(LOG_FRAMES)
+        children = drill_into_a_township(page, base)
+        page.wait_for_function(f"({FRAMES_BEFORE_REQUEST})() !== null")
+        _after_ms, frames = page.evaluate(FRAMES_BEFORE_REQUEST)
+        assert frames == 0
+        # The held frames are drawn once the request is out: the township's grids are shown.
+        drawn = page.evaluate("() => window.__frames.filter(t => t > window.__clickAt).length")
+        assert drawn > 0
+        # A pan still moves the map (its frames are not held for good).
+        center = page.evaluate(f"() => {map_js(GRAPH)}.getCenter().lng")
+        box = page.locator(GRAPH).bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 80, y, steps=5)
+        page.mouse.up()
+        page.wait_for_function(f"() => {map_js(GRAPH)}.getCenter().lng < {center}")
+        assert children
+    assert foreign == []

@@ -30,9 +30,13 @@ def app(make_tiny_app):
 
 
 def pick(page, dropdown: str, label: str) -> None:
-    """Choose ``label`` in the Dash dropdown ``dropdown`` (open, type, Enter)."""
+    """Choose ``label`` in the Dash dropdown ``dropdown`` (open, type, Enter).
+
+    Typed at a person's pace: the dropdown's search box is a controlled input, and keys sent
+    with no pause on a loaded machine were lost (``bowser-moved``) as it re-rendered between them.
+    """
     page.click(f"#{dropdown}")
-    page.keyboard.type(label)
+    page.keyboard.type(label, delay=40)
     page.wait_for_selector(f"text={label}", timeout=30_000)
     page.keyboard.press("Enter")
 
