@@ -81,7 +81,8 @@ def _changed() -> tuple[frozenset, object, object]:
         for t in ctx.triggered
         if t["prop_id"] in ctx.triggered_prop_ids
     ]
-    keys = frozenset(c if isinstance(c, str) else str(sorted(c.items())) for c, _ in changed)
+    # The named inputs (a breadcrumb's or ranking row's pattern id is a step, found below).
+    keys = frozenset(c for c, _ in changed if isinstance(c, str))
     steps = [(c, v) for c, v in changed if _step_kind(c) is not None]
     trigger, value = (steps or changed or [(None, None)])[0]
     return keys, trigger, value
