@@ -40,10 +40,10 @@ def overlay_changes(
     filters = IncidentFilters.from_key(filters_key)
     # Only incidents inside the reader's scope, filtered in the store's query.
     scope = current_scope()
-    state, inside = scoped_state(district, url_state.parse(search), scope)
+    # A grid asked outside the scope draws the reader's home (the explained empty state): its
+    # overlays are the home's, as on a plain visit.
+    state, _ = scoped_state(district, url_state.parse(search), scope)
     within = scope.within(district.level_of)
-    if not inside:
-        shown = set()  # a grid outside the scope: the explained empty state, no incidents
     _, grids = shown_grids(district, state, scope)
     level = district.level_of(grids[0]) if grids else 1
     focus = focus_grid(district, state, scope)
