@@ -11,19 +11,32 @@ from gridmap.settings import ROOT
 #: The one folder of scripts and styles; each page picks its files from it.
 ASSETS_FOLDER = str(ROOT / "assets")
 
+#: plotly.js with only the traces the pages draw (built by scripts/plotly_bundle/build.js).
+PLOTLY_BUNDLE = "plotly-gridmap.min.js"
+
 #: The asset files of each page (the map labels and the base styles are shared; the wall draws
-#: its own labels, decluttered, in wall_map.js).
+#: its own labels, decluttered, in wall_map.js). Every page draws graphs with the app's own
+#: Plotly bundle (scripts/plotly_bundle): with ``window.Plotly`` set, ``dcc.Graph`` never
+#: fetches the full ``plotly.min.js``.
 PAGE_ASSETS = {
     "main": (
         "map_labels.js",
         "map_prefetch.js",
         "map_sources.js",
+        PLOTLY_BUNDLE,
         "plotly-locale-zh-cn.js",
         "style.css",
     ),
-    "planner": ("compare_sync.js", "map_click.js", "map_labels.js", "map_sources.js", "style.css"),
-    "wall": ("map_sources.js", "style.css", "wall.css", "wall.js", "wall_map.js"),
-    "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", "style.css"),
+    "planner": (
+        "compare_sync.js",
+        "map_click.js",
+        "map_labels.js",
+        "map_sources.js",
+        PLOTLY_BUNDLE,
+        "style.css",
+    ),
+    "wall": ("map_sources.js", PLOTLY_BUNDLE, "style.css", "wall.css", "wall.js", "wall_map.js"),
+    "dispatch": ("dispatch.css", "dispatch.js", "notify.wav", PLOTLY_BUNDLE, "style.css"),
 }
 
 

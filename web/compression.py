@@ -9,6 +9,7 @@ bytes. Large answers that only change with a key are compressed once (:func:`com
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -36,6 +37,85 @@ def close_file_bodies(server: Flask) -> None:
             close()
         response.set_data(data)
         return response
+
+
+#: The answer to a file whose URL names its version: it never changes, browsers keep it a year
+#: and a reload asks nothing again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Dash's component suites name their version in the file name (``name.v4_4_1m1796309049.js``).
+_SUITE_VERSION = re.compile(r"/_dash-component-suites/.+\.v[0-9a-z_]+m[0-9]+\.")
+#: Compressed fingerprinted files kept per app: every script and style of the four pages.
+KEPT_FILES = 96
+_FILES = "gridmap_compressed_files"
+
+
+def _fingerprinted() -> bool:
+    """Whether the request asks for a file whose URL holds its version.
+
+    Dash names a page's assets ``/assets/name?m=<modified time>`` and its component suites by
+    their release and time; an unversioned URL of the same file keeps the default (revalidated).
+    """
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if _SUITE_VERSION.search(request.path):
+        return True
+    return "/assets/" in request.path and bool(request.args.get("m"))
+
+
+def cache_fingerprinted_files(server: Flask) -> None:
+    """Keep versioned scripts and styles for a year, and compress each of them only once.
+
+    Register before :func:`close_file_bodies` (so it runs after it, on the file already read):
+    the compressed bytes are kept per app, file version and encoding (zstd or gzip), so the
+    3 MB Plotly bundle is not compressed again for every new visitor; flask-compress leaves an
+    answer that already has its encoding.
+    """
+
+    @server.after_request
+    def _files(response: Response) -> Response:
+        if response.status_code not in (200, 304) or not _fingerprinted():
+            return response
+        response.headers["Cache-Control"] = IMMUTABLE
+        encoding = _encoding(request.headers.get("Accept-Encoding", ""))
+        if (
+            response.status_code != 200
+            or encoding is None
+            or response.direct_passthrough  # not read into memory (no gzip asked): left as is
+            or "Content-Encoding" in response.headers
+            or response.mimetype not in _COMPRESSED_TYPES
+        ):
+            return response
+        files: OrderedDict = current_app.extensions.setdefault(_FILES, OrderedDict())
+        lock = current_app.extensions.setdefault(_FILES + "_lock", threading.Lock())
+        slot = (request.full_path, encoding)
+        with lock:
+            data = files.get(slot)
+            if data is not None:
+                files.move_to_end(slot)
+        if data is None:
+            data = _compress(response.get_data(), encoding)
+            with lock:
+                files[slot] = data
+                while len(files) > KEPT_FILES:
+                    files.popitem(last=False)
+        response.set_data(data)
+        response.headers["Content-Encoding"] = encoding
+        vary = response.headers.get("Vary", "")
+        if "accept-encoding" not in vary.lower():
+            response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+        etag, weak = response.get_etag()
+        if etag and not weak:
+            # The file's ETag with its encoding (as flask-compress names it); a browser asking
+            # again with it gets a 304.
+            response.set_etag(f"{etag}:{encoding}")
+            response.make_conditional(request.environ)
+        return response
+
+
+#: Text files worth compressing (images and sounds are compressed already or small).
+_COMPRESSED_TYPES = frozenset(
+    {"application/javascript", "text/javascript", "text/css", "application/json", "text/plain"}
+)
 
 
 try:  # zstd: what current browsers and HTTP clients ask for first (Python 3.14, else backport)

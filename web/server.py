@@ -23,7 +23,7 @@ from web import (
 )
 from web.auth import AuthSettings, current_principal, current_scope, init_auth
 from web.cache import cache
-from web.compression import close_file_bodies
+from web.compression import cache_fingerprinted_files, close_file_bodies
 from web.error_answers import install_callback_check, install_error_handlers
 from web.runtime import Runtime, bind
 from web.security import content_security_policy, install_headers
@@ -179,6 +179,8 @@ def init_access(server: Flask, runtime: Runtime, apps) -> None:
             limiter_storage=settings.rate_limit_storage,
         ),
     )
+    # Flask runs these last-registered first: file bodies are read, then compressed once.
+    cache_fingerprinted_files(server)
     close_file_bodies(server)
     # After the guard: who asks is checked before what the callback request names.
     install_callback_check(server)

@@ -50,3 +50,37 @@ def test_scripts_are_gzipped_and_their_files_closed(client):
     assert answer.status_code == 200 and answer.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(answer.data) == plain.data
     assert "Accept-Encoding" in answer.headers["Vary"]
+
+
+def test_versioned_files_are_kept_a_year_and_compressed_once(client):
+    import gzip
+    import re
+
+    from web.compression import IMMUTABLE
+
+    page = client.get("/planner/").get_data(as_text=True)
+    asset = re.search(r'src="(/planner/assets/plotly-gridmap\.min\.js\?m=[0-9.]+)"', page).group(1)
+    suite = re.search(r'src="(/planner/_dash-component-suites/[^"]+\.v[^"]+\.js)"', page).group(1)
+    for url in (asset, suite):
+        first = client.get(url, headers={"Accept-Encoding": "gzip"})
+        again = client.get(url, headers={"Accept-Encoding": "gzip"})
+        plain = client.get(url)
+        body = plain.data
+        plain.close()
+        assert first.headers["Cache-Control"] == IMMUTABLE, url
+        assert first.headers["Content-Encoding"] == "gzip" and again.data == first.data
+        assert gzip.decompress(first.data) == body and "Content-Encoding" not in plain.headers
+    kept = client.application.extensions["gridmap_compressed_files"]
+    assert (asset, "gzip") in kept  # compressed once, then answered from memory
+    # A revalidation of the version keeps the year; the same file without its version does not.
+    etag = client.get(asset, headers={"Accept-Encoding": "gzip"}).headers["ETag"]
+    revalidated = client.get(asset, headers={"Accept-Encoding": "gzip", "If-None-Match": etag})
+    assert revalidated.status_code == 304 and revalidated.headers["Cache-Control"] == IMMUTABLE
+    unversioned = client.get(asset.split("?")[0], headers={"Accept-Encoding": "gzip"})
+    unversioned.close()
+    assert unversioned.status_code == 200 and "immutable" not in unversioned.headers.get(
+        "Cache-Control", ""
+    )
+    # Pages and data are never kept.
+    assert "immutable" not in client.get("/planner/").headers.get("Cache-Control", "")
+    assert "immutable" not in client.get("/planner/_dash-layout").headers.get("Cache-Control", "")
