@@ -151,7 +151,7 @@ def register(app: Dash, runtime: Runtime) -> None:
             # The same grids in other colours: their keys, names and points are drawn already.
             _apply(patch, recolour_changes(view, layers))
             return patch, no_update, no_update
-        changes = view_changes(view, level_url(view.level), outline, layers)
+        changes = view_changes(view, level_url(view.level, scope.key()), outline, layers)
         if state.whole_level:
             changes[f"data.{GRID_TRACE}.text"] = [names[lang][g] for g in view.ids]
         _apply(patch, changes)

@@ -21,7 +21,7 @@ from gridmap.duty.on_duty import on_duty
 from gridmap.i18n import name_of, t
 from gridmap.incidents.density import binned_density
 from gridmap.settings import LANGUAGES
-from gridmap.views.urls import url_for_layer
+from gridmap.views.urls import level_url
 from gridmap.views.wall import (
     grid_names,
     grid_view,
@@ -160,7 +160,8 @@ def register(app: Dash, runtime: Runtime) -> None:
         settings = parse_wall_query(search, default_refresh)
         lang = settings.lang
         info = signed_in_info()
-        roots = scope_roots(district, current_scope().roots)
+        scope = current_scope()
+        roots = scope_roots(district, scope.roots)
         data = settings.to_dict()
         data["texts"] = client_texts(lang, district.meta)
         # The browser tells a revoked kiosk link from a person's ended session.
@@ -178,7 +179,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         trace = patch["data"][TOWNSHIP_TRACE]
         if grids != towns:
             level = district.level_of(grids[0])
-            trace["geojson"] = url_for_layer(district.version, "level", level)
+            trace["geojson"] = level_url(district.version, level, scope.key())
             trace["locations"] = [district.key_of[g] for g in grids]
             trace["z"] = [1] * len(grids)
             trace["customdata"] = [list(district.label_points[g]) for g in grids]

@@ -30,7 +30,7 @@ def initial_figure(runtime: Runtime, scope: Scope) -> dict:
     view, outline = view_for(scope.key(), None, "drill", "density", settings.lang)
     return map_figure(
         view,
-        level_url(district.version, view.level),
+        level_url(district.version, view.level, scope.key()),
         layer_urls(district.version),
         outline,
         district.post_records(),
@@ -61,10 +61,13 @@ def create(server: Flask, runtime: Runtime) -> Dash:
 
     # Levels 3 to 5 in drill order, then the townships (the district view has them drawn).
     shown = [level for level in LEVELS if level > 1 and district.level_ids(level)]
-    geometry_urls = tuple(level_url(district.version, level) for level in shown[1:] + shown[:1])
 
     def layout_of(principal):
         scope = principal.scope if principal is not None else Scope.of([])
+        # Fetched ahead: the reader's own grids of each level (their scope's URLs).
+        geometry_urls = tuple(
+            level_url(district.version, level, scope.key()) for level in shown[1:] + shown[:1]
+        )
         incident_range = default_range(local_today(runtime.clock))
         # The filters' and the store's first state are in the page: the map's first answer
         # waits for no filter callback (two round trips fewer before the map is drawn).

@@ -426,6 +426,16 @@ class Suggestion(Answer):
     kpis_after: CoverageKpis
 
 
+class GeometryQuery(Body):
+    """Whose grids a level's geometry holds (levels 3 to 5)."""
+
+    scope: str | None = Field(
+        None,
+        description="The reader's scope: grid ids, comma-separated. Required of a reader who "
+        "sees part of the district (their own scope); left out, the whole level",
+    )
+
+
 class ScenarioQuery(Body):
     """The planner's scenario in the query string of a coverage layer."""
 

@@ -8,19 +8,24 @@ from collections.abc import Callable
 
 from flask import Blueprint, Response, abort, request
 
+from gridmap.access.roles import Scope
 from gridmap.coverage.compare import difference_geojson
 from gridmap.coverage.scenario import ScenarioError, parse_query, scenario_coverage, scenario_times
 from gridmap.coverage.time_layer import time_image, time_layer
 from gridmap.errors import CoverageError
 from gridmap.grids import display_geometry
 from gridmap.grids.schema import LEVELS
+from gridmap.views.urls import SCOPED_FROM_LEVEL
 from web import api_models as models
+from web.auth import current_scope
 from web.cache import cache
 from web.openapi import documented
 from web.runtime import current
 
 #: The URL carries the data's version, so a payload never changes: browsers keep it a year.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
+#: A scope's own grids: kept a year by the reader's browser, by no shared cache.
+PRIVATE_CACHE_CONTROL = "private, max-age=31536000, immutable"
 
 Payload = display_geometry.GeoJSONPayload
 
@@ -35,7 +40,16 @@ def _payload(kind: str, level: int) -> Payload:
     return display_geometry.water_geojson(district)
 
 
-def _send(payload: Payload) -> Response:
+@cache.memoize()
+def _scoped_payload(level: int, scope_key: str) -> Payload:
+    district = current().district
+    scope = Scope.of(scope_key.split(","))
+    return display_geometry.level_geojson(
+        district, level, lambda grid: scope.contains(district.chain(grid))
+    )
+
+
+def _send(payload: Payload, cache_control: str = CACHE_CONTROL) -> Response:
     if request.if_none_match.contains(payload.etag):
         response = Response(status=304)
     elif "gzip" in request.accept_encodings:
@@ -44,9 +58,14 @@ def _send(payload: Payload) -> Response:
     else:
         response = Response(payload.raw, mimetype="application/geo+json")
     response.headers["Vary"] = "Accept-Encoding"
-    response.headers["Cache-Control"] = CACHE_CONTROL
+    response.headers["Cache-Control"] = cache_control
     response.set_etag(payload.etag)
     return response
+
+
+def _refusal(status: int, message: str) -> Response:
+    body = json.dumps({"error": message, "status": status, "parameter": "scope"})
+    return Response(body, status=status, mimetype="application/json")
 
 
 @cache.memoize()
@@ -95,6 +114,7 @@ def create_blueprint(
     version: str,
     *,
     layer_payload: Callable[[str, int], Payload] = _payload,
+    scoped_payload: Callable[[int, str], Payload] = _scoped_payload,
     coverage_payload: Callable[[str, str], Payload] = _coverage_payload,
     times_payload: Callable[[str], Payload] = _times_payload,
     difference_payload: Callable[[str, str, str], Payload] = _difference_payload,
@@ -110,6 +130,8 @@ def create_blueprint(
     layer_payload : callable, optional
         Returns the payload of a layer kind (``level``, ``roads-major``, ``roads-minor``,
         ``water``) and level (0 for the non-level layers); default memoized.
+    scoped_payload : callable, optional
+        Returns the payload of a level's grids inside a scope (its ``Scope.key()``).
     coverage_payload : callable, optional
         Returns the payload of ``coverage`` or ``gaps`` for a normalised scenario query.
     times_payload : callable, optional
@@ -211,20 +233,49 @@ def create_blueprint(
             body = json.dumps({"error": str(error)})
             return Response(body, status=400, mimetype="application/json")
 
+    def level_layer(level: int) -> Response:
+        if level < SCOPED_FROM_LEVEL:
+            return _send(layer_payload("level", level))
+        asked = request.args.get("scope", "")
+        reader = current_scope()
+        if not reader.is_all:
+            # A scoped reader gets only their own grids, at the URL naming their scope.
+            if asked != reader.key():
+                return _refusal(
+                    403,
+                    f"level {level} is served only inside your grids: ask with "
+                    f"?scope={reader.key()}",
+                )
+            return _send(scoped_payload(level, asked), PRIVATE_CACHE_CONTROL)
+        if not asked:
+            return _send(layer_payload("level", level))
+        roots = asked.split(",")
+        unknown = [root for root in roots if root not in current().district]
+        if unknown:
+            return _refusal(400, f"scope: no grid {unknown[0]!r} in the district")
+        return _send(scoped_payload(level, Scope.of(roots).key()), PRIVATE_CACHE_CONTROL)
+
     @blueprint.get("/<version>/<name>.geojson")
     @documented(
         "geometry",
-        answers={200: models.FeatureCollection, 304: None, 404: models.ErrorAnswer},
+        query=models.GeometryQuery,
+        answers={200: models.FeatureCollection, 304: None, 400: models.ErrorAnswer,
+                 403: models.ErrorAnswer, 404: models.ErrorAnswer},
         media=geojson, json_media=False,
         path={**versions, "name": {"enum": [*(f"level-{n}" for n in LEVELS),
                                             "roads-major", "roads-minor", "water"]}},
     )  # fmt: skip
     def layer(version: str, name: str) -> Response:
-        """Serve one geometry layer; 404 for an unknown layer or a stale version."""
+        """Serve one geometry layer; 404 for an unknown layer or a stale version.
+
+        From level 3 the grids are a scope's: a reader seeing part of the district asks with
+        ``?scope=`` their scope (403 otherwise) and gets their grids only; a reader of the
+        whole district gets every grid, or those of the scope asked (400 for an unknown grid).
+        """
         check_version(version)
         # Canonical names only: "level-05" or "level-５" (a full-width digit) is no alias.
         if name in {f"level-{level}" for level in LEVELS}:
-            return _send(layer_payload("level", int(name[6:])))
+            return level_layer(int(name[6:]))
         if name in ("roads-major", "roads-minor", "water"):
             return _send(layer_payload(name, 0))
         abort(404, description=f"no geometry layer {name!r}")

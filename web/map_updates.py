@@ -16,6 +16,7 @@ from gridmap.grids.metrics import COVERAGE_METRICS, table_values
 from gridmap.grids.summary import grid_summary
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.incidents.views import INCIDENT_METRICS, incident_values
+from gridmap.views import urls
 from gridmap.views.map_view import VIEWPORT_PX, MapView, build_view, in_scope, shown_grids
 from gridmap.views.url_state import NavState
 from web.local_memo import local_memo
@@ -40,9 +41,9 @@ def last_year_points(store, clock: Clock = system_clock, within=None):
     return store.points(start=now - timedelta(days=365), end=now, within=within)
 
 
-def level_url(level: int) -> str:
-    """Return the display-geometry URL of ``level`` for the loaded data."""
-    return f"/geo/{current().district.version}/level-{level}.geojson"
+def level_url(level: int, scope_key: str = "*") -> str:
+    """Return the display-geometry URL of ``level`` for the loaded data, seen by a scope."""
+    return urls.level_url(current().district.version, level, scope_key)
 
 
 @local_memo(256)

@@ -13,6 +13,8 @@ prefix.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -68,9 +70,11 @@ def upgrade(
 ) -> None:
     """Run the migrations of the tables of ``prefix`` on ``engine`` up to ``revision``.
 
-    On PostgreSQL the run holds a transaction-scoped advisory lock named by the prefix, so
-    workers starting together migrate one after the other (the second finds nothing to do).
-    On SQLite a worker that lost the race to create a table tries once more.
+    Workers starting together migrate one after the other (the second finds nothing to do):
+    on PostgreSQL the run holds a transaction-scoped advisory lock named by the prefix; on a
+    SQLite file, an exclusive lock on ``<file>.migrate-lock`` beside it (SQLite runs a
+    ``CREATE TABLE`` outside the transaction, so two workers could both find no table and
+    both make it). A worker that still loses a race on SQLite tries once more.
     """
     _run(engine, prefix, command.upgrade, revision, lineage)
 
@@ -85,7 +89,31 @@ def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "sce
     _run(engine, prefix, command.downgrade, revision, lineage)
 
 
+@contextmanager
+def _file_lock(engine: sa.Engine) -> Iterator[None]:
+    """Hold an exclusive lock beside a SQLite database file (nothing for other databases)."""
+    path = engine.url.database if engine.dialect.name == "sqlite" else None
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: the retry below is all there is
+        fcntl = None
+    if not path or path == ":memory:" or path.startswith("file:") or fcntl is None:
+        yield
+        return
+    with open(f"{path}.migrate-lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _run(engine: sa.Engine, prefix: str, step, revision: str, lineage: str) -> None:
+    with _file_lock(engine):
+        _steps(engine, prefix, step, revision, lineage)
+
+
+def _steps(engine: sa.Engine, prefix: str, step, revision: str, lineage: str) -> None:
     config = _config(prefix, lineage)
     for attempt in (1, 2):
         try:

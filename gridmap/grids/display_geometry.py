@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,8 +55,10 @@ def _features(ids: list[str], geoms: np.ndarray, props: list[dict] | None = None
     return {"type": "FeatureCollection", "features": features}
 
 
-def level_geojson(district: District, level: int) -> GeoJSONPayload:
-    """Return every grid of ``level`` simplified for display; features carry only their key.
+def level_geojson(
+    district: District, level: int, inside: Callable[[str], bool] | None = None
+) -> GeoJSONPayload:
+    """Return the grids of ``level`` simplified for display; features carry only their key.
 
     The feature id is the grid's short key (``District.key_of``), not its grid id.
 
@@ -65,10 +68,17 @@ def level_geojson(district: District, level: int) -> GeoJSONPayload:
         The loaded district.
     level : int
         1 to 5.
+    inside : callable, optional
+        Keeps only the grids (by id) it answers True for: a reader's scope. The level is
+        simplified whole first, so a kept grid has the same outline as in the whole file.
     """
     grids = district.grids[district.grids["level"] == level]
     geoms = _simplify_coverage(grids.geometry.to_numpy(), TOLERANCE_M[level])
-    keys = [district.key_of[str(g)] for g in grids.index]
+    ids = [str(g) for g in grids.index]
+    if inside is not None:
+        kept = [i for i, g in enumerate(ids) if inside(g)]
+        ids, geoms = [ids[i] for i in kept], geoms[kept]
+    keys = [district.key_of[g] for g in ids]
     return GeoJSONPayload.from_obj(_features(keys, geoms))
 
 

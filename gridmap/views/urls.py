@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from gridmap.coverage.scenario import Scenario
 
@@ -13,9 +13,23 @@ def url_for_layer(version: str, kind: str, level: int = 0) -> str:
     return f"/geo/{version}/{name}.geojson"
 
 
-def level_url(version: str, level: int) -> str:
-    """Return the URL of the grids of ``level`` for the data ``version``."""
-    return url_for_layer(version, "level", level)
+#: Grids from this level down are served only inside the reader's scope (a township officer
+#: gets their own villages' and grids' outlines); the district's and the townships' outlines,
+#: the published administrative map, go to everyone who may see the map.
+SCOPED_FROM_LEVEL = 3
+
+
+def level_url(version: str, level: int, scope_key: str = "*") -> str:
+    """Return the URL of the grids of ``level`` for the data ``version``, seen by a scope.
+
+    ``scope_key`` is ``Scope.key()`` of the reader ("*": the whole district): from
+    :data:`SCOPED_FROM_LEVEL` a scoped reader's URL names their scope (``?scope=``), which the
+    server checks is theirs and answers with their grids only.
+    """
+    url = url_for_layer(version, "level", level)
+    if level >= SCOPED_FROM_LEVEL and scope_key != "*":
+        url += "?scope=" + quote(scope_key, safe=",")
+    return url
 
 
 def coverage_url(version: str, kind: str, scenario: Scenario) -> str:

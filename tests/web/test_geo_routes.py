@@ -8,8 +8,8 @@ import json
 import pytest
 import shapely
 
-from gridmap.views.urls import url_for_layer
-from web.geo_routes import CACHE_CONTROL
+from gridmap.views.urls import level_url, url_for_layer
+from web.geo_routes import CACHE_CONTROL, PRIVATE_CACHE_CONTROL
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +183,72 @@ def test_times_image_is_a_png_a_pixel_a_cell(client, district, tiny_app):
     assert again.status_code == 304
     assert client.get(f"/geo/{district.version}/times.png?profile=x").status_code == 400
     del io
+
+
+# -- a scoped reader's grids ------------------------------------------------------------------
+def keys_of(answer) -> list[str]:
+    return [f["id"] for f in json.loads(answer.data)["features"]]
+
+
+def t1_keys(district, level: int) -> list[str]:
+    return [district.key_of[g] for g in district.level_ids(level) if g.startswith("T1")]
+
+
+@pytest.fixture()
+def township(tiny_app):
+    from tests.auth_support import signed_in
+
+    return signed_in(tiny_app, "demo-township")  # T1 of the tiny district
+
+
+@pytest.mark.parametrize("level", [3, 4, 5])
+def test_a_township_officer_gets_only_their_grids(township, client, district, level):
+    own = township.get(level_url(district.version, level, "T1"))
+    assert own.status_code == 200
+    assert keys_of(own) == t1_keys(district, level)
+    assert 0 < len(keys_of(own)) < len(district.level_ids(level))
+    assert own.headers["Cache-Control"] == PRIVATE_CACHE_CONTROL  # no shared cache keeps it
+    # Each grid has the outline it has in the whole level (simplified whole, then kept).
+    whole = {
+        f["id"]: f["geometry"]
+        for f in json.loads(client.get(url(district, f"level-{level}")).data)["features"]
+    }
+    assert all(f["geometry"] == whole[f["id"]] for f in json.loads(own.data)["features"])
+
+
+@pytest.mark.parametrize("query", ["", "?scope=T2", "?scope=T1,T2", "?scope=T", "?scope=t1"])
+def test_a_township_officer_asking_for_other_grids_is_refused(township, district, query):
+    answer = township.get(url(district, "level-4") + query)
+    assert answer.status_code == 403
+    body = answer.get_json()
+    assert body["parameter"] == "scope" and "?scope=T1" in body["error"]
+    assert b"T2" not in answer.data  # the refusal names nothing of what was asked
+
+
+def test_the_district_and_the_townships_are_everyones_map(township, district):
+    for level in (1, 2):
+        answer = township.get(level_url(district.version, level, "T1"))
+        assert answer.status_code == 200
+        assert len(keys_of(answer)) == len(district.level_ids(level))
+        assert answer.headers["Cache-Control"] == CACHE_CONTROL
+
+
+def test_the_commander_may_ask_any_scope(client, district):
+    whole = client.get(url(district, "level-5"))
+    assert len(keys_of(whole)) == len(district.level_ids(5))
+    part = client.get(url(district, "level-5") + "?scope=T1")
+    assert part.status_code == 200 and keys_of(part) == t1_keys(district, 5)
+    bad = client.get(url(district, "level-5") + "?scope=T1,nowhere")
+    assert bad.status_code == 400
+    assert bad.get_json() == {
+        "error": "scope: no grid 'nowhere' in the district",
+        "status": 400,
+        "parameter": "scope",
+    }
+
+
+def test_level_url_names_a_partial_scope_from_level_3():
+    assert level_url("abc", 3) == "/geo/abc/level-3.geojson"
+    assert level_url("abc", 2, "T1") == "/geo/abc/level-2.geojson"
+    assert level_url("abc", 3, "T1,T2") == "/geo/abc/level-3.geojson?scope=T1,T2"
+    assert level_url("abc", 5, "a b&c") == "/geo/abc/level-5.geojson?scope=a%20b%26c"
