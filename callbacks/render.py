@@ -60,7 +60,7 @@ def crumbs(district: District, scope: Scope, grid_id: str, lang: str) -> list:
 def _step_kind(trigger) -> str | None:
     """Return the navigation step (``navigation.STEPS``) ``trigger`` is, None for no step."""
     if isinstance(trigger, dict):
-        return "crumb" if trigger.get("type") in ("nav-crumb", "stats-child") else None
+        return "crumb" if trigger.get("type") == "nav-crumb" else None
     return {
         ids.MAP_GRAPH: "click",
         ids.UP_BUTTON: "up",
@@ -207,7 +207,6 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.UP_BUTTON, "disabled"),
         Input(ids.MAP_GRAPH, "clickData"),
         Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
-        Input({"type": "stats-child", "index": ALL}, "n_clicks"),
         Input(ids.UP_BUTTON, "n_clicks"),
         Input(ids.SEARCH_DROPDOWN, "value"),
         Input(ids.VIEW_SELECT, "value"),
@@ -220,7 +219,7 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.VERSION_STORE, "data"),
         State(ids.STATS_RANK, "value"),
     )
-    def render(click, _crumbs, _children, _up, found, view, search, *inputs):
+    def render(click, _crumbs, _up, found, view, search, *inputs):
         # A step (click, breadcrumb, 'up', search, view) answers with its URL *and* what the
         # URL shows, in one response: Dash does not rerun a callback for its own outputs, so
         # the URL output is no second round trip. A URL change of its own (back button, deep
@@ -248,7 +247,7 @@ def register(app: Dash, runtime: Runtime) -> None:
                 panels = (no_update,) * 4  # a toggle, filter or language: their own callbacks
             return no_update, shown, *draw(changed, search, *inputs), *panels
         if kind == "crumb" and not value:
-            return (no_update,) * 9  # a freshly drawn breadcrumb or ranking row, not a click
+            return (no_update,) * 9  # a freshly drawn breadcrumb, not a click
         # Every step is checked against the reader's scope on the server: one that would leave
         # their subtrees (a forged click, a stale list) changes nothing.
         value = {
@@ -273,3 +272,22 @@ def register(app: Dash, runtime: Runtime) -> None:
         # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
         shown = no_update if new.view == view else new.view
         return (query, shown, *draw(changed | {ids.URL}, query, *inputs), *panels, top)
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input({"type": "stats-child", "index": ALL}, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def ranking_step(_clicks, search):
+        # A ranking row drills through the URL, which the map callback above draws. Not one of
+        # that callback's inputs: the rows are redrawn by the statistics' own callback too (a
+        # language or filter change), and new rows would trigger it while it was answering the
+        # same change; Dash keeps only the newest answer of a callback, so the map's was lost.
+        clicked = [t for t in ctx.triggered if t.get("value")]
+        if not clicked or not isinstance(ctx.triggered_id, dict):
+            return no_update  # rows freshly drawn, not a click
+        grid = ctx.triggered_prop_ids[clicked[0]["prop_id"]]["index"]
+        new = navigation.step(district, url_state.parse(search), "crumb", grid, current_scope())
+        query = url_state.format_query(new)
+        return no_update if query == (search or "") else query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import sys
 from typing import Any
@@ -136,12 +137,18 @@ def secret_key(settings: Settings) -> str:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32)
+    # Written whole beside it, then linked into place: a worker starting at the same moment
+    # reads either no file or the whole key, never a file made but not yet written.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        with open(path, "x", encoding="ascii") as out:  # "x": another worker may be first
+        with os.fdopen(fd, "w", encoding="ascii") as out:
             out.write(key)
-        path.chmod(0o600)
+        os.link(draft, path)  # fails if another worker was first: theirs is the key
     except FileExistsError:
         return path.read_text().strip()
+    finally:
+        draft.unlink(missing_ok=True)
     return key
 
 

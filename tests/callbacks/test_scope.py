@@ -29,6 +29,7 @@ from tests.dash_http import (
     navigate,
     operations,
     overlay_call,
+    ranking_step,
     render,
     response_of,
 )
@@ -169,13 +170,7 @@ def test_steps_outside_the_scope_change_nothing(township, district):
     assert nav_result(forged) == {}
     searched = navigate(township, "?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", found="T21")
     assert nav_result(searched) == {}
-    ranked = navigate(
-        township,
-        "?grid=T1",
-        json.dumps(ids.stats_child("T2"), sort_keys=True, separators=(",", ":")) + ".n_clicks",
-        children=[("T2", 1)],
-        view="drill",
-    )
+    ranked = ranking_step(township, "?grid=T1", [("T2", 1)], "T2")
     assert nav_result(ranked) == {}
 
 

@@ -84,3 +84,33 @@ def test_versioned_files_are_kept_a_year_and_compressed_once(client):
     # Pages and data are never kept.
     assert "immutable" not in client.get("/planner/").headers.get("Cache-Control", "")
     assert "immutable" not in client.get("/planner/_dash-layout").headers.get("Cache-Control", "")
+
+
+def _read_key(path: str, barrier, keys) -> None:
+    from gridmap.settings import load_settings
+    from web.server import secret_key
+
+    settings = load_settings({"secret_key": "", "secret_key_file": path})
+    barrier.wait()
+    keys.put(secret_key(settings))
+
+
+def test_workers_starting_together_share_one_whole_secret_key(tmp_path):
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    for round_ in range(4):
+        path = tmp_path / f"secret-{round_}"
+        barrier, keys = spawn.Barrier(6), spawn.Queue()
+        workers = [
+            spawn.Process(target=_read_key, args=(str(path), barrier, keys)) for _ in range(6)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        found = {keys.get(timeout=10) for _ in workers}
+        assert len(found) == 1 and len(next(iter(found))) == 64, found
+        assert path.read_text() == next(iter(found))
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
