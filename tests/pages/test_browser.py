@@ -125,3 +125,42 @@ def test_deep_link_and_language_toggle(tiny_app):
             "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
         )
     assert foreign == []
+
+
+def test_a_hover_label_follows_a_language_switch_from_the_keyboard(tiny_app):
+    """The pointer rests on a grid (its label drawn in English) while the keyboard switches the
+    language: the label shown then is the Chinese one (Plotly draws it again from the new
+    figure), never the English one left behind."""
+    require_chromium()
+    label = f"() => [...document.querySelectorAll('{GRAPH} .hoverlayer .hovertext')]"
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/?grid=T1")
+        wait_map_idle(page)
+        child = page.request.get(f"{base}/api/v1/grids/T11").json()["grid"]
+        x, y = page.evaluate(
+            f"""([lon, lat]) => {{
+                const map = {support.map_js(GRAPH)};
+                const p = map.project([lon, lat]);
+                const box = map.getCanvas().getBoundingClientRect();
+                return [box.left + p.x, box.top + p.y];
+            }}""",
+            child["point"],
+        )
+        page.mouse.move(x - 3, y - 3)
+        page.mouse.move(x, y)
+        page.wait_for_function(f"() => ({label})().some(n => n.textContent.includes('Village'))")
+        page.focus("#app-lang-toggle")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "() => document.querySelector('#app-lang-toggle').textContent === 'English'"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
+        )
+        page.wait_for_function(
+            f"() => ({label})().length > 0 && ({label})().every(n => n.textContent.includes('村'))"
+        )
+        page.wait_for_timeout(500)  # and it stays so
+        texts = page.evaluate(f"() => ({label})().map(n => n.textContent)")
+        assert texts and not any("Village" in text for text in texts), texts
+    assert foreign == []
