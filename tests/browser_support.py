@@ -125,9 +125,8 @@ def wait_map_idle(page, graph: str, also: str = "true") -> None:
     page.wait_for_timeout(300)
 
 
-def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
-    """Move to and click the map at ``graph`` where (lon, lat) is drawn (hover first, as a
-    person does: Plotly reports a click on what the pointer hovers)."""
+def hover_lonlat(page, graph: str, lon: float, lat: float) -> tuple[float, float]:
+    """Move the pointer onto the map at ``graph`` where (lon, lat) is drawn; return the point."""
     x, y = page.evaluate(
         f"""([lon, lat]) => {{
             const map = {map_js(graph)};
@@ -139,5 +138,12 @@ def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
     )
     page.mouse.move(x - 3, y - 3)
     page.mouse.move(x, y)
+    return x, y
+
+
+def click_lonlat(page, graph: str, lon: float, lat: float) -> None:
+    """Move to and click the map at ``graph`` where (lon, lat) is drawn (hover first, as a
+    person does: Plotly reports a click on what the pointer hovers)."""
+    x, y = hover_lonlat(page, graph, lon, lat)
     page.wait_for_timeout(250)
     page.mouse.click(x, y)

@@ -47,6 +47,10 @@ _SUITE_VERSION = re.compile(r"/_dash-component-suites/.+\.v[0-9a-z_]+m[0-9]+\.")
 #: Compressed fingerprinted files kept per app: every script and style of the four pages.
 KEPT_FILES = 96
 _FILES = "gridmap_compressed_files"
+#: Text files worth compressing (images and sounds are compressed already or small).
+_COMPRESSED_TYPES = frozenset(
+    {"application/javascript", "text/javascript", "text/css", "application/json", "text/plain"}
+)
 
 
 def _fingerprinted() -> bool:
@@ -85,19 +89,8 @@ def cache_fingerprinted_files(server: Flask) -> None:
             or response.mimetype not in _COMPRESSED_TYPES
         ):
             return response
-        files: OrderedDict = current_app.extensions.setdefault(_FILES, OrderedDict())
-        lock = current_app.extensions.setdefault(_FILES + "_lock", threading.Lock())
         slot = (request.full_path, encoding)
-        with lock:
-            data = files.get(slot)
-            if data is not None:
-                files.move_to_end(slot)
-        if data is None:
-            data = _compress(response.get_data(), encoding)
-            with lock:
-                files[slot] = data
-                while len(files) > KEPT_FILES:
-                    files.popitem(last=False)
+        data = _kept(_FILES, KEPT_FILES, slot, lambda: _compress(response.get_data(), encoding))
         response.set_data(data)
         response.headers["Content-Encoding"] = encoding
         vary = response.headers.get("Vary", "")
@@ -110,12 +103,6 @@ def cache_fingerprinted_files(server: Flask) -> None:
             response.set_etag(f"{etag}:{encoding}")
             response.make_conditional(request.environ)
         return response
-
-
-#: Text files worth compressing (images and sounds are compressed already or small).
-_COMPRESSED_TYPES = frozenset(
-    {"application/javascript", "text/javascript", "text/css", "application/json", "text/plain"}
-)
 
 
 try:  # zstd: what current browsers and HTTP clients ask for first (Python 3.14, else backport)
@@ -157,6 +144,26 @@ def _compress(data: bytes, encoding: str) -> bytes:
     return gzip.compress(data, 6, mtime=0)
 
 
+def _kept(store: str, limit: int, slot: tuple, make: Callable[[], bytes]) -> bytes:
+    """Return the bytes kept for ``slot`` in the app's ``store``, made by ``make()`` when new.
+
+    A store keeps its last ``limit`` slots; what ``make`` raises is not kept.
+    """
+    kept: OrderedDict = current_app.extensions.setdefault(store, OrderedDict())
+    lock = current_app.extensions.setdefault(store + "_lock", threading.Lock())
+    with lock:
+        data = kept.get(slot)
+        if data is not None:
+            kept.move_to_end(slot)
+            return data
+    data = make()
+    with lock:
+        kept[slot] = data
+        while len(kept) > limit:
+            kept.popitem(last=False)
+    return data
+
+
 def compressed_once(key: str, make_text: Callable[[], str], mimetype: str) -> Response:
     """Return the answer ``make_text()`` compressed, compressing each key's text only once.
 
@@ -169,19 +176,9 @@ def compressed_once(key: str, make_text: Callable[[], str], mimetype: str) -> Re
     encoding = _encoding(request.headers.get("Accept-Encoding", ""))
     if encoding is None:
         return current_app.response_class(make_text(), mimetype=mimetype)
-    bodies: OrderedDict = current_app.extensions.setdefault(_BODIES, OrderedDict())
-    lock = current_app.extensions.setdefault(_BODIES + "_lock", threading.Lock())
-    slot = (key, encoding)
-    with lock:
-        data = bodies.get(slot)
-        if data is not None:
-            bodies.move_to_end(slot)
-    if data is None:
-        data = _compress(make_text().encode(), encoding)
-        with lock:
-            bodies[slot] = data
-            while len(bodies) > KEPT_BODIES:
-                bodies.popitem(last=False)
+    data = _kept(
+        _BODIES, KEPT_BODIES, (key, encoding), lambda: _compress(make_text().encode(), encoding)
+    )
     response = current_app.response_class(data, mimetype=mimetype)
     response.headers["Content-Encoding"] = encoding
     response.headers["Vary"] = "Accept-Encoding"

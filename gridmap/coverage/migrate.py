@@ -23,6 +23,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+try:  # POSIX: the lock beside a SQLite file; elsewhere the retry below is all there is
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None
+
 #: The migration scripts (``alembic.ini`` at the root points here too).
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -93,10 +98,6 @@ def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "sce
 def _file_lock(engine: sa.Engine) -> Iterator[None]:
     """Hold an exclusive lock beside a SQLite database file (nothing for other databases)."""
     path = engine.url.database if engine.dialect.name == "sqlite" else None
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: the retry below is all there is
-        fcntl = None
     if not path or path == ":memory:" or path.startswith("file:") or fcntl is None:
         yield
         return

@@ -55,6 +55,20 @@ def _features(ids: list[str], geoms: np.ndarray, props: list[dict] | None = None
     return {"type": "FeatureCollection", "features": features}
 
 
+def _level_outlines(district: District, level: int) -> tuple[list[str], np.ndarray]:
+    """Return (grid ids, simplified outlines) of ``level``, simplified once per district.
+
+    The whole level is simplified as one coverage, so the whole file and a scope's part of it
+    draw a grid with the same outline.
+    """
+    key = ("display-outlines", level)
+    if key not in district.memo:
+        grids = district.grids[district.grids["level"] == level]
+        geoms = _simplify_coverage(grids.geometry.to_numpy(), TOLERANCE_M[level])
+        district.memo[key] = ([str(g) for g in grids.index], geoms)
+    return district.memo[key]
+
+
 def level_geojson(
     district: District, level: int, inside: Callable[[str], bool] | None = None
 ) -> GeoJSONPayload:
@@ -69,12 +83,9 @@ def level_geojson(
     level : int
         1 to 5.
     inside : callable, optional
-        Keeps only the grids (by id) it answers True for: a reader's scope. The level is
-        simplified whole first, so a kept grid has the same outline as in the whole file.
+        Keeps only the grids (by id) it answers True for: a reader's scope.
     """
-    grids = district.grids[district.grids["level"] == level]
-    geoms = _simplify_coverage(grids.geometry.to_numpy(), TOLERANCE_M[level])
-    ids = [str(g) for g in grids.index]
+    ids, geoms = _level_outlines(district, level)
     if inside is not None:
         kept = [i for i, g in enumerate(ids) if inside(g)]
         ids, geoms = [ids[i] for i in kept], geoms[kept]

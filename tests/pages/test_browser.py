@@ -137,17 +137,7 @@ def test_a_hover_label_follows_a_language_switch_from_the_keyboard(tiny_app):
         page.goto(base + "/?grid=T1")
         wait_map_idle(page)
         child = page.request.get(f"{base}/api/v1/grids/T11").json()["grid"]
-        x, y = page.evaluate(
-            f"""([lon, lat]) => {{
-                const map = {support.map_js(GRAPH)};
-                const p = map.project([lon, lat]);
-                const box = map.getCanvas().getBoundingClientRect();
-                return [box.left + p.x, box.top + p.y];
-            }}""",
-            child["point"],
-        )
-        page.mouse.move(x - 3, y - 3)
-        page.mouse.move(x, y)
+        support.hover_lonlat(page, GRAPH, *child["point"])
         page.wait_for_function(f"() => ({label})().some(n => n.textContent.includes('Village'))")
         page.focus("#app-lang-toggle")
         page.keyboard.press("Enter")
