@@ -1,8 +1,9 @@
 """Wire the incident filters, playback, live refresh, statistics and detail.
 
 The overlays (heat, single incidents) go out with the grids in callbacks/render.py; so do the
-statistics panel of a new grid and the cleared incident detail when the URL changes (one round
-trip per step): the callbacks here answer the filters, version, language and ranking.
+statistics panel of a new grid, the cleared incident detail when the URL changes and the detail
+of a clicked incident (one round trip per step or click): the callbacks here answer the
+filters, version, language and ranking.
 """
 
 from __future__ import annotations
@@ -62,6 +63,27 @@ def statistics_panel(
         return None
     stats = grid_statistics_of(district, scope, search, filters_key, version, rank, lang)
     return [] if stats is None else stats_panel(stats[1], lang)
+
+
+def clicked_incident(runtime: Runtime, click: dict | None, lang: str) -> list | None:
+    """Return the detail of the incident a map click is on; None for a click on anything else.
+
+    An unknown incident, one outside the reader's grids, or a reader who may not read single
+    incidents all get the same empty detail. The map's callback answers the click with it
+    (callbacks/render.py): one round trip per click, a grid's or an incident's.
+    """
+    from ui.stats_panel import incident_detail as detail
+
+    point = ((click or {}).get("points") or [{}])[0]
+    if point.get("curveNumber") != INCIDENT_TRACE:
+        return None
+    district = runtime.district
+    row = runtime.incident_store.get(str(point.get("customdata")))
+    chain = [row.get(f"g{level}") for level in range(1, 6)] if row else []
+    readable = row is not None and may_read_incidents()
+    if not readable or not current_scope().contains(g for g in chain if g):
+        return []
+    return detail(row, incident_grid_name(district, row, lang), lang, district.categories)
 
 
 def register(app: Dash, runtime: Runtime) -> None:
@@ -177,29 +199,6 @@ def register(app: Dash, runtime: Runtime) -> None:
             "filename": statistics_filename(selected),
             "type": "text/csv",
         }
-
-    @app.callback(
-        # Navigation clears the detail in the map's answer (callbacks/render.py).
-        Output(ids.INCIDENT_DETAIL, "children", allow_duplicate=True),
-        Input(ids.MAP_GRAPH, "clickData"),
-        State(ids.LANG_STORE, "data"),
-        prevent_initial_call=True,
-    )
-    def incident_detail(click, lang):
-        from ui.stats_panel import incident_detail as detail
-
-        point = ((click or {}).get("points") or [{}])[0]
-        if point.get("curveNumber") != INCIDENT_TRACE:
-            return no_update
-        row = runtime.incident_store.get(str(point.get("customdata")))
-        chain = [row.get(f"g{level}") for level in range(1, 6)] if row else []
-        if (
-            row is None
-            or not may_read_incidents()
-            or not current_scope().contains(g for g in chain if g)
-        ):
-            return []  # unknown, not readable, or outside the reader's scope: the same answer
-        return detail(row, incident_grid_name(district, row, lang), lang, district.categories)
 
     @app.callback(
         Output(ids.CATEGORY_SELECT, "options"),

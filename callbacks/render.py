@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dash import ALL, Dash, Input, Output, Patch, State, ctx, no_update
+from dash import Dash, Input, Output, Patch, State, ctx, no_update
 
 from callbacks.dispatch_stats import dispatch_panel
-from callbacks.incidents import statistics_panel
+from callbacks.incidents import clicked_incident, statistics_panel
 from callbacks.overlays import overlay_changes
 from gridmap.access.roles import Scope
 from gridmap.grids.district import District
@@ -58,9 +58,10 @@ def crumbs(district: District, scope: Scope, grid_id: str, lang: str) -> list:
 
 
 def _step_kind(trigger) -> str | None:
-    """Return the navigation step (``navigation.STEPS``) ``trigger`` is, None for no step."""
-    if isinstance(trigger, dict):
-        return "crumb" if trigger.get("type") == "nav-crumb" else None
+    """Return the navigation step (``navigation.STEPS``) ``trigger`` is, None for no step.
+
+    The breadcrumb and the ranking rows are links: a URL change, drawn as one.
+    """
     return {
         ids.MAP_GRAPH: "click",
         ids.UP_BUTTON: "up",
@@ -81,8 +82,7 @@ def _changed() -> tuple[frozenset, object, object]:
         for t in ctx.triggered
         if t["prop_id"] in ctx.triggered_prop_ids
     ]
-    # The named inputs (a breadcrumb's or ranking row's pattern id is a step, found below).
-    keys = frozenset(c for c, _ in changed if isinstance(c, str))
+    keys = frozenset(c for c, _ in changed)
     steps = [(c, v) for c, v in changed if _step_kind(c) is not None]
     trigger, value = (steps or changed or [(None, None)])[0]
     return keys, trigger, value
@@ -206,7 +206,6 @@ def register(app: Dash, runtime: Runtime) -> None:
         Output(ids.INCIDENT_DETAIL, "children"),
         Output(ids.UP_BUTTON, "disabled"),
         Input(ids.MAP_GRAPH, "clickData"),
-        Input({"type": "nav-crumb", "index": ALL}, "n_clicks"),
         Input(ids.UP_BUTTON, "n_clicks"),
         Input(ids.SEARCH_DROPDOWN, "value"),
         Input(ids.VIEW_SELECT, "value"),
@@ -219,14 +218,15 @@ def register(app: Dash, runtime: Runtime) -> None:
         Input(ids.VERSION_STORE, "data"),
         State(ids.STATS_RANK, "value"),
     )
-    def render(click, _crumbs, _up, found, view, search, *inputs):
-        # A step (click, breadcrumb, 'up', search, view) answers with its URL *and* what the
-        # URL shows, in one response: Dash does not rerun a callback for its own outputs, so
-        # the URL output is no second round trip. A URL change of its own (back button, deep
-        # link, first load) is drawn here too. The statistics panel, the dispatch figures, the
-        # incident detail and the 'up' button follow the URL's grid in the same answer (no
-        # callback of this page takes the URL as an input besides this one): sent when the
-        # grid changed, else left alone.
+    def render(click, _up, found, view, search, *inputs):
+        # A step (click, 'up', search, view) answers with its URL *and* what the URL shows, in
+        # one response: Dash does not rerun a callback for its own outputs, so the URL output
+        # is no second round trip. A URL change of its own (a breadcrumb or ranking link, the
+        # back button, a deep link, the first load) is drawn here too. The statistics panel,
+        # the dispatch figures, the incident detail and the 'up' button follow the URL's grid
+        # in the same answer (no callback of this page takes the URL as an input besides this
+        # one): sent when the grid changed, else left alone. A click on an incident answers
+        # its detail.
         *inputs, rank = inputs
         lang, _metric, _layers, _size, filters_key, version = inputs
         changed, trigger, value = _changed()
@@ -246,13 +246,12 @@ def register(app: Dash, runtime: Runtime) -> None:
             else:
                 panels = (no_update,) * 4  # a toggle, filter or language: their own callbacks
             return no_update, shown, *draw(changed, search, *inputs), *panels
-        if kind == "crumb" and not value:
-            return (no_update,) * 9  # a freshly drawn breadcrumb, not a click
+        if kind == "click" and (shown := clicked_incident(runtime, click, lang)) is not None:
+            return (*(no_update,) * 7, shown, no_update)  # an incident's detail, no step
         # Every step is checked against the reader's scope on the server: one that would leave
         # their subtrees (a forged click, a stale list) changes nothing.
         value = {
             "click": lambda: grid_click_points(click),
-            "crumb": lambda: trigger["index"],
             "search": lambda: found,
             "view": lambda: view,
         }.get(kind, lambda: None)()
@@ -272,22 +271,3 @@ def register(app: Dash, runtime: Runtime) -> None:
         # The step's view (breadcrumb, 'up' and search return to drilling) goes to the selector.
         shown = no_update if new.view == view else new.view
         return (query, shown, *draw(changed | {ids.URL}, query, *inputs), *panels, top)
-
-    @app.callback(
-        Output(ids.URL, "search", allow_duplicate=True),
-        Input({"type": "stats-child", "index": ALL}, "n_clicks"),
-        State(ids.URL, "search"),
-        prevent_initial_call=True,
-    )
-    def ranking_step(_clicks, search):
-        # A ranking row drills through the URL, which the map callback above draws. Not one of
-        # that callback's inputs: the rows are redrawn by the statistics' own callback too (a
-        # language or filter change), and new rows would trigger it while it was answering the
-        # same change; Dash keeps only the newest answer of a callback, so the map's was lost.
-        clicked = [t for t in ctx.triggered if t.get("value")]
-        if not clicked or not isinstance(ctx.triggered_id, dict):
-            return no_update  # rows freshly drawn, not a click
-        grid = ctx.triggered_prop_ids[clicked[0]["prop_id"]]["index"]
-        new = navigation.step(district, url_state.parse(search), "crumb", grid, current_scope())
-        query = url_state.format_query(new)
-        return no_update if query == (search or "") else query

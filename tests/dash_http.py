@@ -111,7 +111,6 @@ def map_inputs(
     search,
     *,
     click=None,
-    crumbs=(),
     up=None,
     found=None,
     view=...,
@@ -124,13 +123,11 @@ def map_inputs(
 ) -> list:
     """Return the inputs of the map page's callback, in its order.
 
-    ``crumbs`` are (grid, n_clicks) pairs of the breadcrumb's buttons; the view selector shows
-    the URL's view unless ``view`` says otherwise.
+    The view selector shows the URL's view unless ``view`` says otherwise.
     """
     view = url_state.parse(search).view if view is ... else view
     return [
         (ids.MAP_GRAPH, "clickData", click),
-        [(ids.crumb(g), "n_clicks", n) for g, n in crumbs],
         (ids.UP_BUTTON, "n_clicks", up),
         (ids.SEARCH_DROPDOWN, "value", found),
         (ids.VIEW_SELECT, "value", view),
@@ -227,39 +224,38 @@ def crumb_ids(breadcrumb) -> list[str]:
     return [n["props"]["id"]["index"] for n in breadcrumb if "id" in n["props"]]
 
 
-def navigate(client, search, changed, *, click=None, crumbs=(), up=None, found=None, view=...):
+def navigate(client, search, changed, *, click=None, up=None, found=None, view=...):
     """Post the map callback as a step does, with ``changed`` ('id.prop') as the trigger.
 
     The view selector shows the URL's view unless ``view`` says otherwise. The answer holds the
     step's URL and view (:func:`nav_result`) and, when the URL changed, what it shows.
     """
-    kwargs = dict(click=click, crumbs=crumbs, up=up, found=found, view=view)
+    kwargs = dict(click=click, up=up, found=found, view=view)
     return map_call(client, search, [changed], **kwargs)
 
 
-def ranking_step(client, search, rows, clicked):
-    """Post the ranking rows' callback as a click on the row of ``clicked`` does.
+def links(children) -> dict[str, str]:
+    """Return {grid: href} of the links (breadcrumb, ranking rows) in serialised ``children``."""
+    found: dict[str, str] = {}
 
-    ``rows`` are (grid, n_clicks) pairs of the rows' buttons; the answer is the URL the click
-    leads to (:func:`nav_result`), which the map callback then draws as a URL change.
-    """
-    specs = client.get("/_dash-dependencies").get_json()
-    spec = next(
-        s
-        for s in specs
-        if s["output"].startswith(f"{ids.URL}.search@")
-        and any("stats-child" in json.dumps(i["id"]) for i in s["inputs"])
-    )
-    output = (ids.URL, spec["output"].split(".", 1)[1])
-    changed = json.dumps(ids.stats_child(clicked), sort_keys=True, separators=(",", ":"))
-    buttons = [(ids.stats_child(g), "n_clicks", n) for g, n in rows]
-    state = [(ids.URL, "search", search)]
-    return call(client, [output], [buttons], state, changed=[changed + ".n_clicks"])
+    def walk(node):
+        if isinstance(node, list):
+            for child in node:
+                walk(child)
+        elif isinstance(node, dict) and "props" in node:
+            props = node["props"]
+            if node.get("type") == "Link" and isinstance(props.get("id"), dict):
+                found[props["id"]["index"]] = props["href"]
+            walk(props.get("children"))
+
+    walk(children)
+    return found
 
 
-def crumb_changed(grid_id: str) -> str:
-    """Return the changedPropIds entry of a click on the breadcrumb button of ``grid_id``."""
-    return json.dumps(ids.crumb(grid_id), sort_keys=True, separators=(",", ":")) + ".n_clicks"
+def incident_click(client, click, search="?grid=T111", lang="en", **kwargs):
+    """Post the map callback as a click on the map does (an incident's point: its detail)."""
+    changed = [f"{ids.MAP_GRAPH}.clickData"]
+    return map_call(client, search, changed, click=click, lang=lang, **kwargs)
 
 
 def nav_result(resp) -> dict:

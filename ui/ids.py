@@ -22,7 +22,7 @@ SIGN_OUT = "app-sign-out"
 
 
 def crumb(grid_id: str) -> dict:
-    """Return the id of the breadcrumb button leading to ``grid_id``."""
+    """Return the id of the breadcrumb link leading to ``grid_id``."""
     return {"type": "nav-crumb", "index": grid_id}
 
 
@@ -52,7 +52,7 @@ INCIDENT_DETAIL = "incident-detail"
 
 
 def stats_child(grid_id: str) -> dict:
-    """Return the id of the ranking-table button that drills into ``grid_id``."""
+    """Return the id of the ranking-table link that drills into ``grid_id``."""
     return {"type": "stats-child", "index": grid_id}
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dash import html
+from dash import dcc, html
 
 from gridmap.i18n import name_of, t
+from gridmap.views.url_state import link_to
 from ui import ids
 
 MAX_POSTS_LISTED = 12
@@ -16,18 +17,26 @@ def _fmt(value: float | int | None, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _href(brief: dict) -> str:
+    """Return where a breadcrumb link of ``brief`` leads (the district's URL carries no grid)."""
+    return link_to(None if brief["level"] == 1 else brief["grid_id"])
+
+
 def breadcrumb(chain: list[dict], lang: str, others: list[dict] = ()) -> list:
-    """Return the path from the top to the selected grid: every step but the last a button.
+    """Return the path from the top to the selected grid: every step but the last a link.
 
     ``chain`` lists grid briefs (grid_id, level, name_zh, name_en) from the top of the reader's
     tree (the district, or the root of their scope) down. ``others`` are the reader's other
-    roots, offered first as buttons (a reader with several grids reaches each of them).
+    roots, offered first as links (a reader with several grids reaches each of them). A link
+    changes the URL, which the map draws: no callback listens to the breadcrumb (pattern-matched
+    inputs cost the page a round trip and a pass over every component on each drill).
     """
     items: list = []
     for brief in others:
         items.append(
-            html.Button(
+            dcc.Link(
                 name_of(brief, lang),
+                href=_href(brief),
                 id=ids.crumb(brief["grid_id"]),
                 className="crumb crumb-root",
                 title=t(f"level-{brief['level']}", lang),
@@ -41,7 +50,13 @@ def breadcrumb(chain: list[dict], lang: str, others: list[dict] = ()) -> list:
             items.append(html.Span("›", className="crumb-sep"))
         if i < len(chain) - 1:
             items.append(
-                html.Button(label, id=ids.crumb(brief["grid_id"]), className="crumb", title=level)
+                dcc.Link(
+                    label,
+                    href=_href(brief),
+                    id=ids.crumb(brief["grid_id"]),
+                    className="crumb",
+                    title=level,
+                )
             )
         else:
             items.append(html.Span(label, className="crumb crumb-current", title=level))

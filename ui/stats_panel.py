@@ -8,6 +8,7 @@ from dash import dcc, html
 from gridmap.i18n import t
 from gridmap.incidents.categories import DEFAULTS, Categories
 from gridmap.incidents.views import category_label
+from gridmap.views.url_state import link_to
 from layers.stats_figures import category_figure, trend_figure
 from ui import ids
 from ui.graph_config import with_locale
@@ -78,8 +79,9 @@ def stats_panel(stats: dict, lang: str) -> list:
                     [
                         html.Td(row["rank"]),
                         html.Td(
-                            html.Button(
+                            dcc.Link(
                                 row["name"],
+                                href=link_to(row["grid_id"]),
                                 id=ids.stats_child(row["grid_id"]),
                                 className="link-button",
                             )

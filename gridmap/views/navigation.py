@@ -1,4 +1,4 @@
-"""Navigation rules: what a map click, a breadcrumb, 'up', search or view change selects."""
+"""Navigation rules: what a map click, 'up', a search or a view change selects."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def at_top(district: District, state: NavState, scope: Scope | None = None) -> b
 def clamp(district: District, before: NavState, after: NavState, scope: Scope | None) -> NavState:
     """Return ``after`` when its grid lies inside ``scope``, else ``before`` (the step refused).
 
-    A drill, breadcrumb, 'up', search or ranking click that would leave the reader's subtrees
+    A drill, 'up' or search that would leave the reader's subtrees
     (a forged request, a stale page) changes nothing.
     """
     grid = after.grid if after.grid is not None else home_grid(district, scope)
@@ -101,9 +101,9 @@ def canonical(district: District, state: NavState) -> NavState:
     return state
 
 
-#: The user steps :func:`step` knows: a map click, a breadcrumb or ranking-row click, 'up', a
-#: search pick and a view change.
-STEPS = ("click", "crumb", "up", "search", "view")
+#: The user steps :func:`step` knows: a map click, 'up', a search pick and a view change (the
+#: breadcrumb and the ranking rows are links, :func:`url_state.link_to`: a URL change).
+STEPS = ("click", "up", "search", "view")
 
 
 def step(
@@ -116,7 +116,7 @@ def step(
     """Return the canonical state a user step of ``kind`` (one of :data:`STEPS`) leads to.
 
     ``value`` is the step's own datum: the click's points that may select a grid ("click"),
-    the grid of a breadcrumb or ranking row ("crumb"), the grid picked in the search ("search",
+    the grid picked in the search ("search",
     None or an unknown id: nothing) or the view chosen ("view", None: back to drilling). A step
     that would leave the reader's ``scope`` (None: the whole district) changes nothing.
     """
@@ -124,8 +124,6 @@ def step(
         points = value or []
         grid = clicked_grid(district, state, points[0], scope) if points else None
         new = select(state, grid)
-    elif kind == "crumb":
-        new = select(state, value, drill=True)
     elif kind == "up":
         new = up(district, state, scope)
     elif kind == "search":

@@ -39,3 +39,13 @@ def format_query(state: NavState) -> str:
     if state.view != "drill":
         params["view"] = state.view
     return "?" + urlencode(params) if params else ""
+
+
+def link_to(grid_id: str | None) -> str:
+    """Return the href of a link drilling at ``grid_id`` (None: the district), for a breadcrumb.
+
+    A link is a URL change like any other: the server draws it inside the reader's scope (one
+    outside shows their home grid with a notice), so it needs no step of its own. The district's
+    link is a bare ``?`` (an empty href would keep the current query).
+    """
+    return format_query(NavState(grid=grid_id)) or "?"

@@ -20,16 +20,15 @@ from tests.auth_support import signed_in
 from tests.callbacks.incident_support import find, strings, unchanged
 from tests.dash_http import (
     call,
-    crumb_changed,
     crumb_ids,
     dependency_output,
     find_component,
     grids_of,
+    incident_click,
     nav_result,
     navigate,
     operations,
     overlay_call,
-    ranking_step,
     render,
     response_of,
 )
@@ -166,12 +165,8 @@ def test_steps_outside_the_scope_change_nothing(township, district):
     )
     assert nav_result(navigate(township, "?grid=T1", f"{ids.UP_BUTTON}.n_clicks", up=1)) == {}
     assert nav_result(navigate(township, "", f"{ids.UP_BUTTON}.n_clicks", up=1)) == {}
-    forged = navigate(township, "?grid=T11", crumb_changed("T"), crumbs=[("T", 1)])
-    assert nav_result(forged) == {}
     searched = navigate(township, "?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", found="T21")
     assert nav_result(searched) == {}
-    ranked = ranking_step(township, "?grid=T1", [("T2", 1)], "T2")
-    assert nav_result(ranked) == {}
 
 
 def test_steps_inside_the_scope_work(township, commander, district):
@@ -309,10 +304,7 @@ def test_the_csv_export_stays_inside(township, commander, district, version):
 
 def detail(client, incident_id, search="?grid=T111"):
     click = {"points": [{"curveNumber": POINTS, "pointNumber": 0, "customdata": incident_id}]}
-    output = dependency_output(client, ids.INCIDENT_DETAIL, "children", ids.MAP_GRAPH)
-    return call(
-        client, [output], [(ids.MAP_GRAPH, "clickData", click)], [(ids.LANG_STORE, "data", "en")]
-    )
+    return incident_click(client, click, search)
 
 
 def test_the_detail_of_an_incident_outside_is_unknown(township, commander, district):

@@ -15,7 +15,7 @@ from flask import Flask
 from gridmap.incidents.store import IncidentStore
 from layers.map_figure import INCIDENT_TRACE
 from tests.auth_support import signed_in
-from tests.dash_http import call, dependency_output, response_of
+from tests.dash_http import incident_click, response_of
 from tests.incident_fixtures import (
     NOW,
     open_store,
@@ -191,9 +191,7 @@ def test_nul_in_a_callbacks_customdata(make_tiny_app, tmp_path, backend):
         stack.callback(lambda: app.server.extensions["gridmap"].engine.dispose())
         click = {"points": [{"curveNumber": INCIDENT_TRACE, "customdata": "a\x00b"}]}
         client = signed_in(app)
-        output = dependency_output(client, ids.INCIDENT_DETAIL, "children", ids.MAP_GRAPH)
-        inputs = [(ids.MAP_GRAPH, "clickData", click)]
-        response = call(client, [output], inputs, [(ids.LANG_STORE, "data", "en")])
+        response = incident_click(client, click)
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         assert response_of(response)[ids.INCIDENT_DETAIL]["children"] == []
 

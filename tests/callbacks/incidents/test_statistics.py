@@ -20,11 +20,11 @@ from tests.callbacks.incident_support import (
 )
 from tests.dash_http import (
     call,
-    crumb_changed,
     dependency_output,
+    incident_click,
+    links,
     map_call,
     nav_result,
-    ranking_step,
     response_of,
 )
 from ui import ids
@@ -146,10 +146,8 @@ def test_export_follows_the_status_filter(client, store):
 
 # -- incident detail ------------------------------------------------------------------------
 def detail(client, click, lang="en"):
-    output = dependency_output(client, ids.INCIDENT_DETAIL, "children", ids.MAP_GRAPH)
-    return call(
-        client, [output], [(ids.MAP_GRAPH, "clickData", click)], [(ids.LANG_STORE, "data", lang)]
-    )
+    # The map's own callback answers a click on an incident (no second request per click).
+    return incident_click(client, click, lang=lang)
 
 
 def test_click_on_an_incident_shows_it(client):
@@ -167,15 +165,22 @@ def test_click_on_an_incident_shows_it(client):
 @pytest.mark.parametrize(
     "click",
     [
-        {"points": [{"curveNumber": 0, "location": "k1", "customdata": "T1111"}]},
         {"points": [{"curveNumber": 3, "lon": 114.81, "lat": 33.71}]},
-        {"points": [{"curveNumber": 2, "customdata": "P1"}]},
+        {"points": [{"curveNumber": 0, "location": "no-such-key"}]},
         {"points": []},
         None,
     ],
 )
 def test_other_clicks_leave_the_detail(client, click):
     assert unchanged(detail(client, click))
+
+
+def test_a_click_on_a_grid_drills_and_clears_the_detail(client, app):
+    key = app.server.extensions["gridmap"].district.key_of["T1111"]
+    click = {"points": [{"curveNumber": 0, "location": key}]}
+    answer = response_of(incident_click(client, click, filters=MARCH))
+    assert answer[ids.URL]["search"] == "?grid=T1111"
+    assert answer[ids.INCIDENT_DETAIL]["children"] == []
 
 
 def test_unknown_incident_clears_the_detail(client):
@@ -211,27 +216,15 @@ def navigate(client, search, changed, click=None):
     return map_call(client, search, [changed], click=click, view="drill")
 
 
-def test_stats_child_row_drills(client):
-    resp = ranking_step(client, "", [("T1", None), ("T2", 1)], "T2")
-    assert nav_result(resp) == {"search": "?grid=T2"}
-    resp = ranking_step(client, "?grid=T11", [("T111", None), ("T112", 2)], "T112")
-    assert nav_result(resp) == {"search": "?grid=T112"}
-    # Back to drilling from a whole-level view, as the breadcrumb does.
-    resp = ranking_step(client, "?grid=T1&view=level-5", [("T11", 1)], "T11")
-    assert nav_result(resp) == {"search": "?grid=T11"}
-
-
-def test_freshly_drawn_stats_rows_do_nothing(client):
-    resp = ranking_step(client, "", [("T1", None), ("T2", None)], "T1")
-    assert nav_result(resp) == {}
-
-
-def test_the_map_callback_no_longer_listens_to_the_ranking_rows(client):
-    # New rows (the statistics' own callback redraws them on a language or filter change)
-    # must not trigger the map callback: Dash would drop the answer it was waiting for.
-    specs = client.get("/_dash-dependencies").get_json()
-    render = next(s for s in specs if s["output"].startswith(f"..{ids.URL}.search"))
-    assert not any("stats-child" in json.dumps(i["id"]) for i in render["inputs"])
+def test_stats_child_rows_link_to_their_grid(client, store):
+    # A row is a link to the grid's URL, back to drilling (the map draws that URL as any
+    # other: inside the reader's scope); nothing listens to the rows themselves.
+    version = store.version()
+    panel = response_of(statistics(client, "", version=version))[ids.STATS_PANEL]["children"]
+    assert links(panel) == {"T1": "?grid=T1", "T2": "?grid=T2"}
+    panel = response_of(statistics(client, "?grid=T11&view=level-5", version=version))
+    expected = {"T111": "?grid=T111", "T112": "?grid=T112"}
+    assert links(panel[ids.STATS_PANEL]["children"]) == expected
 
 
 @pytest.mark.parametrize("curve", [3, 4])
@@ -291,7 +284,6 @@ def test_a_drill_answers_the_new_grids_statistics(client, app, store, lang, rank
 @pytest.mark.parametrize(
     "search, changed, kwargs",
     [
-        ("?grid=T11", crumb_changed("T1"), dict(crumbs=[("T1", 1), ("T11", None)])),
         ("?grid=T11", f"{ids.UP_BUTTON}.n_clicks", dict(up=1)),
         ("?grid=T1", f"{ids.SEARCH_DROPDOWN}.value", dict(found="T11")),
         ("?grid=T11", f"{ids.URL}.search", {}),  # the back button, a deep link
