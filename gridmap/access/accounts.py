@@ -135,16 +135,7 @@ class AccountStore:
                 f"{migrate.head(LINEAGE)!r}): run a newer version of the app, or restore "
                 "a backup made for this one"
             )
-        fresh = revision is None and not sa.inspect(self.engine).has_table(self.users.name)
-        if fresh:
-            try:
-                self.metadata.create_all(self.engine, checkfirst=True)
-            except sa.exc.DatabaseError:
-                # Another worker created them between the check and the create.
-                self.metadata.create_all(self.engine, checkfirst=True)
-            migrate.stamp(self.engine, self.prefix, lineage=LINEAGE)
-        else:
-            migrate.upgrade(self.engine, self.prefix, lineage=LINEAGE)
+        migrate.bring_to_head(self.engine, self.prefix, LINEAGE, self.metadata, self.users.name)
 
     def _now(self) -> str:
         return _stamp(self.clock())

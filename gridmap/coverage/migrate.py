@@ -84,6 +84,31 @@ def upgrade(
     _run(engine, prefix, command.upgrade, revision, lineage)
 
 
+def bring_to_head(
+    engine: sa.Engine, prefix: str, lineage: str, metadata: sa.MetaData, probe: str
+) -> None:
+    """Make the tables of ``metadata`` at the newest schema, or migrate them there, rows kept.
+
+    A new database (no revision stamped, no table ``probe``) gets the tables at once and is
+    stamped; an older one is upgraded in place. The whole check-create-stamp runs under the
+    lock :func:`upgrade` holds, so workers starting together on a new database do it one after
+    the other (the second finds the tables made and stamped).
+    """
+    with _file_lock(engine):
+        fresh = current(engine, prefix, lineage) is None and not sa.inspect(engine).has_table(probe)
+        if not fresh:
+            _steps(engine, prefix, command.upgrade, "head", lineage)
+            return
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(
+                    sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
+                    {"name": f"gridmap-migrate:{lineage}:{prefix}"},
+                )
+            metadata.create_all(conn, checkfirst=True)
+        _steps(engine, prefix, command.stamp, "head", lineage)
+
+
 def stamp(engine: sa.Engine, prefix: str = "", lineage: str = "scenarios") -> None:
     """Mark the tables of ``prefix`` as at the newest revision (just made at that schema)."""
     _run(engine, prefix, command.stamp, "head", lineage)
