@@ -1,5 +1,5 @@
-/* Plotly map updates that leave unchanged traces alone, and apply at once; a click's request
-   sent before the map draws its next frame.
+/* Plotly map updates that leave unchanged traces alone, and apply at once; tiles cut once for
+   the deeper levels; a click's request sent before the map draws its next frame.
 
    On every figure update (a drill's Patch, a filter, a recolour) Plotly's map subplot calls
    update() on each of its traces, and each update re-sets the trace's MapLibre source: the
@@ -60,12 +60,54 @@
     }
   }
 
+  // Tiles cut once for every deeper level. MapLibre cuts a GeoJSON source into tiles for each
+  // zoom it is shown at (up to zoom 18): every drill asked its worker for new tiles of every
+  // source (grids, outlines, roads, water, posts, heat), and the batches that came back late
+  // cost a frame each (one worker on this machine's two cores). Cut no deeper than zoom
+  // MAX_TILE_ZOOM, tiles are drawn magnified below it: at zoom 16 a tile unit is about 2 m, a
+  // pixel 1.9 m. The shapes are simplified on the server already (shared edges kept shared),
+  // so the tiles keep every vertex (tolerance 0) and neighbouring grids still meet.
+  var MAX_TILE_ZOOM = 11;
+
+  function tuned(options) {
+    if (!options || options.type !== "geojson" || options.maxzoom !== undefined) return options;
+    var out = {};
+    for (var k in options) out[k] = options[k];
+    out.maxzoom = MAX_TILE_ZOOM;
+    out.tolerance = 0;
+    return out;
+  }
+
+  function tileOnce(map) {
+    if (!map || map.__gridmapTiles) return;
+    map.__gridmapTiles = true;
+    var addSource = map.addSource;
+    map.addSource = function (id, options) {
+      return addSource.call(this, id, tuned(options));
+    };
+    // The sources made before (the first plot's): the same options, their tiles cut anew.
+    var managers = (map.style && map.style.tileManagers) || {};
+    for (var id in managers) {
+      var source = map.getSource(id);
+      var vt = source && source.workerOptions && source.workerOptions.geojsonVtOptions;
+      if (!vt || source.type !== "geojson" || source.maxzoom <= MAX_TILE_ZOOM) continue;
+      source.maxzoom = MAX_TILE_ZOOM;
+      vt.maxZoom = MAX_TILE_ZOOM;
+      vt.tolerance = 0;
+      var data = source._data || {};
+      if (data.url !== undefined || data.geojson !== undefined) {
+        source.setData(data.url !== undefined ? data.url : data.geojson);
+      }
+    }
+  }
+
   function patch(proto) {
     if (proto.__gridmapPatched) return;
     proto.__gridmapPatched = true;
     var updateData = proto.updateData;
     proto.updateData = function (calcData) {
       instant(this);
+      tileOnce(this.map);
       var out = updateData.call(this, calcData);
       // Traces drawn for the first time: what they drew is the key their next update meets.
       for (var i = 0; i < calcData.length; i++) {
@@ -163,6 +205,7 @@
       if (graphs[i].classList.contains("dash-graph--pending")) continue;
       patch(Object.getPrototypeOf(subplot));
       instant(subplot);
+      tileOnce(subplot.map);
       // The traces of the first plot were drawn before the patch: they are wrapped now, each
       // with the input it drew.
       var calc = graphs[i].calcdata || [];

@@ -1,5 +1,6 @@
 """Real-browser tests of what a drill costs the browser: each level's geometry fetched ahead
-(assets/map_prefetch.js), and unchanged map sources left alone (assets/map_sources.js)."""
+(assets/map_prefetch.js), unchanged map sources left alone and tiles cut once for the deeper
+levels (assets/map_sources.js)."""
 
 from __future__ import annotations
 
@@ -192,4 +193,60 @@ def test_a_click_sends_its_request_before_the_map_draws_a_frame(tiny_app):
         page.mouse.up()
         page.wait_for_function(f"() => {map_js(GRAPH)}.getCenter().lng < {center}")
         assert children
+    assert foreign == []
+
+
+#: {source id: [its GeoJSON maxzoom, the zooms of the tiles it holds]} for every GeoJSON source.
+SOURCE_TILES = f"""() => {{
+    const map = {map_js(GRAPH)};
+    const out = {{}};
+    for (const [id, manager] of Object.entries(map.style.tileManagers)) {{
+        const source = map.getSource(id);
+        if (source.type !== 'geojson') continue;
+        const zooms = Object.values(manager._tiles || {{}}).map(t => t.tileID.canonical.z);
+        out[id] = [source.maxzoom, [...new Set(zooms)].sort()];
+    }}
+    return out;
+}}"""
+
+
+def test_deeper_levels_draw_tiles_cut_once(tiny_app):
+    # MapLibre cut every GeoJSON source into tiles again at each new zoom: every drill waited
+    # for its worker and drew a frame per late batch. No source is cut deeper than zoom 11:
+    # the deeper levels draw those tiles magnified, and their shapes still meet.
+    require_chromium()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/?grid=T11")
+        page.wait_for_selector(GRAPH)
+        # The first plot's sources were made before the page's patch: they get the limit then.
+        page.wait_for_function(
+            f"""() => {{
+                const m = {map_js(GRAPH)};
+                return m && m.style && Object.keys(m.style.tileManagers).every(
+                    id => m.getSource(id).type !== 'geojson' || m.getSource(id).maxzoom === 11);
+            }}"""
+        )
+        wait_map_idle(page)
+        for above, depth in (("T11", "T111"), ("T111", "T1111")):
+            children = page.request.get(f"{base}/api/v1/grids/{above}").json()["children"]
+            click_grid(page, *next(c for c in children if c["grid_id"] == depth)["point"])
+            page.wait_for_function("(g) => location.search === '?grid=' + g", arg=depth)
+            wait_map_idle(page)
+        zoom = page.evaluate(f"() => {map_js(GRAPH)}.getZoom()")
+        assert zoom > 12, zoom  # the level-5 grid is shown deeper than its tiles
+        sources = page.evaluate(SOURCE_TILES)
+        assert sources, "no GeoJSON source"
+        for source, (maxzoom, zooms) in sources.items():
+            assert maxzoom == 11 and all(z <= 11 for z in zooms), (source, maxzoom, zooms)
+        # The grids are drawn from those tiles: one feature (by its centre) per grid shown.
+        grid_source = page.evaluate(TRACE_SOURCES)[0]
+        centres = page.evaluate(
+            f"""(id) => [...new Set({map_js(GRAPH)}.querySourceFeatures(id)
+                .map(f => JSON.stringify(f.properties.ct)))]""",
+            grid_source,
+        )
+        shown = page.evaluate(f"() => document.querySelector('{GRAPH}').data[0].locations")
+        assert len(centres) == len(shown) >= 2, (centres, shown)
+        page.screenshot(path=str(ARTIFACTS / "map-tiles-level-5.png"))
     assert foreign == []
