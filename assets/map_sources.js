@@ -66,16 +66,39 @@
   // cost a frame each (one worker on this machine's two cores). Cut no deeper than zoom
   // MAX_TILE_ZOOM, tiles are drawn magnified below it: at zoom 16 a tile unit is about 2 m, a
   // pixel 1.9 m. The shapes are simplified on the server already (shared edges kept shared),
-  // so the tiles keep every vertex (tolerance 0) and neighbouring grids still meet.
+  // so these tiles keep every vertex (tolerance 0) and neighbouring grids still meet. A source
+  // of more than MANY_FEATURES polygons (a whole level's grids, seen at the district's zoom)
+  // keeps MapLibre's own tiles, simplified for each zoom: every vertex of 6,438 grids at the
+  // district's zoom would slow its recolour.
   var MAX_TILE_ZOOM = 11;
+  var MANY_FEATURES = 2000;
+  var OWN = { maxzoom: 18, tolerance: 0.375 }; // MapLibre's defaults (tolerance in pixels)
+
+  function many(data) {
+    // Many polygons (the heat's thousands of points need no vertex kept).
+    var features = data && typeof data === "object" && data.features;
+    if (!features || features.length <= MANY_FEATURES) return false;
+    var geometry = features[0] && features[0].geometry;
+    return !!(geometry && String(geometry.type).indexOf("Polygon") >= 0);
+  }
 
   function tuned(options) {
     if (!options || options.type !== "geojson" || options.maxzoom !== undefined) return options;
     var out = {};
     for (var k in options) out[k] = options[k];
-    out.maxzoom = MAX_TILE_ZOOM;
-    out.tolerance = 0;
+    var own = many(options.data);
+    out.maxzoom = own ? OWN.maxzoom : MAX_TILE_ZOOM;
+    out.tolerance = own ? OWN.tolerance : 0;
     return out;
+  }
+
+  function fit(source, data) {
+    // A source's tiles follow its data: few features cut once, many cut per zoom.
+    var vt = source.workerOptions && source.workerOptions.geojsonVtOptions;
+    if (!vt || source.type !== "geojson") return;
+    var own = many(data);
+    source.maxzoom = vt.maxZoom = own ? OWN.maxzoom : MAX_TILE_ZOOM;
+    vt.tolerance = own ? source._pixelsToTileUnits(OWN.tolerance) : 0;
   }
 
   function tileOnce(map) {
@@ -85,18 +108,24 @@
     map.addSource = function (id, options) {
       return addSource.call(this, id, tuned(options));
     };
-    // The sources made before (the first plot's): the same options, their tiles cut anew.
     var managers = (map.style && map.style.tileManagers) || {};
     for (var id in managers) {
       var source = map.getSource(id);
-      var vt = source && source.workerOptions && source.workerOptions.geojsonVtOptions;
-      if (!vt || source.type !== "geojson" || source.maxzoom <= MAX_TILE_ZOOM) continue;
-      source.maxzoom = MAX_TILE_ZOOM;
-      vt.maxZoom = MAX_TILE_ZOOM;
-      vt.tolerance = 0;
+      if (!source || source.type !== "geojson" || !source.setData) continue;
+      var proto = Object.getPrototypeOf(source);
+      if (!proto.__gridmapFit) {
+        proto.__gridmapFit = true;
+        var setData = proto.setData;
+        proto.setData = function (data) {
+          fit(this, data);
+          return setData.call(this, data);
+        };
+      }
+      // The first plot's sources, made before: cut anew with the same rule.
       var data = source._data || {};
-      if (data.url !== undefined || data.geojson !== undefined) {
-        source.setData(data.url !== undefined ? data.url : data.geojson);
+      var now = data.url !== undefined ? data.url : data.geojson;
+      if (now !== undefined && source.maxzoom !== (many(now) ? OWN.maxzoom : MAX_TILE_ZOOM)) {
+        source.setData(now);
       }
     }
   }

@@ -250,3 +250,40 @@ def test_deeper_levels_draw_tiles_cut_once(tiny_app):
         assert len(centres) == len(shown) >= 2, (centres, shown)
         page.screenshot(path=str(ARTIFACTS / "map-tiles-level-5.png"))
     assert foreign == []
+
+
+#: [maxzoom, tolerance in tile units] of a source added with ``n`` polygons, then re-set with ``m``.
+SOURCE_RULE = f"""([n, m]) => {{
+    const map = {map_js(GRAPH)};
+    const square = (i) => ({{type: 'Feature', properties: {{}}, geometry: {{type: 'Polygon',
+        coordinates: [[[i * 1e-4, 0], [i * 1e-4 + 5e-5, 0], [i * 1e-4, 5e-5], [i * 1e-4, 0]]]}}}});
+    const polygons = (k) => ({{type: 'FeatureCollection',
+                               features: Array.from({{length: k}}, (_, i) => square(i))}});
+    const id = 'test-rule-' + n + '-' + m;
+    map.addSource(id, {{type: 'geojson', data: polygons(n)}});
+    const source = map.getSource(id);
+    const added = [source.maxzoom, source.workerOptions.geojsonVtOptions.tolerance];
+    source.setData(polygons(m));
+    const reset = [source.maxzoom, source.workerOptions.geojsonVtOptions.tolerance];
+    map.removeSource(id);
+    return [added, reset];
+}}"""
+
+
+def test_a_whole_level_of_grids_keeps_maplibres_own_tiles(tiny_app):
+    # Every vertex of thousands of grids at the district's zoom would slow a whole level's
+    # recolour: more than 2,000 polygons keep MapLibre's tiles, simplified for each zoom.
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        page.wait_for_function(f"() => {{ const m = {map_js(GRAPH)}; return m && m.style; }}")
+        wait_map_idle(page)
+        page.wait_for_function(
+            f"() => Object.keys({map_js(GRAPH)}.style.tileManagers).every("
+            f"id => {map_js(GRAPH)}.getSource(id).maxzoom !== 18)"
+        )
+        few, many = [11, 0], [18, 6]  # 0.375 px = 6 units of an 8,192-unit, 512-px tile
+        assert page.evaluate(SOURCE_RULE, [10, 2001]) == [few, many]
+        assert page.evaluate(SOURCE_RULE, [2001, 10]) == [many, few]
+    assert foreign == []
