@@ -67,19 +67,31 @@
   // MAX_TILE_ZOOM, tiles are drawn magnified below it: at zoom 16 a tile unit is about 2 m, a
   // pixel 1.9 m. The shapes are simplified on the server already (shared edges kept shared),
   // so these tiles keep every vertex (tolerance 0) and neighbouring grids still meet. A source
-  // of more than MANY_FEATURES polygons (a whole level's grids, seen at the district's zoom)
-  // keeps MapLibre's own tiles, simplified for each zoom: every vertex of 6,438 grids at the
-  // district's zoom would slow its recolour.
+  // of more than MANY_FEATURES polygons or MANY_VERTICES vertices (a whole level's grids, the
+  // planner's coverage, seen at the district's zoom) keeps MapLibre's own tiles, simplified for
+  // each zoom: every vertex of 6,438 grids at the district's zoom would slow its recolour.
   var MAX_TILE_ZOOM = 11;
   var MANY_FEATURES = 2000;
+  var MANY_VERTICES = 20000;
   var OWN = { maxzoom: 18, tolerance: 0.375 }; // MapLibre's defaults (tolerance in pixels)
 
   function many(data) {
-    // Many polygons (the heat's thousands of points need no vertex kept).
+    // Many polygons or many vertices (the heat's thousands of points need no vertex kept).
     var features = data && typeof data === "object" && data.features;
-    if (!features || features.length <= MANY_FEATURES) return false;
+    if (!features || !features.length) return false;
     var geometry = features[0] && features[0].geometry;
-    return !!(geometry && String(geometry.type).indexOf("Polygon") >= 0);
+    if (!geometry || String(geometry.type).indexOf("Polygon") < 0) return false;
+    if (features.length > MANY_FEATURES) return true;
+    var vertices = 0;
+    function count(c) {
+      if (typeof c[0] === "number") return (vertices += 1);
+      for (var i = 0; i < c.length && vertices <= MANY_VERTICES; i++) count(c[i]);
+    }
+    for (var i = 0; i < features.length && vertices <= MANY_VERTICES; i++) {
+      var g = features[i].geometry;
+      if (g && g.coordinates) count(g.coordinates);
+    }
+    return vertices > MANY_VERTICES;
   }
 
   function tuned(options) {

@@ -257,8 +257,15 @@ SOURCE_RULE = f"""([n, m]) => {{
     const map = {map_js(GRAPH)};
     const square = (i) => ({{type: 'Feature', properties: {{}}, geometry: {{type: 'Polygon',
         coordinates: [[[i * 1e-4, 0], [i * 1e-4 + 5e-5, 0], [i * 1e-4, 5e-5], [i * 1e-4, 0]]]}}}});
-    const polygons = (k) => ({{type: 'FeatureCollection',
-                               features: Array.from({{length: k}}, (_, i) => square(i))}});
+    // A ring of ``v`` vertices (a circle's outline).
+    const ring = (v) => ({{type: 'Feature', properties: {{}}, geometry: {{type: 'Polygon',
+        coordinates: [Array.from({{length: v}}, (_, i) => [Math.cos(i * 6.283 / v) * 1e-2,
+                                                          Math.sin(i * 6.283 / v) * 1e-2])
+                      .concat([[1e-2, 0]])]}}}});
+    // ``k`` small squares, or [k, v]: k rings of v vertices each.
+    const polygons = (k) => ({{type: 'FeatureCollection', features: Array.isArray(k)
+        ? Array.from({{length: k[0]}}, () => ring(k[1]))
+        : Array.from({{length: k}}, (_, i) => square(i))}});
     const id = 'test-rule-' + n + '-' + m;
     map.addSource(id, {{type: 'geojson', data: polygons(n)}});
     const source = map.getSource(id);
@@ -286,4 +293,6 @@ def test_a_whole_level_of_grids_keeps_maplibres_own_tiles(tiny_app):
         few, many = [11, 0], [18, 6]  # 0.375 px = 6 units of an 8,192-unit, 512-px tile
         assert page.evaluate(SOURCE_RULE, [10, 2001]) == [few, many]
         assert page.evaluate(SOURCE_RULE, [2001, 10]) == [many, few]
+        # Or a few polygons of many vertices (the planner's coverage at the district's zoom).
+        assert page.evaluate(SOURCE_RULE, [10, [1, 20001]]) == [few, many]
     assert foreign == []
