@@ -94,7 +94,7 @@ def bring_to_head(
     lock :func:`upgrade` holds, so workers starting together on a new database do it one after
     the other (the second finds the tables made and stamped).
     """
-    with _file_lock(engine):
+    with file_lock(engine):
         fresh = current(engine, prefix, lineage) is None and not sa.inspect(engine).has_table(probe)
         if not fresh:
             _steps(engine, prefix, command.upgrade, "head", lineage)
@@ -120,8 +120,12 @@ def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "sce
 
 
 @contextmanager
-def _file_lock(engine: sa.Engine) -> Iterator[None]:
-    """Hold an exclusive lock beside a SQLite database file (nothing for other databases)."""
+def file_lock(engine: sa.Engine) -> Iterator[None]:
+    """Hold an exclusive lock beside a SQLite database file (nothing for other databases).
+
+    Taken by the migrations and by a store's first writes after them (its stored settings),
+    which workers starting together must not make twice.
+    """
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:" or path.startswith("file:") or fcntl is None:
         yield
@@ -135,7 +139,7 @@ def _file_lock(engine: sa.Engine) -> Iterator[None]:
 
 
 def _run(engine: sa.Engine, prefix: str, step, revision: str, lineage: str) -> None:
-    with _file_lock(engine):
+    with file_lock(engine):
         _steps(engine, prefix, step, revision, lineage)
 
 

@@ -202,7 +202,8 @@ class IncidentStore:
         )
         with self.engine.begin() as conn:
             conn.execute(insert, {"id": 1, "version": 0})
-        self.refresh_deadlines()
+        with migrate.file_lock(self.engine):
+            self.refresh_deadlines()
 
     def check_schema(self) -> None:
         """Raise :class:`SchemaError` when the tables were migrated by newer code."""
@@ -220,6 +221,12 @@ class IncidentStore:
         key = due_columns.limits_key(self.limits)
         m = self.meta_table
         with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # Workers starting together: one recomputes, the next finds the key stored.
+                conn.execute(
+                    sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
+                    {"name": f"gridmap-deadlines:{self.prefix}"},
+                )
             stored = conn.execute(sa.select(m.c.value).where(m.c.key == "limits")).scalar()
             if stored == key:
                 return False

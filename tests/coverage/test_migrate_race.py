@@ -68,7 +68,7 @@ def test_a_store_on_a_new_file_waits_for_the_migration_lock(tmp_path):
     engine = sa.create_engine(url)
     spawn = multiprocessing.get_context("spawn")
     barrier, errors = spawn.Barrier(1), spawn.Queue()
-    with migrate._file_lock(engine):
+    with migrate.file_lock(engine):
         worker = spawn.Process(target=_worker, args=(url, "", "stores", barrier, errors))
         worker.start()
         worker.join(8)  # enough for the worker to start and reach the lock
