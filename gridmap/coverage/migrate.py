@@ -100,11 +100,7 @@ def bring_to_head(
             _steps(engine, prefix, command.upgrade, "head", lineage)
             return
         with engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(
-                    sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
-                    {"name": f"gridmap-migrate:{lineage}:{prefix}"},
-                )
+            advisory_lock(conn, f"gridmap-migrate:{lineage}:{prefix}")
             metadata.create_all(conn, checkfirst=True)
         _steps(engine, prefix, command.stamp, "head", lineage)
 
@@ -117,6 +113,15 @@ def stamp(engine: sa.Engine, prefix: str = "", lineage: str = "scenarios") -> No
 def downgrade(engine: sa.Engine, prefix: str, revision: str, lineage: str = "scenarios") -> None:
     """Undo the migrations of the tables of ``prefix`` down to ``revision`` (kept)."""
     _run(engine, prefix, command.downgrade, revision, lineage)
+
+
+def advisory_lock(conn: sa.Connection, name: str) -> None:
+    """Hold a PostgreSQL advisory lock named ``name`` till ``conn``'s transaction ends.
+
+    Nothing on other databases (SQLite writers take :func:`file_lock`).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("select pg_advisory_xact_lock(hashtext(:name))"), {"name": name})
 
 
 @contextmanager
@@ -148,11 +153,7 @@ def _steps(engine: sa.Engine, prefix: str, step, revision: str, lineage: str) ->
     for attempt in (1, 2):
         try:
             with engine.begin() as conn:
-                if conn.dialect.name == "postgresql":
-                    conn.execute(
-                        sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
-                        {"name": f"gridmap-migrate:{lineage}:{prefix}"},
-                    )
+                advisory_lock(conn, f"gridmap-migrate:{lineage}:{prefix}")
                 config.attributes["connection"] = conn
                 step(config, revision)
             return

@@ -221,12 +221,8 @@ class IncidentStore:
         key = due_columns.limits_key(self.limits)
         m = self.meta_table
         with self.engine.begin() as conn:
-            if self.dialect == "postgresql":
-                # Workers starting together: one recomputes, the next finds the key stored.
-                conn.execute(
-                    sa.text("select pg_advisory_xact_lock(hashtext(:name))"),
-                    {"name": f"gridmap-deadlines:{self.prefix}"},
-                )
+            # Workers starting together: one recomputes, the next finds the key stored.
+            migrate.advisory_lock(conn, f"gridmap-deadlines:{self.prefix}")
             stored = conn.execute(sa.select(m.c.value).where(m.c.key == "limits")).scalar()
             if stored == key:
                 return False

@@ -109,23 +109,9 @@ def test_workers_opening_the_stores_together_on_postgresql():
 
 
 def test_workers_starting_together_all_migrate_the_same_new_file(tmp_path):
-    spawn = multiprocessing.get_context("spawn")
     for round_ in range(3):
         url = f"sqlite:///{tmp_path / f'race-{round_}.sqlite'}"
-        barrier, errors = spawn.Barrier(WORKERS), spawn.Queue()
-        workers = [
-            spawn.Process(target=_worker, args=(url, "", "migrations", barrier, errors))
-            for _ in range(WORKERS)
-        ]
-        for worker in workers:
-            worker.start()
-        for worker in workers:
-            worker.join(120)
-        found = []
-        while not errors.empty():
-            found.append(errors.get())
-        assert found == [], found
-        assert all(worker.exitcode == 0 for worker in workers)
+        _race(url, "", "migrations")
         engine = sa.create_engine(url)
         for lineage in migrate.LINEAGES:
             assert migrate.current(engine, "", lineage) == migrate.head(lineage)
