@@ -211,7 +211,7 @@ def test_a_browser_drills_the_county_to_level_5(app, tmp_path):
         chosen = drill_to_level5(page, base, ROOT)
         assert [c.count("-") for c in chosen] == [1, 2, 3, 4, 4]
         page.wait_for_function(
-            f"() => document.querySelector('#detail-code-value').textContent === '{chosen[-1]}'"
+            f"() => document.querySelector('#detail-code-value')?.textContent === '{chosen[-1]}'"
         )
         crumbs = page.locator(".crumb").all_inner_texts()
         assert crumbs[0].startswith(NAME)

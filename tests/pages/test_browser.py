@@ -80,7 +80,7 @@ def test_drill_down_and_back_up_offline(tiny_app):
         assert [len(g) for g in chosen] == [2, 3, 4, 5, 5]
         # The detail panel names the level-5 grid; the breadcrumb holds the whole chain.
         page.wait_for_function(
-            f"() => document.querySelector('#detail-code-value').textContent === '{chosen[-1]}'"
+            f"() => document.querySelector('#detail-code-value')?.textContent === '{chosen[-1]}'"
         )
         crumbs = page.locator(".crumb")
         assert crumbs.count() == 5
@@ -95,7 +95,7 @@ def test_drill_down_and_back_up_offline(tiny_app):
         page.go_back()
         page.wait_for_function(f"() => location.search.includes('grid={chosen[-1]}')")
         page.wait_for_function(
-            f"() => document.querySelector('#detail-code-value').textContent === '{chosen[-1]}'"
+            f"() => document.querySelector('#detail-code-value')?.textContent === '{chosen[-1]}'"
         )
         page.screenshot(path=str(ARTIFACTS / "drill-back.png"))
     assert foreign == [], f"requests left the app's server: {foreign[:5]}"
@@ -108,21 +108,21 @@ def test_deep_link_and_language_toggle(tiny_app):
         page.wait_for_selector(GRAPH)
         page.wait_for_function(
             "() => document.querySelector('#detail-code-value') && "
-            "document.querySelector('#detail-code-value').textContent === 'T12'"
+            "document.querySelector('#detail-code-value')?.textContent === 'T12'"
         )
         keys = [c["key"] for c in page.request.get(f"{base}/api/v1/grids/T12").json()["children"]]
         # The map's grids come in their own callback: wait for them rather than race it.
         wait_shown_keys(page, keys)
         page.wait_for_function(
-            "() => document.querySelector('#app-lang-toggle').textContent === '中文'"
+            "() => document.querySelector('#app-lang-toggle')?.textContent === '中文'"
         )
         page.locator("#app-lang-toggle").click()
         page.wait_for_function(
-            "() => document.querySelector('#app-lang-toggle').textContent === 'English'"
+            "() => document.querySelector('#app-lang-toggle')?.textContent === 'English'"
         )
         # The panel re-renders in its own callback: wait for it rather than race it.
         page.wait_for_function(
-            "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
+            "() => document.querySelector('#detail-panel')?.innerText.includes('网格详情')"
         )
     assert foreign == []
 
@@ -142,10 +142,10 @@ def test_a_hover_label_follows_a_language_switch_from_the_keyboard(tiny_app):
         page.focus("#app-lang-toggle")
         page.keyboard.press("Enter")
         page.wait_for_function(
-            "() => document.querySelector('#app-lang-toggle').textContent === 'English'"
+            "() => document.querySelector('#app-lang-toggle')?.textContent === 'English'"
         )
         page.wait_for_function(
-            "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
+            "() => document.querySelector('#detail-panel')?.innerText.includes('网格详情')"
         )
         page.wait_for_function(
             f"() => ({label})().length > 0 && ({label})().every(n => n.textContent.includes('村'))"

@@ -101,7 +101,7 @@ def test_posted_incident_appears_live(live_app):
         wait_map_idle(page)
         click_grid(page, lon, lat)
         page.wait_for_function(
-            f"() => document.querySelector('#incident-detail').textContent.includes('{rid}')",
+            f"() => document.querySelector('#incident-detail')?.textContent.includes('{rid}')",
             timeout=10_000,
         )
         detail = page.locator("#incident-detail").inner_text()

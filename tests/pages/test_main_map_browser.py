@@ -66,10 +66,10 @@ def test_language_switch_keeps_the_dropdowns_values(zh_app):
         page.goto(base + "/")
         page.wait_for_selector(GRAPH)
         page.wait_for_function(
-            "() => document.querySelector('#stats-rank-select').innerText.includes('按事件数')"
+            "() => document.querySelector('#stats-rank-select')?.innerText.includes('按事件数')"
         )
         page.click("#app-lang-toggle")
         # The ranking dropdown kept its value (it went blank when its options came late).
         page.wait_for_function(
-            "() => document.querySelector('#stats-rank-select').innerText.includes('By count')"
+            "() => document.querySelector('#stats-rank-select')?.innerText.includes('By count')"
         )

@@ -121,7 +121,7 @@ def test_english_page_names_the_suggested_sites_and_the_district(make_tiny_app):
         page.wait_for_selector(POSTS_KPI)
         page.click("#planner-lang-toggle")
         page.wait_for_function(
-            "() => document.querySelector('#planner-title-district').textContent"
+            "() => document.querySelector('#planner-title-district')?.textContent"
             " === 'Test District'",
             timeout=30_000,
         )

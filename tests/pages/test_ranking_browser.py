@@ -37,17 +37,17 @@ def test_a_ranking_row_drills_after_a_language_switch(app):
         # The switch redraws the panel, the breadcrumb and the statistics' rows at once.
         page.locator("#app-lang-toggle").click()
         page.wait_for_function(
-            "() => document.querySelector('#detail-panel').innerText.includes('网格详情')"
+            "() => document.querySelector('#detail-panel')?.innerText.includes('网格详情')"
         )
         page.wait_for_function(
-            "() => document.querySelector('#stats-panel').innerText.includes('事件统计')"
+            "() => document.querySelector('#stats-panel')?.innerText.includes('事件统计')"
         )
         page.locator(ROW).click()
         page.wait_for_function("() => location.search === '?grid=T11'")
         keys = [c["key"] for c in page.request.get(f"{base}/api/v1/grids/T11").json()["children"]]
         wait_shown_keys(page, keys)
         page.wait_for_function(
-            "() => document.querySelector('#detail-code-value').textContent === 'T11'"
+            "() => document.querySelector('#detail-code-value')?.textContent === 'T11'"
         )
         # Still in Chinese, and the breadcrumb ends at the row's grid.
         assert "网格详情" in page.inner_text("#detail-panel")
