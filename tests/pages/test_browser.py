@@ -107,8 +107,7 @@ def test_deep_link_and_language_toggle(tiny_app):
         page.goto(base + "/?grid=T12")
         page.wait_for_selector(GRAPH)
         page.wait_for_function(
-            "() => document.querySelector('#detail-code-value') && "
-            "document.querySelector('#detail-code-value')?.textContent === 'T12'"
+            "() => document.querySelector('#detail-code-value')?.textContent === 'T12'"
         )
         keys = [c["key"] for c in page.request.get(f"{base}/api/v1/grids/T12").json()["children"]]
         # The map's grids come in their own callback: wait for them rather than race it.
