@@ -11,6 +11,7 @@ from __future__ import annotations
 from gridmap.incidents.filters import IncidentFilters
 from gridmap.views.map_view import in_scope
 from web.cache import cache
+from web.incident_snapshot import incident_snapshot
 from web.map_updates import scope_of_key
 from web.runtime import current
 
@@ -26,7 +27,7 @@ def grid_dispatch_figures(
 
     ``minute`` is now to the minute (ISO), part of the memo key only: the app clock is read.
     """
-    from gridmap.incidents.performance import as_records
+    from gridmap.incidents.performance import grid_figures
 
     runtime = current()
     district, store = runtime.district, runtime.incident_store
@@ -37,14 +38,13 @@ def grid_dispatch_figures(
     level = district.level_of(grid_id)
     options = {
         "now": runtime.clock(),
-        "grid": grid_id,
-        "grid_level": level,
         "start": filters["start"],
         "end": filters["end"],
         "within": scope.within(district.level_of),
     }
-    rows = as_records(store.performance(level=level, **options))
-    mine = next((r for r in rows if r["key"] == grid_id), None)
-    units = as_records(store.performance(by="unit", **options))
-    units = sorted((u for u in units if u["key"]), key=lambda u: -u["cases"])[:TOP_UNITS]
-    return {"grid": mine, "units": units}
+    snapshot = incident_snapshot()
+    if snapshot is None:
+        return grid_figures(store, grid_id, level, **options, top=TOP_UNITS)
+    # The same checks as the query's (a naive time, a bad scope level are refused).
+    store.where_clauses(start=options["start"], end=options["end"], within=options["within"])
+    return snapshot.dispatch(grid_id, level, **options, top=TOP_UNITS)

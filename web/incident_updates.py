@@ -6,8 +6,9 @@ The panel and its export follow the date, category and status filters, as the ma
 from __future__ import annotations
 
 from gridmap.incidents.filters import IncidentFilters
-from gridmap.incidents.stats import grid_statistics, trend_freq
+from gridmap.incidents.stats import grid_statistics, inside_scope, trend_freq
 from gridmap.views.map_view import in_scope
+from web.incident_snapshot import grid_table, incident_snapshot
 from web.local_memo import local_memo
 from web.map_updates import scope_of_key
 from web.runtime import current
@@ -27,6 +28,26 @@ def filtered_statistics(
     if not in_scope(district, scope, grid_id):
         return None
     filters = IncidentFilters.from_key(filters_key).store_filters()
+    store, within = runtime.incident_store, scope.within(district.level_of)
+    snapshot = incident_snapshot()
+    if snapshot is not None:
+        # The same checks as the query's (an unknown category or status is refused).
+        store.where_clauses(**filters, within=within)
+        grids = grid_table(district.version)
+        children = grids.loc[[c for c in district.children(grid_id)]]
+        if within is not None:
+            children = children[[inside_scope(grids, c, within) for c in children.index]]
+        return snapshot.statistics(
+            grids,
+            grid_id,
+            **filters,
+            freq=trend_freq(filters["end"] - filters["start"]),
+            metric=rank,
+            lang=lang,
+            within=within,
+            known=store.categories,
+            children=children,
+        )
     return grid_statistics(
         runtime.incident_store,
         district.grids,
@@ -35,5 +56,5 @@ def filtered_statistics(
         freq=trend_freq(filters["end"] - filters["start"]),
         metric=rank,
         lang=lang,
-        within=scope.within(district.level_of),
+        within=within,
     )

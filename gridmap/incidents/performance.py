@@ -202,3 +202,29 @@ def as_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 item[name] = round(float(value), 4)
         records.append(item)
     return records
+
+
+def grid_figures(
+    store,
+    grid_id: str,
+    level: int,
+    *,
+    now: datetime,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    within: Sequence[tuple[int, str]] | None = None,
+    top: int = 6,
+) -> dict[str, Any]:
+    """Return ``{"grid": figures or None, "units": [figures, ...]}`` of one grid, from SQL.
+
+    The grid's own figures (:func:`as_records` of its row) and those of its ``top`` busiest
+    units, busiest first, ties by name (a case with no unit is not listed).
+    :meth:`gridmap.incidents.snapshot.Snapshot.dispatch` answers the same from memory.
+    """
+    options = {"now": now, "grid": grid_id, "grid_level": level, "start": start, "end": end,
+               "within": within}  # fmt: skip
+    rows = as_records(store.performance(level=level, **options))
+    mine = next((r for r in rows if r["key"] == grid_id), None)
+    units = as_records(store.performance(by="unit", **options))
+    units = sorted((u for u in units if u["key"]), key=lambda u: -u["cases"])[:top]
+    return {"grid": mine, "units": units}

@@ -318,7 +318,7 @@ def grid_statistics(
     if level < 5:
         children = grids[grids["parent_id"] == grid_id]
         if within is not None:
-            children = children[[_inside(grids, g, within) for g in children.index]]
+            children = children[[inside_scope(grids, g, within) for g in children.index]]
         counts = store.counts_by_grid(level + 1, **filters)
         result["children"] = child_ranking(counts, children, metric, lang)
     else:
@@ -326,7 +326,7 @@ def grid_statistics(
     return result
 
 
-def _inside(grids: gpd.GeoDataFrame, grid_id: str, within: Sequence[tuple[int, str]]) -> bool:
+def inside_scope(grids: pd.DataFrame, grid_id: str, within: Sequence[tuple[int, str]]) -> bool:
     """Return whether ``grid_id`` or one of its ancestors is a root of ``within``."""
     roots = {root for _, root in within}
     current: str | None = str(grid_id)

@@ -331,3 +331,29 @@ def test_a_forged_ranking_is_a_400_naming_the_field(client, store):
     for answer in (step, alone):
         assert answer.status_code == 400
         assert "stats-rank" in answer.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("search", ["", "?grid=T11", "?grid=T1112"])
+def test_a_store_too_large_to_hold_answers_the_same_panels_from_the_database(
+    client, app, store, monkeypatch, search
+):
+    # Up to MAX_ROWS incidents the panels are read from the worker's snapshot (arrays); above
+    # it they are queried. Both answers must be the same panel, figure for figure.
+    from gridmap.incidents import snapshot
+    from web.cache import cache
+    from web.local_memo import clear_local_memos
+
+    def answers():
+        with app.server.app_context():
+            cache.clear()
+        clear_local_memos(app.server)
+        version = store.version()
+        panel = response_of(statistics(client, search, version=version))[ids.STATS_PANEL]
+        figures = response_of(dispatch_figures(client, search, version=version))
+        return panel["children"], figures[ids.DISPATCH_STATS]["children"]
+
+    held = answers()
+    monkeypatch.setattr(snapshot, "MAX_ROWS", 0)
+    queried = answers()
+    assert held == queried
+    assert held[0] != [] and held[1] != []
