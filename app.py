@@ -35,6 +35,7 @@ from pages import dispatch as dispatch_page
 from pages import main as main_page
 from pages import planner as planner_page
 from pages import wall as wall_page
+from web.incident_snapshot import warm as warm_snapshot
 from web.runtime import Runtime
 from web.server import init_access, init_server, prepare_incidents
 
@@ -73,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None, *, clock: Clock = system
     wall = wall_page.create(server, runtime)
     dispatch = dispatch_page.create(server, runtime)
     init_access(server, runtime, (app, planner, wall, dispatch))
+    warm_snapshot(server)
     return app
 
 

@@ -30,3 +30,9 @@ def grid_table(district_version: str) -> pd.DataFrame:
     """Return the district's grids without their geometry (levels, parents, names, people)."""
     grids = current().district.grids
     return pd.DataFrame(grids.drop(columns=grids.geometry.name))
+
+
+def warm(server) -> None:
+    """Read the store's snapshot once at start: the first drill should not wait for it."""
+    with server.app_context():
+        incident_snapshot()

@@ -19,7 +19,7 @@ from gridmap.grids.schema import LEVELS, LEVELS_TEXT
 from gridmap.incidents.categories import CATEGORY_IDS, STATUSES
 from gridmap.incidents.engine import reading
 from gridmap.incidents.intake import text_problem
-from gridmap.incidents.tables import COLUMNS
+from gridmap.incidents.tables import COLUMNS, UTCDateTime
 
 
 def get(
@@ -359,3 +359,24 @@ def grid_counts(engine: sa.Engine, table: sa.Table, level: int, **filters: Any) 
     if clauses is None:
         return {}
     return _grid_counts(engine, table.c[f"g{level}"], clauses)
+
+
+def bulk_frame(engine: sa.Engine, table: sa.Table, columns: Sequence[str]) -> pd.DataFrame:
+    """Return every incident's ``columns`` (in no order), times as UTC pandas times.
+
+    For reads of the whole table (:mod:`gridmap.incidents.snapshot`): SQLite's times are read
+    as their stored text and parsed by pandas at once; each row's parse into an aware datetime
+    was most of the time (about 280 ms of 300 for 25,000 incidents).
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    times = [c for c in columns if isinstance(table.c[c].type, UTCDateTime)]
+    cols = [
+        sa.type_coerce(table.c[c], sa.Text).label(c) if sqlite and c in times else table.c[c]
+        for c in columns
+    ]
+    with reading(engine) as conn:
+        rows = [tuple(r) for r in conn.execute(sa.select(*cols)).all()]
+    frame = pd.DataFrame.from_records(rows, columns=list(columns))
+    for column in times:
+        frame[column] = pd.to_datetime(frame[column], utc=True, format="ISO8601")
+    return frame

@@ -24,6 +24,7 @@ import pandas as pd
 from gridmap.clock import LOCAL_TZ_NAME
 from gridmap.grids.schema import LEVELS
 from gridmap.incidents.categories import DONE_STATUSES, OPEN_STATUSES
+from gridmap.incidents.queries import bulk_frame
 from gridmap.incidents.stats import FREQS, METRICS, StatsError, child_ranking
 
 #: Stores up to this many incidents are held as arrays (about 100 bytes an incident).
@@ -204,9 +205,7 @@ class Snapshot:
         if not len(rows):
             return pd.DataFrame(columns=columns)
         codes = self.category[rows]
-        # In order of first appearance among the rows (pandas' groupby(sort=False)).
-        present, first = np.unique(codes, return_index=True)
-        present = present[np.argsort(first, kind="stable")]
+        present = np.unique(codes)
         n = len(self.category_ids)
         count = np.bincount(codes, minlength=n)
         opened = np.bincount(codes[self.open[rows]], minlength=n)
@@ -221,7 +220,7 @@ class Snapshot:
             median = float(np.median(mine)) if len(mine) else np.nan
             table.append((ids, int(count[code]), int(opened[code]), int(resolved[code]),
                           median, order.get(ids, len(order))))  # fmt: skip
-        table.sort(key=lambda r: (-r[1], r[5]))  # stable: ties keep their first appearance
+        table.sort(key=lambda r: (-r[1], r[5], r[0]))
         return pd.DataFrame(
             {
                 "category": pd.array([r[0] for r in table], dtype=object),
@@ -356,4 +355,4 @@ def snapshot_of(store, *, max_rows: int | None = None, tz: str = LOCAL_TZ_NAME) 
     """
     if store.count() > (MAX_ROWS if max_rows is None else max_rows):
         return None
-    return Snapshot(store.frame(columns=COLUMNS), tz)
+    return Snapshot(bulk_frame(store.engine, store.table, COLUMNS), tz)

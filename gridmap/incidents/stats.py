@@ -153,7 +153,7 @@ def trend(
 def category_breakdown(
     frame: pd.DataFrame, lang: str = "zh", categories: Categories = DEFAULTS
 ) -> pd.DataFrame:
-    """Return counts per category, most frequent first (ties in ``categories``' order).
+    """Return counts per category, most frequent first (ties in ``categories``' order, then id).
 
     Labels are the district's (``categories``); a stored id it does not know shows as itself.
 
@@ -186,11 +186,12 @@ def category_breakdown(
     )
     order = {c: i for i, c in enumerate(categories.ids)}
     table["order"] = [order.get(c, len(order)) for c in table.index]
-    table = table.sort_values(["count", "order"], ascending=[False, True])
-    table["share"] = table["count"] / len(frame)
-    table["label"] = [categories.label(c, lang) for c in table.index]
+    # Ties: the district's order, then (categories it does not know) by id.
     table = table.rename_axis("category").reset_index()
-    return table[columns]
+    table = table.sort_values(["count", "order", "category"], ascending=[False, True, True])
+    table["share"] = table["count"] / len(frame)
+    table["label"] = [categories.label(c, lang) for c in table["category"]]
+    return table[columns].reset_index(drop=True)
 
 
 def child_ranking(
