@@ -1,6 +1,7 @@
 /* Grid names drawn by the app over the map, as HTML: the map itself would fetch glyphs from
    the internet to draw text. Reads names (trace.text) and label points (trace.customdata) of
-   the grid trace; repositions on every map move. Nothing is requested from anywhere. */
+   the grid trace; repositions on every map move, and waits while the map holds its previous
+   picture. Nothing is requested from anywhere. */
 (function () {
   "use strict";
   var MAX_LABELS = 120;
@@ -14,6 +15,15 @@
     var map = mapOf(gd);
     var layer = gd._gridLabels;
     if (!map || !layer) return;
+    if (map.__gridmapHolding) {
+      // The map still shows the previous picture (assets/map_sources.js draws an update's
+      // frame once its tiles are in): the new names wait for it, the old ones are hidden.
+      layer.style.visibility = "hidden";
+      layer._pending = true;
+      return;
+    }
+    layer._pending = false;
+    layer.style.visibility = "";
     var trace = gd.data && gd.data[0];
     var names = (trace && trace.text) || [];
     var points = (trace && trace.customdata) || [];
@@ -52,6 +62,9 @@
     var redraw = function () { draw(gd); };
     map.on("move", redraw);
     map.on("resize", redraw);
+    map.on("render", function () {
+      if (layer._pending && !map.__gridmapHolding) draw(gd);
+    });
     gd.on("plotly_afterplot", redraw);
     redraw();
   }

@@ -142,6 +142,42 @@
     }
   }
 
+  // One frame per update, drawn once every source has its tiles. A drill's update moves the
+  // camera and re-sets sources, and MapLibre then drew a frame at once (the old tiles, or none,
+  // at the new camera) and one more as each source's tiles came back from its worker. With
+  // software WebGL each frame held the page's thread for 80-130 ms (the canvas is read back
+  // for the compositor). While an update's tiles load, frames paint nothing (the previous
+  // picture stays up; map.__gridmapHolding tells the labels); the first frame with every tile
+  // loaded paints, or the first after FLIP_MS.
+  var FLIP_MS = 700;
+
+  function flip(map) {
+    var painter = map && map.painter;
+    if (!painter) return;
+    var state = painter.__gridmapFlip;
+    if (!state) {
+      var render = painter.render;
+      state = painter.__gridmapFlip = { until: 0, timer: null };
+      painter.render = function () {
+        // A camera the user or the wall's tour moves is drawn as it goes.
+        if (performance.now() < state.until && !map.areTilesLoaded() && !map.isMoving()) {
+          map.__gridmapHolding = true;
+          return;
+        }
+        state.until = 0;
+        map.__gridmapHolding = false;
+        return render.apply(this, arguments);
+      };
+    }
+    state.until = performance.now() + FLIP_MS;
+    map.__gridmapHolding = true; // until a frame paints (the camera may move before)
+    clearTimeout(state.timer);
+    state.timer = setTimeout(function () {
+      state.until = 0;
+      if (map.__gridmapHolding) map.triggerRepaint();
+    }, FLIP_MS);
+  }
+
   function patch(proto) {
     if (proto.__gridmapPatched) return;
     proto.__gridmapPatched = true;
@@ -149,6 +185,7 @@
     proto.updateData = function (calcData) {
       instant(this);
       tileOnce(this.map);
+      flip(this.map);
       var out = updateData.call(this, calcData);
       // Traces drawn for the first time: what they drew is the key their next update meets.
       for (var i = 0; i < calcData.length; i++) {

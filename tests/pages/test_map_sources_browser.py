@@ -196,6 +196,50 @@ def test_a_click_sends_its_request_before_the_map_draws_a_frame(tiny_app):
     assert foreign == []
 
 
+#: Logs each frame MapLibre paints after the click: whether every source had its tiles then,
+#: and whether the grid labels were shown (the page's own, over the map).
+LOG_PAINTED = f"""() => {{
+    const map = {map_js(GRAPH)};
+    window.__painted = [];
+    window.__labelsWhileHeld = [];
+    document.addEventListener('click', () => {{ window.__clickAt = performance.now(); }}, true);
+    map.on('render', () => {{
+        if (!(performance.now() > (window.__clickAt || Infinity))) return;
+        const labels = map.getContainer().querySelector('.map-labels');
+        const shown = !!labels && labels.style.visibility !== 'hidden'
+            && labels.childElementCount > 0;
+        if (map.__gridmapHolding) window.__labelsWhileHeld.push(shown);
+        else window.__painted.push([map.areTilesLoaded(), shown]);
+    }});
+}}"""
+
+
+def test_a_drill_paints_one_frame_once_its_tiles_are_in(tiny_app):
+    # MapLibre drew a frame at the new camera at once (the old tiles, or none) and one more as
+    # each source's tiles came back; with software WebGL each held the page for 80-130 ms.
+    # Now the previous picture stays up (labels hidden) until every tile is in.
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        wait_map_idle(page)
+        page.evaluate(LOG_PAINTED)
+        children = drill_into_a_township(page, base)
+        painted = page.evaluate("() => window.__painted")
+        held = page.evaluate("() => window.__labelsWhileHeld")
+        page.screenshot(path=str(ARTIFACTS / "drill-one-frame.png"))
+        assert painted, "the drill's frame was never painted"
+        # Every painted frame had every tile: none showed a half-loaded map.
+        assert all(loaded for loaded, _ in painted), painted
+        # The frames before them painted nothing, and the new labels waited for the picture.
+        assert held and not any(held), held
+        assert painted[-1][1], "the township's labels are shown once it is drawn"
+        labels = page.locator("#map-graph .map-label").all_inner_texts()
+        names = [sorted(c[f"name_{lang}"] for c in children) for lang in ("zh", "en")]
+        assert sorted(labels) in names, labels
+    assert foreign == []
+
+
 #: {source id: [its GeoJSON maxzoom, the zooms of the tiles it holds]} for every GeoJSON source.
 SOURCE_TILES = f"""() => {{
     const map = {map_js(GRAPH)};
