@@ -27,6 +27,13 @@ LOG_SET_DATA = f"""() => {{
     }}
 }}"""
 
+#: Whether assets/map_sources.js has patched the main map's subplot.
+PATCHED = """() => {
+    const gd = document.querySelector('#map-graph .js-plotly-plot');
+    const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return !!sub && !!Object.getPrototypeOf(sub).__gridmapPatched;
+}"""
+
 #: The MapLibre source id of each trace: (grid, selection outline, posts), by trace order.
 TRACE_SOURCES = """() => {
     const gd = document.querySelector('#map-graph .js-plotly-plot');
@@ -80,6 +87,9 @@ def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
         page.goto(base + "/")
         page.wait_for_selector(GRAPH)
         wait_map_idle(page)
+        # The patch is installed once the first map has finished its plot (polled): a drill
+        # before that re-sets every source, as Plotly alone does.
+        page.wait_for_function(PATCHED)
         grid, outline, posts = page.evaluate(TRACE_SOURCES)[:3]
         page.evaluate(LOG_SET_DATA)
         children = drill_into_a_township(page, base)
@@ -223,6 +233,7 @@ def test_a_drill_paints_one_frame_once_its_tiles_are_in(tiny_app):
         page.goto(base + "/")
         page.wait_for_selector(GRAPH)
         wait_map_idle(page)
+        page.wait_for_function(PATCHED)
         page.evaluate(LOG_PAINTED)
         children = drill_into_a_township(page, base)
         painted = page.evaluate("() => window.__painted")
