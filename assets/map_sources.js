@@ -198,10 +198,11 @@
 
   // A click on a map answers first, and draws after. MapLibre asks for a frame on the
   // button's release (its handlers look for a drag); with software WebGL that frame takes
-  // 80-100 ms, and it ran before Dash sent the click's request: every drill waited on a frame
+  // 80-110 ms, and it ran before Dash sent the click's request: every drill waited on a frame
   // that showed nothing new. Frames asked for after a click are held until the page sends its
-  // request (then drawn while the server answers) or HOLD_MS have passed (a click that asks
-  // nothing: a pan's end, a click on no grid).
+  // request, then dropped (the answer's update draws the map anew; drawn while the server
+  // answered, the frame still held the page when the answer came), or until HOLD_MS have
+  // passed (a click that asks nothing: a pan's end, a click on no grid): then drawn.
   var HOLD_MS = 100;
   var held = [];
 
@@ -238,10 +239,13 @@
     if (held.indexOf(state) < 0) held.push(state);
   }
 
-  function releaseAll() {
+  function releaseAll(drop) {
     var states = held;
     held = [];
-    for (var i = 0; i < states.length; i++) states[i].release();
+    for (var i = 0; i < states.length; i++) {
+      if (drop) states[i].pending = false;
+      states[i].release();
+    }
   }
 
   document.addEventListener(
@@ -259,9 +263,9 @@
   window.fetch = function (input) {
     var url = typeof input === "string" ? input : input && input.url;
     if (held.length && url && String(url).indexOf("_dash-update-component") >= 0) {
-      // Sent first; the held frames are drawn while the server answers.
+      // Sent first; the held frames are dropped (the answer draws the map).
       var sent = fetch.apply(this, arguments);
-      releaseAll();
+      releaseAll(true);
       return sent;
     }
     return fetch.apply(this, arguments);
