@@ -147,9 +147,15 @@
   // at the new camera) and one more as each source's tiles came back from its worker. With
   // software WebGL each frame held the page's thread for 80-130 ms (the canvas is read back
   // for the compositor). While an update's tiles load, frames paint nothing (the previous
-  // picture stays up; map.__gridmapHolding tells the labels); the first frame with every tile
-  // loaded paints, or the first after FLIP_MS.
+  // picture stays up; map.__gridmapHolding tells the labels); the first frame with every
+  // source's new data and every tile loaded paints, or the first after FLIP_MS.
   var FLIP_MS = 700;
+
+  function ready(map) {
+    // Every source has its new data (a GeoJSON source's worker is done with it: until then
+    // its old tiles count as loaded) and the tiles of this camera.
+    return map.areTilesLoaded() && !!map.style && map.style.loaded();
+  }
 
   function flip(map) {
     var painter = map && map.painter;
@@ -160,7 +166,7 @@
       state = painter.__gridmapFlip = { until: 0, timer: null };
       painter.render = function () {
         // A camera the user or the wall's tour moves is drawn as it goes.
-        if (performance.now() < state.until && !map.areTilesLoaded() && !map.isMoving()) {
+        if (performance.now() < state.until && !ready(map) && !map.isMoving()) {
           map.__gridmapHolding = true;
           return;
         }
