@@ -1,5 +1,8 @@
 """Memoized incident figures for the pages: a grid's statistics under every filter and scope.
 
+Read from the worker's snapshot of the store (:mod:`web.incident_snapshot`), or asked of the
+database when the store is too large to hold.
+
 The panel and its export follow the date, category and status filters, as the map's overlays do.
 """
 
@@ -34,7 +37,7 @@ def filtered_statistics(
         # The same checks as the query's (an unknown category or status is refused).
         store.where_clauses(**filters, within=within)
         grids = grid_table(district.version)
-        children = grids.loc[[c for c in district.children(grid_id)]]
+        children = grids.loc[list(district.children(grid_id))]
         if within is not None:
             children = children[[inside_scope(grids, c, within) for c in children.index]]
         return snapshot.statistics(

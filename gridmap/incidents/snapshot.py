@@ -131,10 +131,12 @@ class Snapshot:
         if end is not None:
             keep &= self.reported < _time_ns(end)
         if categories is not None:
-            wanted = [i for i, c in enumerate(self.category_ids) if c in set(categories)]
+            chosen = set(categories)
+            wanted = [i for i, c in enumerate(self.category_ids) if c in chosen]
             keep &= np.isin(self.category, wanted)
         if statuses is not None:
-            wanted = [i for i, s in enumerate(self.status_ids) if s in set(statuses)]
+            chosen = set(statuses)
+            wanted = [i for i, s in enumerate(self.status_ids) if s in chosen]
             keep &= np.isin(self.status, wanted)
         if within is not None:
             inside = np.zeros(self.size, dtype=bool)
