@@ -184,9 +184,57 @@
     }, FLIP_MS);
   }
 
+  // Layers re-added only when their stacking changes. Where several traces or basemap layers
+  // share one "below" (every trace's default, and the basemap's "traces"), Plotly clears their
+  // stored position on every update so that each is removed and added again in order, and
+  // MapLibre then reloads each one's source: the grids, the heat, the outline and every basemap
+  // layer (6,386 minor roads) were cut into tiles again on each drill, twice for the changed
+  // ones. When the traces and layers and their "below" are those already drawn (the same
+  // stacking), the positions Plotly cleared are put back and nothing is re-added.
+  function signature(subplot, fullLayout) {
+    // The "below" of every trace and layer, and each basemap layer's source and visibility: a
+    // layer shown, hidden or given a new source is added again by Plotly, in its own place.
+    var full = fullLayout && fullLayout[subplot.id];
+    var layers = ((full && full.layers) || []).map(function (l) {
+      return [l.visible, l.sourcetype, l.type, l.source];
+    });
+    return JSON.stringify([subplot.belowLookup, layers]);
+  }
+
+  function keepStacking(proto) {
+    var fill = proto.fillBelowLookup;
+    if (!fill) return;
+    proto.fillBelowLookup = function () {
+      var traces = this.traceHash || {}, layers = this.layerList || [], was = {}, id, i;
+      for (id in traces) was["trace-" + id] = traces[id].below;
+      for (i = 0; i < layers.length; i++) if (layers[i]) was["layout-" + i] = layers[i].below;
+      var out = fill.apply(this, arguments);
+      var stacking = signature(this, arguments[1]);
+      if (stacking === this.__gridmapStacking) {
+        var lookup = this.belowLookup;
+        for (id in traces) {
+          var key = "trace-" + id;
+          // (null: a trace whose update was skipped since Plotly last cleared it; in place.)
+          if (traces[id].below === null && (was[key] === lookup[key] || was[key] === null)) {
+            traces[id].below = lookup[key];
+          }
+        }
+        for (i = 0; i < layers.length; i++) {
+          var k = "layout-" + i;
+          if (layers[i] && layers[i].below === null && (was[k] === lookup[k] || was[k] === null)) {
+            layers[i].below = lookup[k];
+          }
+        }
+      }
+      this.__gridmapStacking = stacking;
+      return out;
+    };
+  }
+
   function patch(proto) {
     if (proto.__gridmapPatched) return;
     proto.__gridmapPatched = true;
+    keepStacking(proto);
     var updateData = proto.updateData;
     proto.updateData = function (calcData) {
       instant(this);
@@ -292,6 +340,10 @@
       if (!subplot || !subplot.traceHash) continue;
       if (graphs[i].classList.contains("dash-graph--pending")) continue;
       patch(Object.getPrototypeOf(subplot));
+      // The first plot's stacking, drawn before the patch: the next update compares with it.
+      if (subplot.__gridmapStacking === undefined) {
+        subplot.__gridmapStacking = signature(subplot, full);
+      }
       instant(subplot);
       tileOnce(subplot.map);
       // The traces of the first plot were drawn before the patch: they are wrapped now, each

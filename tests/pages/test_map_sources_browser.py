@@ -133,6 +133,56 @@ def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
         )
 
 
+#: Logs every MapLibre layer added during a drill (its id) in window.__added.
+LOG_ADDED = f"""() => {{
+    const map = {map_js(GRAPH)};
+    window.__added = [];
+    const style = map.style;
+    if (!style.__logged) {{
+        const add = style.addLayer;
+        style.addLayer = function (layer) {{
+            window.__added.push(layer.id);
+            return add.apply(this, arguments);
+        }};
+        style.__logged = true;
+    }}
+}}"""
+
+
+def test_a_drill_keeps_every_layer_in_place(tiny_app):
+    # Plotly cleared the place of every trace and basemap layer sharing one "below" on every
+    # update and added them all again, and MapLibre reloaded each one's source (the roads,
+    # the water, the heat: cut into tiles anew). With the stacking unchanged none is re-added;
+    # layers switched off and on are added again, under the grids as before.
+    require_chromium()
+    with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
+        page.goto(base + "/")
+        page.wait_for_selector(GRAPH)
+        wait_map_idle(page)
+        page.wait_for_function(PATCHED)
+        page.evaluate(LOG_ADDED)
+        drill_into_a_township(page, base)
+        assert page.evaluate("() => window.__added") == []
+        order = f"() => {map_js(GRAPH)}.getStyle().layers.map(l => l.id)"
+        before = page.evaluate(order)
+        # Roads off and on again: their layers come back where they were (under the grids).
+        for value in (["posts"], ["posts", "roads"]):
+            page.evaluate(
+                "(v) => window.dash_clientside.set_props('map-layer-checklist', {value: v})",
+                value,
+            )
+            wait_map_idle(page)
+        page.wait_for_function(f"(n) => ({order})().length === n", arg=len(before))
+        after = page.evaluate(order)
+        assert sorted(after) == sorted(before)
+        # The water and the minor roads (basemap layers 0 and 1, "below": "traces") lie under
+        # every trace's layer (the major roads are drawn over the grids).
+        first_trace = min(i for i, id_ in enumerate(after) if "trace-layer" in id_)
+        under = [i for i, id_ in enumerate(after) if id_.endswith(("-map-0", "-map-1"))]
+        assert under and max(under) < first_trace, after
+    assert foreign == []
+
+
 #: The map's fade settings: [symbol fade in ms, paint transition in ms].
 FADES = f"""() => {{
     const map = {map_js(GRAPH)};
