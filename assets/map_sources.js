@@ -1,5 +1,6 @@
 /* Plotly map updates that leave unchanged traces alone, and apply at once; tiles cut once for
-   the deeper levels; a click's request sent before the map draws its next frame.
+   the deeper levels; a click's request sent before the map draws its next frame; one painted
+   frame per update, once its tiles are in; layers kept in place while their stacking holds.
 
    On every figure update (a drill's Patch, a filter, a recolour) Plotly's map subplot calls
    update() on each of its traces, and each update re-sets the trace's MapLibre source: the
