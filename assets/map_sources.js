@@ -176,7 +176,8 @@
         return render.apply(this, arguments);
       };
     }
-    state.until = performance.now() + FLIP_MS;
+    map.__gridmapFlipStart = performance.now();
+    state.until = map.__gridmapFlipStart + FLIP_MS;
     map.__gridmapHolding = true; // until a frame paints (the camera may move before)
     clearTimeout(state.timer);
     state.timer = setTimeout(function () {

@@ -269,7 +269,8 @@ LOG_PAINTED = f"""() => {{
         const shown = !!labels && labels.style.visibility !== 'hidden'
             && labels.childElementCount > 0;
         if (map.__gridmapHolding) window.__labelsWhileHeld.push(shown);
-        else window.__painted.push([map.areTilesLoaded(), shown]);
+        else window.__painted.push([map.areTilesLoaded(), shown,
+                                    performance.now() - map.__gridmapFlipStart]);
     }});
 }}"""
 
@@ -290,10 +291,11 @@ def test_a_drill_paints_one_frame_once_its_tiles_are_in(tiny_app):
         held = page.evaluate("() => window.__labelsWhileHeld")
         page.screenshot(path=str(ARTIFACTS / "drill-one-frame.png"))
         assert painted, "the drill's frame was never painted"
-        # Every painted frame had every tile: none showed a half-loaded map.
-        assert all(loaded for loaded, _ in painted), painted
-        # The frames before them painted nothing, and the new labels waited for the picture.
-        assert held and not any(held), held
+        # Every painted frame had every tile: none showed a half-loaded map (but for one drawn
+        # because the hold ran out, 700 ms after the update began: a very slow worker).
+        assert all(loaded or after > 700 for loaded, _, after in painted), painted
+        # The new labels waited for the picture while frames were held.
+        assert not any(held), held
         assert painted[-1][1], "the township's labels are shown once it is drawn"
         labels = page.locator("#map-graph .map-label").all_inner_texts()
         names = [sorted(c[f"name_{lang}"] for c in children) for lang in ("zh", "en")]
