@@ -9,7 +9,7 @@ The panel and its export follow the date, category and status filters, as the ma
 from __future__ import annotations
 
 from gridmap.incidents.filters import IncidentFilters
-from gridmap.incidents.stats import grid_statistics, inside_scope, trend_freq
+from gridmap.incidents.stats import grid_statistics, trend_freq
 from gridmap.views.map_view import in_scope
 from web.incident_snapshot import grid_table, incident_snapshot
 from web.local_memo import local_memo
@@ -36,12 +36,8 @@ def filtered_statistics(
     if snapshot is not None:
         # The same checks as the query's (an unknown category or status is refused).
         store.where_clauses(**filters, within=within)
-        grids = grid_table(district.version)
-        children = grids.loc[list(district.children(grid_id))]
-        if within is not None:
-            children = children[[inside_scope(grids, c, within) for c in children.index]]
         return snapshot.statistics(
-            grids,
+            grid_table(district.version),
             grid_id,
             **filters,
             freq=trend_freq(filters["end"] - filters["start"]),
@@ -49,7 +45,7 @@ def filtered_statistics(
             lang=lang,
             within=within,
             known=store.categories,
-            children=children,
+            child_ids=district.children(grid_id),
         )
     return grid_statistics(
         runtime.incident_store,

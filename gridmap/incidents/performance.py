@@ -226,5 +226,9 @@ def grid_figures(
     rows = as_records(store.performance(level=level, **options))
     mine = next((r for r in rows if r["key"] == grid_id), None)
     units = as_records(store.performance(by="unit", **options))
-    units = sorted((u for u in units if u["key"]), key=lambda u: -u["cases"])[:top]
-    return {"grid": mine, "units": units}
+    return {"grid": mine, "units": busiest([u for u in units if u["key"]], top)}
+
+
+def busiest(units: list[dict[str, Any]], top: int) -> list[dict[str, Any]]:
+    """Return the ``top`` records with the most cases, ties by key (name)."""
+    return sorted(units, key=lambda u: (-u["cases"], u["key"]))[:top]

@@ -24,8 +24,9 @@ import pandas as pd
 from gridmap.clock import LOCAL_TZ_NAME
 from gridmap.grids.schema import LEVELS
 from gridmap.incidents.categories import DONE_STATUSES, OPEN_STATUSES
+from gridmap.incidents.performance import busiest
 from gridmap.incidents.queries import bulk_frame
-from gridmap.incidents.stats import FREQS, METRICS, StatsError, child_ranking
+from gridmap.incidents.stats import FREQS, METRICS, StatsError, child_ranking, inside_scope
 
 #: Stores up to this many incidents are held as arrays (about 100 bytes an incident).
 MAX_ROWS = 300_000
@@ -261,13 +262,14 @@ class Snapshot:
         lang: str = "zh",
         within: Sequence[tuple[int, str]] | None = None,
         known=None,
-        children: pd.DataFrame | None = None,
+        child_ids: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """Return :func:`gridmap.incidents.stats.grid_statistics` of one grid from the arrays.
 
         ``grids`` as there (``level`` and ``parent_id``, names and population; no geometry
-        needed); ``known`` the district's categories; ``children`` the grid's child grids
-        that the reader may see (rows of ``grids``; default every child).
+        needed); ``known`` the district's categories; ``child_ids`` the grid's child grids
+        when known (``District.children``; default looked up in ``grids``). Children outside
+        ``within`` are not ranked, as there.
         """
         if grid_id not in grids.index:
             raise StatsError(f"unknown grid {grid_id!r}")
@@ -283,8 +285,12 @@ class Snapshot:
             "categories": self.categories(rows, lang, known),
         }
         if level < 5:
-            if children is None:
+            if child_ids is None:
                 children = grids[grids["parent_id"] == grid_id]
+            else:
+                children = grids.loc[list(child_ids)]
+            if within is not None:
+                children = children[[inside_scope(grids, g, within) for g in children.index]]
             result["children"] = child_ranking(self.counts(rows, level + 1), children, metric, lang)
         else:
             result["children"] = child_ranking({}, grids.iloc[:0], metric, lang)
@@ -344,9 +350,7 @@ class Snapshot:
             name = self.unit_ids[code]
             if name:
                 units.append(self.figures(rows[codes == code], name, now_ns))
-        units.sort(key=lambda u: u["key"])
-        units.sort(key=lambda u: -u["cases"])
-        return {"grid": mine, "units": units[:top]}
+        return {"grid": mine, "units": busiest(units, top)}
 
 
 def snapshot_of(store, *, max_rows: int | None = None, tz: str = LOCAL_TZ_NAME) -> Snapshot | None:

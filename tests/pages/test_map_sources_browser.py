@@ -41,6 +41,18 @@ TRACE_SOURCES = """() => {
 }"""
 
 
+def open_patched_map(page, base: str) -> None:
+    """Open the main map and wait until it is idle and assets/map_sources.js has patched it.
+
+    The patch is installed once the first map has finished its plot (polled): a drill before
+    that re-sets every source and re-adds every layer, as Plotly alone does.
+    """
+    page.goto(base + "/")
+    page.wait_for_selector(GRAPH)
+    wait_map_idle(page)
+    page.wait_for_function(PATCHED)
+
+
 def drill_into_a_township(page, base: str) -> list[dict]:
     """Click the district's first township on the map; return its children once drawn."""
     town = page.request.get(f"{base}/api/v1/grids/T").json()["children"][0]
@@ -84,12 +96,7 @@ def test_a_drill_re_sets_only_the_sources_that_changed(tiny_app):
     require_chromium()
     ARTIFACTS.mkdir(exist_ok=True)
     with serve(tiny_app.server) as base, browser_page(base) as (page, _):
-        page.goto(base + "/")
-        page.wait_for_selector(GRAPH)
-        wait_map_idle(page)
-        # The patch is installed once the first map has finished its plot (polled): a drill
-        # before that re-sets every source, as Plotly alone does.
-        page.wait_for_function(PATCHED)
+        open_patched_map(page, base)
         grid, outline, posts = page.evaluate(TRACE_SOURCES)[:3]
         page.evaluate(LOG_SET_DATA)
         children = drill_into_a_township(page, base)
@@ -156,10 +163,7 @@ def test_a_drill_keeps_every_layer_in_place(tiny_app):
     # layers switched off and on are added again, under the grids as before.
     require_chromium()
     with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
-        page.goto(base + "/")
-        page.wait_for_selector(GRAPH)
-        wait_map_idle(page)
-        page.wait_for_function(PATCHED)
+        open_patched_map(page, base)
         page.evaluate(LOG_ADDED)
         drill_into_a_township(page, base)
         assert page.evaluate("() => window.__added") == []
@@ -281,10 +285,7 @@ def test_a_drill_paints_one_frame_once_its_tiles_are_in(tiny_app):
     # Now the previous picture stays up (labels hidden) until every tile is in.
     require_chromium()
     with serve(tiny_app.server) as base, browser_page(base) as (page, foreign):
-        page.goto(base + "/")
-        page.wait_for_selector(GRAPH)
-        wait_map_idle(page)
-        page.wait_for_function(PATCHED)
+        open_patched_map(page, base)
         page.evaluate(LOG_PAINTED)
         children = drill_into_a_township(page, base)
         painted = page.evaluate("() => window.__painted")
